@@ -1,0 +1,73 @@
+// Command dexonboard onboards a company's own Dexcom developer credentials
+// onto the ROOK platform: a step-by-step terminal wizard, a self-check, an
+// encrypted vault and an embedded Dexcom sandbox simulator.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/tryrook/dexonboard/internal/iostreams"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := run(ctx, iostreams.System(), os.Args[1:])
+	stop()
+	os.Exit(code)
+}
+
+// run executes the command line and returns the process exit code.
+func run(ctx context.Context, ios *iostreams.IOStreams, args []string) int {
+	root := newRootCmd(ios)
+	root.SetArgs(args)
+	err := root.ExecuteContext(ctx)
+	if err == nil {
+		return 0
+	}
+	var ee *exitError
+	if errors.As(err, &ee) {
+		if ee.err != nil && !ee.quiet {
+			fmt.Fprintln(ios.ErrOut, "error:", ee.err)
+		}
+		return ee.code
+	}
+	fmt.Fprintln(ios.ErrOut, "error:", err)
+	if errors.Is(err, context.Canceled) {
+		return exitCancelled
+	}
+	return exitUsage
+}
+
+// Exit codes. 130 follows the shell's convention for ctrl+c.
+const (
+	exitOK        = 0
+	exitFailure   = 1
+	exitUsage     = 2
+	exitLogin     = 3
+	exitAPI       = 4
+	exitVault     = 5
+	exitCancelled = 130
+)
+
+// exitError carries an exit code; quiet means the message was already shown.
+type exitError struct {
+	code  int
+	err   error
+	quiet bool
+}
+
+func (e *exitError) Error() string {
+	if e.err == nil {
+		return fmt.Sprintf("exit %d", e.code)
+	}
+	return e.err.Error()
+}
+
+func (e *exitError) Unwrap() error { return e.err }
+
+func exitWith(code int, err error) error { return &exitError{code: code, err: err} }

@@ -1,0 +1,84 @@
+package main
+
+import (
+	"fmt"
+
+	"github.com/spf13/cobra"
+	"github.com/tryrook/dexonboard/internal/iostreams"
+)
+
+// version is set at build time with -ldflags "-X main.version=…".
+var version = "dev"
+
+func newRootCmd(ios *iostreams.IOStreams) *cobra.Command {
+	root := &cobra.Command{
+		Use:   "dexonboard",
+		Short: "Onboard your own Dexcom developer credentials onto ROOK",
+		Long: `dexonboard walks you through the seven steps of the Dexcom "bring your own
+credentials" integration with ROOK, keeps what it collects in an encrypted
+vault, and proves the connection by logging in a Dexcom sandbox test user.
+
+Run it with no command to start the wizard, or try everything offline with:
+  dexonboard demo`,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+		Args:          cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return notYet(ios, "the wizard")
+		},
+	}
+	root.SetIn(ios.In)
+	root.SetOut(ios.Out)
+	root.SetErr(ios.ErrOut)
+	root.AddCommand(
+		newDemoCmd(ios),
+		newCheckCmd(ios),
+		newSandboxCmd(ios),
+		newVaultCmd(ios),
+		newVersionCmd(ios),
+	)
+	return root
+}
+
+// notYet is what a command that a later release fills says until then.
+func notYet(ios *iostreams.IOStreams, what string) error {
+	fmt.Fprintf(ios.ErrOut, "%s is not available yet in this build.\n", what)
+	return exitWith(exitFailure, nil)
+}
+
+func newVersionCmd(ios *iostreams.IOStreams) *cobra.Command {
+	return &cobra.Command{
+		Use:   "version",
+		Short: "Print the version",
+		Args:  cobra.NoArgs,
+		Run: func(*cobra.Command, []string) {
+			fmt.Fprintln(ios.Out, "dexonboard", version)
+		},
+	}
+}
+
+func newDemoCmd(ios *iostreams.IOStreams) *cobra.Command {
+	return &cobra.Command{
+		Use:   "demo",
+		Short: "Walk the whole onboarding offline against the embedded sandbox simulator",
+		Args:  cobra.NoArgs,
+		RunE:  func(*cobra.Command, []string) error { return notYet(ios, "demo") },
+	}
+}
+
+func newCheckCmd(ios *iostreams.IOStreams) *cobra.Command {
+	return &cobra.Command{
+		Use:   "check",
+		Short: "Log a test user in and verify that every API call answers 200",
+		Args:  cobra.NoArgs,
+		RunE:  func(*cobra.Command, []string) error { return notYet(ios, "check") },
+	}
+}
+
+func newVaultCmd(ios *iostreams.IOStreams) *cobra.Command {
+	return &cobra.Command{
+		Use:   "vault",
+		Short: "Manage the encrypted vault of client profiles",
+		RunE:  func(*cobra.Command, []string) error { return notYet(ios, "vault") },
+	}
+}

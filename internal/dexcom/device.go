@@ -1,0 +1,77 @@
+package dexcom
+
+// Device is a display device (receiver or phone app) and its alert schedules.
+type Device struct {
+	LastUploadDate               *Timestamp      `json:"lastUploadDate,omitempty"`
+	TransmitterID                *string         `json:"transmitterId"`
+	TransmitterGeneration        string          `json:"transmitterGeneration"`
+	TransmitterGenerationVariant string          `json:"transmitterGenerationVariant,omitempty"`
+	DisplayDevice                string          `json:"displayDevice"`
+	DisplayApp                   *string         `json:"displayApp"`
+	AlertSchedules               []AlertSchedule `json:"alertSchedules"`
+}
+
+// Name is a short label such as "G7 on iOS" or "G6 receiver".
+func (d Device) Name() string {
+	gen := d.TransmitterGeneration
+	switch gen {
+	case "g7", "g715day":
+		gen = "G7"
+	case "g6", "g6+":
+		gen = "G6"
+	case "g6Pro", "g6 pro":
+		gen = "G6 Pro"
+	case "":
+		gen = "CGM"
+	}
+	if d.DisplayApp != nil && *d.DisplayApp == "DexcomOne" {
+		gen = "Dexcom ONE"
+	}
+	switch d.DisplayDevice {
+	case "receiver", "shareReceiver", "touchscreenReceiver":
+		return gen + " receiver"
+	case "iOS", "android":
+		return gen + " on " + d.DisplayDevice
+	}
+	return gen
+}
+
+// AlertSchedule is a named set of alert settings active on some days and hours.
+type AlertSchedule struct {
+	AlertScheduleSettings AlertScheduleSettings `json:"alertScheduleSettings"`
+	AlertSettings         []AlertSetting        `json:"alertSettings"`
+}
+
+// AlertScheduleSettings says when a schedule applies.
+type AlertScheduleSettings struct {
+	AlertScheduleName string    `json:"alertScheduleName"`
+	IsEnabled         bool      `json:"isEnabled"`
+	IsDefaultSchedule bool      `json:"isDefaultSchedule"`
+	StartTime         string    `json:"startTime"`
+	EndTime           string    `json:"endTime"`
+	DaysOfWeek        []string  `json:"daysOfWeek"`
+	IsActive          *bool     `json:"isActive"`
+	Override          *Override `json:"override"`
+}
+
+// Override temporarily silences alerts.
+type Override struct {
+	IsOverrideEnabled bool       `json:"isOverrideEnabled"`
+	Mode              string     `json:"mode"`
+	EndTime           *Timestamp `json:"endTime"`
+}
+
+// AlertSetting is one alert's threshold and sound.
+type AlertSetting struct {
+	AlertName                 string    `json:"alertName"`
+	Value                     int       `json:"value"`
+	Unit                      string    `json:"unit"`
+	Snooze                    int       `json:"snooze"`
+	Enabled                   bool      `json:"enabled"`
+	SystemTime                Timestamp `json:"systemTime"`
+	DisplayTime               Timestamp `json:"displayTime"`
+	Delay                     *int      `json:"delay,omitempty"`
+	SecondaryTriggerCondition *int      `json:"secondaryTriggerCondition,omitempty"`
+	SoundTheme                *string   `json:"soundTheme,omitempty"`
+	SoundOutputMode           *string   `json:"soundOutputMode,omitempty"`
+}

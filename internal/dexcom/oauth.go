@@ -1,0 +1,110 @@
+package dexcom
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/tryrook/dexonboard/internal/secret"
+	"golang.org/x/oauth2"
+)
+
+// Scope is the only scope Dexcom accepts.
+const Scope = "offline_access"
+
+// App is a Dexcom developer application's credentials.
+type App struct {
+	ClientID     string
+	ClientSecret secret.String
+	RedirectURI  string
+}
+
+// OAuthConfig builds the authorization-code config for app on ep. Dexcom
+// wants the client credentials in the form body.
+func OAuthConfig(ep Endpoints, app App) *oauth2.Config {
+	return &oauth2.Config{
+		ClientID:     app.ClientID,
+		ClientSecret: app.ClientSecret.Reveal(),
+		RedirectURL:  app.RedirectURI,
+		Scopes:       []string{Scope},
+		Endpoint: oauth2.Endpoint{
+			AuthURL:   ep.AuthURL(),
+			TokenURL:  ep.TokenURL(),
+			AuthStyle: oauth2.AuthStyleInParams,
+		},
+	}
+}
+
+// ErrLoginExpired means the refresh token was refused: the user must log in again.
+var ErrLoginExpired = errors.New("the saved login was refused (refresh token invalid or expired): log the test user in again")
+
+// TokenSaver persists a new token. It is called before the token is used,
+// because Dexcom's refresh tokens rotate: losing the newest one loses the login.
+type TokenSaver func(*oauth2.Token) error
+
+// TokenSource refreshes tokens, keeps the newest refresh token and hands each
+// new token to a saver. Invalidate forces a refresh after a 401.
+type TokenSource struct {
+	mu   sync.Mutex
+	ctx  context.Context
+	cfg  *oauth2.Config
+	tok  *oauth2.Token
+	save TokenSaver
+	now  func() time.Time
+}
+
+// NewTokenSource starts from tok (which may be expired). ctx carries the HTTP
+// client used for refreshes (oauth2.HTTPClient).
+func NewTokenSource(ctx context.Context, cfg *oauth2.Config, tok *oauth2.Token, save TokenSaver) *TokenSource {
+	return &TokenSource{ctx: ctx, cfg: cfg, tok: tok, save: save, now: time.Now}
+}
+
+// Token returns a valid access token, refreshing when needed.
+func (s *TokenSource) Token() (*oauth2.Token, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.tok != nil && s.tok.AccessToken != "" && (s.tok.Expiry.IsZero() || s.tok.Expiry.After(s.now().Add(30*time.Second))) {
+		return s.tok, nil
+	}
+	if s.tok == nil || s.tok.RefreshToken == "" {
+		return nil, ErrLoginExpired
+	}
+	fresh, err := s.cfg.TokenSource(s.ctx, &oauth2.Token{RefreshToken: s.tok.RefreshToken}).Token()
+	if err != nil {
+		var re *oauth2.RetrieveError
+		if errors.As(err, &re) && (re.ErrorCode == "invalid_grant" || re.Response.StatusCode == 401) {
+			return nil, fmt.Errorf("%w (%s)", ErrLoginExpired, re.ErrorCode)
+		}
+		return nil, fmt.Errorf("refresh token: %w", err)
+	}
+	if fresh.RefreshToken == "" {
+		fresh.RefreshToken = s.tok.RefreshToken
+	}
+	if s.save != nil {
+		if err := s.save(fresh); err != nil {
+			return nil, fmt.Errorf("save refreshed token: %w", err)
+		}
+	}
+	s.tok = fresh
+	return fresh, nil
+}
+
+// Invalidate marks the access token as unusable so the next Token refreshes.
+func (s *TokenSource) Invalidate() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.tok != nil {
+		t := *s.tok
+		t.AccessToken = ""
+		s.tok = &t
+	}
+}
+
+// Current is the newest token held, without refreshing.
+func (s *TokenSource) Current() *oauth2.Token {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.tok
+}

@@ -1,0 +1,84 @@
+package sandbox
+
+import (
+	"context"
+	"fmt"
+	"html"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+)
+
+// LogIn does what a person does on the simulator's login page, over HTTP:
+// opens loginURL, picks user, and presses Authorize (or Deny). It returns the
+// redirect the browser would follow, without following it. Used by `demo`,
+// `check --demo` and tests, so no browser is needed.
+func LogIn(ctx context.Context, hc *http.Client, loginURL, user string, authorize bool) (*url.URL, error) {
+	noFollow := *hc
+	noFollow.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	page, err := get(ctx, &noFollow, loginURL)
+	if err != nil {
+		return nil, err
+	}
+	if page.StatusCode != http.StatusOK {
+		return nil, fmt.Errorf("login page answered %d: %s", page.StatusCode, pageError(page.Body))
+	}
+	u, err := url.Parse(loginURL)
+	if err != nil {
+		return nil, err
+	}
+	form := u.Query()
+	form.Set("user", user)
+	form.Set("action", "deny")
+	if authorize {
+		form.Set("action", "authorize")
+	}
+	u.RawQuery = ""
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), strings.NewReader(form.Encode()))
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	resp, err := noFollow.Do(req)
+	if err != nil {
+		return nil, fmt.Errorf("submit login: %w", err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusFound {
+		return nil, fmt.Errorf("login answered %d: %s", resp.StatusCode, pageError(string(body)))
+	}
+	return url.Parse(resp.Header.Get("Location"))
+}
+
+type pageResp struct {
+	StatusCode int
+	Body       string
+}
+
+func get(ctx context.Context, hc *http.Client, u string) (pageResp, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
+	if err != nil {
+		return pageResp{}, err
+	}
+	resp, err := hc.Do(req)
+	if err != nil {
+		return pageResp{}, fmt.Errorf("open login page: %w", err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
+	return pageResp{resp.StatusCode, string(b)}, nil
+}
+
+// pageError pulls the message out of the simulator's error page.
+func pageError(page string) string {
+	const open = `<p class="error" id="error">`
+	if i := strings.Index(page, open); i >= 0 {
+		rest := page[i+len(open):]
+		if j := strings.Index(rest, "</p>"); j >= 0 {
+			return html.UnescapeString(strings.TrimSpace(rest[:j]))
+		}
+	}
+	return "unexpected page"
+}
