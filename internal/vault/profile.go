@@ -1,0 +1,361 @@
+package vault
+
+import (
+	"bytes"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/tryrook/dexonboard/internal/dexcom"
+	"github.com/tryrook/dexonboard/internal/secret"
+	bolt "go.etcd.io/bbolt"
+)
+
+// Profile errors.
+var (
+	ErrNoProfile     = errors.New("no such profile")
+	ErrProfileExists = errors.New("a profile with that name exists")
+)
+
+// Profile is one client's onboarding: its Dexcom apps, per environment.
+type Profile struct {
+	ID        string // random; the file never shows the client's name
+	Name      string
+	Company   string
+	Notes     string
+	Created   time.Time
+	Updated   time.Time
+	Apps      map[dexcom.Environment]*App
+	LastCheck *CheckResult
+}
+
+// App is one Dexcom developer application's details and credentials.
+type App struct {
+	Env             dexcom.Environment
+	Name            string
+	Description     string
+	ClientID        string
+	ClientSecret    secret.String
+	RedirectURI     string // the loopback URI used for the self-check
+	ROOKRedirectURL string // the redirect URL ROOK returned
+}
+
+// CheckResult is the outcome of the last verification, without secrets.
+type CheckResult struct {
+	At      time.Time          `json:"at"`
+	Env     dexcom.Environment `json:"env"`
+	OK      bool               `json:"ok"`
+	Summary string             `json:"summary"`
+}
+
+// App returns the app for env, creating an empty one.
+func (p *Profile) App(env dexcom.Environment) *App {
+	if p.Apps == nil {
+		p.Apps = map[dexcom.Environment]*App{}
+	}
+	a, ok := p.Apps[env]
+	if !ok {
+		a = &App{Env: env}
+		p.Apps[env] = a
+	}
+	return a
+}
+
+// Credentials are the app's client credentials for the Dexcom client.
+func (a *App) Credentials() dexcom.App {
+	return dexcom.App{ClientID: a.ClientID, ClientSecret: a.ClientSecret, RedirectURI: a.RedirectURI}
+}
+
+// profileRecord is what is sealed: the secret in the clear, inside the AEAD.
+type profileRecord struct {
+	Name      string               `json:"name"`
+	Company   string               `json:"company,omitempty"`
+	Notes     string               `json:"notes,omitempty"`
+	Created   time.Time            `json:"created"`
+	Updated   time.Time            `json:"updated"`
+	Apps      map[string]appRecord `json:"apps,omitempty"`
+	LastCheck *CheckResult         `json:"last_check,omitempty"`
+}
+
+type appRecord struct {
+	Name            string `json:"name,omitempty"`
+	Description     string `json:"description,omitempty"`
+	ClientID        string `json:"client_id,omitempty"`
+	ClientSecret    string `json:"client_secret,omitempty"`
+	RedirectURI     string `json:"redirect_uri,omitempty"`
+	ROOKRedirectURL string `json:"rook_redirect_url,omitempty"`
+}
+
+func (p *Profile) record() profileRecord {
+	r := profileRecord{Name: p.Name, Company: p.Company, Notes: p.Notes, Created: p.Created, Updated: p.Updated,
+		Apps: map[string]appRecord{}, LastCheck: p.LastCheck}
+	for env, a := range p.Apps {
+		r.Apps[string(env)] = appRecord{Name: a.Name, Description: a.Description, ClientID: a.ClientID,
+			ClientSecret: a.ClientSecret.Reveal(), RedirectURI: a.RedirectURI, ROOKRedirectURL: a.ROOKRedirectURL}
+	}
+	return r
+}
+
+func (r profileRecord) profile(id string) *Profile {
+	p := &Profile{ID: id, Name: r.Name, Company: r.Company, Notes: r.Notes, Created: r.Created, Updated: r.Updated,
+		Apps: map[dexcom.Environment]*App{}, LastCheck: r.LastCheck}
+	for env, a := range r.Apps {
+		e := dexcom.Environment(env)
+		p.Apps[e] = &App{Env: e, Name: a.Name, Description: a.Description, ClientID: a.ClientID,
+			ClientSecret: secret.New(a.ClientSecret), RedirectURI: a.RedirectURI, ROOKRedirectURL: a.ROOKRedirectURL}
+	}
+	return p
+}
+
+// putSealed seals v as JSON into bucket/key, wiping the plaintext after.
+func (v *Vault) putSealed(tx *bolt.Tx, bucket, key []byte, val any) error {
+	plain, err := json.Marshal(val)
+	if err != nil {
+		return err
+	}
+	defer secret.Wipe(plain)
+	sealed, err := v.seal.seal(bucket, key, plain)
+	if err != nil {
+		return err
+	}
+	return tx.Bucket(bucket).Put(key, sealed)
+}
+
+// getSealed opens bucket/key into out; false when absent.
+func (v *Vault) getSealed(tx *bolt.Tx, bucket, key []byte, out any) (bool, error) {
+	raw := tx.Bucket(bucket).Get(key)
+	if raw == nil {
+		return false, nil
+	}
+	plain, err := v.seal.open(bucket, key, raw)
+	if err != nil {
+		return false, fmt.Errorf("%w: record %s/%x is damaged or was modified (%v)", ErrModified, bucket, key[:min(6, len(key))], err)
+	}
+	defer secret.Wipe(plain)
+	if err := json.Unmarshal(plain, out); err != nil {
+		return false, fmt.Errorf("%w: record %s/%x is unreadable", ErrDamaged, bucket, key[:min(6, len(key))])
+	}
+	return true, nil
+}
+
+// allProfiles decrypts every profile (names live only inside the records).
+func (v *Vault) allProfiles(tx *bolt.Tx) ([]*Profile, error) {
+	var out []*Profile
+	c := tx.Bucket(bucketProfiles).Cursor()
+	for k, _ := c.First(); k != nil; k, _ = c.Next() {
+		var r profileRecord
+		if _, err := v.getSealed(tx, bucketProfiles, k, &r); err != nil {
+			return nil, err
+		}
+		out = append(out, r.profile(hex.EncodeToString(k)))
+	}
+	slices.SortFunc(out, func(a, b *Profile) int { return strings.Compare(strings.ToLower(a.Name), strings.ToLower(b.Name)) })
+	return out, nil
+}
+
+func (v *Vault) findProfile(tx *bolt.Tx, name string) (*Profile, error) {
+	all, err := v.allProfiles(tx)
+	if err != nil {
+		return nil, err
+	}
+	for _, p := range all {
+		if strings.EqualFold(p.Name, strings.TrimSpace(name)) {
+			return p, nil
+		}
+	}
+	return nil, fmt.Errorf("%w: %q (dexonboard vault list shows them)", ErrNoProfile, name)
+}
+
+// Profiles lists every profile by name.
+func (v *Vault) Profiles() ([]*Profile, error) {
+	var out []*Profile
+	err := v.view(func(tx *bolt.Tx) (err error) {
+		out, err = v.allProfiles(tx)
+		return err
+	})
+	return out, err
+}
+
+// Profile finds a profile by name, ignoring case.
+func (v *Vault) Profile(name string) (*Profile, error) {
+	var p *Profile
+	err := v.view(func(tx *bolt.Tx) (err error) {
+		p, err = v.findProfile(tx, name)
+		return err
+	})
+	return p, err
+}
+
+// ValidateProfileName refuses names a person could not type back.
+func ValidateProfileName(name string) error {
+	name = strings.TrimSpace(name)
+	switch {
+	case name == "":
+		return errors.New("profile name is empty")
+	case len(name) > 80:
+		return errors.New("profile name is longer than 80 characters")
+	case strings.ContainsFunc(name, func(r rune) bool { return r < 32 || r == 127 }):
+		return errors.New("profile name contains control characters")
+	}
+	return nil
+}
+
+// CreateProfile adds a new, empty profile.
+func (v *Vault) CreateProfile(name string) (*Profile, error) {
+	name = strings.TrimSpace(name)
+	if err := ValidateProfileName(name); err != nil {
+		return nil, err
+	}
+	id := make([]byte, 16)
+	if _, err := rand.Read(id); err != nil {
+		return nil, err
+	}
+	now := v.opts.Now().UTC()
+	p := &Profile{ID: hex.EncodeToString(id), Name: name, Created: now, Updated: now, Apps: map[dexcom.Environment]*App{}}
+	err := v.update(func(tx *bolt.Tx) error {
+		if _, err := v.findProfile(tx, name); err == nil {
+			return fmt.Errorf("%w: %q", ErrProfileExists, name)
+		}
+		if err := v.putSealed(tx, bucketProfiles, id, p.record()); err != nil {
+			return err
+		}
+		return v.appendAudit(tx, p, "profile created", "")
+	})
+	if err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+// SaveProfile writes p, recording in the audit trail what changed.
+func (v *Vault) SaveProfile(p *Profile) error {
+	id, err := hex.DecodeString(p.ID)
+	if err != nil || len(id) != 16 {
+		return fmt.Errorf("%w: bad id", ErrNoProfile)
+	}
+	return v.update(func(tx *bolt.Tx) error {
+		var old profileRecord
+		ok, err := v.getSealed(tx, bucketProfiles, id, &old)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return fmt.Errorf("%w: %q was deleted", ErrNoProfile, p.Name)
+		}
+		if !strings.EqualFold(old.Name, p.Name) {
+			if other, err := v.findProfile(tx, p.Name); err == nil && other.ID != p.ID {
+				return fmt.Errorf("%w: %q", ErrProfileExists, p.Name)
+			}
+		}
+		p.Updated = v.opts.Now().UTC()
+		if err := v.putSealed(tx, bucketProfiles, id, p.record()); err != nil {
+			return err
+		}
+		for _, change := range describeChanges(old, p.record()) {
+			if err := v.appendAudit(tx, p, change, ""); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// describeChanges names what changed, never the values of secrets.
+func describeChanges(old, cur profileRecord) []string {
+	var out []string
+	if old.Name != cur.Name {
+		out = append(out, fmt.Sprintf("renamed from %q", old.Name))
+	}
+	if old.Company != cur.Company || old.Notes != cur.Notes {
+		out = append(out, "details changed")
+	}
+	envs := map[string]bool{}
+	for e := range old.Apps {
+		envs[e] = true
+	}
+	for e := range cur.Apps {
+		envs[e] = true
+	}
+	keys := make([]string, 0, len(envs))
+	for e := range envs {
+		keys = append(keys, e)
+	}
+	slices.Sort(keys)
+	for _, e := range keys {
+		o, c := old.Apps[e], cur.Apps[e]
+		if o.ClientID != c.ClientID {
+			out = append(out, e+" client id "+setOrChanged(o.ClientID))
+		}
+		if !bytes.Equal([]byte(o.ClientSecret), []byte(c.ClientSecret)) {
+			out = append(out, e+" client secret "+setOrChanged(o.ClientSecret))
+		}
+		if o.RedirectURI != c.RedirectURI || o.ROOKRedirectURL != c.ROOKRedirectURL {
+			out = append(out, e+" redirect URLs changed")
+		}
+		if o.Name != c.Name || o.Description != c.Description {
+			out = append(out, e+" app details changed")
+		}
+	}
+	if cur.LastCheck != nil && (old.LastCheck == nil || !old.LastCheck.At.Equal(cur.LastCheck.At)) {
+		status := "failed"
+		if cur.LastCheck.OK {
+			status = "verified"
+		}
+		out = append(out, string(cur.LastCheck.Env)+" check "+status)
+	}
+	return out
+}
+
+func setOrChanged(old string) string {
+	if old == "" {
+		return "set"
+	}
+	return "changed"
+}
+
+// RenameProfile changes a profile's name.
+func (v *Vault) RenameProfile(oldName, newName string) error {
+	if err := ValidateProfileName(newName); err != nil {
+		return err
+	}
+	p, err := v.Profile(oldName)
+	if err != nil {
+		return err
+	}
+	p.Name = strings.TrimSpace(newName)
+	return v.SaveProfile(p)
+}
+
+// DeleteProfile removes a profile with its tokens and progress. Callers ask
+// the person to confirm first.
+func (v *Vault) DeleteProfile(name string) error {
+	return v.update(func(tx *bolt.Tx) error {
+		p, err := v.findProfile(tx, name)
+		if err != nil {
+			return err
+		}
+		id, _ := hex.DecodeString(p.ID)
+		if err := tx.Bucket(bucketProfiles).Delete(id); err != nil {
+			return err
+		}
+		for _, b := range [][]byte{bucketTokens, bucketProgress} {
+			// Collect first: deleting under a bbolt cursor skips the next key.
+			var keys [][]byte
+			c := tx.Bucket(b).Cursor()
+			for k, _ := c.Seek(id); k != nil && bytes.HasPrefix(k, id); k, _ = c.Next() {
+				keys = append(keys, bytes.Clone(k))
+			}
+			for _, k := range keys {
+				if err := tx.Bucket(b).Delete(k); err != nil {
+					return err
+				}
+			}
+		}
+		return v.appendAudit(tx, p, "profile deleted", "")
+	})
+}

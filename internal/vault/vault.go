@@ -1,0 +1,417 @@
+// Package vault keeps what onboarding collects (client profiles, app
+// credentials, OAuth tokens, step progress, an audit trail) in one bbolt file
+// that is useless without the passphrase.
+//
+// A random 256-bit data key seals every record with XChaCha20-Poly1305; the
+// data key is stored wrapped by a key derived from the passphrase with
+// Argon2id. An encrypted manifest over every record detects deleted, added
+// and rolled-back records. See shared/reference/secure-store.md.
+package vault
+
+import (
+	"bytes"
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/tryrook/dexonboard/internal/secret"
+	bolt "go.etcd.io/bbolt"
+	bolterrors "go.etcd.io/bbolt/errors"
+)
+
+// Errors callers branch on.
+var (
+	ErrNoVault  = errors.New("no vault here")
+	ErrExists   = errors.New("a vault already exists here")
+	ErrInUse    = errors.New("vault is in use by another dexonboard")
+	ErrDamaged  = errors.New("vault is damaged")
+	ErrModified = errors.New("vault contents were modified")
+)
+
+// InUseError says which process holds the vault, when known.
+type InUseError struct {
+	Path string
+	PID  int
+}
+
+func (e *InUseError) Error() string {
+	who := "another dexonboard"
+	if e.PID > 0 {
+		who += " (pid " + strconv.Itoa(e.PID) + ")"
+	}
+	return "vault is in use by " + who + ": close it, or wait for it to finish"
+}
+
+// Is makes errors.Is(err, ErrInUse) work.
+func (e *InUseError) Is(t error) bool { return t == ErrInUse }
+
+// Options tune a vault. The zero value is right for real use.
+type Options struct {
+	KDF          KDFParams     // for new vaults and new passphrases; zero: DefaultKDF
+	AllowWeakKDF bool          // accept InsecureTestKDF; tests only
+	LockTimeout  time.Duration // how long to wait for another process; zero: 1 s
+	Now          func() time.Time
+}
+
+func (o Options) withDefaults() Options {
+	if o.KDF == (KDFParams{}) {
+		o.KDF = DefaultKDF
+	}
+	if o.LockTimeout == 0 {
+		o.LockTimeout = time.Second
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	return o
+}
+
+// Bucket names.
+var (
+	bucketMeta     = []byte("meta")
+	bucketProfiles = []byte("profiles")
+	bucketTokens   = []byte("tokens")
+	bucketProgress = []byte("progress")
+	bucketAudit    = []byte("audit")
+	bucketHandoffs = []byte("handoffs")
+	keyHeader      = []byte("header")
+	keyManifest    = []byte("manifest")
+	dataBuckets    = [][]byte{bucketProfiles, bucketTokens, bucketProgress, bucketAudit, bucketHandoffs}
+)
+
+// Vault is an unlocked vault. It holds the bbolt file open (and locked) until
+// Close. Its methods are safe for concurrent use.
+type Vault struct {
+	path string
+	opts Options
+
+	mu       sync.Mutex
+	db       *bolt.DB
+	hdr      *header
+	seal     *sealer
+	warnings []string
+}
+
+// DefaultPath follows XDG: $XDG_DATA_HOME/dexonboard/vault.db, else
+// ~/.local/share/dexonboard/vault.db. DEXONBOARD_VAULT overrides it.
+func DefaultPath() (string, error) {
+	if p := os.Getenv("DEXONBOARD_VAULT"); p != "" {
+		return p, nil
+	}
+	if d := os.Getenv("XDG_DATA_HOME"); d != "" && filepath.IsAbs(d) {
+		return filepath.Join(d, "dexonboard", "vault.db"), nil
+	}
+	home, err := os.UserHomeDir()
+	if err != nil {
+		return "", fmt.Errorf("find the vault: %w (set DEXONBOARD_VAULT or use --vault)", err)
+	}
+	return filepath.Join(home, ".local", "share", "dexonboard", "vault.db"), nil
+}
+
+// Exists reports whether a vault file is at path.
+func Exists(path string) bool {
+	_, err := os.Stat(path)
+	return err == nil
+}
+
+// Create makes a new vault at path, protected by pass.
+func Create(path string, pass []byte, opts Options) (*Vault, error) {
+	opts = opts.withDefaults()
+	if err := CheckPassphrase(string(pass)); err != nil {
+		return nil, err
+	}
+	if _, err := os.Lstat(path); err == nil {
+		return nil, fmt.Errorf("%w: %s (open it, or choose another --vault path)", ErrExists, path)
+	}
+	if err := makeDir(filepath.Dir(path)); err != nil {
+		return nil, err
+	}
+	// O_EXCL: two creators cannot both believe they made the file.
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600)
+	if err != nil {
+		return nil, fmt.Errorf("create vault: %w", err)
+	}
+	f.Close()
+	v, err := create(path, pass, opts)
+	if err != nil {
+		os.Remove(path)
+		return nil, err
+	}
+	return v, nil
+}
+
+func create(path string, pass []byte, opts Options) (*Vault, error) {
+	db, err := openDB(path, opts)
+	if err != nil {
+		return nil, err
+	}
+	h := &header{Format: formatVersion, Created: opts.Now().UTC().Truncate(time.Second), KDF: opts.KDF, AEAD: aeadXChaCha, KeyGen: 1}
+	dek := make([]byte, keyLen)
+	if _, err := rand.Read(h.VaultID[:]); err != nil {
+		db.Close()
+		return nil, err
+	}
+	if _, err := rand.Read(dek); err != nil {
+		db.Close()
+		return nil, err
+	}
+	defer secret.Wipe(dek)
+	if err := h.rewrap(pass, dek, opts); err != nil {
+		db.Close()
+		return nil, err
+	}
+	v := &Vault{path: path, opts: opts, db: db, hdr: h}
+	if v.seal, err = newSealer(dek, h); err != nil {
+		db.Close()
+		return nil, err
+	}
+	err = v.update(func(tx *bolt.Tx) error {
+		meta, err := tx.CreateBucket(bucketMeta)
+		if err != nil {
+			return err
+		}
+		if err := meta.Put(keyHeader, h.encode()); err != nil {
+			return err
+		}
+		for _, b := range dataBuckets {
+			if _, err := tx.CreateBucket(b); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		db.Close()
+		return nil, fmt.Errorf("create vault: %w", err)
+	}
+	v.writeOwner()
+	return v, nil
+}
+
+// rewrap gives h a fresh salt and the given KDF costs, and wraps dek under pass.
+func (h *header) rewrap(pass, dek []byte, opts Options) error {
+	h.KDF = opts.KDF
+	h.Salt = make([]byte, saltLen)
+	if _, err := rand.Read(h.Salt); err != nil {
+		return err
+	}
+	if err := h.KDF.check(len(h.Salt), opts.AllowWeakKDF); err != nil {
+		return err
+	}
+	kek := deriveKEK(pass, h.Salt, h.KDF)
+	defer secret.Wipe(kek)
+	w, err := wrapKey(kek, dek, h.wrapAAD())
+	if err != nil {
+		return err
+	}
+	h.WrappedKey = w
+	return nil
+}
+
+func newSealer(dek []byte, h *header) (*sealer, error) {
+	k, err := recordKey(dek, h.VaultID)
+	if err != nil {
+		return nil, err
+	}
+	return &sealer{key: k, vaultID: h.VaultID, gen: h.KeyGen}, nil
+}
+
+func makeDir(dir string) error {
+	if _, err := os.Stat(dir); errors.Is(err, fs.ErrNotExist) {
+		if err := os.MkdirAll(dir, 0o700); err != nil {
+			return fmt.Errorf("create vault folder: %w", err)
+		}
+	}
+	return nil
+}
+
+// openDB opens bbolt with a lock timeout, turning its errors into ours.
+// bbolt panics on some damage while opening and then never unmaps the file,
+// which keeps its lock for the rest of the process; preflight catches that
+// damage first, and the recover is the last line.
+func openDB(path string, opts Options) (db *bolt.DB, err error) {
+	if err := preflight(path); err != nil {
+		return nil, fmt.Errorf("%w: %v (restore a backup)", ErrDamaged, err)
+	}
+	var file *os.File
+	defer func() {
+		if r := recover(); r != nil {
+			if file != nil {
+				file.Close()
+			}
+			db, err = nil, fmt.Errorf("%w: %v (restore a backup, or run dexonboard vault check)", ErrDamaged, r)
+		}
+	}()
+	db, err = bolt.Open(path, 0o600, &bolt.Options{
+		Timeout: opts.LockTimeout,
+		OpenFile: func(name string, flag int, mode os.FileMode) (*os.File, error) {
+			f, err := os.OpenFile(name, flag, mode)
+			file = f
+			return f, err
+		},
+	})
+	switch {
+	case errors.Is(err, bolterrors.ErrTimeout):
+		return nil, &InUseError{Path: path, PID: readOwner(path)}
+	case err != nil:
+		return nil, fmt.Errorf("%w: %v (restore a backup, or run dexonboard vault check)", ErrDamaged, err)
+	}
+	return db, nil
+}
+
+// Open unlocks the vault at path. Nothing is written unless it succeeds.
+func Open(path string, pass []byte, opts Options) (*Vault, error) {
+	v, err := unlock(path, pass, opts)
+	if err != nil {
+		return nil, err
+	}
+	if problems := v.verifyManifest(); len(problems) > 0 {
+		v.db.Close()
+		return nil, fmt.Errorf("%w: %s (restore a backup; run dexonboard vault check for the full list)", ErrModified, problems[0])
+	}
+	v.fixPermissions()
+	v.writeOwner()
+	return v, nil
+}
+
+// unlock opens the file and the data key, checking nothing beyond the header.
+func unlock(path string, pass []byte, opts Options) (*Vault, error) {
+	opts = opts.withDefaults()
+	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("%w: %s (create one with dexonboard vault init)", ErrNoVault, path)
+	}
+	db, err := openDB(path, opts)
+	if err != nil {
+		return nil, err
+	}
+	v := &Vault{path: path, opts: opts, db: db}
+	var raw []byte
+	err = v.view(func(tx *bolt.Tx) error {
+		meta := tx.Bucket(bucketMeta)
+		if meta == nil {
+			return ErrNotVault
+		}
+		raw = bytes.Clone(meta.Get(keyHeader))
+		return nil
+	})
+	if err == nil {
+		v.hdr, err = parseHeader(raw)
+	}
+	if err == nil {
+		err = v.hdr.KDF.check(len(v.hdr.Salt), opts.AllowWeakKDF)
+	}
+	if err == nil {
+		err = v.openKey(pass)
+	}
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	return v, nil
+}
+
+func (v *Vault) openKey(pass []byte) error {
+	kek := deriveKEK(pass, v.hdr.Salt, v.hdr.KDF)
+	defer secret.Wipe(kek)
+	dek, err := unwrapKey(kek, v.hdr.WrappedKey, v.hdr.wrapAAD())
+	if err != nil {
+		return err
+	}
+	defer secret.Wipe(dek)
+	v.seal, err = newSealer(dek, v.hdr)
+	return err
+}
+
+// Path is the vault file.
+func (v *Vault) Path() string { return v.path }
+
+// Warnings are things a person should know, such as repaired permissions.
+func (v *Vault) Warnings() []string { return v.warnings }
+
+// Close releases the file. The vault cannot be used afterwards.
+func (v *Vault) Close() error {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	if v.db == nil {
+		return nil
+	}
+	os.Remove(ownerPath(v.path))
+	if v.seal != nil {
+		secret.Wipe(v.seal.key)
+	}
+	err := v.db.Close()
+	v.db = nil
+	return err
+}
+
+// fixPermissions repairs group/other access to the file and folder.
+func (v *Vault) fixPermissions() {
+	for _, p := range []struct {
+		path string
+		mode fs.FileMode
+	}{{v.path, 0o600}, {filepath.Dir(v.path), 0o700}} {
+		fi, err := os.Stat(p.path)
+		if err != nil || fi.Mode().Perm()&0o077 == 0 {
+			continue
+		}
+		if p.path != v.path && !strings.Contains(p.path, "dexonboard") {
+			continue // a shared folder the user chose; not ours to change
+		}
+		if err := os.Chmod(p.path, p.mode); err == nil {
+			v.warnings = append(v.warnings, fmt.Sprintf("%s was readable by others (%v); changed to %v", p.path, fi.Mode().Perm(), p.mode))
+		}
+	}
+}
+
+// ownerPath is a side file naming the process that holds the vault, so a
+// second one can say who; bbolt's lock records no pid.
+func ownerPath(path string) string { return path + ".owner" }
+
+func (v *Vault) writeOwner() {
+	_ = os.WriteFile(ownerPath(v.path), []byte(strconv.Itoa(os.Getpid())), 0o600)
+}
+
+func readOwner(path string) int {
+	b, err := os.ReadFile(ownerPath(path))
+	if err != nil {
+		return 0
+	}
+	pid, _ := strconv.Atoi(strings.TrimSpace(string(b)))
+	return pid
+}
+
+// view runs fn in a read transaction; bbolt's panics on damaged pages become errors.
+func (v *Vault) view(fn func(*bolt.Tx) error) (err error) {
+	defer recoverDamage(&err)
+	if v.db == nil {
+		return errors.New("vault is closed")
+	}
+	return v.db.View(fn)
+}
+
+// update runs fn in a write transaction and rewrites the manifest in it.
+func (v *Vault) update(fn func(*bolt.Tx) error) (err error) {
+	defer recoverDamage(&err)
+	if v.db == nil {
+		return errors.New("vault is closed")
+	}
+	return v.db.Update(func(tx *bolt.Tx) error {
+		if err := fn(tx); err != nil {
+			return err
+		}
+		return v.writeManifest(tx)
+	})
+}
+
+func recoverDamage(err *error) {
+	if r := recover(); r != nil {
+		*err = fmt.Errorf("%w: %v (restore a backup, or run dexonboard vault check)", ErrDamaged, r)
+	}
+}
