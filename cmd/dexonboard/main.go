@@ -23,7 +23,13 @@ func main() {
 
 // run executes the command line and returns the process exit code.
 func run(ctx context.Context, ios *iostreams.IOStreams, args []string) int {
-	root := newRootCmd(ios)
+	return runWith(ctx, &env{ios: ios, prompt: newPrompter(ios)}, args)
+}
+
+// runWith runs the command line with a given env (tests pass fakes).
+func runWith(ctx context.Context, e *env, args []string) int {
+	ios := e.ios
+	root := newRootCmdWith(e)
 	root.SetArgs(args)
 	err := root.ExecuteContext(ctx)
 	if err == nil {

@@ -10,7 +10,20 @@ import (
 // version is set at build time with -ldflags "-X main.version=…".
 var version = "dev"
 
+// env is what every command gets: the streams, the prompter and the vault
+// flags. Tests build it with fakes.
+type env struct {
+	ios    *iostreams.IOStreams
+	prompt prompter
+	vault  vaultFlags
+}
+
 func newRootCmd(ios *iostreams.IOStreams) *cobra.Command {
+	return newRootCmdWith(&env{ios: ios, prompt: newPrompter(ios)})
+}
+
+func newRootCmdWith(e *env) *cobra.Command {
+	ios := e.ios
 	root := &cobra.Command{
 		Use:   "dexonboard",
 		Short: "Onboard your own Dexcom developer credentials onto ROOK",
@@ -27,6 +40,8 @@ Run it with no command to start the wizard, or try everything offline with:
 			return notYet(ios, "the wizard")
 		},
 	}
+	root.PersistentFlags().StringVar(&e.vault.path, "vault", "", "vault file (default $DEXONBOARD_VAULT, else $XDG_DATA_HOME/dexonboard/vault.db)")
+	root.PersistentFlags().StringVar(&e.vault.passFile, "passphrase-file", "", "read the vault passphrase from this file (else $DEXONBOARD_PASSPHRASE, else a prompt)")
 	root.SetIn(ios.In)
 	root.SetOut(ios.Out)
 	root.SetErr(ios.ErrOut)
@@ -34,7 +49,7 @@ Run it with no command to start the wizard, or try everything offline with:
 		newDemoCmd(ios),
 		newCheckCmd(ios),
 		newSandboxCmd(ios),
-		newVaultCmd(ios),
+		newVaultCmd(e),
 		newVersionCmd(ios),
 	)
 	return root
@@ -72,13 +87,5 @@ func newCheckCmd(ios *iostreams.IOStreams) *cobra.Command {
 		Short: "Log a test user in and verify that every API call answers 200",
 		Args:  cobra.NoArgs,
 		RunE:  func(*cobra.Command, []string) error { return notYet(ios, "check") },
-	}
-}
-
-func newVaultCmd(ios *iostreams.IOStreams) *cobra.Command {
-	return &cobra.Command{
-		Use:   "vault",
-		Short: "Manage the encrypted vault of client profiles",
-		RunE:  func(*cobra.Command, []string) error { return notYet(ios, "vault") },
 	}
 }

@@ -47,7 +47,7 @@ func (v *Vault) SaveToken(profileID string, env dexcom.Environment, t *oauth2.To
 		if first {
 			what = "login saved"
 		}
-		return v.appendAuditID(tx, profileID, string(env)+" "+what)
+		return v.appendAuditID(tx, profileID, string(env)+" "+what, "")
 	})
 }
 
@@ -82,7 +82,7 @@ func (v *Vault) DeleteToken(profileID string, env dexcom.Environment) error {
 		if err := tx.Bucket(bucketTokens).Delete(key); err != nil {
 			return err
 		}
-		return v.appendAuditID(tx, profileID, string(env)+" login forgotten")
+		return v.appendAuditID(tx, profileID, string(env)+" login forgotten", "")
 	})
 }
 
@@ -102,7 +102,7 @@ func (v *Vault) SaveProgress(profileID string, p *onboarding.Progress) error {
 		}
 		for _, s := range onboarding.Steps {
 			if p.StatusOf(s) != old.StatusOf(s) {
-				if err := v.appendAuditID(tx, profileID, fmt.Sprintf("%s track: %s %s", p.Track, s, p.StatusOf(s))); err != nil {
+				if err := v.appendAuditID(tx, profileID, fmt.Sprintf("%s track: %s %s", p.Track, s, p.StatusOf(s)), ""); err != nil {
 					return err
 				}
 			}
@@ -153,14 +153,22 @@ func (v *Vault) appendAudit(tx *bolt.Tx, p *Profile, action, detail string) erro
 	return v.putSealed(tx, bucketAudit, binary.BigEndian.AppendUint64(nil, seq), e)
 }
 
-func (v *Vault) appendAuditID(tx *bolt.Tx, profileID, action string) error {
-	return v.appendAudit(tx, &Profile{ID: profileID}, action, "")
+// appendAuditID logs for a profile known by id, naming it as it is now.
+func (v *Vault) appendAuditID(tx *bolt.Tx, profileID, action, detail string) error {
+	p := &Profile{ID: profileID}
+	if id, err := hex.DecodeString(profileID); err == nil {
+		var r profileRecord
+		if ok, _ := v.getSealed(tx, bucketProfiles, id, &r); ok {
+			p.Name = r.Name
+		}
+	}
+	return v.appendAudit(tx, p, action, detail)
 }
 
 // Log appends a free entry to the audit trail (e.g. "handoff opened").
 func (v *Vault) Log(profileID, action, detail string) error {
 	return v.update(func(tx *bolt.Tx) error {
-		return v.appendAudit(tx, &Profile{ID: profileID}, action, detail)
+		return v.appendAuditID(tx, profileID, action, detail)
 	})
 }
 

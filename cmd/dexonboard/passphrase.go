@@ -1,0 +1,111 @@
+package main
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"os"
+
+	"github.com/tryrook/dexonboard/internal/iostreams"
+	"github.com/tryrook/dexonboard/internal/vault"
+)
+
+// vaultOptions are the vault settings commands use; tests lower the KDF cost.
+var vaultOptions = vault.Options{}
+
+// vaultFlags are the flags every vault-using command shares.
+type vaultFlags struct {
+	path     string
+	passFile string
+}
+
+func (f *vaultFlags) resolvePath() (string, error) {
+	if f.path != "" {
+		return f.path, nil
+	}
+	return vault.DefaultPath()
+}
+
+// passphrase reads the passphrase from, in order: --passphrase-file,
+// DEXONBOARD_PASSPHRASE, a masked prompt. Never from a flag's value.
+func (f *vaultFlags) passphrase(ios *iostreams.IOStreams, p prompter, prompt string) ([]byte, error) {
+	if f.passFile != "" {
+		b, err := os.ReadFile(f.passFile)
+		if err != nil {
+			return nil, fmt.Errorf("read --passphrase-file: %w", err)
+		}
+		return bytes.TrimRight(b, "\r\n"), nil
+	}
+	if env := os.Getenv("DEXONBOARD_PASSPHRASE"); env != "" {
+		return []byte(env), nil
+	}
+	b, err := p.Password(prompt)
+	if errors.Is(err, errNoTTY) {
+		return nil, errors.New("no passphrase: set DEXONBOARD_PASSPHRASE or use --passphrase-file when not at a terminal")
+	}
+	return b, err
+}
+
+// newPassphrase asks for a new passphrase twice, showing why a weak one is refused.
+func newPassphrase(ios *iostreams.IOStreams, p prompter, f *vaultFlags, envName string) ([]byte, error) {
+	if f.passFile != "" || os.Getenv(envName) != "" {
+		var b []byte
+		if env := os.Getenv(envName); env != "" {
+			b = []byte(env)
+		} else {
+			var err error
+			if b, err = f.passphrase(ios, p, ""); err != nil {
+				return nil, err
+			}
+		}
+		return b, vault.CheckPassphrase(string(b))
+	}
+	for tries := 0; tries < 3; tries++ {
+		first, err := p.Password("New passphrase: ")
+		if errors.Is(err, errNoTTY) {
+			return nil, fmt.Errorf("no passphrase: set %s or use --passphrase-file when not at a terminal", envName)
+		}
+		if err != nil {
+			return nil, err
+		}
+		if err := vault.CheckPassphrase(string(first)); err != nil {
+			fmt.Fprintln(ios.ErrOut, err)
+			continue
+		}
+		score, feedback := vault.Strength(string(first))
+		fmt.Fprintf(ios.ErrOut, "strength: %d/4, %s\n", score, feedback)
+		again, err := p.Password("Repeat it: ")
+		if err != nil {
+			return nil, err
+		}
+		if !bytes.Equal(first, again) {
+			fmt.Fprintln(ios.ErrOut, "the two passphrases differ; try again")
+			continue
+		}
+		return first, nil
+	}
+	return nil, errors.New("no passphrase chosen after 3 tries")
+}
+
+// openVault unlocks the vault named by the flags, saying what to do on failure.
+func openVault(ios *iostreams.IOStreams, p prompter, f *vaultFlags) (*vault.Vault, []byte, error) {
+	path, err := f.resolvePath()
+	if err != nil {
+		return nil, nil, exitWith(exitVault, err)
+	}
+	if !vault.Exists(path) {
+		return nil, nil, exitWith(exitVault, fmt.Errorf("no vault at %s: create one with dexonboard vault init (or pass --vault)", path))
+	}
+	pass, err := f.passphrase(ios, p, "Vault passphrase: ")
+	if err != nil {
+		return nil, nil, exitWith(exitVault, err)
+	}
+	v, err := vault.Open(path, pass, vaultOptions)
+	if err != nil {
+		return nil, nil, exitWith(exitVault, err)
+	}
+	for _, w := range v.Warnings() {
+		fmt.Fprintln(ios.ErrOut, "warning:", w)
+	}
+	return v, pass, nil
+}
