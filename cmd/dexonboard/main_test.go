@@ -196,4 +196,3 @@ func TestPassphraseFile(t *testing.T) {
 		t.Fatalf("missing file: %+v", r)
 	}
 }
-
