@@ -82,3 +82,23 @@ func pageError(page string) string {
 	}
 	return "unexpected page"
 }
+
+// Autopilot returns a login opener that acts as a browser: it logs user in on
+// the simulator's page (or denies) and follows the redirect to the app's
+// callback, as a browser would. The demo and tests use it.
+func Autopilot(hc *http.Client, user string, authorize bool) func(ctx context.Context, loginURL string) error {
+	return func(ctx context.Context, loginURL string) error {
+		loc, err := LogIn(ctx, hc, loginURL, user, authorize)
+		if err != nil {
+			return err
+		}
+		page, err := get(ctx, hc, loc.String())
+		if err != nil {
+			return fmt.Errorf("follow the redirect to the app: %w", err)
+		}
+		if page.StatusCode != http.StatusOK && authorize {
+			return fmt.Errorf("the app's callback answered %d", page.StatusCode)
+		}
+		return nil
+	}
+}

@@ -1,0 +1,104 @@
+package connect_test
+
+import (
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+	"github.com/tryrook/dexonboard/internal/sandbox"
+)
+
+// chromiumPath finds Debian's chromium; in CI its absence is a failure.
+func chromiumPath(t *testing.T) string {
+	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
+		if p, err := exec.LookPath(name); err == nil {
+			return p
+		}
+	}
+	if os.Getenv("CI") != "" {
+		t.Fatal("CI is set but no chromium is installed: .ci/run must install it")
+	}
+	t.Skip("no chromium on this machine (and CI is not set): skipping the real-browser test")
+	return ""
+}
+
+// TestRealBrowserLogin drives headless Chromium through the simulator's
+// login page: pick SandboxUser7, Authorize, land on the success page; the
+// check then completes with EGVs.
+func TestRealBrowserLogin(t *testing.T) {
+	exe := chromiumPath(t)
+	if testing.Short() {
+		t.Skip("starts a browser")
+	}
+	w := newWorld(t, sandbox.Config{})
+	alloc, cancel := chromedp.NewExecAllocator(context.Background(),
+		append(chromedp.DefaultExecAllocatorOptions[:],
+			chromedp.ExecPath(exe),
+			chromedp.NoSandbox,
+			chromedp.Flag("disable-gpu", true),
+			chromedp.UserDataDir(t.TempDir()),
+			chromedp.Flag("disable-background-networking", true),
+			chromedp.Flag("disable-component-update", true),
+			chromedp.Flag("disable-sync", true),
+			chromedp.Flag("disable-quic", true),
+		)...)
+	defer cancel()
+	browserCtx, cancelBrowser := chromedp.NewContext(alloc)
+	defer cancelBrowser()
+	ctx, cancelTimeout := context.WithTimeout(browserCtx, 90*time.Second)
+	defer cancelTimeout()
+
+	var title, message, options string
+	var shot []byte
+	browse := func(_ context.Context, loginURL string) error {
+		if err := chromedp.Do(ctx,
+			chromedp.Navigate(loginURL),
+			chromedp.WaitVisible(chromedp.ID("user")),
+		); err != nil {
+			return err
+		}
+		var err error
+		if options, err = chromedp.Run(ctx, chromedp.Text(chromedp.ID("user"))); err != nil {
+			return err
+		}
+		if err := chromedp.Do(ctx,
+			chromedp.SetValue(chromedp.ID("user"), "SandboxUser7"),
+			chromedp.Click(chromedp.ID("authorize")),
+			chromedp.WaitVisible(chromedp.ID("result-success")),
+		); err != nil {
+			return err
+		}
+		if title, err = chromedp.Run(ctx, chromedp.Text(chromedp.CSS("h1"))); err != nil {
+			return err
+		}
+		if message, err = chromedp.Run(ctx, chromedp.Text(chromedp.CSS("p"))); err != nil {
+			return err
+		}
+		shot, err = chromedp.Run(ctx, chromedp.CaptureScreenshot())
+		return err
+	}
+	s := &saver{}
+	c := w.check(s, nil, browse)
+	c.Login.Timeout = 60 * time.Second
+	out, err := c.Run(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(options, "SandboxUser7 · G7 · iOS app") {
+		t.Errorf("dropdown: %q", options)
+	}
+	if title != "Connected to Dexcom" || !strings.Contains(message, "close this tab") {
+		t.Errorf("success page: %q %q", title, message)
+	}
+	if !out.OK() || len(out.EGVs) == 0 || out.Device().Name() != "G7 on iOS" {
+		t.Fatalf("check after browser login: ok=%v err=%v", out.OK(), out.Err)
+	}
+	if dir := os.Getenv("DEXONBOARD_SCREENSHOTS"); dir != "" {
+		_ = os.WriteFile(filepath.Join(dir, "browser-success.png"), shot, 0o644)
+	}
+}

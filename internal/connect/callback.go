@@ -1,0 +1,314 @@
+// Package connect logs a Dexcom test user in through a loopback callback
+// server (the OAuth 2.0 authorization-code flow of RFC 8252) and verifies
+// the connection by calling the API.
+package connect
+
+import (
+	"context"
+	"crypto/subtle"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"net/url"
+	"strconv"
+	"sync"
+	"syscall"
+	"time"
+)
+
+// Errors that end a login attempt, each with its own message.
+var (
+	ErrStateMismatch = errors.New("the answer's state does not match the login that was started (an old or forged callback); start the login again")
+	ErrMissingCode   = errors.New("the answer carried no authorization code; start the login again")
+	ErrDenied        = errors.New("the test user denied access on Dexcom's page; start again and press Authorize")
+	ErrTimeout       = errors.New("no answer from the login page in time; start the login again")
+	ErrNotLoopback   = errors.New("the redirect URI is not a loopback http URL")
+	ErrPortInUse     = errors.New("the redirect URI's port is in use")
+)
+
+// AuthError is an error=… answer other than access_denied.
+type AuthError struct {
+	Code, Description string
+}
+
+func (e *AuthError) Error() string {
+	msg := "Dexcom answered the login with error " + e.Code
+	if e.Description != "" {
+		msg += " (" + e.Description + ")"
+	}
+	return msg + "; check the app's client ID and redirect URI, then start again"
+}
+
+// Redirect is a parsed loopback redirect URI.
+type Redirect struct {
+	URI  string
+	Host string // localhost, 127.0.0.1 or ::1
+	Port int
+	Path string
+}
+
+// ParseRedirect accepts http://localhost:PORT/PATH, http://127.0.0.1:PORT/PATH
+// and http://[::1]:PORT/PATH, the forms Dexcom matches exactly.
+func ParseRedirect(raw string) (Redirect, error) {
+	u, err := url.Parse(raw)
+	hint := "register a loopback redirect URI such as http://localhost:8765/callback in the Dexcom app and pass it with --redirect-uri"
+	if err != nil || u.Scheme != "http" || u.User != nil || u.RawQuery != "" || u.Fragment != "" {
+		return Redirect{}, fmt.Errorf("%w: %q; %s", ErrNotLoopback, raw, hint)
+	}
+	host := u.Hostname()
+	if host != "localhost" && host != "127.0.0.1" && host != "::1" {
+		return Redirect{}, fmt.Errorf("%w: %q points at %s, not this machine; %s", ErrNotLoopback, raw, host, hint)
+	}
+	port, err := strconv.Atoi(u.Port())
+	if err != nil || port < 0 || port > 65535 {
+		return Redirect{}, fmt.Errorf("%w: %q has no port; Dexcom matches the port exactly, so it must be written out; %s", ErrNotLoopback, raw, hint)
+	}
+	path := u.EscapedPath()
+	if path == "" {
+		path = "/"
+	}
+	return Redirect{URI: raw, Host: host, Port: port, Path: path}, nil
+}
+
+// Result is what the browser brought back.
+type Result struct {
+	Code string
+	Err  error
+}
+
+// CallbackServer listens on exactly the registered redirect URI, for one login.
+type CallbackServer struct {
+	redirect  Redirect
+	listeners []net.Listener
+	srv       *http.Server
+	state     string
+
+	once    sync.Once
+	mu      sync.Mutex
+	settled bool
+	result  chan Result
+	closeMu sync.Once
+	closed  chan struct{}
+}
+
+// listenConfig clears SO_REUSEADDR, which Go sets on listeners: RFC 8252
+// B.5 asks that no other socket can share the port and catch the code.
+var listenConfig = net.ListenConfig{Control: func(_, _ string, c syscall.RawConn) error {
+	var serr error
+	err := c.Control(func(fd uintptr) {
+		serr = syscall.SetsockoptInt(int(fd), syscall.SOL_SOCKET, syscall.SO_REUSEADDR, 0)
+	})
+	if err != nil {
+		return err
+	}
+	return serr
+}}
+
+// Listen binds the redirect URI's port on loopback only: for localhost both
+// 127.0.0.1 and ::1, so no other program can hold one of them and receive
+// the code. Port 0 picks a free port (the demo registers it afterwards).
+func Listen(raw, state string) (*CallbackServer, error) {
+	r, err := ParseRedirect(raw)
+	if err != nil {
+		return nil, err
+	}
+	hosts := []string{r.Host}
+	if r.Host == "localhost" {
+		hosts = []string{"127.0.0.1", "::1"}
+	}
+	s := &CallbackServer{redirect: r, state: state, result: make(chan Result, 1), closed: make(chan struct{})}
+	port := r.Port
+	for i, h := range hosts {
+		ln, err := listenConfig.Listen(context.Background(), "tcp", net.JoinHostPort(h, strconv.Itoa(port)))
+		if err != nil {
+			if h == "::1" && i > 0 && isNoIPv6(err) {
+				continue // no IPv6 on this machine: nobody can bind ::1 either
+			}
+			s.closeListeners()
+			return nil, portError(r, h, err)
+		}
+		if port == 0 {
+			port = ln.Addr().(*net.TCPAddr).Port
+		}
+		s.listeners = append(s.listeners, lingerListener{ln})
+	}
+	if r.Port == 0 {
+		u, _ := url.Parse(raw)
+		u.Host = net.JoinHostPort(r.Host, strconv.Itoa(port))
+		s.redirect.URI, s.redirect.Port = u.String(), port
+	}
+	s.srv = &http.Server{Handler: s, ReadHeaderTimeout: 10 * time.Second}
+	for _, ln := range s.listeners {
+		go func() { _ = s.srv.Serve(ln) }()
+	}
+	return s, nil
+}
+
+func isNoIPv6(err error) bool {
+	return errors.Is(err, syscall.EADDRNOTAVAIL) || errors.Is(err, syscall.EAFNOSUPPORT)
+}
+
+func portError(r Redirect, host string, err error) error {
+	if errors.Is(err, syscall.EADDRINUSE) {
+		return fmt.Errorf("%w: port %d on %s is taken by another program. Close it, or register another redirect URI "+
+			"(for example http://localhost:%d%s) in the Dexcom app and pass it with --redirect-uri", ErrPortInUse, r.Port, host, nextPort(r.Port), r.Path)
+	}
+	return fmt.Errorf("listen on %s port %d: %w", host, r.Port, err)
+}
+
+func nextPort(p int) int {
+	if p >= 65535 || p == 0 {
+		return 8766
+	}
+	return p + 1
+}
+
+// RedirectURI is the URI the server answers on (with the real port when 0 was asked).
+func (s *CallbackServer) RedirectURI() string { return s.redirect.URI }
+
+// Addrs are the bound addresses.
+func (s *CallbackServer) Addrs() []string {
+	var out []string
+	for _, ln := range s.listeners {
+		out = append(out, ln.Addr().String())
+	}
+	return out
+}
+
+// Wait returns the code of the first valid callback, or why there is none.
+// The server is shut down when Wait returns, whatever the outcome.
+func (s *CallbackServer) Wait(ctx context.Context, timeout time.Duration) (string, error) {
+	defer s.Close()
+	t := time.NewTimer(timeout)
+	defer t.Stop()
+	select {
+	case r := <-s.result:
+		return r.Code, r.Err
+	case <-t.C:
+		return "", fmt.Errorf("%w (waited %s)", ErrTimeout, timeout)
+	case <-ctx.Done():
+		return "", ctx.Err()
+	}
+}
+
+// closeGrace lets the browser read the result page before its connection is
+// reset.
+const closeGrace = 200 * time.Millisecond
+
+// Close stops listening at once, then ends the connections. Safe to call
+// more than once.
+func (s *CallbackServer) Close() {
+	s.closeMu.Do(func() {
+		close(s.closed)
+		s.closeListeners()
+		if len(s.result) > 0 || s.settledOnce() {
+			time.Sleep(closeGrace)
+		}
+		if s.srv != nil {
+			ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+			defer cancel()
+			_ = s.srv.Shutdown(ctx)
+		}
+		s.closeListeners()
+	})
+}
+
+// lingerListener resets connections on close instead of leaving them in
+// TIME_WAIT: without SO_REUSEADDR, a TIME_WAIT connection would keep the
+// registered port unusable for a minute and a retried login would fail.
+type lingerListener struct{ net.Listener }
+
+func (l lingerListener) Accept() (net.Conn, error) {
+	c, err := l.Listener.Accept()
+	if tc, ok := c.(*net.TCPConn); ok {
+		_ = tc.SetLinger(0)
+	}
+	return c, err
+}
+
+func (s *CallbackServer) settledOnce() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.settled
+}
+
+func (s *CallbackServer) closeListeners() {
+	for _, ln := range s.listeners {
+		ln.Close()
+	}
+}
+
+// ServeHTTP answers only GET on the exact path with a loopback Host; anything
+// else is refused without touching the attempt. It checks error, then state,
+// then code, writes the page, then settles the attempt.
+func (s *CallbackServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	switch {
+	case r.URL.Path != s.redirect.Path:
+		http.NotFound(w, r) // e.g. /favicon.ico
+		return
+	case r.Method != http.MethodGet:
+		w.Header().Set("Allow", http.MethodGet)
+		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
+		return
+	case !loopbackHost(r.Host):
+		http.Error(w, "this server answers only on a loopback address", http.StatusBadRequest)
+		return
+	}
+	settled := false
+	s.once.Do(func() {
+		settled = true
+		s.mu.Lock()
+		s.settled = true
+		s.mu.Unlock()
+		res := s.judge(r.URL.Query())
+		writePage(w, res)
+		if f, ok := w.(http.Flusher); ok {
+			f.Flush()
+		}
+		s.result <- res
+	})
+	if !settled {
+		writePage(w, Result{Err: errAlreadyDone})
+	}
+}
+
+var errAlreadyDone = errors.New("this login already finished; you can close this tab")
+
+func (s *CallbackServer) judge(q url.Values) Result {
+	if e := q.Get("error"); e != "" {
+		if e == "access_denied" {
+			return Result{Err: ErrDenied}
+		}
+		return Result{Err: &AuthError{Code: e, Description: q.Get("error_description")}}
+	}
+	if subtle.ConstantTimeCompare([]byte(q.Get("state")), []byte(s.state)) != 1 {
+		return Result{Err: ErrStateMismatch}
+	}
+	if q.Get("code") == "" {
+		return Result{Err: ErrMissingCode}
+	}
+	return Result{Code: q.Get("code")}
+}
+
+// loopbackHost refuses other Host headers (DNS rebinding).
+func loopbackHost(hostport string) bool {
+	h, _, err := net.SplitHostPort(hostport)
+	if err != nil {
+		h = hostport
+	}
+	return h == "localhost" || h == "127.0.0.1" || h == "::1"
+}
+
+// FreeRedirectURI finds a free loopback port and returns
+// http://127.0.0.1:PORT/callback, for the demo and tests, which register it
+// with the simulator before the login starts.
+func FreeRedirectURI() (string, error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", err
+	}
+	port := ln.Addr().(*net.TCPAddr).Port
+	ln.Close()
+	return "http://127.0.0.1:" + strconv.Itoa(port) + "/callback", nil
+}
