@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 
 	"github.com/spf13/cobra"
@@ -16,6 +17,9 @@ type env struct {
 	ios    *iostreams.IOStreams
 	prompt prompter
 	vault  vaultFlags
+	// browse opens a login URL; nil means the real opener (a browser, or
+	// the URL printed). Tests walk the login page instead.
+	browse func(ctx context.Context, loginURL string) error
 }
 
 func newRootCmd(ios *iostreams.IOStreams) *cobra.Command {
@@ -47,7 +51,7 @@ Run it with no command to start the wizard, or try everything offline with:
 	root.SetErr(ios.ErrOut)
 	root.AddCommand(
 		newDemoCmd(ios),
-		newCheckCmd(ios),
+		newCheckCmd(e),
 		newSandboxCmd(ios),
 		newVaultCmd(e),
 		newVersionCmd(ios),
@@ -78,14 +82,5 @@ func newDemoCmd(ios *iostreams.IOStreams) *cobra.Command {
 		Short: "Walk the whole onboarding offline against the embedded sandbox simulator",
 		Args:  cobra.NoArgs,
 		RunE:  func(*cobra.Command, []string) error { return notYet(ios, "demo") },
-	}
-}
-
-func newCheckCmd(ios *iostreams.IOStreams) *cobra.Command {
-	return &cobra.Command{
-		Use:   "check",
-		Short: "Log a test user in and verify that every API call answers 200",
-		Args:  cobra.NoArgs,
-		RunE:  func(*cobra.Command, []string) error { return notYet(ios, "check") },
 	}
 }

@@ -54,8 +54,15 @@ func TestRealBrowserLogin(t *testing.T) {
 	defer cancelTimeout()
 
 	var title, message, options string
+	var walk func(string) error
 	var shot []byte
+	browsed := make(chan error, 1)
 	browse := func(_ context.Context, loginURL string) error {
+		err := walk(loginURL)
+		browsed <- err
+		return err
+	}
+	walk = func(loginURL string) error {
 		if err := chromedp.Do(ctx,
 			chromedp.Navigate(loginURL),
 			chromedp.WaitVisible(chromedp.ID("user")),
@@ -88,6 +95,15 @@ func TestRealBrowserLogin(t *testing.T) {
 	out, err := c.Run(context.Background())
 	if err != nil {
 		t.Fatal(err)
+	}
+	// The browser goes on to read the result page while the check runs.
+	select {
+	case err := <-browsed:
+		if err != nil {
+			t.Fatalf("browser: %v", err)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("the browser never finished")
 	}
 	if !strings.Contains(options, "SandboxUser7 · G7 · iOS app") {
 		t.Errorf("dropdown: %q", options)

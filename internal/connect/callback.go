@@ -85,8 +85,6 @@ type CallbackServer struct {
 	state     string
 
 	once    sync.Once
-	mu      sync.Mutex
-	settled bool
 	result  chan Result
 	closeMu sync.Once
 	closed  chan struct{}
@@ -192,31 +190,25 @@ func (s *CallbackServer) Wait(ctx context.Context, timeout time.Duration) (strin
 	}
 }
 
-// closeGrace lets the browser read the result page before its connection is
-// reset.
-const closeGrace = 200 * time.Millisecond
-
-// Close stops listening at once, then ends the connections. Safe to call
-// more than once.
+// Close stops listening and ends every connection, waiting (at most a
+// second) for a request being answered. Safe to call more than once.
 func (s *CallbackServer) Close() {
 	s.closeMu.Do(func() {
 		close(s.closed)
 		s.closeListeners()
-		if len(s.result) > 0 || s.settledOnce() {
-			time.Sleep(closeGrace)
-		}
 		if s.srv != nil {
 			ctx, cancel := context.WithTimeout(context.Background(), time.Second)
 			defer cancel()
 			_ = s.srv.Shutdown(ctx)
 		}
-		s.closeListeners()
 	})
 }
 
 // lingerListener resets connections on close instead of leaving them in
 // TIME_WAIT: without SO_REUSEADDR, a TIME_WAIT connection would keep the
-// registered port unusable for a minute and a retried login would fail.
+// registered port unusable for a minute and a retried login would fail. The
+// result page was written and flushed before; the browser reads it before
+// it sees the reset.
 type lingerListener struct{ net.Listener }
 
 func (l lingerListener) Accept() (net.Conn, error) {
@@ -225,12 +217,6 @@ func (l lingerListener) Accept() (net.Conn, error) {
 		_ = tc.SetLinger(0)
 	}
 	return c, err
-}
-
-func (s *CallbackServer) settledOnce() bool {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.settled
 }
 
 func (s *CallbackServer) closeListeners() {
@@ -258,9 +244,6 @@ func (s *CallbackServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	settled := false
 	s.once.Do(func() {
 		settled = true
-		s.mu.Lock()
-		s.settled = true
-		s.mu.Unlock()
 		res := s.judge(r.URL.Query())
 		writePage(w, res)
 		if f, ok := w.(http.Flusher); ok {

@@ -66,6 +66,7 @@ func (c *Check) Run(ctx context.Context) (*Outcome, error) {
 }
 
 func (c *Check) verify(ctx context.Context, tok *oauth2.Token, now time.Time) *Verification {
+	c.Login.stage(StageVerifying, "")
 	ctx = dexcom.NewHTTPClientContext(ctx, c.HTTP)
 	src := dexcom.NewTokenSource(ctx, dexcom.OAuthConfig(c.Endpoints, c.App), tok, c.Save)
 	opts := []dexcom.Option{}

@@ -28,7 +28,11 @@ type world struct {
 	app dexcom.App
 }
 
-func newWorld(t *testing.T, cfg sandbox.Config) *world {
+func newWorld(t *testing.T, cfg sandbox.Config) *world { return newWorldTB(t, cfg) }
+
+func newWorldB(b *testing.B) *world { return newWorldTB(b, sandbox.Config{}) }
+
+func newWorldTB(t testing.TB, cfg sandbox.Config) *world {
 	t.Helper()
 	redirect, err := connect.FreeRedirectURI()
 	if err != nil {

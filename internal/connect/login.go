@@ -33,7 +33,7 @@ const (
 	StageListening  Stage = iota // the callback server is up; the URL is ready
 	StageWaiting                 // waiting for the browser
 	StageExchanging              // exchanging the code for tokens
-	StageDone
+	StageVerifying               // calling the API
 )
 
 // Login runs one authorization-code login through a loopback callback server.
@@ -90,7 +90,6 @@ func (l *Login) Run(ctx context.Context) (*oauth2.Token, error) {
 	if err != nil {
 		return nil, fmt.Errorf("exchange the code for tokens: %w", explainTokenError(err))
 	}
-	l.stage(StageDone, "")
 	return tok, nil
 }
 

@@ -1,0 +1,140 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/tryrook/dexonboard/internal/connect"
+	"github.com/tryrook/dexonboard/internal/iostreams"
+	"github.com/tryrook/dexonboard/internal/sandbox"
+)
+
+func TestCheckDemo(t *testing.T) {
+	r := runCmd(t, "", nil, "check", "--demo", "--json", "--days", "2")
+	if r.code != 0 {
+		t.Fatalf("%+v", r)
+	}
+	var rep connect.Report
+	if err := json.Unmarshal([]byte(r.out), &rep); err != nil {
+		t.Fatalf("%v: %s", err, r.out)
+	}
+	if !rep.OK || rep.Environment != "sandbox" || rep.EGVCount < 400 || rep.LatestEGV == nil || rep.DataRange == nil || len(rep.Calls) != 4 || rep.Device != "G7 on iOS" {
+		t.Fatalf("report: %+v", rep)
+	}
+	for _, c := range rep.Calls {
+		if c.Status != 200 || c.Method != "GET" {
+			t.Errorf("call %+v", c)
+		}
+	}
+	if strings.Contains(r.out, sandbox.DemoClientSecret) || strings.Contains(r.errOut, sandbox.DemoClientSecret) {
+		t.Fatal("the client secret was printed")
+	}
+	human := runCmd(t, "", nil, "check", "--demo", "--user", "SandboxUser1")
+	if human.code != 0 || !strings.Contains(human.out, "Verified") || !strings.Contains(human.out, "G6 receiver") {
+		t.Fatalf("human: %+v", human)
+	}
+}
+
+func TestCheckBadInput(t *testing.T) {
+	t.Setenv("DEXCOM_CLIENT_SECRET", "")
+	for _, args := range [][]string{
+		{"check", "--demo", "--days", "0"},
+		{"check", "--demo", "--days", "91"},
+		{"check", "--demo", "--user", "SandboxUser9"},
+		{"check", "--env", "mars"},
+		{"check", "--client-id", "abc"},
+		{"check", "--api-base", "ftp://x"},
+	} {
+		if r := runCmd(t, "", nil, args...); r.code != exitUsage {
+			t.Errorf("%v: code %d (%s)", args, r.code, r.errOut)
+		}
+	}
+	t.Setenv("DEXCOM_CLIENT_SECRET", "s")
+	r := runCmd(t, "", nil, "check", "--client-id", "abc", "--redirect-uri", "https://example.com/cb")
+	if r.code != exitUsage || !strings.Contains(r.errOut, "loopback") {
+		t.Fatalf("non-loopback redirect: %+v", r)
+	}
+}
+
+// checkWorld is a simulator on loopback and a vault profile holding its demo app.
+type checkWorld struct {
+	sim      *sandbox.Server
+	url      string
+	vault    string
+	redirect string
+}
+
+func newCheckWorld(t *testing.T) *checkWorld {
+	t.Helper()
+	redirect, err := connect.FreeRedirectURI()
+	if err != nil {
+		t.Fatal(err)
+	}
+	sim := sandbox.New(sandbox.Config{Apps: []sandbox.App{sandbox.DemoApp(redirect)}})
+	ts := httptest.NewServer(sim)
+	t.Cleanup(ts.Close)
+	w := &checkWorld{sim: sim, url: ts.URL, vault: t.TempDir() + "/v.db", redirect: redirect}
+	t.Setenv("DEXONBOARD_PASSPHRASE", cmdPass)
+	if r := runCmd(t, "", nil, "--vault", w.vault, "vault", "init"); r.code != 0 {
+		t.Fatal(r)
+	}
+	if r := runCmd(t, sandbox.DemoClientSecret, nil, "--vault", w.vault, "vault", "add", "Acme", "--env", "sandbox",
+		"--client-id", sandbox.DemoClientID, "--redirect-uri", redirect); r.code != 0 {
+		t.Fatal(r)
+	}
+	return w
+}
+
+func (w *checkWorld) check(t *testing.T, browse func(context.Context, string) error, args ...string) result {
+	t.Helper()
+	ios, _, out, errOut := iostreams.Test()
+	e := &env{ios: ios, prompt: &fakePrompter{}, browse: browse}
+	code := runWith(context.Background(), e, append([]string{"--vault", w.vault, "check", "--profile", "acme", "--api-base", w.url}, args...))
+	return result{code, out.String(), errOut.String()}
+}
+
+func TestCheckWithVaultProfileReusesLogin(t *testing.T) {
+	w := newCheckWorld(t)
+	login := sandbox.Autopilot(http.DefaultClient, "SandboxUser7", true)
+	r := w.check(t, login, "--json")
+	if r.code != 0 || !strings.Contains(r.out, `"login_reused": false`) {
+		t.Fatalf("first check: %+v", r)
+	}
+	never := func(context.Context, string) error {
+		t.Error("logged in again although a saved login exists")
+		return nil
+	}
+	r = w.check(t, never, "--json")
+	if r.code != 0 || !strings.Contains(r.out, `"login_reused": true`) {
+		t.Fatalf("second check: %+v", r)
+	}
+	show := runCmd(t, "", nil, "--vault", w.vault, "vault", "show", "Acme")
+	if !strings.Contains(show.out, "last check:") || !strings.Contains(show.out, "verified") || !strings.Contains(show.out, "login:") {
+		t.Fatalf("profile after check: %s", show.out)
+	}
+}
+
+func TestCheckFailuresHaveTheirExitCodes(t *testing.T) {
+	w := newCheckWorld(t)
+	r := w.check(t, sandbox.Autopilot(http.DefaultClient, "SandboxUser7", false))
+	if r.code != exitLogin || !strings.Contains(r.out, "denied access") {
+		t.Fatalf("denied: %+v", r)
+	}
+	w.sim.FailNext(403)
+	r = w.check(t, sandbox.Autopilot(http.DefaultClient, "SandboxUser7", true), "--json")
+	if r.code != exitAPI || !strings.Contains(r.out, `"ok": false`) || !strings.Contains(r.out, "lacks access") {
+		t.Fatalf("403: %+v", r)
+	}
+	r = runCmd(t, "", nil, "--vault", w.vault, "check", "--profile", "nobody")
+	if r.code != exitVault {
+		t.Fatalf("unknown profile: %+v", r)
+	}
+	r = runCmd(t, "", nil, "--vault", w.vault, "check", "--profile", "acme", "--env", "us")
+	if r.code != exitUsage || !strings.Contains(r.errOut, "vault add") {
+		t.Fatalf("no production app: %+v", r)
+	}
+}
