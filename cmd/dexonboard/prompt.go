@@ -23,6 +23,9 @@ type prompter interface {
 type ttyPrompter struct {
 	ios *iostreams.IOStreams
 	in  *bufio.Reader
+	// piped lets a script answer on standard input, a line per question
+	// (the accessible wizard); otherwise prompts need a terminal.
+	piped bool
 }
 
 func newPrompter(ios *iostreams.IOStreams) prompter {
@@ -32,6 +35,12 @@ func newPrompter(ios *iostreams.IOStreams) prompter {
 var errNoTTY = errors.New("no terminal to prompt on")
 
 func (p *ttyPrompter) Password(prompt string) ([]byte, error) {
+	if !p.ios.IsStdinTTY() && p.piped {
+		fmt.Fprint(p.ios.ErrOut, prompt)
+		line, err := p.line()
+		fmt.Fprintln(p.ios.ErrOut)
+		return []byte(line), err
+	}
 	if !p.ios.CanPrompt() {
 		return nil, errNoTTY
 	}
@@ -42,12 +51,23 @@ func (p *ttyPrompter) Password(prompt string) ([]byte, error) {
 }
 
 func (p *ttyPrompter) Input(prompt string) (string, error) {
-	if !p.ios.CanPrompt() {
+	if !p.ios.CanPrompt() && !p.piped {
 		return "", errNoTTY
 	}
 	fmt.Fprint(p.ios.ErrOut, prompt)
+	line, err := p.line()
+	if !p.ios.IsStdinTTY() {
+		fmt.Fprintln(p.ios.ErrOut) // the answer was not echoed
+	}
+	return line, err
+}
+
+func (p *ttyPrompter) line() (string, error) {
 	line, err := p.in.ReadString('\n')
 	if err != nil && !(errors.Is(err, io.EOF) && line != "") {
+		if errors.Is(err, io.EOF) {
+			return "", errors.New("input ended before every question was answered")
+		}
 		return "", err
 	}
 	return strings.TrimSpace(line), nil

@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/spf13/cobra"
+	"github.com/tryrook/dexonboard/internal/connect"
 	"github.com/tryrook/dexonboard/internal/iostreams"
 )
 
@@ -40,17 +41,18 @@ Run it with no command to start the wizard, or try everything offline with:
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		Args:          cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			return notYet(ios, "the wizard")
-		},
 	}
+	wo := &wizardOptions{}
+	root.RunE = func(cmd *cobra.Command, _ []string) error { return runWizard(cmd.Context(), e, wo) }
+	addWizardFlags(root, wo)
+	root.Flags().StringVar(&wo.apiBase, "api-base", "", "API base URL instead of Dexcom's (a simulator from dexonboard sandbox serve)")
 	root.PersistentFlags().StringVar(&e.vault.path, "vault", "", "vault file (default $DEXONBOARD_VAULT, else $XDG_DATA_HOME/dexonboard/vault.db)")
 	root.PersistentFlags().StringVar(&e.vault.passFile, "passphrase-file", "", "read the vault passphrase from this file (else $DEXONBOARD_PASSPHRASE, else a prompt)")
 	root.SetIn(ios.In)
 	root.SetOut(ios.Out)
 	root.SetErr(ios.ErrOut)
 	root.AddCommand(
-		newDemoCmd(ios),
+		newDemoCmd(e),
 		newCheckCmd(e),
 		newSandboxCmd(ios),
 		newVaultCmd(e),
@@ -76,11 +78,26 @@ func newVersionCmd(ios *iostreams.IOStreams) *cobra.Command {
 	}
 }
 
-func newDemoCmd(ios *iostreams.IOStreams) *cobra.Command {
-	return &cobra.Command{
+func newDemoCmd(e *env) *cobra.Command {
+	o := &wizardOptions{}
+	cmd := &cobra.Command{
 		Use:   "demo",
 		Short: "Walk the whole onboarding offline against the embedded sandbox simulator",
-		Args:  cobra.NoArgs,
-		RunE:  func(*cobra.Command, []string) error { return notYet(ios, "demo") },
+		Long: `Open the wizard on a throwaway vault (in a temporary folder, deleted on exit)
+and the embedded Dexcom sandbox simulator, with a demo app ready to store, so
+all seven steps can be shown in a few minutes without real credentials. In
+step 6 the test user logs in from a picker in the terminal, or in your browser.
+
+With --check, run the self-check against the simulator instead (= check --demo).`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if o.check {
+				return runCheck(cmd.Context(), e, &checkOptions{demo: true, days: 1, user: "SandboxUser7", oauth: "v2", timeout: connect.DefaultTimeout})
+			}
+			return runDemo(cmd.Context(), e, o)
+		},
 	}
+	addWizardFlags(cmd, o)
+	cmd.Flags().BoolVar(&o.check, "check", false, "run the self-check against the simulator and exit")
+	return cmd
 }

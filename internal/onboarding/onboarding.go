@@ -65,6 +65,20 @@ var stepTitles = map[Step]string{
 	RequestProduction:    "Request production access",
 }
 
+var stepShort = map[Step]string{
+	Prerequisites:        "Prerequisites",
+	CreateAccount:        "Developer account",
+	CreateApp:            "Create the app",
+	CollectCredentials:   "Client ID & Secret",
+	ShareWithROOK:        "Share with ROOK",
+	ConfigureRedirect:    "Redirect URL",
+	AuthenticateTestUser: "Test user login",
+	RequestProduction:    "Production access",
+}
+
+// ShortTitle is the step's name in a narrow list.
+func (s Step) ShortTitle() string { return stepShort[s] }
+
 // Title is the step's name.
 func (s Step) Title() string { return stepTitles[s] }
 
@@ -176,4 +190,62 @@ func (p *Progress) Completed() (done, total int) {
 		}
 	}
 	return done, total
+}
+
+// Clone is a deep copy, so a saved snapshot cannot change under a writer.
+func (p *Progress) Clone() *Progress {
+	c := *p
+	c.Steps = make(map[Step]*StepState, len(p.Steps))
+	for s, st := range p.Steps {
+		cp := *st
+		cp.Checked = cloneMap(st.Checked)
+		cp.Fields = cloneMap(st.Fields)
+		c.Steps[s] = &cp
+	}
+	return &c
+}
+
+func cloneMap[K comparable, V any](m map[K]V) map[K]V {
+	if m == nil {
+		return nil
+	}
+	out := make(map[K]V, len(m))
+	for k, v := range m {
+		out[k] = v
+	}
+	return out
+}
+
+// Field returns a recorded value of step s.
+func (p *Progress) Field(s Step, name string) string {
+	if st, ok := p.Steps[s]; ok {
+		return st.Fields[name]
+	}
+	return ""
+}
+
+// SetField records a value on step s.
+func (p *Progress) SetField(s Step, name, value string, t time.Time) {
+	st := p.State(s)
+	if st.Fields == nil {
+		st.Fields = map[string]string{}
+	}
+	st.Fields[name] = value
+	p.Updated = t
+}
+
+// Checked reports whether an item of step s is ticked.
+func (p *Progress) Checked(s Step, item string) bool {
+	st, ok := p.Steps[s]
+	return ok && st.Checked[item]
+}
+
+// Toggle ticks or unticks an item of step s.
+func (p *Progress) Toggle(s Step, item string, t time.Time) {
+	st := p.State(s)
+	if st.Checked == nil {
+		st.Checked = map[string]bool{}
+	}
+	st.Checked[item] = !st.Checked[item]
+	p.Updated = t
 }

@@ -1,0 +1,165 @@
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/base64"
+	"errors"
+	"io"
+	"net/http"
+	"os"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/spf13/cobra"
+	"github.com/tryrook/dexonboard/internal/connect"
+	"github.com/tryrook/dexonboard/internal/dexcom"
+	"github.com/tryrook/dexonboard/internal/onboarding"
+	"github.com/tryrook/dexonboard/internal/sandbox"
+	"github.com/tryrook/dexonboard/internal/secret"
+	"github.com/tryrook/dexonboard/internal/vault"
+	"github.com/tryrook/dexonboard/ui"
+)
+
+// wizardOptions are the flags of the bare command and of demo.
+type wizardOptions struct {
+	accessible bool
+	apiBase    string
+	check      bool
+}
+
+// runWizard opens the vault (or lets the wizard create it) and runs the
+// wizard, as a full-screen program or, for screen readers and scripts, as
+// plain prompts.
+func runWizard(ctx context.Context, e *env, o *wizardOptions) error {
+	path, err := e.vault.resolvePath()
+	if err != nil {
+		return exitWith(exitVault, err)
+	}
+	s := &ui.Session{
+		VaultPath: path, Create: !vault.Exists(path), APIBase: o.apiBase,
+		Open:        func(p []byte) (*vault.Vault, error) { return vault.Open(path, p, vaultOptions) },
+		CreateVault: func(p []byte) (*vault.Vault, error) { return vault.Create(path, p, vaultOptions) },
+		Browse:      quietBrowser(e),
+		HTTP:        &http.Client{Timeout: 60 * time.Second},
+	}
+	// A passphrase from a file or the environment skips the unlock screen.
+	if !s.Create && (e.vault.passFile != "" || os.Getenv("DEXONBOARD_PASSPHRASE") != "") {
+		v, pass, err := openVault(e.ios, e.prompt, &e.vault)
+		if err != nil {
+			return err
+		}
+		secret.Wipe(pass)
+		s.Vault = v
+	}
+	defer func() {
+		if s.Vault != nil {
+			s.Vault.Close()
+		}
+	}()
+	return runSession(ctx, e, s, o.accessible)
+}
+
+func runSession(ctx context.Context, e *env, s *ui.Session, accessible bool) error {
+	if accessible || !e.ios.IsStdinTTY() || !e.ios.IsStdoutTTY() {
+		if tp, ok := e.prompt.(*ttyPrompter); ok {
+			tp.piped = true
+		}
+		err := ui.RunAccessible(ctx, s, e.prompt, e.ios.Out)
+		if errors.Is(err, ui.ErrQuit) {
+			return nil
+		}
+		return err
+	}
+	prog := tea.NewProgram(ui.NewWizard(s), tea.WithAltScreen(), tea.WithContext(ctx),
+		tea.WithInput(e.ios.In), tea.WithOutput(e.ios.Out))
+	_, err := prog.Run()
+	if errors.Is(err, tea.ErrProgramKilled) || errors.Is(err, context.Canceled) {
+		return nil // ctrl+c or a signal: progress was saved as it changed
+	}
+	return err
+}
+
+// quietBrowser opens URLs in a browser when there is a display; it never
+// prints, since the wizard shows the URL on screen itself.
+func quietBrowser(e *env) func(context.Context, string) error {
+	if e.browse != nil {
+		return e.browse
+	}
+	return connect.NewOpener(io.Discard, false).Open
+}
+
+// Demo values: ROOK's redirect URL is made up (.example is reserved).
+const demoROOKRedirect = "https://rook.example/api/v1/dexcom/callback"
+
+// runDemo makes a throwaway vault and starts the simulator, then runs the
+// wizard on them with the demo app's credentials ready to store.
+func runDemo(ctx context.Context, e *env, o *wizardOptions) error {
+	dir, err := os.MkdirTemp("", "dexonboard-demo-")
+	if err != nil {
+		return exitWith(exitFailure, err)
+	}
+	defer os.RemoveAll(dir)
+	loopback, err := connect.FreeRedirectURI()
+	if err != nil {
+		return exitWith(exitFailure, err)
+	}
+	sim, err := sandbox.Start(sandbox.New(sandbox.Config{Apps: []sandbox.App{sandbox.DemoApp(loopback, demoROOKRedirect)}}), "127.0.0.1:0")
+	if err != nil {
+		return exitWith(exitFailure, err)
+	}
+	defer sim.Close()
+	s, err := demoSession(dir, sim.URL, loopback)
+	if err != nil {
+		return exitWith(exitFailure, err)
+	}
+	defer s.Vault.Close()
+	s.Browse = quietBrowser(e)
+	if e.browse != nil {
+		s.Browse = e.browse
+	}
+	return runSession(ctx, e, s, o.accessible)
+}
+
+func demoSession(dir, simURL, loopback string) (*ui.Session, error) {
+	pass := make([]byte, 24)
+	_, _ = rand.Read(pass)
+	phrase := []byte(base64.RawURLEncoding.EncodeToString(pass)) // never shown: the vault is thrown away
+	v, err := vault.Create(dir+"/vault.db", phrase, vaultOptions)
+	secret.Wipe(phrase)
+	if err != nil {
+		return nil, err
+	}
+	p, err := v.CreateProfile("Demo Clinic")
+	if err != nil {
+		v.Close()
+		return nil, err
+	}
+	p.App(dexcom.Sandbox).RedirectURI = loopback
+	if err := v.SaveProfile(p); err != nil {
+		v.Close()
+		return nil, err
+	}
+	progress := onboarding.NewProgress(onboarding.SandboxTrack, dexcom.Sandbox)
+	if err := v.SaveProgress(p.ID, progress); err != nil {
+		v.Close()
+		return nil, err
+	}
+	hc := &http.Client{Timeout: 30 * time.Second}
+	users := make([]ui.DemoUser, 0, len(sandbox.Users))
+	for _, u := range sandbox.Users {
+		users = append(users, ui.DemoUser{Name: u.Name, Device: u.Device})
+	}
+	return &ui.Session{
+		Vault: v, VaultPath: dir + "/vault.db", Profile: p, Progress: progress, APIBase: simURL, HTTP: hc,
+		Demo: &ui.Demo{
+			TempDir: dir, Users: users,
+			LogIn:   func(user string) func(context.Context, string) error { return sandbox.Autopilot(hc, user, true) },
+			Prefill: ui.Prefill{ClientID: sandbox.DemoClientID, ClientSecret: sandbox.DemoClientSecret, ROOKRedirect: demoROOKRedirect},
+		},
+	}, nil
+}
+
+func addWizardFlags(cmd *cobra.Command, o *wizardOptions) {
+	cmd.Flags().BoolVar(&o.accessible, "accessible", false, "plain line-by-line prompts, no redraws (for screen readers and scripts)")
+}

@@ -1,0 +1,362 @@
+package ui
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/bubbles/spinner"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/tryrook/dexonboard/internal/connect"
+	"github.com/tryrook/dexonboard/internal/dexcom"
+	"github.com/tryrook/dexonboard/internal/onboarding"
+	"github.com/tryrook/dexonboard/internal/vault"
+	"golang.org/x/oauth2"
+)
+
+type connectState int
+
+const (
+	connectIdle connectState = iota
+	connectRunning
+	connectDone
+	connectFailed
+)
+
+// connectPage is step 6: log a test user in and see data flow.
+type connectPage struct {
+	base
+	state    connectState
+	user     int // demo picker
+	spin     spinner.Model
+	cancel   context.CancelFunc
+	events   chan tea.Msg
+	started  time.Time
+	deadline time.Time
+	now      time.Time
+	stage    connect.Stage
+	loginURL string
+	browser  bool // the demo login goes through the person's browser
+	outcome  *connect.Outcome
+	err      error
+	summary  glucoseSummary
+	runID    int
+}
+
+type (
+	tickMsg          struct{ run int }
+	connectEventsMsg struct {
+		run int
+		msg tea.Msg
+	}
+)
+
+func newConnectPage(b base) *connectPage {
+	sp := spinner.New(spinner.WithSpinner(spinner.Dot))
+	sp.Style = b.theme.Current
+	p := &connectPage{base: b, spin: sp}
+	if b.s.Demo != nil {
+		for i, u := range b.s.Demo.Users {
+			if u.Name == "SandboxUser7" {
+				p.user = i
+			}
+		}
+	}
+	return p
+}
+
+func (p *connectPage) Step() onboarding.Step { return onboarding.AuthenticateTestUser }
+
+func (p *connectPage) Keys() []key.Binding {
+	if p.state == connectRunning {
+		return []key.Binding{p.keys.Cancel}
+	}
+	ks := []key.Binding{p.keys.Connect}
+	if p.s.Demo != nil {
+		ks = append([]key.Binding{p.keys.Up, p.keys.Down}, append(ks, key.NewBinding(key.WithKeys("b"), key.WithHelp("b", "log in with my browser")))...)
+	}
+	return ks
+}
+
+func (p *connectPage) timeout() time.Duration {
+	if p.s.LoginTimeout > 0 {
+		return p.s.LoginTimeout
+	}
+	return connect.DefaultTimeout
+}
+
+func (p *connectPage) Update(msg tea.Msg) (page, tea.Cmd) {
+	switch msg := msg.(type) {
+	case tea.KeyMsg:
+		return p, p.key(msg)
+	case connectEventsMsg:
+		if msg.run != p.runID {
+			return p, nil // from a cancelled attempt
+		}
+		return p, p.event(msg.msg)
+	case tickMsg:
+		if msg.run != p.runID || p.state != connectRunning {
+			return p, nil
+		}
+		p.now = p.s.now()
+		return p, p.tick()
+	case spinner.TickMsg:
+		if p.state != connectRunning {
+			return p, nil
+		}
+		var cmd tea.Cmd
+		p.spin, cmd = p.spin.Update(msg)
+		return p, cmd
+	}
+	return p, nil
+}
+
+func (p *connectPage) key(msg tea.KeyMsg) tea.Cmd {
+	if p.state == connectRunning {
+		if key.Matches(msg, p.keys.Cancel) {
+			p.stop()
+			p.state, p.err = connectFailed, errors.New("cancelled: the login was stopped and the callback server closed")
+		}
+		return nil
+	}
+	demo := p.s.Demo
+	switch {
+	case demo != nil && key.Matches(msg, p.keys.Up):
+		p.user = max(0, p.user-1)
+	case demo != nil && key.Matches(msg, p.keys.Down):
+		p.user = min(len(demo.Users)-1, p.user+1)
+	case key.Matches(msg, p.keys.Connect), key.Matches(msg, p.keys.Enter) && p.state != connectDone:
+		p.browser = false
+		return p.start()
+	case demo != nil && msg.String() == "b":
+		p.browser = true
+		return p.start()
+	case key.Matches(msg, p.keys.Enter) && p.state == connectDone:
+		return advance
+	}
+	return nil
+}
+
+func (p *connectPage) tick() tea.Cmd {
+	run := p.runID
+	return tea.Tick(time.Second, func(time.Time) tea.Msg { return tickMsg{run} })
+}
+
+// opener chooses how the login page is reached: the demo's headless login,
+// or the person's browser (the URL is always on screen too).
+func (p *connectPage) opener() func(context.Context, string) error {
+	if d := p.s.Demo; d != nil && !p.browser {
+		return d.LogIn(d.Users[p.user].Name)
+	}
+	if p.s.Browse != nil {
+		return p.s.Browse
+	}
+	return func(context.Context, string) error { return connect.ErrShowURLOnly }
+}
+
+// start runs the login and verification in the background; its stages come
+// back through a channel, one message at a time.
+func (p *connectPage) start() tea.Cmd {
+	a := p.s.App()
+	if a.ClientID == "" || a.ClientSecret.Empty() {
+		p.state, p.err = connectFailed, errors.New("store the Client ID and Secret first (step 3)")
+		return nil
+	}
+	ep, err := p.s.Endpoints(p.s.Progress.Env)
+	if err != nil {
+		p.state, p.err = connectFailed, err
+		return nil
+	}
+	p.stop()
+	p.runID++
+	run := p.runID
+	ctx, cancel := context.WithCancel(context.Background())
+	p.cancel = cancel
+	events := make(chan tea.Msg, 16)
+	p.events = events
+	p.state, p.err, p.outcome, p.loginURL, p.stage = connectRunning, nil, nil, "", connect.StageListening
+	p.started = p.s.now()
+	p.now, p.deadline = p.started, p.started.Add(p.timeout())
+	hc := p.s.HTTP
+	if hc == nil {
+		hc = &http.Client{Timeout: 60 * time.Second}
+	}
+	v, id, env := p.s.Vault, p.s.Profile.ID, p.s.Progress.Env
+	chk := &connect.Check{Endpoints: ep, Env: env, App: a.Credentials(), Days: 1, HTTP: hc, Now: p.s.Now,
+		Save: func(t *oauth2.Token) error { return saveToken(v, id, env, t) },
+		Login: connect.Login{Open: p.opener(), Timeout: p.timeout(),
+			OnStage: func(s connect.Stage, u string) { events <- loginStageMsg{s, u} }}}
+	go func() {
+		out, err := chk.Run(ctx)
+		events <- checkDoneMsg{outcome: out, err: err, at: time.Now()}
+		close(events)
+	}()
+	return tea.Batch(p.listen(run), p.spin.Tick, p.tick())
+}
+
+func saveToken(v *vault.Vault, id string, env dexcom.Environment, t *oauth2.Token) error {
+	if v == nil {
+		return nil
+	}
+	return v.SaveToken(id, env, t)
+}
+
+func (p *connectPage) listen(run int) tea.Cmd {
+	events := p.events
+	return func() tea.Msg {
+		m, ok := <-events
+		if !ok {
+			return nil
+		}
+		return connectEventsMsg{run, m}
+	}
+}
+
+func (p *connectPage) stop() {
+	if p.cancel != nil {
+		p.cancel()
+		p.cancel = nil
+	}
+}
+
+func (p *connectPage) event(msg tea.Msg) tea.Cmd {
+	switch m := msg.(type) {
+	case loginStageMsg:
+		p.stage = m.stage
+		if m.url != "" {
+			p.loginURL = m.url
+		}
+		return p.listen(p.runID)
+	case checkDoneMsg:
+		p.stop()
+		p.outcome, p.err = m.outcome, m.err
+		return p.finish(m.at)
+	}
+	return nil
+}
+
+// finish records the outcome on the profile and the step.
+func (p *connectPage) finish(at time.Time) tea.Cmd {
+	env := p.s.Progress.Env
+	now := p.s.now()
+	if p.err != nil || !p.outcome.OK() {
+		p.state = connectFailed
+		why := ""
+		if p.err != nil {
+			why = p.err.Error()
+		} else if p.outcome.Err != nil {
+			why = p.outcome.Err.Error()
+		} else {
+			why = p.outcome.Hint()
+		}
+		p.s.Progress.MarkAttention(onboarding.AuthenticateTestUser, why, now)
+		p.s.Profile.LastCheck = &vault.CheckResult{At: at.UTC(), Env: env, OK: false, Summary: "failed: " + why}
+		return tea.Batch(p.s.saveProgress(), p.s.saveProfile("check"))
+	}
+	p.state = connectDone
+	p.summary = newGlucoseSummary(p.theme, p.outcome.Verification, now, p.width)
+	p.s.Progress.MarkDone(onboarding.AuthenticateTestUser, now)
+	p.s.Progress.SetField(onboarding.AuthenticateTestUser, "verified_at", now.UTC().Format(time.RFC3339), now)
+	p.s.Profile.LastCheck = &vault.CheckResult{At: at.UTC(), Env: env, OK: true,
+		Summary: fmt.Sprintf("verified: %d calls answered 200, %d readings", len(p.outcome.Calls), len(p.outcome.EGVs))}
+	return tea.Batch(p.s.saveProgress(), p.s.saveProfile("check"))
+}
+
+func (p *connectPage) View() string {
+	th := p.theme
+	var b strings.Builder
+	b.WriteString(th.Title.Render("Step 6 · Authenticate a test user") + "\n\n")
+	b.WriteString(wrap(p.width, "Only Dexcom's test users can log in to the sandbox (no password). Connect "+
+		"listens on the loopback Redirect URL, sends the browser to Dexcom's login, then calls the API.") + "\n\n")
+	switch p.state {
+	case connectRunning:
+		b.WriteString(p.runningView())
+	case connectDone:
+		b.WriteString(p.doneView())
+	case connectFailed:
+		b.WriteString(th.Error.Render("✗ "+p.err.Error()) + "\n")
+		if p.outcome != nil {
+			b.WriteString(callsView(th, p.outcome.Calls))
+			if h := p.outcome.Hint(); h != "" {
+				b.WriteString(th.Warn.Render("What to do: "+h) + "\n")
+			}
+		}
+		b.WriteString("\n" + p.idleView())
+	default:
+		b.WriteString(p.idleView())
+	}
+	return b.String()
+}
+
+func (p *connectPage) idleView() string {
+	th := p.theme
+	var b strings.Builder
+	b.WriteString(th.Key.Render("Redirect  ") + th.Code.Render(p.s.App().RedirectURI) + "\n\n")
+	if d := p.s.Demo; d != nil {
+		b.WriteString("Test user (the simulator's login page offers the same list):\n")
+		for i, u := range d.Users {
+			b.WriteString(option(th, i == p.user, u.Name, u.Device))
+		}
+		b.WriteString("\n" + th.Muted.Render("c logs in here, without a browser · b uses your browser") + "\n")
+		return b.String()
+	}
+	b.WriteString(th.ButtonActive.Render("Connect (c)") + "\n")
+	return b.String()
+}
+
+func (p *connectPage) runningView() string {
+	th := p.theme
+	var b strings.Builder
+	left := p.deadline.Sub(p.now).Round(time.Second)
+	what := map[connect.Stage]string{
+		connect.StageListening:  "starting the callback server",
+		connect.StageWaiting:    "waiting for the test user to log in",
+		connect.StageExchanging: "exchanging the code for tokens",
+		connect.StageVerifying:  "calling dataRange, devices, EGVs and events",
+	}[p.stage]
+	b.WriteString(p.spin.View() + " " + what)
+	if p.stage == connect.StageWaiting {
+		b.WriteString(th.Muted.Render(fmt.Sprintf("  %s left", formatClock(left))))
+	}
+	b.WriteString("\n\n")
+	if p.loginURL != "" {
+		b.WriteString("If no browser opened, open this URL (also from another machine):\n")
+		b.WriteString(th.Code.Render(p.loginURL) + "\n\n")
+	}
+	b.WriteString(th.Muted.Render("esc cancels"))
+	return b.String()
+}
+
+func formatClock(d time.Duration) string {
+	if d < 0 {
+		d = 0
+	}
+	return fmt.Sprintf("%d:%02d", int(d.Minutes()), int(d.Seconds())%60)
+}
+
+func (p *connectPage) doneView() string {
+	th := p.theme
+	var b strings.Builder
+	b.WriteString(th.OK.Render("✓ Verified: every call answered 200 and readings came back") + "\n")
+	b.WriteString(callsView(th, p.outcome.Calls) + "\n")
+	b.WriteString(p.summary.text)
+	b.WriteString("\n" + th.Muted.Render("enter continues · c connects again"))
+	return b.String()
+}
+
+func callsView(th Theme, calls []dexcom.Call) string {
+	var b strings.Builder
+	for _, c := range calls {
+		mark := th.OK.Render(fmt.Sprint(c.Status))
+		if c.Status != http.StatusOK {
+			mark = th.Error.Render(fmt.Sprint(c.Status))
+		}
+		name := strings.TrimPrefix(c.Path, "/v3/users/self/")
+		b.WriteString(fmt.Sprintf("  %s %-10s %s %5d ms\n", c.Method, name, mark, c.Ms))
+	}
+	return b.String()
+}

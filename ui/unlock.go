@@ -1,0 +1,166 @@
+package ui
+
+import (
+	"strings"
+
+	"github.com/charmbracelet/bubbles/textinput"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/tryrook/dexonboard/internal/secret"
+	"github.com/tryrook/dexonboard/internal/vault"
+)
+
+// unlockModel asks for the vault passphrase, or for a new one twice.
+type unlockModel struct {
+	s       *Session
+	theme   Theme
+	inputs  []textinput.Model
+	focus   int
+	err     string
+	working bool
+}
+
+type (
+	unlockedMsg     struct{ v *vault.Vault }
+	unlockFailedMsg struct{ err error }
+)
+
+func newUnlockModel(s *Session, th Theme) *unlockModel {
+	m := &unlockModel{s: s, theme: th}
+	n := 1
+	if s.Create {
+		n = 2
+	}
+	for i := 0; i < n; i++ {
+		ti := textinput.New()
+		ti.EchoMode, ti.EchoCharacter = textinput.EchoPassword, '•'
+		ti.Prompt = "› "
+		ti.Width = 40
+		ti.CharLimit = 256
+		m.inputs = append(m.inputs, ti)
+	}
+	m.inputs[0].Focus()
+	return m
+}
+
+func (m *unlockModel) Init() tea.Cmd { return textinput.Blink }
+
+func (m *unlockModel) Update(msg tea.Msg) (*unlockModel, tea.Cmd) {
+	switch msg := msg.(type) {
+	case unlockFailedMsg:
+		m.working = false
+		m.err = msg.err.Error()
+		for i := range m.inputs {
+			m.inputs[i].Reset()
+		}
+		m.focusOn(0)
+		return m, nil
+	case tea.KeyMsg:
+		if m.working {
+			return m, nil
+		}
+		switch msg.String() {
+		case "tab", "down":
+			m.focusOn((m.focus + 1) % len(m.inputs))
+			return m, nil
+		case "shift+tab", "up":
+			m.focusOn((m.focus + len(m.inputs) - 1) % len(m.inputs))
+			return m, nil
+		case "enter":
+			return m, m.submit()
+		}
+	}
+	var cmd tea.Cmd
+	m.inputs[m.focus], cmd = m.inputs[m.focus].Update(msg)
+	if _, ok := msg.(tea.KeyMsg); ok {
+		m.err = ""
+	}
+	return m, cmd
+}
+
+func (m *unlockModel) focusOn(i int) {
+	m.inputs[m.focus].Blur()
+	m.focus = i
+	m.inputs[i].Focus()
+}
+
+func (m *unlockModel) submit() tea.Cmd {
+	pass := []byte(m.inputs[0].Value())
+	if len(pass) == 0 {
+		m.err = "type the passphrase"
+		return nil
+	}
+	if m.s.Create {
+		if m.focus == 0 {
+			if err := vault.CheckPassphrase(string(pass)); err != nil {
+				m.err = err.Error()
+				return nil
+			}
+			m.focusOn(1)
+			return nil
+		}
+		if m.inputs[1].Value() != string(pass) {
+			m.err = "the two passphrases differ"
+			return nil
+		}
+	}
+	m.working = true
+	open := m.s.Open
+	if m.s.Create {
+		open = m.s.CreateVault
+	}
+	return func() tea.Msg {
+		defer secret.Wipe(pass)
+		v, err := open(pass)
+		if err != nil {
+			return unlockFailedMsg{err}
+		}
+		return unlockedMsg{v}
+	}
+}
+
+func (m *unlockModel) View() string {
+	var b strings.Builder
+	th := m.theme
+	if m.s.Create {
+		b.WriteString(th.Title.Render("Create your vault") + "\n\n")
+		b.WriteString("dexonboard keeps Client IDs, Secrets, tokens and progress in one encrypted file:\n")
+		b.WriteString(th.Muted.Render(m.s.VaultPath) + "\n\n")
+		b.WriteString("Choose a passphrase. Without it nobody, including ROOK, can open the vault.\n\n")
+		b.WriteString("Passphrase\n" + m.inputs[0].View() + "\n")
+		if v := m.inputs[0].Value(); v != "" {
+			score, feedback := vault.Strength(v)
+			style := th.Error
+			if score >= 3 && len([]rune(v)) >= vault.MinPassphraseLen {
+				style = th.OK
+			}
+			b.WriteString(strengthBar(score) + " " + style.Render(feedback) + "\n")
+		}
+		b.WriteString("\nRepeat it\n" + m.inputs[1].View() + "\n")
+	} else {
+		b.WriteString(th.Title.Render("Unlock your vault") + "\n\n")
+		b.WriteString(th.Muted.Render(m.s.VaultPath) + "\n\n")
+		b.WriteString("Passphrase\n" + m.inputs[0].View() + "\n")
+	}
+	switch {
+	case m.working:
+		b.WriteString("\n" + th.Muted.Render("deriving the key…"))
+	case m.err != "":
+		b.WriteString("\n" + th.Error.Render(unlockHint(m.err)))
+	}
+	return th.Page.Render(b.String())
+}
+
+func strengthBar(score int) string {
+	return "[" + strings.Repeat("■", score) + strings.Repeat("□", 4-score) + "]"
+}
+
+// unlockHint adds what to do to a vault error.
+func unlockHint(msg string) string {
+	switch {
+	case strings.Contains(msg, "wrong passphrase"):
+		return msg + ". Try again; nothing was changed."
+	case strings.Contains(msg, "in use"):
+		return msg + "."
+	}
+	return msg
+}

@@ -1,0 +1,404 @@
+package ui
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/charmbracelet/bubbles/help"
+	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/bubbles/progress"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/ansi"
+	"github.com/tryrook/dexonboard/internal/onboarding"
+)
+
+// Minimum terminal size the layout needs.
+const (
+	MinWidth  = 80
+	MinHeight = 24
+	sidebarW  = 28
+)
+
+type screen int
+
+const (
+	screenUnlock screen = iota
+	screenProfiles
+	screenTrack
+	screenSteps
+)
+
+func (s screen) String() string {
+	return [...]string{"unlock", "profiles", "track", "steps"}[s]
+}
+
+// Wizard is the root model: it routes messages to the current screen and
+// owns navigation, the header, the sidebar and the help bar.
+type Wizard struct {
+	s     *Session
+	theme Theme
+	keys  KeyMap
+	help  help.Model
+	bar   progress.Model
+
+	screen   screen
+	unlock   *unlockModel
+	profiles *profilesModel
+	track    *trackModel
+	pages    []page
+	current  int
+
+	width, height int
+	flash         string
+	flashErr      bool
+	quitting      bool
+}
+
+// NewWizard starts at the unlock screen, or at the steps when the session
+// already has a vault, profile and track (the demo).
+func NewWizard(s *Session) *Wizard {
+	th, k := DefaultTheme(), DefaultKeys()
+	w := &Wizard{s: s, theme: th, keys: k, help: help.New(),
+		bar: progress.New(progress.WithSolidFill(string(colAccent.Dark)), progress.WithoutPercentage(), progress.WithWidth(sidebarW-4))}
+	w.help.Styles.ShortKey = th.Key.Bold(true)
+	w.help.Styles.ShortDesc = th.Help
+	w.help.Styles.FullKey = th.Key.Bold(true)
+	w.help.Styles.FullDesc = th.Help
+	switch {
+	case s.Vault != nil && s.Profile != nil && s.Progress != nil:
+		w.startSteps()
+	case s.Vault != nil:
+		w.screen = screenProfiles
+		w.profiles = newProfilesModel(s, th, k)
+	default:
+		w.unlock = newUnlockModel(s, th)
+	}
+	return w
+}
+
+// Init starts the first screen.
+func (w *Wizard) Init() tea.Cmd {
+	switch w.screen {
+	case screenUnlock:
+		return w.unlock.Init()
+	case screenProfiles:
+		return w.profiles.Init()
+	case screenSteps:
+		return w.pages[w.current].Enter()
+	}
+	return nil
+}
+
+func (w *Wizard) startSteps() {
+	w.screen = screenSteps
+	w.pages = buildPages(w.s, w.theme, w.keys)
+	w.current = min(int(w.s.Progress.FirstUnfinished()), len(w.pages)-1)
+	w.resize()
+}
+
+// Current is the step shown (for tests and the accessible path).
+func (w *Wizard) Current() onboarding.Step {
+	if w.screen != screenSteps {
+		return -1
+	}
+	return w.pages[w.current].Step()
+}
+
+// Screen names the screen shown.
+func (w *Wizard) Screen() string { return w.screen.String() }
+
+func (w *Wizard) capturing() bool {
+	switch w.screen {
+	case screenUnlock:
+		return true
+	case screenProfiles:
+		return w.profiles.capturing()
+	case screenSteps:
+		return w.pages[w.current].Capturing()
+	}
+	return false
+}
+
+// Update routes a message.
+func (w *Wizard) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	switch msg := msg.(type) {
+	case tea.WindowSizeMsg:
+		w.width, w.height = msg.Width, msg.Height
+		w.resize()
+		return w, nil
+	case tea.KeyMsg:
+		if cmd, done := w.globalKey(msg); done {
+			return w, cmd
+		}
+	case saveFailedMsg:
+		w.flash, w.flashErr = "Could not save: "+msg.err.Error(), true
+		return w, nil
+	case unlockedMsg:
+		w.s.Vault = msg.v
+		w.screen = screenProfiles
+		w.profiles = newProfilesModel(w.s, w.theme, w.keys)
+		return w, w.profiles.Init()
+	case profileChosenMsg:
+		w.s.Profile = msg.p
+		w.screen = screenTrack
+		w.track = newTrackModel(w.s, w.theme)
+		return w, w.track.Init()
+	case trackChosenMsg:
+		w.s.Progress = msg.progress
+		w.startSteps()
+		return w, tea.Batch(w.s.saveProgress(), w.pages[w.current].Enter())
+	case startProductionMsg:
+		w.screen = screenTrack
+		w.track = newTrackModel(w.s, w.theme)
+		w.track.pickRegion()
+		return w, nil
+	}
+	return w, w.updateScreen(msg)
+}
+
+// globalKey handles quit, help and step navigation.
+func (w *Wizard) globalKey(msg tea.KeyMsg) (tea.Cmd, bool) {
+	if msg.String() == "ctrl+c" || (key.Matches(msg, w.keys.Quit) && !w.capturing()) {
+		w.quitting = true
+		return tea.Sequence(w.s.saveProgress(), tea.Quit), true
+	}
+	if w.capturing() {
+		return nil, false
+	}
+	switch {
+	case key.Matches(msg, w.keys.Help):
+		w.help.ShowAll = !w.help.ShowAll
+		w.resize()
+		return nil, true
+	case w.screen == screenSteps && key.Matches(msg, w.keys.Next):
+		return w.goTo(w.current + 1), true
+	case w.screen == screenSteps && key.Matches(msg, w.keys.Prev):
+		return w.goTo(w.current - 1), true
+	}
+	return nil, false
+}
+
+func (w *Wizard) goTo(i int) tea.Cmd {
+	if i < 0 || i >= len(w.pages) || i == w.current {
+		return nil
+	}
+	w.current = i
+	w.flash = ""
+	return w.pages[i].Enter()
+}
+
+// advanceMsg asks the wizard to show the next page (a page finished).
+type advanceMsg struct{}
+
+func advance() tea.Msg { return advanceMsg{} }
+
+func (w *Wizard) updateScreen(msg tea.Msg) tea.Cmd {
+	switch w.screen {
+	case screenUnlock:
+		var cmd tea.Cmd
+		w.unlock, cmd = w.unlock.Update(msg)
+		return cmd
+	case screenProfiles:
+		var cmd tea.Cmd
+		w.profiles, cmd = w.profiles.Update(msg)
+		return cmd
+	case screenTrack:
+		var cmd tea.Cmd
+		w.track, cmd = w.track.Update(msg)
+		return cmd
+	}
+	if _, ok := msg.(advanceMsg); ok {
+		return w.goTo(w.current + 1)
+	}
+	// Background results go to the page that started them, wherever the user is.
+	var cmds []tea.Cmd
+	for i, p := range w.pages {
+		if i != w.current && !isBackground(msg) {
+			continue
+		}
+		np, cmd := p.Update(msg)
+		w.pages[i] = np
+		cmds = append(cmds, cmd)
+	}
+	return tea.Batch(cmds...)
+}
+
+// isBackground reports messages that are results of work, not input.
+func isBackground(msg tea.Msg) bool {
+	switch msg.(type) {
+	case tea.KeyMsg, tea.MouseMsg:
+		return false
+	}
+	return true
+}
+
+func (w *Wizard) pageSize() (int, int) {
+	helpH := lipgloss.Height(w.helpView())
+	return max(20, w.width-sidebarW-4), max(5, w.height-3-helpH)
+}
+
+func (w *Wizard) resize() {
+	pw, ph := w.pageSize()
+	for _, p := range w.pages {
+		p.SetSize(pw, ph)
+	}
+	w.help.Width = w.width
+}
+
+// View draws the screen. It only reads state.
+func (w *Wizard) View() string {
+	if w.quitting {
+		return ""
+	}
+	if w.width > 0 && (w.width < MinWidth || w.height < MinHeight) {
+		return w.tooSmall()
+	}
+	var body string
+	switch w.screen {
+	case screenUnlock:
+		body = w.unlock.View()
+	case screenProfiles:
+		body = w.profiles.View()
+	case screenTrack:
+		body = w.track.View()
+	case screenSteps:
+		pw, ph := w.pageSize()
+		page := clampLines(w.theme.Page.Width(pw).Render(w.pageView()), ph)
+		body = lipgloss.JoinHorizontal(lipgloss.Top, w.sidebar(ph), page)
+	}
+	return lipgloss.JoinVertical(lipgloss.Left, w.header(), "", body, w.footer())
+}
+
+// inputWidth keeps text inputs inside the page.
+func inputWidth(pageWidth int) int { return max(20, min(60, pageWidth-10)) }
+
+func (w *Wizard) tooSmall() string {
+	msg := fmt.Sprintf("dexonboard needs a terminal of at least %d×%d.\nThis one is %d×%d: enlarge it (nothing is lost).\n\nq quits.",
+		MinWidth, MinHeight, w.width, w.height)
+	return lipgloss.Place(w.width, w.height, lipgloss.Center, lipgloss.Center, w.theme.Warn.Render(msg))
+}
+
+func (w *Wizard) header() string {
+	parts := []string{w.theme.Title.Render("dexonboard")}
+	if w.s.Profile != nil {
+		parts = append(parts, w.theme.Header.Render(w.s.Profile.Name))
+	}
+	if w.s.Progress != nil {
+		badge := w.theme.Badge
+		label := w.s.Progress.Track.Label()
+		if w.s.Progress.Track == onboarding.ProductionTrack {
+			badge = w.theme.BadgeProd
+			label += " · " + strings.ToUpper(string(w.s.Progress.Env))
+		}
+		parts = append(parts, badge.Render(label))
+	}
+	where := "vault: " + w.s.VaultPath
+	if w.s.Demo != nil {
+		where = "demo: throwaway vault in " + w.s.Demo.TempDir + " (deleted on exit)"
+	}
+	line := strings.Join(parts, "  ")
+	room := w.width - lipgloss.Width(line) - 2
+	return line + "  " + w.theme.Muted.Render(truncate(where, room))
+}
+
+func (w *Wizard) sidebar(height int) string {
+	var b strings.Builder
+	for i, p := range w.pages {
+		st := p.Step()
+		mark, style := "·", w.theme.Todo
+		switch w.s.Progress.StatusOf(st) {
+		case onboarding.Done:
+			mark, style = "✓", w.theme.Done
+		case onboarding.Attention:
+			mark, style = "!", w.theme.Attention
+		}
+		label := st.ShortTitle()
+		if st != onboarding.Prerequisites {
+			label = fmt.Sprintf("%d. %s", int(st), label)
+		}
+		line := style.Render(mark) + " " + truncate(label, sidebarW-6)
+		if i == w.current {
+			line = w.theme.Current.Render("▸ ") + w.theme.SidebarCurrent.Render(mark+" "+truncate(label, sidebarW-6))
+		} else {
+			line = "  " + line
+		}
+		b.WriteString(line + "\n")
+	}
+	done, total := w.s.Progress.Completed()
+	b.WriteString("\n" + w.bar.ViewAs(float64(done)/float64(total)) + "\n")
+	b.WriteString(w.theme.Muted.Render(fmt.Sprintf("%d of %d done", done, total)))
+	return w.theme.Sidebar.Width(sidebarW).Height(height).Render(b.String())
+}
+
+func (w *Wizard) pageView() string {
+	v := w.pages[w.current].View()
+	if w.flash != "" {
+		style := w.theme.OK
+		if w.flashErr {
+			style = w.theme.Error
+		}
+		v += "\n\n" + style.Render(w.flash)
+	}
+	return v
+}
+
+// helpView is the help bar, cut to the width (bubbles/help lets the last
+// item overflow when even its ellipsis does not fit).
+func (w *Wizard) helpView() string {
+	v := w.help.View(w.helpKeys())
+	if w.width <= 0 || w.help.ShowAll {
+		return v
+	}
+	return ansi.Truncate(v, w.width, "…")
+}
+
+func (w *Wizard) footer() string { return "\n" + w.helpView() }
+
+// helpKeys shows the current screen's keys, then the global ones.
+type helpKeys struct {
+	page, global []key.Binding
+}
+
+func (h helpKeys) ShortHelp() []key.Binding {
+	return append(append([]key.Binding{}, h.page...), h.global...)
+}
+func (h helpKeys) FullHelp() [][]key.Binding {
+	return [][]key.Binding{h.page, h.global}
+}
+
+func (w *Wizard) helpKeys() helpKeys {
+	k := w.keys
+	switch w.screen {
+	case screenSteps:
+		if w.capturing() {
+			return helpKeys{page: w.pages[w.current].Keys(), global: []key.Binding{key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", "quit"))}}
+		}
+		return helpKeys{page: w.pages[w.current].Keys(), global: []key.Binding{k.Prev, k.Next, k.Help, k.Quit}}
+	case screenProfiles:
+		return helpKeys{page: []key.Binding{k.Up, k.Down, k.Enter}, global: []key.Binding{k.Quit}}
+	case screenTrack:
+		return helpKeys{page: []key.Binding{k.Up, k.Down, k.Enter}, global: []key.Binding{k.Quit}}
+	}
+	return helpKeys{page: []key.Binding{k.Enter}, global: []key.Binding{key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", "quit"))}}
+}
+
+func truncate(s string, n int) string {
+	if n <= 1 {
+		return ""
+	}
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n-1]) + "…"
+}
+
+// clampLines keeps a page within its height, marking what was cut.
+func clampLines(s string, h int) string {
+	lines := strings.Split(s, "\n")
+	if len(lines) <= h {
+		return s
+	}
+	return strings.Join(lines[:h-1], "\n") + "\n…"
+}

@@ -1,0 +1,179 @@
+package ui
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/ansi"
+	"github.com/muesli/termenv"
+	"github.com/tryrook/dexonboard/internal/connect"
+	"github.com/tryrook/dexonboard/internal/dexcom"
+	"github.com/tryrook/dexonboard/internal/onboarding"
+	"github.com/tryrook/dexonboard/internal/sandbox"
+)
+
+var sizes = []struct{ w, h int }{{80, 24}, {120, 40}}
+
+// verifiedOutcome runs a real check against the world's simulator.
+func verifiedOutcome(t *testing.T, w *world, s *Session) *connect.Outcome {
+	t.Helper()
+	ep, _ := s.Endpoints(dexcom.Sandbox)
+	app := dexcom.App{ClientID: sandbox.DemoClientID, ClientSecret: s.App().ClientSecret, RedirectURI: w.loopback}
+	c := &connect.Check{Endpoints: ep, Env: dexcom.Sandbox, App: app, Days: 1, HTTP: http.DefaultClient, Now: s.Now,
+		Login: connect.Login{Open: sandbox.Autopilot(http.DefaultClient, "SandboxUser7", true)}}
+	out, err := c.Run(context.Background())
+	if err != nil || !out.OK() {
+		t.Fatalf("check: %v", err)
+	}
+	return out
+}
+
+// TestPagesGolden draws every step page at 80x24 and 120x40, in light
+// colours and with NO_COLOR, and compares with testdata/ui.
+func TestPagesGolden(t *testing.T) {
+	for _, variant := range []struct {
+		name    string
+		profile termenv.Profile
+	}{{"light", termenv.TrueColor}, {"nocolor", termenv.Ascii}} {
+		for _, sz := range sizes {
+			t.Run(fmt.Sprintf("%s-%dx%d", variant.name, sz.w, sz.h), func(t *testing.T) {
+				colors(t, variant.profile)
+				w := newWorld(t)
+				s := w.demoSession(t)
+				wiz := NewWizard(s)
+				send(wiz, tea.WindowSizeMsg{Width: sz.w, Height: sz.h})
+				for i, p := range wiz.pages {
+					wiz.goTo(i)
+					v := wiz.View()
+					fits(t, v, sz.w, sz.h)
+					golden(t, fmt.Sprintf("step%d-%s-%dx%d", int(p.Step()), variant.name, sz.w, sz.h), v)
+				}
+				// Step 6 after a verified login, with the glucose data.
+				s.App().ClientSecret = secretOf(sandbox.DemoClientSecret)
+				out := verifiedOutcome(t, w, s)
+				for i := range out.Calls {
+					out.Calls[i].Ms = 0 // timings differ per run
+				}
+				wiz.goTo(int(onboarding.AuthenticateTestUser))
+				send(wiz, connectEventsMsg{run: 0, msg: checkDoneMsg{outcome: out, at: fixedNow}})
+				fits(t, wiz.View(), sz.w, sz.h)
+				golden(t, fmt.Sprintf("step6-verified-%s-%dx%d", variant.name, sz.w, sz.h), wiz.View())
+			})
+		}
+	}
+}
+
+func TestTooSmallAndResize(t *testing.T) {
+	colors(t, termenv.Ascii)
+	w := newWorld(t)
+	wiz := NewWizard(w.demoSession(t))
+	send(wiz, tea.WindowSizeMsg{Width: 60, Height: 20})
+	if v := wiz.View(); !strings.Contains(v, "at least 80×24") || !strings.Contains(v, "60×20") {
+		t.Fatalf("small terminal:\n%s", v)
+	}
+	send(wiz, tea.WindowSizeMsg{Width: 100, Height: 30})
+	v := wiz.View()
+	if !strings.Contains(v, "Prerequisites") || strings.Contains(v, "enlarge") {
+		t.Fatalf("after resize:\n%s", v)
+	}
+	for i, line := range strings.Split(v, "\n") {
+		if width := ansi.StringWidth(line); width > 100 {
+			t.Errorf("line %d is %d wide at 100 columns: %q", i, width, line)
+		}
+	}
+	if n := len(strings.Split(v, "\n")); n > 30 {
+		t.Errorf("%d lines at 30 rows", n)
+	}
+}
+
+// TestCancelDuringWait starts a login nobody completes, cancels it, and
+// checks that the callback server let go of the port.
+func TestCancelDuringWait(t *testing.T) {
+	colors(t, termenv.Ascii)
+	w := newWorld(t)
+	s := w.demoSession(t)
+	s.Demo = nil // a real login: the URL is shown and nobody logs in
+	s.App().ClientID, s.App().ClientSecret = sandbox.DemoClientID, secretOf(sandbox.DemoClientSecret)
+	wiz := NewWizard(s)
+	send(wiz, tea.WindowSizeMsg{Width: 120, Height: 40})
+	wiz.goTo(int(onboarding.AuthenticateTestUser))
+	page := wiz.pages[wiz.current].(*connectPage)
+	cmd := page.start()
+	if cmd == nil || page.state != connectRunning {
+		t.Fatal("did not start")
+	}
+	waitFor(t, page, connect.StageWaiting)
+	v := wiz.View()
+	if !strings.Contains(v, "waiting for the test user") || !strings.Contains(v, "/v2/oauth2/login?") {
+		t.Fatalf("waiting view:\n%s", v)
+	}
+	send(wiz, keys("esc")...)
+	if page.state != connectFailed || !strings.Contains(wiz.View(), "cancelled") {
+		t.Fatalf("after esc:\n%s", wiz.View())
+	}
+	u, _ := url.Parse(w.loopback)
+	deadline := time.Now().Add(2 * time.Second)
+	for {
+		c, err := net.DialTimeout("tcp", u.Host, 100*time.Millisecond)
+		if err != nil {
+			break
+		}
+		c.Close()
+		if time.Now().After(deadline) {
+			t.Fatal("the callback server still listens after cancel")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// waitFor pumps the page's event channel until the login reaches stage.
+func waitFor(t *testing.T, p *connectPage, stage connect.Stage) {
+	t.Helper()
+	timeout := time.After(5 * time.Second)
+	for p.stage != stage {
+		select {
+		case m := <-p.events:
+			p.event(m)
+		case <-timeout:
+			t.Fatalf("stage %v never came (at %v)", stage, p.stage)
+		}
+	}
+}
+
+func TestDeniedLoginNeedsAttention(t *testing.T) {
+	colors(t, termenv.Ascii)
+	w := newWorld(t)
+	s := w.demoSession(t)
+	s.App().ClientID, s.App().ClientSecret = sandbox.DemoClientID, secretOf(sandbox.DemoClientSecret)
+	s.Demo.LogIn = func(user string) func(context.Context, string) error {
+		return sandbox.Autopilot(http.DefaultClient, user, false)
+	}
+	tm := startProgram(t, NewWizard(s), 120, 40)
+	tm.send(keys("right", "right", "right", "right", "right", "right", "c")...)
+	tm.waitFor(t, "denied access")
+	tm.quit(t)
+	if s.Progress.StatusOf(onboarding.AuthenticateTestUser) != onboarding.Attention {
+		t.Fatalf("step 6 is %s", s.Progress.StatusOf(onboarding.AuthenticateTestUser))
+	}
+}
+
+// fits fails when a view is wider or taller than the terminal.
+func fits(t *testing.T, v string, w, h int) {
+	t.Helper()
+	lines := strings.Split(v, "\n")
+	if len(lines) > h {
+		t.Errorf("%d lines in a %d-row terminal", len(lines), h)
+	}
+	for i, l := range lines {
+		if n := ansi.StringWidth(l); n > w {
+			t.Errorf("line %d is %d columns in a %d-column terminal: %q", i, n, w, ansi.Strip(l))
+		}
+	}
+}
