@@ -61,10 +61,10 @@ func newWorld(t testing.TB) *world {
 func (w *world) session() *Session {
 	return &Session{
 		VaultPath: w.path, Create: !vault.Exists(w.path), APIBase: w.simURL, Now: func() time.Time { return fixedNow },
-		HTTP:        http.DefaultClient,
-		Open:        func(p []byte) (*vault.Vault, error) { return vault.Open(w.path, p, testVaultOpts) },
-		CreateVault: func(p []byte) (*vault.Vault, error) { return vault.Create(w.path, p, testVaultOpts) },
-		Browse:      func(context.Context, string) error { return connect.ErrShowURLOnly },
+		HTTP:         http.DefaultClient,
+		Open:         func(p []byte) (*vault.Vault, error) { return vault.Open(w.path, p, testVaultOpts) },
+		CreateVault:  func(p []byte) (*vault.Vault, error) { return vault.Create(w.path, p, testVaultOpts) },
+		Browse:       func(context.Context, string) error { return connect.ErrShowURLOnly },
 		LoginTimeout: 20 * time.Second,
 	}
 }
@@ -93,7 +93,9 @@ func (w *world) demoSession(t testing.TB) *Session {
 		users = append(users, DemoUser{u.Name, u.Device})
 	}
 	s.Demo = &Demo{TempDir: "/tmp/dexonboard-demo", Users: users,
-		LogIn:   func(user string) func(context.Context, string) error { return sandbox.Autopilot(http.DefaultClient, user, true) },
+		LogIn: func(user string) func(context.Context, string) error {
+			return sandbox.Autopilot(http.DefaultClient, user, true)
+		},
 		Prefill: Prefill{ClientID: sandbox.DemoClientID, ClientSecret: sandbox.DemoClientSecret, ROOKRedirect: "https://rook.example/api/v1/dexcom/callback"}}
 	return s
 }
