@@ -22,7 +22,7 @@ import (
 var sizes = []struct{ w, h int }{{80, 24}, {120, 40}}
 
 // verifiedOutcome runs a real check against the world's simulator.
-func verifiedOutcome(t *testing.T, w *world, s *Session) *connect.Outcome {
+func verifiedOutcome(t testing.TB, w *world, s *Session) *connect.Outcome {
 	t.Helper()
 	ep, _ := s.Endpoints(dexcom.Sandbox)
 	app := dexcom.App{ClientID: sandbox.DemoClientID, ClientSecret: s.App().ClientSecret, RedirectURI: w.loopback}

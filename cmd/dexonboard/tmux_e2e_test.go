@@ -1,0 +1,132 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// tmuxSession runs the built binary in a private tmux server.
+type tmuxSession struct {
+	t       *testing.T
+	socket  string
+	name    string
+	screens []string
+}
+
+func (s *tmuxSession) tmux(args ...string) string {
+	s.t.Helper()
+	out, err := exec.Command("tmux", append([]string{"-L", s.socket}, args...)...).CombinedOutput()
+	if err != nil {
+		s.t.Fatalf("tmux %v: %v: %s", args, err, out)
+	}
+	return string(out)
+}
+
+func (s *tmuxSession) keys(keys ...string) {
+	s.t.Helper()
+	for _, k := range keys {
+		s.tmux("send-keys", "-t", s.name, k)
+		time.Sleep(60 * time.Millisecond)
+	}
+}
+
+func (s *tmuxSession) typeText(text string) {
+	s.t.Helper()
+	s.tmux("send-keys", "-t", s.name, "-l", text)
+	time.Sleep(60 * time.Millisecond)
+}
+
+// expect waits until the screen shows every want, and keeps the screen.
+func (s *tmuxSession) expect(title string, want ...string) string {
+	s.t.Helper()
+	deadline := time.Now().Add(15 * time.Second)
+	var screen string
+	for time.Now().Before(deadline) {
+		screen = s.tmux("capture-pane", "-p", "-t", s.name)
+		ok := true
+		for _, w := range want {
+			ok = ok && strings.Contains(screen, w)
+		}
+		if ok {
+			s.screens = append(s.screens, "== "+title+" ==\n"+strings.TrimRight(screen, "\n "))
+			return screen
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	s.t.Fatalf("%s: screen never showed %q:\n%s", title, want, screen)
+	return ""
+}
+
+// TestTmuxDemoWalkthrough builds dexonboard, runs `dexonboard demo` in a
+// real terminal (tmux) and walks from the first screen to glucose data and
+// the last step, checking each screen.
+func TestTmuxDemoWalkthrough(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary and drives tmux")
+	}
+	if _, err := exec.LookPath("tmux"); err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatal("CI is set but tmux is not installed: .ci/run must install it")
+		}
+		t.Skip("no tmux on this machine (and CI is not set)")
+	}
+	bin := filepath.Join(t.TempDir(), "dexonboard")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("build: %v\n%s", err, out)
+	}
+	s := &tmuxSession{t: t, socket: fmt.Sprintf("dexonboard-e2e-%d", os.Getpid()), name: "demo"}
+	s.tmux("new-session", "-d", "-s", s.name, "-x", "120", "-y", "40", "-e", "NO_COLOR=1", bin+" demo; echo EXITED:$?; sleep 30")
+	defer exec.Command("tmux", "-L", s.socket, "kill-server").Run()
+
+	s.expect("start: the demo opens on the wizard", "Prerequisites", "demo: throwaway vault in", "0 of 8 done", "SANDBOX")
+	s.keys("Space", "Down", "Space")
+	s.expect("prerequisites ticked", "1 of 8 done")
+	s.keys("Right")
+	s.expect("step 1", "Step 1 · Create a Dexcom developer account", "Review status")
+	s.keys("Space", "Down", "Space", "Down", "Space", "Down", "Space", "Down", "Space", "Down", "Space", "d")
+	s.expect("step 1 done", "2 of 8 done", "Submitted on   20")
+	s.keys("Right")
+	s.expect("step 2", "Step 2 · Create an application")
+	s.keys("Space", "Down", "Space", "Down", "Space", "Down")
+	s.typeText("Demo Clinic sandbox")
+	s.keys("Enter")
+	s.expect("step 2 done", "3 of 8 done")
+	s.keys("Escape")
+	time.Sleep(200 * time.Millisecond) // so the next key is not read as alt+key
+	s.keys("Right")
+	s.expect("step 3, credentials ready to store", "Step 3 · Collect", "dexonboard-demo-app", "Store encrypted")
+	s.keys("Enter")
+	screen := s.expect("step 3 stored", "Stored encrypted: client id dexonboard-demo-app", "4 of 8 done")
+	if strings.Contains(screen, "demo-secret-7f3c9a1e5b2d4f60") {
+		t.Fatal("the client secret is on the screen")
+	}
+	s.keys("Right")
+	s.expect("step 4", "Step 4 · Share the credentials with ROOK")
+	s.keys("Space", "Down", "Space", "Down", "Enter", "d")
+	s.expect("step 4 done", "5 of 8 done", "Stored     https://rook.example")
+	s.keys("Right")
+	s.expect("step 5", "Step 5 · Configure the Redirect URL", "ROOK      https://rook.example")
+	s.keys("Down", "Down", "Down", "Space", "p")
+	s.expect("step 5 preflight", "✓ 200 https://rook.example", "6 of 8 done")
+	s.keys("Right")
+	s.expect("step 6", "Step 6 · Authenticate a test user", "SandboxUser7")
+	s.keys("c")
+	s.expect("step 6 verified with glucose data", "Verified: every call answered 200", "Glucose data", "G7 on iOS", "7 of 8 done")
+	s.keys("Right")
+	s.expect("step 7", "Step 7 · Request production access")
+	s.keys("Space", "Down", "Space", "Down", "Space", "d")
+	s.expect("all done", "8 of 8 done")
+	s.keys("q")
+	s.expect("quit", "EXITED:0")
+	for _, sc := range s.screens {
+		t.Log("\n" + sc)
+	}
+	if dir := os.Getenv("DEXONBOARD_SCREENS"); dir != "" {
+		_ = os.WriteFile(filepath.Join(dir, "tmux-walkthrough.txt"), []byte(strings.Join(s.screens, "\n\n")), 0o644)
+	}
+}

@@ -1,0 +1,50 @@
+package main
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/tryrook/dexonboard/internal/sandbox"
+)
+
+// TestDemoAccessible runs `dexonboard demo` off a terminal: the wizard falls
+// back to plain prompts and walks all steps to a verified connection.
+func TestDemoAccessible(t *testing.T) {
+	y := func(n int) []string { return strings.Split(strings.Repeat("y ", n), " ")[:n] }
+	var answers []string
+	answers = append(answers, y(2+1)...)                                                           // prerequisites, continue
+	answers = append(answers, y(6+1)...)                                                           // step 1
+	answers = append(answers, append(y(3), "Demo sandbox app", "y")...)                            // step 2
+	answers = append(answers, sandbox.DemoClientID, sandbox.DemoClientSecret, "y")                 // step 3
+	answers = append(answers, append(y(2), "https://rook.example/api/v1/dexcom/callback", "y")...) // step 4
+	answers = append(answers, y(1+1)...)                                                           // step 5
+	answers = append(answers, y(1+1)...)                                                           // step 6
+	answers = append(answers, y(3)...)                                                             // step 7
+	r := runCmd(t, "", answers, "demo", "--accessible")
+	if r.code != 0 {
+		t.Fatalf("%+v", r)
+	}
+	for _, want := range []string{"Step 3 is done", "Stored encrypted: client id dexonboard-demo-app", "Preflight https://rook.example/api/v1/dexcom/callback: 200",
+		"answered 200", "Verified:", "Step 7 is done", "All steps of the sandbox app are recorded"} {
+		if !strings.Contains(r.out, want) {
+			t.Errorf("output lacks %q:\n%s", want, r.out)
+		}
+	}
+	if strings.Contains(r.out, sandbox.DemoClientSecret) {
+		t.Fatal("the secret was printed")
+	}
+}
+
+func TestDemoCheckFlag(t *testing.T) {
+	r := runCmd(t, "", nil, "demo", "--check")
+	if r.code != 0 || !strings.Contains(r.out, "Verified") {
+		t.Fatalf("%+v", r)
+	}
+}
+
+func TestWizardWithoutTerminalNeedsAnswers(t *testing.T) {
+	r := runCmd(t, "", nil, "--vault", t.TempDir()+"/v.db")
+	if r.code == 0 || !strings.Contains(r.errOut, "terminal") {
+		t.Fatalf("%+v", r)
+	}
+}
