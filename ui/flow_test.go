@@ -116,7 +116,7 @@ func TestFullFlowThenResume(t *testing.T) {
 	// Step 6: connect; the browser logs SandboxUser7 in.
 	p.waitFor(t, "Step 6")
 	p.send(keys("c")...)
-	p.waitFor(t, "Verified", "Glucose data", "readings · mean")
+	p.waitFor(t, "Verified", "Glucose data", "readings today · mean")
 	p.send(keys("q")...)
 	p.tm.WaitFinished(t, teatest.WithFinalTimeout(10*time.Second))
 	s.Vault.Close()

@@ -38,6 +38,9 @@ type Session struct {
 	Demo    *Demo
 	// LoginTimeout bounds the wait in step 6 (default 5 minutes).
 	LoginTimeout time.Duration
+	// ExportDir is where the glucose view writes exports (default: the
+	// working directory).
+	ExportDir string
 }
 
 // Demo is set by `dexonboard demo`: a throwaway vault and the simulator.

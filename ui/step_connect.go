@@ -13,6 +13,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/tryrook/dexonboard/internal/connect"
 	"github.com/tryrook/dexonboard/internal/dexcom"
+	"github.com/tryrook/dexonboard/internal/glucose"
 	"github.com/tryrook/dexonboard/internal/onboarding"
 	"github.com/tryrook/dexonboard/internal/vault"
 	"golang.org/x/oauth2"
@@ -43,7 +44,7 @@ type connectPage struct {
 	browser  bool // the demo login goes through the person's browser
 	outcome  *connect.Outcome
 	err      error
-	summary  glucoseSummary
+	glucose  *glucoseModel
 	runID    int
 }
 
@@ -76,6 +77,9 @@ func (p *connectPage) Keys() []key.Binding {
 		return []key.Binding{p.keys.Cancel}
 	}
 	ks := []key.Binding{p.keys.Connect}
+	if p.state == connectDone {
+		ks = append(ks, key.NewBinding(key.WithKeys("g"), key.WithHelp("g", "glucose data")))
+	}
 	if p.s.Demo != nil {
 		ks = append([]key.Binding{p.keys.Up, p.keys.Down}, append(ks, key.NewBinding(key.WithKeys("b"), key.WithHelp("b", "log in with my browser")))...)
 	}
@@ -137,6 +141,9 @@ func (p *connectPage) key(msg tea.KeyMsg) tea.Cmd {
 		return p.start()
 	case key.Matches(msg, p.keys.Enter) && p.state == connectDone:
 		return advance
+	case msg.String() == "g" && p.state == connectDone:
+		g := p.glucose
+		return func() tea.Msg { return openGlucoseMsg{g} }
 	}
 	return nil
 }
@@ -258,13 +265,31 @@ func (p *connectPage) finish(at time.Time) tea.Cmd {
 		return tea.Batch(p.s.saveProgress(), p.s.saveProfile("check"))
 	}
 	p.state = connectDone
-	p.summary = newGlucoseSummary(p.theme, p.outcome.Verification, now, p.width)
+	p.glucose = p.newGlucose()
 	p.s.Progress.MarkDone(onboarding.AuthenticateTestUser, now)
 	p.s.Progress.SetField(onboarding.AuthenticateTestUser, "verified_at", now.UTC().Format(time.RFC3339), now)
 	p.s.Profile.LastCheck = &vault.CheckResult{At: at.UTC(), Env: env, OK: true,
 		Summary: fmt.Sprintf("verified: %d calls answered 200, %d readings", len(p.outcome.Calls), len(p.outcome.EGVs))}
 	return tea.Batch(p.s.saveProgress(), p.s.saveProfile("check"))
 }
+
+// newGlucose builds the glucose view on the check's last day of data.
+func (p *connectPage) newGlucose() *glucoseModel {
+	v := p.outcome.Verification
+	title := "test user"
+	if d := p.s.Demo; d != nil && !p.browser {
+		title = d.Users[p.user].Name
+	}
+	if dev := v.Device(); dev != nil {
+		title += " · " + dev.Name()
+	}
+	g := newGlucoseModel(p.theme, p.keys, p.s.now, title, ClientFetch(v.Client, v.Device()), p.s.ExportDir)
+	g.seed(1, &GlucoseData{Start: v.Window.Start, End: v.Window.End, EGVs: v.EGVs, Events: v.Events, Device: v.Device()})
+	return g
+}
+
+// openGlucoseMsg asks the wizard to show the glucose view full screen.
+type openGlucoseMsg struct{ g *glucoseModel }
 
 func (p *connectPage) View() string {
 	th := p.theme
@@ -343,9 +368,24 @@ func (p *connectPage) doneView() string {
 	var b strings.Builder
 	b.WriteString(th.OK.Render("✓ Verified: every call answered 200 and readings came back") + "\n")
 	b.WriteString(callsView(th, p.outcome.Calls) + "\n")
-	b.WriteString(p.summary.text)
-	b.WriteString("\n" + th.Muted.Render("enter continues · c connects again"))
+	b.WriteString(p.summaryView())
+	b.WriteString("\n" + th.Muted.Render("g shows the glucose data · enter continues · c connects again"))
 	return b.String()
+}
+
+// summaryView is the latest reading and the day's figures in two lines.
+func (p *connectPage) summaryView() string {
+	th, v := p.theme, p.outcome.Verification
+	latest := v.Latest()
+	st := glucose.Compute(glucose.Readings(v.EGVs), v.Window.End.Sub(v.Window.Start))
+	device := ""
+	if d := v.Device(); d != nil {
+		device = " · " + d.Name()
+	}
+	return th.Header.Render("Glucose data") + th.Muted.Render(device) + "\n" +
+		fmt.Sprintf("  latest %s mg/dL %s, %s ago\n", th.Title.Render(ReadingText(*latest, glucose.MgDL)), TrendArrow(latest.TrendOrUnknown()),
+			agoText(p.s.now().Sub(latest.At()))) +
+		fmt.Sprintf("  %d readings today · mean %.0f · GMI %.1f%% · in range %.0f%%\n", st.Count, st.Mean, st.GMI, st.Ranges.InRange)
 }
 
 func callsView(th Theme, calls []dexcom.Call) string {

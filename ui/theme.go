@@ -9,11 +9,14 @@ import (
 // Theme holds every style, so a colour changes in one place. Colours adapt
 // to light and dark terminals; lipgloss drops them under NO_COLOR.
 type Theme struct {
-	Header, Badge, BadgeProd, Muted, Title, Subtle lipgloss.Style
-	Sidebar, SidebarItem, SidebarCurrent, Page     lipgloss.Style
-	Done, Todo, Attention, Current                 lipgloss.Style
-	OK, Error, Warn, Key, Value, Secret, Box, Help lipgloss.Style
-	Focused, Button, ButtonActive, Code            lipgloss.Style
+	Header, Badge, BadgeProd, Muted, Title, Subtle  lipgloss.Style
+	Sidebar, SidebarItem, SidebarCurrent, Page      lipgloss.Style
+	Done, Todo, Attention, Current                  lipgloss.Style
+	OK, Error, Warn, Key, Value, Secret, Box, Help  lipgloss.Style
+	Focused, Button, ButtonActive, Code             lipgloss.Style
+	ChartIn, ChartLow, ChartHigh, RangeFill         lipgloss.Style
+	RangeLine, Event, Big                           lipgloss.Style
+	BarVeryLow, BarLow, BarIn, BarHigh, BarVeryHigh lipgloss.Style
 }
 
 var (
@@ -26,6 +29,8 @@ var (
 	colWarn    = lipgloss.AdaptiveColor{Light: "#A16207", Dark: "#FACC15"}
 	colBorder  = lipgloss.AdaptiveColor{Light: "#D1D5DB", Dark: "#4B5563"}
 	colOnBadge = lipgloss.AdaptiveColor{Light: "#FFFFFF", Dark: "#0B1F17"}
+	colRange   = lipgloss.AdaptiveColor{Light: "#ECFDF5", Dark: "#0F2A1F"}
+	colVeryLow = lipgloss.AdaptiveColor{Light: "#7F1D1D", Dark: "#DC2626"}
 )
 
 // DefaultTheme is the one theme.
@@ -58,5 +63,17 @@ func DefaultTheme() Theme {
 		Button:         s().Foreground(colText),
 		ButtonActive:   s().Foreground(colAccent).Bold(true).Reverse(true),
 		Code:           s().Foreground(colAccent),
+		ChartIn:        s().Foreground(colOK).Background(colRange),
+		ChartLow:       s().Foreground(colError),
+		ChartHigh:      s().Foreground(colWarn),
+		RangeFill:      s().Background(colRange),
+		RangeLine:      s().Foreground(colMuted).Background(colRange),
+		Event:          s().Foreground(colAccent),
+		Big:            s().Bold(true).Foreground(colText),
+		BarVeryLow:     s().Foreground(colVeryLow),
+		BarLow:         s().Foreground(colError),
+		BarIn:          s().Foreground(colOK),
+		BarHigh:        s().Foreground(colWarn),
+		BarVeryHigh:    s().Foreground(colProd),
 	}
 }

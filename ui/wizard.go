@@ -27,10 +27,11 @@ const (
 	screenProfiles
 	screenTrack
 	screenSteps
+	screenGlucose
 )
 
 func (s screen) String() string {
-	return [...]string{"unlock", "profiles", "track", "steps"}[s]
+	return [...]string{"unlock", "profiles", "track", "steps", "glucose"}[s]
 }
 
 // Wizard is the root model: it routes messages to the current screen and
@@ -48,6 +49,7 @@ type Wizard struct {
 	track    *trackModel
 	pages    []page
 	current  int
+	glucose  *glucoseModel
 
 	width, height int
 	flash         string
@@ -148,6 +150,13 @@ func (w *Wizard) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		w.s.Progress = msg.progress
 		w.startSteps()
 		return w, tea.Batch(w.s.saveProgress(), w.pages[w.current].Enter())
+	case openGlucoseMsg:
+		w.screen, w.glucose = screenGlucose, msg.g
+		w.resize()
+		return w, w.glucose.Init()
+	case closeGlucoseMsg:
+		w.screen = screenSteps
+		return w, nil
 	case startProductionMsg:
 		w.screen = screenTrack
 		w.track = newTrackModel(w.s, w.theme)
@@ -207,6 +216,12 @@ func (w *Wizard) updateScreen(msg tea.Msg) tea.Cmd {
 		var cmd tea.Cmd
 		w.track, cmd = w.track.Update(msg)
 		return cmd
+	case screenGlucose:
+		if _, ok := msg.(tea.KeyMsg); ok || isGlucoseMsg(msg) {
+			var cmd tea.Cmd
+			w.glucose, cmd = w.glucose.Update(msg)
+			return cmd
+		}
 	}
 	if _, ok := msg.(advanceMsg); ok {
 		return w.goTo(w.current + 1)
@@ -222,6 +237,14 @@ func (w *Wizard) updateScreen(msg tea.Msg) tea.Cmd {
 		cmds = append(cmds, cmd)
 	}
 	return tea.Batch(cmds...)
+}
+
+func isGlucoseMsg(msg tea.Msg) bool {
+	switch msg.(type) {
+	case glucoseLoadedMsg, exportedMsg:
+		return true
+	}
+	return false
 }
 
 // isBackground reports messages that are results of work, not input.
@@ -244,6 +267,9 @@ func (w *Wizard) resize() {
 		p.SetSize(pw, ph)
 	}
 	w.help.Width = w.width
+	if w.glucose != nil {
+		w.glucose.SetSize(w.width, w.height-3-lipgloss.Height(w.helpView()))
+	}
 }
 
 // View draws the screen. It only reads state.
@@ -262,6 +288,8 @@ func (w *Wizard) View() string {
 		body = w.profiles.View()
 	case screenTrack:
 		body = w.track.View()
+	case screenGlucose:
+		body = w.glucose.View()
 	case screenSteps:
 		pw, ph := w.pageSize()
 		page := clampLines(w.theme.Page.Width(pw).Render(w.pageView()), ph)
@@ -375,6 +403,8 @@ func (w *Wizard) helpKeys() helpKeys {
 			return helpKeys{page: w.pages[w.current].Keys(), global: []key.Binding{key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", "quit"))}}
 		}
 		return helpKeys{page: w.pages[w.current].Keys(), global: []key.Binding{k.Prev, k.Next, k.Help, k.Quit}}
+	case screenGlucose:
+		return helpKeys{page: w.glucose.Keys(), global: []key.Binding{k.Help, k.Quit}}
 	case screenProfiles:
 		return helpKeys{page: []key.Binding{k.Up, k.Down, k.Enter}, global: []key.Binding{k.Quit}}
 	case screenTrack:

@@ -299,6 +299,11 @@ func printReport(w io.Writer, r *connect.Report) {
 		}
 		fmt.Fprintf(tw, "latest\t%s%s, trend %s, at %s (%s ago)\n", l.Reading, unit, l.Trend, displayClock(l.DisplayTime), ago(time.Since(l.SystemTime)))
 	}
+	if f := r.Figures; f != nil {
+		fmt.Fprintf(tw, "figures\tmean %.0f mg/dL, SD %.0f, CV %.0f%%, GMI %.1f%%, sensor active %.0f%%\n", f.Mean, f.SD, f.CV, f.GMI, f.SensorActive)
+		g := f.Ranges
+		fmt.Fprintf(tw, "time in ranges\t<54 %.0f%%, 54-69 %.0f%%, 70-180 %.0f%%, 181-250 %.0f%%, >250 %.0f%%\n", g.VeryLow, g.Low, g.InRange, g.High, g.VeryHigh)
+	}
 	_ = tw.Flush()
 }
 

@@ -22,6 +22,9 @@ func TestCheckDemo(t *testing.T) {
 	if err := json.Unmarshal([]byte(r.out), &rep); err != nil {
 		t.Fatalf("%v: %s", err, r.out)
 	}
+	if rep.Figures == nil || rep.Figures.Count != rep.EGVCount || rep.Figures.Mean < 70 || rep.Figures.GMI < 5 || !strings.Contains(r.out, `"time_in_ranges_pct"`) {
+		t.Fatalf("figures: %+v", rep.Figures)
+	}
 	if !rep.OK || rep.Environment != "sandbox" || rep.EGVCount < 400 || rep.LatestEGV == nil || rep.DataRange == nil || len(rep.Calls) != 4 || rep.Device != "G7 on iOS" {
 		t.Fatalf("report: %+v", rep)
 	}
@@ -34,7 +37,7 @@ func TestCheckDemo(t *testing.T) {
 		t.Fatal("the client secret was printed")
 	}
 	human := runCmd(t, "", nil, "check", "--demo", "--user", "SandboxUser1")
-	if human.code != 0 || !strings.Contains(human.out, "Verified") || !strings.Contains(human.out, "G6 receiver") {
+	if human.code != 0 || !strings.Contains(human.out, "Verified") || !strings.Contains(human.out, "G6 receiver") || !strings.Contains(human.out, "time in ranges") {
 		t.Fatalf("human: %+v", human)
 	}
 }

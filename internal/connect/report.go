@@ -4,27 +4,29 @@ import (
 	"time"
 
 	"github.com/tryrook/dexonboard/internal/dexcom"
+	"github.com/tryrook/dexonboard/internal/glucose"
 )
 
 // Report is a check's outcome in a form for people and for --json. It holds
 // no secret and no token.
 type Report struct {
-	OK          bool          `json:"ok"`
-	Environment string        `json:"environment"`
-	APIBase     string        `json:"api_base"`
-	ClientID    string        `json:"client_id,omitempty"`
-	RedirectURI string        `json:"redirect_uri,omitempty"`
-	LoginReused bool          `json:"login_reused"`
-	CheckedAt   time.Time     `json:"checked_at"`
-	Days        int           `json:"days"`
-	Calls       []dexcom.Call `json:"calls"`
-	EGVCount    int           `json:"egv_count"`
-	EventCount  int           `json:"event_count"`
-	LatestEGV   *LatestEGV    `json:"latest_egv"`
-	DataRange   *Span         `json:"data_range"`
-	Device      string        `json:"device,omitempty"`
-	Error       string        `json:"error,omitempty"`
-	Hint        string        `json:"hint,omitempty"`
+	OK          bool           `json:"ok"`
+	Environment string         `json:"environment"`
+	APIBase     string         `json:"api_base"`
+	ClientID    string         `json:"client_id,omitempty"`
+	RedirectURI string         `json:"redirect_uri,omitempty"`
+	LoginReused bool           `json:"login_reused"`
+	CheckedAt   time.Time      `json:"checked_at"`
+	Days        int            `json:"days"`
+	Calls       []dexcom.Call  `json:"calls"`
+	EGVCount    int            `json:"egv_count"`
+	EventCount  int            `json:"event_count"`
+	LatestEGV   *LatestEGV     `json:"latest_egv"`
+	DataRange   *Span          `json:"data_range"`
+	Device      string         `json:"device,omitempty"`
+	Figures     *glucose.Stats `json:"figures,omitempty"`
+	Error       string         `json:"error,omitempty"`
+	Hint        string         `json:"hint,omitempty"`
 }
 
 // LatestEGV is the newest reading.
@@ -67,6 +69,10 @@ func NewReport(env dexcom.Environment, ep dexcom.Endpoints, app dexcom.App, days
 	}
 	if d := out.Device(); d != nil {
 		r.Device = d.Name()
+	}
+	if len(out.EGVs) > 0 {
+		st := glucose.Compute(glucose.Readings(out.EGVs), out.Window.End.Sub(out.Window.Start))
+		r.Figures = &st
 	}
 	return r
 }

@@ -22,6 +22,8 @@ type Verification struct {
 	Events    []dexcom.Event
 	Window    dexcom.Window
 	Err       error
+	// Client can fetch more data with the same login (other windows, refresh).
+	Client *dexcom.Client
 }
 
 // OK is the definition of verified: every endpoint finally answered 200 and
@@ -62,7 +64,7 @@ func (v *Verification) Hint() string {
 // 90), stopping at the first failure.
 func Verify(ctx context.Context, env dexcom.Environment, c *dexcom.Client, days int, now time.Time) *Verification {
 	days = max(1, min(days, MaxDays))
-	v := &Verification{Env: env, Window: dexcom.Window{Start: now.Add(-time.Duration(days) * 24 * time.Hour), End: now}}
+	v := &Verification{Env: env, Window: dexcom.Window{Start: now.Add(-time.Duration(days) * 24 * time.Hour), End: now}, Client: c}
 	defer func() { v.Calls = c.Calls() }()
 	dr, err := c.DataRange(ctx, time.Time{})
 	if err != nil {

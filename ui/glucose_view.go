@@ -1,0 +1,532 @@
+package ui
+
+import (
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+	"github.com/tryrook/dexonboard/internal/dexcom"
+	"github.com/tryrook/dexonboard/internal/glucose"
+)
+
+// Windows are the spans the glucose view offers.
+var Windows = []struct {
+	Label string
+	Span  time.Duration
+}{{"3 h", 3 * time.Hour}, {"24 h", 24 * time.Hour}, {"7 d", 7 * 24 * time.Hour}, {"14 d", 14 * 24 * time.Hour},
+	{"30 d", 30 * 24 * time.Hour}, {"90 d", 90 * 24 * time.Hour}}
+
+// GlucoseData is what was fetched for one window.
+type GlucoseData struct {
+	Start, End time.Time
+	EGVs       []dexcom.EGV
+	Events     []dexcom.Event
+	Device     *dexcom.Device
+}
+
+// Fetch gets the records of [start, end).
+type Fetch func(ctx context.Context, start, end time.Time) (*GlucoseData, error)
+
+// ClientFetch fetches with a connected client.
+func ClientFetch(c *dexcom.Client, device *dexcom.Device) Fetch {
+	return func(ctx context.Context, start, end time.Time) (*GlucoseData, error) {
+		egvs, err := c.EGVs(ctx, start, end)
+		if err != nil {
+			return nil, err
+		}
+		evs, err := c.Events(ctx, start, end)
+		if err != nil {
+			return nil, err
+		}
+		return &GlucoseData{Start: start, End: end, EGVs: egvs.Records, Events: evs.Records, Device: device}, nil
+	}
+}
+
+type glucoseMode int
+
+const (
+	modeChart glucoseMode = iota
+	modeAGP
+	modeTable
+)
+
+var modeNames = []string{"chart", "AGP", "table"}
+
+type (
+	glucoseLoadedMsg struct {
+		window int
+		data   *GlucoseData
+		err    error
+	}
+	exportedMsg struct {
+		paths []string
+		err   error
+	}
+	closeGlucoseMsg struct{}
+)
+
+// viewKey names one prepared drawing; View only looks it up.
+type viewKey struct {
+	window, scroll, width, height int
+	unit                          glucose.Unit
+	mode                          glucoseMode
+}
+
+// glucoseModel shows the data of a connected test user: the current
+// reading, the consensus figures, and a chart, AGP or table per window.
+type glucoseModel struct {
+	th        Theme
+	keys      KeyMap
+	now       func() time.Time
+	title     string
+	fetch     Fetch
+	exportDir string
+
+	data    map[int]*GlucoseData
+	prep    map[int]*prepared
+	window  int
+	unit    glucose.Unit
+	mode    glucoseMode
+	scroll  int
+	loading bool
+	err     error
+	note    string
+
+	width, height int
+	cache         map[viewKey]string
+}
+
+// prepared is the maths of one window, done once per fetch.
+type prepared struct {
+	readings []glucose.Reading
+	stats    glucose.Stats
+	agp      []glucose.AGPRow
+	offset   time.Duration
+	latest   *dexcom.EGV
+	previous *dexcom.EGV
+}
+
+func newGlucoseModel(th Theme, k KeyMap, now func() time.Time, title string, fetch Fetch, exportDir string) *glucoseModel {
+	return &glucoseModel{th: th, keys: k, now: now, title: title, fetch: fetch, exportDir: exportDir, window: 1,
+		data: map[int]*GlucoseData{}, prep: map[int]*prepared{}, cache: map[viewKey]string{}}
+}
+
+// seed gives the model data already fetched (the check's last day).
+func (m *glucoseModel) seed(window int, d *GlucoseData) {
+	m.data[window] = d
+	m.prep[window] = prepare(d)
+	m.cache = map[viewKey]string{}
+}
+
+func prepare(d *GlucoseData) *prepared {
+	p := &prepared{readings: glucose.Readings(d.EGVs)}
+	p.stats = glucose.Compute(p.readings, d.End.Sub(d.Start))
+	if n := len(d.EGVs); n > 0 {
+		e := d.EGVs[n-1]
+		p.latest = &e
+		if n > 1 {
+			pe := d.EGVs[n-2]
+			p.previous = &pe
+		}
+		p.offset = displayOffset(e)
+	}
+	shifted := make([]glucose.Reading, len(p.readings))
+	for i, r := range p.readings {
+		shifted[i] = glucose.Reading{At: r.At.Add(p.offset), MgDL: r.MgDL, Bound: r.Bound}
+	}
+	p.agp = glucose.AGP(shifted, time.UTC, 30)
+	return p
+}
+
+// displayOffset is how far the device's clock (display time) is from UTC:
+// phones send it as a zone, receivers as a zoneless wall clock.
+func displayOffset(e dexcom.EGV) time.Duration {
+	if e.DisplayTime.Zoned {
+		_, off := e.DisplayTime.Time.Zone()
+		return time.Duration(off) * time.Second
+	}
+	return e.DisplayTime.Time.Sub(e.SystemTime.Time).Round(time.Minute)
+}
+
+func (m *glucoseModel) Init() tea.Cmd {
+	if _, ok := m.data[m.window]; ok {
+		return nil
+	}
+	return m.load(m.window)
+}
+
+func (m *glucoseModel) load(w int) tea.Cmd {
+	m.loading, m.err = true, nil
+	end := m.now()
+	start := end.Add(-Windows[w].Span)
+	fetch := m.fetch
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+		defer cancel()
+		d, err := fetch(ctx, start, end)
+		return glucoseLoadedMsg{window: w, data: d, err: err}
+	}
+}
+
+func (m *glucoseModel) SetSize(w, h int) {
+	if w != m.width || h != m.height {
+		m.width, m.height = w, h
+		m.cache = map[viewKey]string{}
+	}
+	m.render()
+}
+
+func (m *glucoseModel) key() viewKey {
+	return viewKey{window: m.window, scroll: m.scroll, width: m.width, height: m.height, unit: m.unit, mode: m.mode}
+}
+
+// render draws the current window once; View then only looks it up.
+func (m *glucoseModel) render() {
+	if m.prep[m.window] == nil || m.width == 0 {
+		return
+	}
+	if _, ok := m.cache[m.key()]; !ok {
+		m.cache[m.key()] = m.draw()
+	}
+}
+
+func (m *glucoseModel) Keys() []key.Binding {
+	ks := []key.Binding{m.keys.Window, m.keys.Units, key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "chart/AGP/table")),
+		m.keys.Export, m.keys.Refresh, key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back"))}
+	if m.mode == modeTable {
+		ks = append([]key.Binding{m.keys.Up, m.keys.Down}, ks...)
+	}
+	return ks
+}
+
+func (m *glucoseModel) Update(msg tea.Msg) (*glucoseModel, tea.Cmd) {
+	defer m.render()
+	switch msg := msg.(type) {
+	case glucoseLoadedMsg:
+		m.loading = false
+		if msg.err != nil {
+			m.err = msg.err
+			return m, nil
+		}
+		m.seed(msg.window, msg.data)
+	case exportedMsg:
+		if msg.err != nil {
+			m.note = "export failed: " + msg.err.Error()
+		} else {
+			m.note = "exported: " + strings.Join(msg.paths, ", ")
+		}
+		m.cache = map[viewKey]string{}
+	case tea.KeyMsg:
+		return m, m.onKey(msg)
+	}
+	return m, nil
+}
+
+func (m *glucoseModel) onKey(msg tea.KeyMsg) tea.Cmd {
+	switch {
+	case msg.String() == "esc":
+		return func() tea.Msg { return closeGlucoseMsg{} }
+	case key.Matches(msg, m.keys.Window):
+		m.window, m.scroll = (m.window+1)%len(Windows), 0
+		if _, ok := m.data[m.window]; !ok {
+			return m.load(m.window)
+		}
+	case key.Matches(msg, m.keys.Units):
+		m.unit = 1 - m.unit
+	case msg.String() == "t":
+		m.mode, m.scroll = (m.mode+1)%3, 0
+	case key.Matches(msg, m.keys.Refresh):
+		return m.load(m.window)
+	case key.Matches(msg, m.keys.Export):
+		if d, ok := m.data[m.window]; ok {
+			return exportCmd(d, m.exportDir, Windows[m.window].Label, m.now())
+		}
+	case m.mode == modeTable && key.Matches(msg, m.keys.Down):
+		if n := len(m.data[m.window].EGVs); m.scroll < n-1 {
+			m.scroll++
+		}
+	case m.mode == modeTable && key.Matches(msg, m.keys.Up):
+		m.scroll = max(0, m.scroll-1)
+	}
+	return nil
+}
+
+// View draws from the cache; the drawing is made once per window, unit,
+// mode, scroll and size.
+func (m *glucoseModel) View() string {
+	head := m.headLine()
+	switch {
+	case m.err != nil:
+		return head + "\n\n" + m.th.Error.Render("Could not fetch the data: "+m.err.Error()) + "\n" + m.th.Muted.Render("f tries again")
+	case m.prep[m.window] == nil:
+		return head + "\n\n" + m.th.Muted.Render("fetching "+Windows[m.window].Label+" of data…")
+	}
+	body, ok := m.cache[m.key()]
+	if !ok {
+		body = m.draw() // not prepared yet (no size); drawn, not stored
+	}
+	if m.loading {
+		head += m.th.Muted.Render("  · refreshing…")
+	}
+	if m.note != "" {
+		return head + "\n" + body + "\n" + m.th.OK.Render(truncate(m.note, m.width))
+	}
+	return head + "\n" + body
+}
+
+func (m *glucoseModel) headLine() string {
+	var tabs []string
+	for i, w := range Windows {
+		if i == m.window {
+			tabs = append(tabs, m.th.Current.Render("["+w.Label+"]"))
+		} else {
+			tabs = append(tabs, m.th.Muted.Render(w.Label))
+		}
+	}
+	return m.th.Title.Render("Glucose") + " " + m.th.Header.Render(m.title) + "  " + strings.Join(tabs, " ") +
+		"  " + m.th.Muted.Render(m.unit.String()+" · "+modeNames[m.mode])
+}
+
+func (m *glucoseModel) draw() string {
+	p := m.prep[m.window]
+	top := lipgloss.JoinHorizontal(lipgloss.Top, m.current(p), "  ", m.figures(p))
+	rest := m.height - lipgloss.Height(top) - 3
+	var main string
+	switch m.mode {
+	case modeChart:
+		d := m.data[m.window]
+		main = renderChart(m.th, chartInput{readings: p.readings, events: d.Events, start: d.Start, end: d.End,
+			offset: p.offset, unit: m.unit, width: m.width, height: rest})
+	case modeAGP:
+		main = renderAGP(m.th, p.agp, m.unit, m.width, rest)
+	case modeTable:
+		main = m.table(rest)
+	}
+	return top + "\n" + main
+}
+
+// current is the latest reading, large, with its trend and context.
+func (m *glucoseModel) current(p *prepared) string {
+	if p.latest == nil {
+		return m.th.Muted.Render("no readings in this window")
+	}
+	e := *p.latest
+	big := bigText(ReadingText(e, m.unit))
+	arrow := TrendArrow(e.TrendOrUnknown())
+	lines := []string{
+		m.th.Big.Render(big[0]) + "  " + m.th.Big.Render(arrow),
+		m.th.Big.Render(big[1]) + "  " + m.th.Muted.Render(m.unit.String()),
+		m.th.Big.Render(big[2]),
+	}
+	change := ""
+	if p.previous != nil && e.Reading().Bound == dexcom.Exact && p.previous.Reading().Bound == dexcom.Exact {
+		d := float64(e.Reading().MgDL - p.previous.Reading().MgDL)
+		sign := "+"
+		if d < 0 {
+			sign = "-"
+		}
+		change = sign + m.unit.Format(math.Abs(d)) + " in " + agoText(e.At().Sub(p.previous.At())) + " · "
+	}
+	lines = append(lines, m.th.Muted.Render(change+agoText(m.now().Sub(e.At()))+" ago"))
+	if d := m.data[m.window].Device; d != nil {
+		lines = append(lines, m.th.Muted.Render(d.Name()))
+	}
+	return strings.Join(lines, "\n")
+}
+
+// figures are the consensus metrics and the time-in-ranges bar.
+func (m *glucoseModel) figures(p *prepared) string {
+	st := p.stats
+	u := m.unit
+	w := max(20, m.width-28)
+	l1 := fmt.Sprintf("%d readings · sensor active %.0f%% · mean %s · SD %s · CV %.0f%% · GMI %.1f%%",
+		st.Count, st.SensorActive, u.Format(st.Mean), u.Format(st.SD), st.CV, st.GMI)
+	r := st.Ranges
+	bands := []struct {
+		pct   float64
+		style lipgloss.Style
+		label string
+	}{{r.VeryLow, m.th.BarVeryLow, "<54"}, {r.Low, m.th.BarLow, "54-69"}, {r.InRange, m.th.BarIn, "70-180"},
+		{r.High, m.th.BarHigh, "181-250"}, {r.VeryHigh, m.th.BarVeryHigh, ">250"}}
+	barW := min(w, 50)
+	var bar, legend strings.Builder
+	used := 0
+	for i, b := range bands {
+		n := int(math.Round(b.pct / 100 * float64(barW)))
+		if i == len(bands)-1 {
+			n = max(0, barW-used)
+		}
+		used += n
+		bar.WriteString(b.style.Render(strings.Repeat([]string{"▁", "▂", "█", "▆", "▇"}[i], n)))
+		fmt.Fprintf(&legend, "%s %.0f%%  ", b.label, b.pct)
+	}
+	if u == glucose.MmolL {
+		legend.Reset()
+		for i, b := range bands {
+			fmt.Fprintf(&legend, "%s %.0f%%  ", []string{"<3.0", "3.0-3.8", "3.9-10.0", "10.1-13.9", ">13.9"}[i], b.pct)
+		}
+	}
+	return strings.Join([]string{
+		truncate(l1, w),
+		"Time in ranges",
+		bar.String(),
+		m.th.Muted.Render(truncate(strings.TrimSpace(legend.String()), w)),
+	}, "\n")
+}
+
+// table lists readings (newest first) beside the events.
+func (m *glucoseModel) table(rows int) string {
+	d := m.data[m.window]
+	rows = max(3, rows)
+	left := []string{m.th.Muted.Render(fmt.Sprintf("%-16s %6s %5s  %s", "time", "value", "trend", "status"))}
+	n := len(d.EGVs)
+	scroll := min(m.scroll, max(0, n-(rows-1)))
+	for i := n - 1 - scroll; i >= 0 && len(left) < rows; i-- {
+		e := d.EGVs[i]
+		status := ""
+		if e.Status != nil {
+			status = *e.Status
+		}
+		left = append(left, fmt.Sprintf("%-16s %6s %5s  %s", e.DisplayTime.Format("2006-01-02 15:04"), ReadingText(e, m.unit), TrendArrow(e.TrendOrUnknown()), status))
+	}
+	right := []string{m.th.Muted.Render(fmt.Sprintf("%-16s %-9s %s", "time", "event", "amount"))}
+	for i := len(d.Events) - 1; i >= 0 && len(right) < rows; i-- {
+		e := d.Events[i]
+		amount := e.Value
+		if e.Unit != nil {
+			amount += " " + *e.Unit
+		}
+		right = append(right, fmt.Sprintf("%-16s %-9s %s", e.DisplayTime.Format("2006-01-02 15:04"), e.EventType, amount))
+	}
+	if m.width < 90 {
+		return strings.Join(left, "\n")
+	}
+	return lipgloss.JoinHorizontal(lipgloss.Top, strings.Join(left, "\n"), "    ", strings.Join(right, "\n"))
+}
+
+// renderAGP draws the 5-95 and 25-75 percentile bands and the median by
+// time of day.
+func renderAGP(th Theme, rows []glucose.AGPRow, unit glucose.Unit, width, height int) string {
+	pw, ph := width-yLabelW, height-2
+	if pw < 10 || ph < 3 {
+		return ""
+	}
+	outer, inner, median := newCanvas(pw, ph), newCanvas(pw, ph), newCanvas(pw, ph)
+	py := func(v float64) int {
+		v = math.Max(chartMin, math.Min(chartMax, v))
+		return int(math.Round((chartMax - v) / (chartMax - chartMin) * float64(4*ph-1)))
+	}
+	prevX, prevY := -1, 0
+	for x := 0; x < 2*pw; x++ {
+		r := rows[x*len(rows)/(2*pw)]
+		if r.Count == 0 {
+			prevX = -1
+			continue
+		}
+		outer.line(x, py(r.P95), x, py(r.P5))
+		inner.line(x, py(r.P75), x, py(r.P25))
+		y := py(r.P50)
+		if prevX >= 0 {
+			median.line(prevX, prevY, x, y)
+		}
+		median.set(x, y)
+		prevX, prevY = x, y
+	}
+	labels := map[int]string{py(chartMax) / 4: unit.Format(chartMax), py(180) / 4: unit.Format(180), py(70) / 4: unit.Format(70), py(chartMin) / 4: unit.Format(chartMin)}
+	var b strings.Builder
+	for cy := 0; cy < ph; cy++ {
+		b.WriteString(th.Muted.Render(padLeft(labels[cy], yLabelW-1) + " "))
+		for cx := 0; cx < pw; cx++ {
+			switch {
+			case median.cell(cx, cy) != 0:
+				b.WriteString(th.Big.Render(string(median.cell(cx, cy))))
+			case inner.cell(cx, cy) != 0:
+				b.WriteString(th.ChartIn.Render(string(inner.cell(cx, cy))))
+			case outer.cell(cx, cy) != 0:
+				b.WriteString(th.Muted.Render(string(outer.cell(cx, cy))))
+			default:
+				b.WriteByte(' ')
+			}
+		}
+		b.WriteString("\n")
+	}
+	b.WriteString(strings.Repeat(" ", yLabelW) + th.Muted.Render("5-95th (faint), 25-75th, median; by time of day") + "\n")
+	axis := []rune(strings.Repeat(" ", pw))
+	for h := 0; h < 24; h += 6 {
+		label := []rune(fmt.Sprintf("%02d:00", h))
+		copy(axis[h*pw/24:], label)
+	}
+	b.WriteString(strings.Repeat(" ", yLabelW) + th.Muted.Render(string(axis)))
+	return b.String()
+}
+
+// exportCmd writes the window's records as CSV (readings) and JSON (all).
+func exportCmd(d *GlucoseData, dir, window string, now time.Time) tea.Cmd {
+	return func() tea.Msg {
+		if dir == "" {
+			dir = "."
+		}
+		base := filepath.Join(dir, "dexonboard-glucose-"+strings.ReplaceAll(window, " ", "")+"-"+now.UTC().Format("20060102-150405"))
+		paths := []string{base + ".csv", base + ".json"}
+		if err := writeCSV(paths[0], d.EGVs); err != nil {
+			return exportedMsg{err: err}
+		}
+		b, err := json.MarshalIndent(struct {
+			Start  time.Time      `json:"start"`
+			End    time.Time      `json:"end"`
+			Device *dexcom.Device `json:"device,omitempty"`
+			EGVs   []dexcom.EGV   `json:"egvs"`
+			Events []dexcom.Event `json:"events"`
+		}{d.Start, d.End, d.Device, d.EGVs, d.Events}, "", "  ")
+		if err == nil {
+			err = os.WriteFile(paths[1], b, 0o600)
+		}
+		if err != nil {
+			return exportedMsg{err: err}
+		}
+		for i, p := range paths {
+			if abs, err := filepath.Abs(p); err == nil {
+				paths[i] = abs
+			}
+		}
+		return exportedMsg{paths: paths}
+	}
+}
+
+func writeCSV(path string, egvs []dexcom.EGV) error {
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if err != nil {
+		return err
+	}
+	w := csv.NewWriter(f)
+	_ = w.Write([]string{"record_id", "system_time", "display_time", "value_mgdl", "status", "trend", "trend_rate"})
+	for _, e := range egvs {
+		val, status, rate := "", "", ""
+		if e.Value != nil {
+			val = strconv.Itoa(*e.Value)
+		}
+		if e.Status != nil {
+			status = *e.Status
+		}
+		if e.TrendRate != nil {
+			rate = strconv.FormatFloat(*e.TrendRate, 'f', -1, 64)
+		}
+		_ = w.Write([]string{e.RecordID, e.SystemTime.Raw, e.DisplayTime.Raw, val, status, string(e.TrendOrUnknown()), rate})
+	}
+	w.Flush()
+	if err := w.Error(); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
+}

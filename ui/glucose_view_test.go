@@ -1,0 +1,194 @@
+package ui
+
+import (
+	"context"
+	"encoding/csv"
+	"fmt"
+	"net/http"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/ansi"
+	"github.com/muesli/termenv"
+	"github.com/tryrook/dexonboard/internal/connect"
+	"github.com/tryrook/dexonboard/internal/dexcom"
+	"github.com/tryrook/dexonboard/internal/glucose"
+	"github.com/tryrook/dexonboard/internal/sandbox"
+)
+
+// simFetch logs user in on the world's simulator and fetches with a real client.
+func simFetch(t testing.TB, w *world, user string) (Fetch, *dexcom.Device) {
+	t.Helper()
+	s := w.session()
+	ep, _ := s.Endpoints(dexcom.Sandbox)
+	app := dexcom.App{ClientID: sandbox.DemoClientID, ClientSecret: secretOf(sandbox.DemoClientSecret), RedirectURI: w.loopback}
+	c := &connect.Check{Endpoints: ep, Env: dexcom.Sandbox, App: app, Days: 1, HTTP: http.DefaultClient, Now: s.Now,
+		Login: connect.Login{Open: sandbox.Autopilot(http.DefaultClient, user, true)}}
+	out, err := c.Run(context.Background())
+	if err != nil || !out.OK() {
+		t.Fatalf("login %s: %v", user, err)
+	}
+	return ClientFetch(out.Client, out.Device()), out.Device()
+}
+
+// openGlucose makes a glucose view at a size and loads window w.
+func openGlucose(t testing.TB, fetch Fetch, title string, width, height, window int) *glucoseModel {
+	t.Helper()
+	g := newGlucoseModel(DefaultTheme(), DefaultKeys(), func() time.Time { return fixedNow }, title, fetch, t.TempDir())
+	g.window = window
+	msg := g.load(window)()
+	g, _ = g.Update(msg)
+	g.SetSize(width, height)
+	return g
+}
+
+func TestGlucoseViewGolden(t *testing.T) {
+	colors(t, termenv.Ascii)
+	w := newWorld(t)
+	for _, user := range []string{"SandboxUser7", "SandboxUser1"} {
+		fetch, dev := simFetch(t, w, user)
+		for _, sz := range []struct{ w, h int }{{80, 24}, {160, 48}} {
+			for i, win := range Windows {
+				g := openGlucose(t, fetch, user+" · "+dev.Name(), sz.w, sz.h, i)
+				v := g.View()
+				fits(t, v, sz.w, sz.h)
+				golden(t, fmt.Sprintf("glucose-%s-%s-%dx%d", user, strings.ReplaceAll(win.Label, " ", ""), sz.w, sz.h), v)
+			}
+		}
+	}
+}
+
+func TestGlucoseViewModesAndKeys(t *testing.T) {
+	colors(t, termenv.Ascii)
+	w := newWorld(t)
+	fetch, _ := simFetch(t, w, "SandboxUser7")
+	g := openGlucose(t, fetch, "SandboxUser7", 160, 48, 1)
+	if !strings.Contains(g.View(), "mg/dL · chart") {
+		t.Fatal(g.View())
+	}
+	for name, k := range map[string]string{"mmol": "u", "agp": "t"} {
+		_ = name
+		g, _ = g.Update(keys(k)[0])
+	}
+	v := g.View()
+	if !strings.Contains(v, "mmol/L · AGP") || !strings.Contains(v, "5-95th") || !strings.Contains(v, "22.2") {
+		t.Fatalf("mmol AGP:\n%s", v)
+	}
+	golden(t, "glucose-SandboxUser7-agp-mmol-160x48", v)
+	g, _ = g.Update(keys("t")[0])
+	v = g.View()
+	if !strings.Contains(v, "status") || !strings.Contains(v, "carbs") {
+		t.Fatalf("table:\n%s", v)
+	}
+	first := strings.Split(ansi.Strip(v), "\n")[8]
+	g, _ = g.Update(keys("down")[0])
+	if second := strings.Split(ansi.Strip(g.View()), "\n")[8]; second == first {
+		t.Error("the table did not scroll")
+	}
+	golden(t, "glucose-SandboxUser7-table-mmol-160x48", g.View())
+
+	// Export writes the fetched records.
+	_, cmd := g.Update(keys("e")[0])
+	msg := cmd().(exportedMsg)
+	if msg.err != nil || len(msg.paths) != 2 {
+		t.Fatalf("export: %+v", msg)
+	}
+	g, _ = g.Update(msg)
+	if !strings.Contains(g.View(), "exported: "+msg.paths[0]) {
+		t.Error("export path not shown")
+	}
+	f, _ := os.Open(msg.paths[0])
+	rows, err := csv.NewReader(f).ReadAll()
+	f.Close()
+	if err != nil || len(rows)-1 != len(g.data[1].EGVs) || rows[0][0] != "record_id" {
+		t.Fatalf("csv: %d rows for %d readings (%v)", len(rows)-1, len(g.data[1].EGVs), err)
+	}
+	if b, _ := os.ReadFile(msg.paths[1]); !strings.Contains(string(b), `"egvs"`) || !strings.Contains(string(b), `"events"`) {
+		t.Fatal("json export lacks records")
+	}
+
+	// A new window is fetched in the background, then drawn.
+	_, cmd = g.Update(keys("w")[0])
+	if cmd == nil || !strings.Contains(g.View(), "[7 d]") {
+		t.Fatal("window change did not fetch")
+	}
+	g, _ = g.Update(cmd())
+	if !strings.Contains(g.View(), "readings") || g.prep[2] == nil {
+		t.Fatal("7 days not drawn")
+	}
+}
+
+func TestLowHighNeverNumbers(t *testing.T) {
+	low, high := 39, 401
+	sl, sh := "low", "high"
+	if got := ReadingText(dexcom.EGV{Value: &low, Status: &sl}, glucose.MgDL); got != "LOW" {
+		t.Errorf("39: %s", got)
+	}
+	if got := ReadingText(dexcom.EGV{Value: &high, Status: &sh}, glucose.MmolL); got != "HIGH" {
+		t.Errorf("401: %s", got)
+	}
+	if got := ReadingText(dexcom.EGV{Status: &sl}, glucose.MgDL); got != "LOW" {
+		t.Errorf("null low: %s", got)
+	}
+	if big := bigText("LOW"); !strings.Contains(big[0], "█") {
+		t.Error("no big glyph for LOW")
+	}
+}
+
+// TestChartGapsStayGaps draws an hour with a 30-minute hole: the hole's
+// columns stay empty instead of being bridged.
+func TestChartGapsStayGaps(t *testing.T) {
+	colors(t, termenv.Ascii)
+	start := fixedNow
+	var rs []glucose.Reading
+	for m := 0; m < 60; m += 5 {
+		if m >= 15 && m < 45 {
+			continue
+		}
+		rs = append(rs, glucose.Reading{At: start.Add(time.Duration(m) * time.Minute), MgDL: 150})
+	}
+	out := renderChart(DefaultTheme(), chartInput{readings: rs, start: start, end: start.Add(time.Hour), width: 6 + 24, height: 10})
+	lines := strings.Split(out, "\n")
+	row := -1
+	for i, l := range lines {
+		if strings.ContainsAny(l, "⠀⠁⠂⠃⠄⠅⠆⠇⠈⠉⠊⠋⠌⠍⠎⠏⠐⠑⠒⠓⠔⠕⠖⠗⠘⠙⠚⠛⠤⠠⣀⡀⢀") {
+			row = i
+			break
+		}
+	}
+	if row < 0 {
+		t.Fatalf("no plotted row:\n%s", out)
+	}
+	plot := []rune(lines[row])[6:]
+	// Minutes 15 to 45 are columns 6 to 18 of 24: they must be blank.
+	for c := 7; c < 17; c++ {
+		if plot[c] != ' ' && plot[c] != '·' {
+			t.Fatalf("gap bridged at column %d: %q", c, string(plot))
+		}
+	}
+}
+
+// BenchmarkGlucoseView is View() at 160x48 once a window is prepared: it
+// must not grow with the number of readings.
+func BenchmarkGlucoseView(b *testing.B) {
+	colors(b, termenv.TrueColor)
+	w := newWorld(b)
+	fetch, _ := simFetch(b, w, "SandboxUser7")
+	for _, c := range []struct {
+		name   string
+		window int
+	}{{"1d", 1}, {"90d", 5}} {
+		g := openGlucose(b, fetch, "SandboxUser7", 160, 48, c.window)
+		b.Run(c.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				_ = g.View()
+			}
+		})
+	}
+}
+
+var _ = tea.Quit
