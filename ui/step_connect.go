@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -269,8 +270,17 @@ func (p *connectPage) finish(at time.Time) tea.Cmd {
 	p.s.Progress.MarkDone(onboarding.AuthenticateTestUser, now)
 	p.s.Progress.SetField(onboarding.AuthenticateTestUser, "verified_at", now.UTC().Format(time.RFC3339), now)
 	p.s.Profile.LastCheck = &vault.CheckResult{At: at.UTC(), Env: env, OK: true,
-		Summary: fmt.Sprintf("verified: %d calls answered 200, %d readings", len(p.outcome.Calls), len(p.outcome.EGVs))}
+		Summary: fmt.Sprintf("verified: %d calls answered 200, %d readings", len(p.outcome.Calls), len(p.outcome.EGVs)),
+		Report:  p.reportJSON(at)}
 	return tea.Batch(p.s.saveProgress(), p.s.saveProfile("check"))
+}
+
+// reportJSON is the check's secret-free report, kept for `dexonboard report`.
+func (p *connectPage) reportJSON(at time.Time) []byte {
+	ep, _ := p.s.Endpoints(p.s.Progress.Env)
+	r := connect.NewReport(p.s.Progress.Env, ep, p.s.App().Credentials(), 1, at, p.outcome, p.err)
+	b, _ := json.Marshal(r)
+	return b
 }
 
 // newGlucose builds the glucose view on the check's last day of data.

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -236,7 +237,8 @@ func (plan *checkPlan) fromVault(e *env, o *checkOptions, env dexcom.Environment
 	plan.check.Save = func(t *oauth2.Token) error { return v.SaveToken(p.ID, env, t) }
 	plan.check.Forget = func() error { return v.DeleteToken(p.ID, env) }
 	plan.after = func(r *connect.Report) {
-		p.LastCheck = &vault.CheckResult{At: r.CheckedAt, Env: env, OK: r.OK, Summary: summary(r)}
+		details, _ := json.Marshal(r) // the report holds no secret
+		p.LastCheck = &vault.CheckResult{At: r.CheckedAt, Env: env, OK: r.OK, Summary: summary(r), Report: details}
 		if err := v.SaveProfile(p); err != nil {
 			fmt.Fprintln(e.ios.ErrOut, "warning: could not record the check in the vault:", err)
 		}

@@ -56,6 +56,8 @@ Run it with no command to start the wizard, or try everything offline with:
 		newCheckCmd(e),
 		newSandboxCmd(ios),
 		newVaultCmd(e),
+		newHandoffCmd(e),
+		newReportCmd(e),
 		newVersionCmd(ios),
 	)
 	return root

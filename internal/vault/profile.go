@@ -51,6 +51,9 @@ type CheckResult struct {
 	Env     dexcom.Environment `json:"env"`
 	OK      bool               `json:"ok"`
 	Summary string             `json:"summary"`
+	// Report is the check's secret-free JSON report (calls, data range,
+	// device, figures), kept for the onboarding report.
+	Report json.RawMessage `json:"report,omitempty"`
 }
 
 // App returns the app for env, creating an empty one.

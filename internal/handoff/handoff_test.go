@@ -1,0 +1,113 @@
+package handoff_test
+
+import (
+	"bytes"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"filippo.io/age"
+	"filippo.io/age/armor"
+	"github.com/tryrook/dexonboard/internal/handoff"
+	"github.com/tryrook/dexonboard/internal/secret"
+)
+
+const theSecret = "SECRET-cafe-f00d-1234-handoff-test"
+
+var now = time.Date(2026, 11, 24, 12, 0, 0, 0, time.UTC)
+
+func payload() handoff.Payload {
+	return handoff.Payload{ID: handoff.NewID(), Created: now, Expires: now.Add(handoff.DefaultExpiry), Profile: "Acme Health",
+		Environment: "sandbox", AppName: "Acme sandbox", ClientID: "acme-client", ClientSecret: secret.New(theSecret),
+		RedirectURI: "http://localhost:8765/callback"}
+}
+
+func TestSealOpenRoundTrip(t *testing.T) {
+	id, rcpt, err := handoff.NewIdentity()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(rcpt, "age1") || strings.Contains(rcpt, id.Reveal()) {
+		t.Fatalf("recipient %q", rcpt)
+	}
+	p := payload()
+	sealed, code, err := handoff.Seal(p, rcpt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.HasPrefix(sealed, []byte("-----BEGIN AGE ENCRYPTED FILE-----")) {
+		t.Fatalf("not armored: %s", sealed[:40])
+	}
+	for _, needle := range []string{theSecret, "acme-client", "Acme"} {
+		if bytes.Contains(sealed, []byte(needle)) {
+			t.Fatalf("sealed text holds %q", needle)
+		}
+	}
+	got, openCode, err := handoff.Open(sealed, id, now.Add(time.Hour))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if openCode != code || len(code) != 14 {
+		t.Fatalf("codes %q and %q", code, openCode)
+	}
+	if got.ID != p.ID || got.ClientSecret.Reveal() != theSecret || got.ClientID != "acme-client" || got.Profile != "Acme Health" ||
+		got.Environment != "sandbox" || got.RedirectURI != p.RedirectURI || !got.Expires.Equal(p.Expires) {
+		t.Fatalf("payload: %+v", got)
+	}
+	// Another payload has another code.
+	other := payload()
+	_, otherCode, _ := handoff.Seal(other, rcpt)
+	if otherCode == code {
+		t.Fatal("different payloads share a verification code")
+	}
+}
+
+func TestOpenFailures(t *testing.T) {
+	id, rcpt, _ := handoff.NewIdentity()
+	otherID, _, _ := handoff.NewIdentity()
+	sealed, _, _ := handoff.Seal(payload(), rcpt)
+	expired := payload()
+	expired.Expires = now.Add(-time.Minute)
+	sealedExpired, _, _ := handoff.Seal(expired, rcpt)
+	damaged := bytes.Clone(sealed)
+	damaged[len(damaged)/2] ^= 0x04
+	truncated := sealed[:len(sealed)-60]
+	tests := []struct {
+		name string
+		in   []byte
+		id   secret.String
+		want error
+	}{
+		{"not age", []byte("hello, here is my secret"), id, handoff.ErrNotAge},
+		{"wrong identity", sealed, otherID, handoff.ErrWrongIdentity},
+		{"expired", sealedExpired, id, handoff.ErrExpired},
+		{"damaged armor", damaged, id, handoff.ErrDamaged},
+		{"truncated", truncated, id, handoff.ErrDamaged},
+	}
+	for _, tt := range tests {
+		if _, _, err := handoff.Open(tt.in, tt.id, now); !errors.Is(err, tt.want) {
+			t.Errorf("%s: %v, want %v", tt.name, err, tt.want)
+		}
+	}
+	if _, err := handoff.Recipient("age1notakey"); err == nil {
+		t.Error("bad recipient accepted")
+	}
+	if _, _, err := handoff.Seal(payload(), "ssh-ed25519 AAAA"); err == nil {
+		t.Error("sealed to a non-age key")
+	}
+}
+
+func TestUnknownPayloadVersion(t *testing.T) {
+	id, rcpt, _ := handoff.NewIdentity()
+	r, _ := age.ParseX25519Recipient(rcpt)
+	var out bytes.Buffer
+	aw := armor.NewWriter(&out)
+	w, _ := age.Encrypt(aw, r)
+	_, _ = w.Write([]byte(`{"version":2,"id":"x","expires":"2099-01-01T00:00:00Z"}`))
+	w.Close()
+	aw.Close()
+	if _, _, err := handoff.Open(out.Bytes(), id, now); !errors.Is(err, handoff.ErrVersion) {
+		t.Fatalf("err = %v", err)
+	}
+}
