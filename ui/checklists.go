@@ -26,7 +26,7 @@ var checklists = map[onboarding.Step][]item{
 		{"scopes", "Read the data the app may access (EGVs, events, devices…)"},
 	},
 	onboarding.ShareWithROOK: {
-		{"shared", "Credentials shared with ROOK through a one-time secret link"},
+		{"shared", "Sealed hand-off sent to ROOK (or a one-time secret link)"},
 		{"not_in_chat", "The secret was not sent by e-mail, chat or ticket"},
 	},
 	onboarding.ConfigureRedirect: {

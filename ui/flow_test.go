@@ -102,7 +102,7 @@ func TestFullFlowThenResume(t *testing.T) {
 	p.send(keys("right")...)
 	// Step 4: ticks, ROOK's URL, the date.
 	p.waitFor(t, "Step 4")
-	p.send(keys("space", "down", "space", "down")...)
+	p.send(keys("down", "down", "space", "down", "space", "down")...)
 	p.typeText("https://rook.example/api/v1/dexcom/callback")
 	p.send(keys("enter", "d", "right")...)
 	// Step 5: the loopback URL of this test, the tick, the preflight.

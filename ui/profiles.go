@@ -1,8 +1,21 @@
 package ui
 
 import (
+	"context"
+	"encoding/json"
+	"errors"
 	"fmt"
+	"net/http"
+	"os"
+	"path/filepath"
+	"sort"
 	"strings"
+	"time"
+
+	"github.com/tryrook/dexonboard/internal/connect"
+	"github.com/tryrook/dexonboard/internal/dexcom"
+	"github.com/tryrook/dexonboard/internal/report"
+	"golang.org/x/oauth2"
 
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/textinput"
@@ -13,20 +26,37 @@ import (
 
 // profilesModel picks a client profile or creates one.
 type profilesModel struct {
-	s      *Session
-	theme  Theme
-	keys   KeyMap
-	list   []profileRow
-	cursor int
-	naming bool
-	name   textinput.Model
-	err    string
-	loaded bool
+	s        *Session
+	theme    Theme
+	keys     KeyMap
+	list     []profileRow
+	cursor   int
+	naming   bool
+	name     textinput.Model
+	err      string
+	note     string
+	loaded   bool
+	checking bool
 }
 
 type profileRow struct {
 	p                   *vault.Profile
 	sandbox, production string
+	attention           bool // a step needs attention or the last check failed
+	complete            bool
+}
+
+// checkText is the last check's verdict and date.
+func (r profileRow) checkText() string {
+	lc := r.p.LastCheck
+	if lc == nil {
+		return "never checked"
+	}
+	mark := "✓"
+	if !lc.OK {
+		mark = "✗"
+	}
+	return mark + " " + lc.At.Local().Format("2006-01-02") + " " + string(lc.Env)
 }
 
 type (
@@ -58,22 +88,63 @@ func (m *profilesModel) Init() tea.Cmd {
 		}
 		rows := make([]profileRow, 0, len(ps))
 		for _, p := range ps {
-			rows = append(rows, profileRow{p: p, sandbox: trackState(v, p, onboarding.SandboxTrack), production: trackState(v, p, onboarding.ProductionTrack)})
+			rows = append(rows, newProfileRow(v, p))
 		}
+		sortRows(rows)
 		return profilesLoadedMsg{rows: rows}
 	}
 }
 
-func trackState(v *vault.Vault, p *vault.Profile, t onboarding.Track) string {
-	pr, err := v.Progress(p.ID, t)
-	switch {
-	case err != nil:
-		return "unreadable"
-	case pr == nil:
-		return "not started"
+func newProfileRow(v *vault.Vault, p *vault.Profile) profileRow {
+	r := profileRow{p: p, complete: true}
+	r.attention = p.LastCheck != nil && !p.LastCheck.OK
+	for _, t := range []onboarding.Track{onboarding.SandboxTrack, onboarding.ProductionTrack} {
+		pr, err := v.Progress(p.ID, t)
+		text := ""
+		switch {
+		case err != nil:
+			text, r.attention = "unreadable", true
+		case pr == nil:
+			text, r.complete = "not started", false
+		default:
+			done, total := pr.Completed()
+			text = fmt.Sprintf("%d/%d", done, total)
+			r.complete = r.complete && done == total
+			for _, s := range onboarding.Steps {
+				if pr.StatusOf(s) == onboarding.Attention {
+					r.attention = true
+					text += " !"
+					break
+				}
+			}
+		}
+		if t == onboarding.SandboxTrack {
+			r.sandbox = text
+		} else {
+			r.production = text
+		}
 	}
-	done, total := pr.Completed()
-	return fmt.Sprintf("%d/%d", done, total)
+	return r
+}
+
+// sortRows puts what needs attention first, then work in progress, then
+// finished clients; by name within each.
+func sortRows(rows []profileRow) {
+	rank := func(r profileRow) int {
+		switch {
+		case r.attention:
+			return 0
+		case !r.complete:
+			return 1
+		}
+		return 2
+	}
+	sort.SliceStable(rows, func(i, j int) bool {
+		if a, b := rank(rows[i]), rank(rows[j]); a != b {
+			return a < b
+		}
+		return strings.ToLower(rows[i].p.Name) < strings.ToLower(rows[j].p.Name)
+	})
 }
 
 func (m *profilesModel) Update(msg tea.Msg) (*profilesModel, tea.Cmd) {
@@ -91,11 +162,23 @@ func (m *profilesModel) Update(msg tea.Msg) (*profilesModel, tea.Cmd) {
 	case profileFailedMsg:
 		m.err = msg.err.Error()
 		return m, nil
+	case workspaceNoteMsg:
+		m.checking = false
+		m.note, m.err = msg.note, ""
+		if msg.err != nil {
+			m.note, m.err = "", msg.err.Error()
+		}
+		return m, m.Init()
 	case tea.KeyMsg:
 		if m.naming {
 			return m.updateNaming(msg)
 		}
 		switch {
+		case msg.String() == "r" && m.cursor < len(m.list):
+			return m, writeReport(m.s, m.list[m.cursor].p)
+		case msg.String() == "c" && m.cursor < len(m.list) && !m.checking:
+			m.checking, m.note, m.err = true, "checking "+m.list[m.cursor].p.Name+" with its saved login…", ""
+			return m, recheck(m.s, m.list[m.cursor].p)
 		case key.Matches(msg, m.keys.Up):
 			m.cursor = max(0, m.cursor-1)
 		case key.Matches(msg, m.keys.Down):
@@ -156,15 +239,20 @@ func (m *profilesModel) updateNaming(msg tea.KeyMsg) (*profilesModel, tea.Cmd) {
 func (m *profilesModel) View() string {
 	th := m.theme
 	var b strings.Builder
-	b.WriteString(th.Title.Render("Client profiles") + "\n\n")
+	b.WriteString(th.Title.Render("Client profiles") + th.Muted.Render("  needing attention first") + "\n\n")
 	if !m.loaded {
 		return th.Page.Render(b.String() + th.Muted.Render("reading the vault…"))
 	}
 	if len(m.list) > 0 {
-		b.WriteString(th.Muted.Render(fmt.Sprintf("  %-36s %-12s %s", "PROFILE", "SANDBOX", "PRODUCTION")) + "\n")
+		b.WriteString(th.Muted.Render(fmt.Sprintf("  %-28s %-9s %-11s %s", "PROFILE", "SANDBOX", "PRODUCTION", "LAST CHECK")) + "\n")
 	}
 	for i, r := range m.list {
-		line := fmt.Sprintf("%-36s %-12s %s", truncate(r.p.Name, 36), r.sandbox, r.production)
+		line := fmt.Sprintf("%-28s %-9s %-11s %s", truncate(r.p.Name, 28), r.sandbox, r.production, r.checkText())
+		if r.attention {
+			line = th.Attention.Render("!") + " " + line
+		} else {
+			line = "  " + line
+		}
 		if i == m.cursor && !m.naming {
 			b.WriteString(th.Current.Render("▸ "+line) + "\n")
 		} else {
@@ -184,8 +272,87 @@ func (m *profilesModel) View() string {
 		}
 		b.WriteString(")\n" + m.name.View() + "\n")
 	}
+	if m.note != "" {
+		b.WriteString("\n" + th.OK.Render(m.note))
+	}
 	if m.err != "" {
 		b.WriteString("\n" + th.Error.Render(m.err))
 	}
 	return th.Page.Render(b.String())
+}
+
+// workspaceNoteMsg reports an action of the client list.
+type workspaceNoteMsg struct {
+	note string
+	err  error
+}
+
+// writeReport writes the profile's onboarding report (markdown, no secrets).
+func writeReport(s *Session, p *vault.Profile) tea.Cmd {
+	v, dir, now := s.Vault, s.ExportDir, s.now()
+	return func() tea.Msg {
+		doc, err := report.Build(v, p, now)
+		if err != nil {
+			return workspaceNoteMsg{err: err}
+		}
+		if dir == "" {
+			dir = "."
+		}
+		path := filepath.Join(dir, "dexonboard-report-"+slug(p.Name)+"-"+now.UTC().Format("20060102-150405")+".md")
+		if err := os.WriteFile(path, []byte(doc.Markdown()), 0o600); err != nil {
+			return workspaceNoteMsg{err: err}
+		}
+		if abs, err := filepath.Abs(path); err == nil {
+			path = abs
+		}
+		return workspaceNoteMsg{note: "report written: " + path}
+	}
+}
+
+// recheck verifies a profile again with its saved login, without a browser.
+func recheck(s *Session, p *vault.Profile) tea.Cmd {
+	v, now, hc := s.Vault, s.now, s.HTTP
+	return func() tea.Msg {
+		env := dexcom.Sandbox
+		if p.LastCheck != nil {
+			env = p.LastCheck.Env
+		}
+		a, ok := p.Apps[env]
+		if !ok || a.ClientID == "" {
+			return workspaceNoteMsg{err: fmt.Errorf("%s has no %s app yet: open it and walk the steps", p.Name, env.Label())}
+		}
+		tok, err := v.Token(p.ID, env)
+		if err != nil || tok == nil {
+			return workspaceNoteMsg{err: fmt.Errorf("%s has no saved login: open it and connect in step 6", p.Name)}
+		}
+		ep, err := s.Endpoints(env)
+		if err != nil {
+			return workspaceNoteMsg{err: err}
+		}
+		if hc == nil {
+			hc = &http.Client{Timeout: time.Minute}
+		}
+		chk := &connect.Check{Endpoints: ep, Env: env, App: a.Credentials(), Days: 1, HTTP: hc, Now: now, Saved: tok,
+			Save:   func(t *oauth2.Token) error { return v.SaveToken(p.ID, env, t) },
+			Forget: func() error { return v.DeleteToken(p.ID, env) },
+			Login: connect.Login{Open: func(context.Context, string) error {
+				return errors.New("the saved login was refused: open the profile and connect again in step 6")
+			}}}
+		out, err := chk.Run(context.Background())
+		r := connect.NewReport(env, ep, a.Credentials(), 1, now(), out, err)
+		details, _ := json.Marshal(r)
+		cp := cloneProfile(p)
+		summary := fmt.Sprintf("verified: %d calls answered 200, %d readings", len(r.Calls), r.EGVCount)
+		if !r.OK {
+			summary = "failed: " + r.Error
+		}
+		cp.LastCheck = &vault.CheckResult{At: r.CheckedAt, Env: env, OK: r.OK, Summary: summary, Report: details}
+		if err := v.SaveProfile(cp); err != nil {
+			return workspaceNoteMsg{err: err}
+		}
+		if !r.OK {
+			return workspaceNoteMsg{err: fmt.Errorf("%s: %s", p.Name, summary)}
+		}
+		return workspaceNoteMsg{note: p.Name + ": " + summary}
+	}
 }

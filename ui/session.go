@@ -55,7 +55,7 @@ type Demo struct {
 
 // Prefill are values the demo types for the presenter (none is a real secret).
 type Prefill struct {
-	ClientID, ClientSecret, ROOKRedirect string
+	ClientID, ClientSecret, ROOKRedirect, Recipient string
 }
 
 // DemoUser is one entry of the demo's test-user picker.

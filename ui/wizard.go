@@ -406,7 +406,9 @@ func (w *Wizard) helpKeys() helpKeys {
 	case screenGlucose:
 		return helpKeys{page: w.glucose.Keys(), global: []key.Binding{k.Help, k.Quit}}
 	case screenProfiles:
-		return helpKeys{page: []key.Binding{k.Up, k.Down, k.Enter}, global: []key.Binding{k.Quit}}
+		return helpKeys{page: []key.Binding{k.Up, k.Down, key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "open")),
+			key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "check again")), key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "report"))},
+			global: []key.Binding{k.Quit}}
 	case screenTrack:
 		return helpKeys{page: []key.Binding{k.Up, k.Down, k.Enter}, global: []key.Binding{k.Quit}}
 	}

@@ -107,7 +107,9 @@ func TestTmuxDemoWalkthrough(t *testing.T) {
 	}
 	s.keys("Right")
 	s.expect("step 4", "Step 4 · Share the credentials with ROOK")
-	s.keys("Space", "Down", "Space", "Down", "Enter", "d")
+	s.keys("Down", "Enter")
+	s.expect("step 4 sealed for ROOK", "Sealed (also copied to the clipboard)", "Verification code")
+	s.keys("Down", "Space", "Down", "Space", "Down", "Enter", "d")
 	s.expect("step 4 done", "5 of 8 done", "Stored     https://rook.example")
 	s.keys("Right")
 	s.expect("step 5", "Step 5 · Configure the Redirect URL", "ROOK      https://rook.example")

@@ -14,6 +14,7 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/tryrook/dexonboard/internal/connect"
 	"github.com/tryrook/dexonboard/internal/dexcom"
+	"github.com/tryrook/dexonboard/internal/handoff"
 	"github.com/tryrook/dexonboard/internal/onboarding"
 	"github.com/tryrook/dexonboard/internal/sandbox"
 	"github.com/tryrook/dexonboard/internal/secret"
@@ -145,17 +146,23 @@ func demoSession(dir, simURL, loopback string) (*ui.Session, error) {
 		v.Close()
 		return nil, err
 	}
+	// A throwaway ROOK key, so the presenter can seal the hand-off too.
+	_, demoRecipient, err := handoff.NewIdentity()
+	if err != nil {
+		v.Close()
+		return nil, err
+	}
 	hc := &http.Client{Timeout: 30 * time.Second}
 	users := make([]ui.DemoUser, 0, len(sandbox.Users))
 	for _, u := range sandbox.Users {
 		users = append(users, ui.DemoUser{Name: u.Name, Device: u.Device})
 	}
 	return &ui.Session{
-		Vault: v, VaultPath: dir + "/vault.db", Profile: p, Progress: progress, APIBase: simURL, HTTP: hc,
+		Vault: v, VaultPath: dir + "/vault.db", Profile: p, Progress: progress, APIBase: simURL, HTTP: hc, ExportDir: dir,
 		Demo: &ui.Demo{
 			TempDir: dir, Users: users,
 			LogIn:   func(user string) func(context.Context, string) error { return sandbox.Autopilot(hc, user, true) },
-			Prefill: ui.Prefill{ClientID: sandbox.DemoClientID, ClientSecret: sandbox.DemoClientSecret, ROOKRedirect: demoROOKRedirect},
+			Prefill: ui.Prefill{ClientID: sandbox.DemoClientID, ClientSecret: sandbox.DemoClientSecret, ROOKRedirect: demoROOKRedirect, Recipient: demoRecipient},
 		},
 	}, nil
 }

@@ -1,0 +1,97 @@
+package ui
+
+import (
+	"context"
+	"net/http"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/muesli/termenv"
+	"github.com/tryrook/dexonboard/internal/connect"
+	"github.com/tryrook/dexonboard/internal/dexcom"
+	"github.com/tryrook/dexonboard/internal/onboarding"
+	"github.com/tryrook/dexonboard/internal/sandbox"
+	"github.com/tryrook/dexonboard/internal/vault"
+	"golang.org/x/oauth2"
+)
+
+// TestClientListSortsAndActs builds a CSE's vault with three clients and
+// uses the list: attention first, a report, a check with a saved login.
+func TestClientListSortsAndActs(t *testing.T) {
+	colors(t, termenv.Ascii)
+	w := newWorld(t)
+	s := w.demoSession(t) // its profile "Demo Clinic" is in progress
+	s.Profile, s.Progress, s.Demo = nil, nil, nil
+	s.ExportDir = t.TempDir()
+	v := s.Vault
+
+	done, _ := v.CreateProfile("Zed Finished")
+	all := onboarding.NewProgress(onboarding.SandboxTrack, dexcom.Sandbox)
+	for _, st := range onboarding.Steps {
+		all.MarkDone(st, fixedNow)
+	}
+	_ = v.SaveProgress(done.ID, all)
+	allProd := onboarding.NewProgress(onboarding.ProductionTrack, dexcom.US)
+	for _, st := range onboarding.Steps {
+		allProd.MarkDone(st, fixedNow)
+	}
+	_ = v.SaveProgress(done.ID, allProd)
+
+	bad, _ := v.CreateProfile("Beta Broken")
+	bad.LastCheck = &vault.CheckResult{At: fixedNow, Env: dexcom.Sandbox, OK: false, Summary: "failed: 403"}
+	_ = v.SaveProfile(bad)
+
+	// Demo Clinic gets a real saved login, so "check again" can work.
+	demo, _ := v.Profile("Demo Clinic")
+	a := demo.App(dexcom.Sandbox)
+	a.ClientID, a.ClientSecret = sandbox.DemoClientID, secretOf(sandbox.DemoClientSecret)
+	_ = v.SaveProfile(demo)
+	ep, _ := s.Endpoints(dexcom.Sandbox)
+	chk := &connect.Check{Endpoints: ep, Env: dexcom.Sandbox, App: a.Credentials(), HTTP: http.DefaultClient, Now: s.Now,
+		Save:  func(tk *oauth2.Token) error { return v.SaveToken(demo.ID, dexcom.Sandbox, tk) },
+		Login: connect.Login{Open: sandbox.Autopilot(http.DefaultClient, "SandboxUser7", true)}}
+	if out, err := chk.Run(context.Background()); err != nil || !out.OK() {
+		t.Fatal(err)
+	}
+
+	m := newProfilesModel(s, DefaultTheme(), DefaultKeys())
+	m, _ = m.Update(m.Init()())
+	view := m.View()
+	iBad, iDemo, iDone := strings.Index(view, "Beta Broken"), strings.Index(view, "Demo Clinic"), strings.Index(view, "Zed Finished")
+	if !(iBad >= 0 && iBad < iDemo && iDemo < iDone) {
+		t.Fatalf("order (attention, in progress, done):\n%s", view)
+	}
+	if !strings.Contains(view, "✗ 2026-11-24 sandbox") || !strings.Contains(view, "8/8") {
+		t.Fatalf("columns:\n%s", view)
+	}
+
+	// r on the first row writes its report.
+	_, cmd := m.Update(keys("r")[0])
+	msg := cmd().(workspaceNoteMsg)
+	if msg.err != nil || !strings.Contains(msg.note, "report written: ") {
+		t.Fatalf("report: %+v", msg)
+	}
+	b, _ := os.ReadFile(strings.TrimPrefix(msg.note, "report written: "))
+	if !strings.Contains(string(b), "Beta Broken") || !strings.Contains(string(b), "failed: 403") {
+		t.Fatalf("report:\n%s", b)
+	}
+
+	// c on Demo Clinic checks again with the saved login, no browser.
+	m, _ = m.Update(keys("down")[0])
+	m, cmd = m.Update(keys("c")[0])
+	note := cmd().(workspaceNoteMsg)
+	if note.err != nil || !strings.Contains(note.note, "Demo Clinic: verified") {
+		t.Fatalf("check again: %+v", note)
+	}
+	m, _ = m.Update(note)
+	if !strings.Contains(m.View(), "Demo Clinic: verified") {
+		t.Fatalf("note not shown:\n%s", m.View())
+	}
+	// c on a profile with no saved login says what to do.
+	m, _ = m.Update(keys("up")[0])
+	_, cmd = m.Update(keys("c")[0])
+	if n := cmd().(workspaceNoteMsg); n.err == nil || !strings.Contains(n.err.Error(), "open it") {
+		t.Fatalf("no login: %+v", n)
+	}
+}
