@@ -340,6 +340,6 @@ func (a *accessible) connect() error {
 	}
 	a.say("Verified: %d readings; latest %s, trend %s.", rep.EGVCount, rep.LatestEGV.Reading, rep.LatestEGV.Trend)
 	a.s.Progress.MarkDone(onboarding.AuthenticateTestUser, a.s.now())
-	a.s.Profile.LastCheck = &vault.CheckResult{At: rep.CheckedAt, Env: env, OK: true, Summary: fmt.Sprintf("verified: %d readings", rep.EGVCount)}
+	a.s.Profile.LastCheck = CheckResultOf(rep)
 	return v.SaveProfile(a.s.Profile)
 }

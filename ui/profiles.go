@@ -2,7 +2,6 @@ package ui
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -339,20 +338,14 @@ func recheck(s *Session, p *vault.Profile) tea.Cmd {
 				return errors.New("the saved login was refused: open the profile and connect again in step 6")
 			}}}
 		out, err := chk.Run(context.Background())
-		r := connect.NewReport(env, ep, a.Credentials(), 1, now(), out, err)
-		details, _ := json.Marshal(r)
 		cp := cloneProfile(p)
-		summary := fmt.Sprintf("verified: %d calls answered 200, %d readings", len(r.Calls), r.EGVCount)
-		if !r.OK {
-			summary = "failed: " + r.Error
-		}
-		cp.LastCheck = &vault.CheckResult{At: r.CheckedAt, Env: env, OK: r.OK, Summary: summary, Report: details}
+		cp.LastCheck = CheckResultOf(connect.NewReport(env, ep, a.Credentials(), 1, now(), out, err))
 		if err := v.SaveProfile(cp); err != nil {
 			return workspaceNoteMsg{err: err}
 		}
-		if !r.OK {
-			return workspaceNoteMsg{err: fmt.Errorf("%s: %s", p.Name, summary)}
+		if !cp.LastCheck.OK {
+			return workspaceNoteMsg{err: fmt.Errorf("%s: %s", p.Name, cp.LastCheck.Summary)}
 		}
-		return workspaceNoteMsg{note: p.Name + ": " + summary}
+		return workspaceNoteMsg{note: p.Name + ": " + cp.LastCheck.Summary}
 	}
 }

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -186,3 +187,19 @@ type (
 		at      time.Time
 	}
 )
+
+// CheckResultOf records a check's report on a profile: the verdict, a one-line
+// summary and the secret-free report for `dexonboard report`.
+func CheckResultOf(r *connect.Report) *vault.CheckResult {
+	summary := fmt.Sprintf("verified: %d calls answered 200, %d readings", len(r.Calls), r.EGVCount)
+	if !r.OK {
+		summary = "failed: " + r.Error
+	}
+	details, _ := json.Marshal(r) // a Report has no secret to leak
+	return &vault.CheckResult{At: r.CheckedAt, Env: dexcom.Environment(r.Environment), OK: r.OK, Summary: summary, Report: details}
+}
+
+// today records today's date in a step's field (the d key).
+func (s *Session) today(step onboarding.Step, field string) {
+	s.Progress.SetField(step, field, s.now().Format("2006-01-02"), s.now())
+}

@@ -47,7 +47,7 @@ func (p *accountPage) Update(msg tea.Msg) (page, tea.Cmd) {
 		case key.Matches(msg, p.keys.Open):
 			return p, openURL(p.s, PortalURL)
 		case key.Matches(msg, p.keys.Date):
-			p.s.Progress.SetField(onboarding.CreateAccount, "submitted_on", p.s.now().Format("2006-01-02"), p.s.now())
+			p.s.today(onboarding.CreateAccount, "submitted_on")
 			return p, p.settle()
 		case key.Matches(msg, p.keys.Status):
 			p.s.Progress.SetField(onboarding.CreateAccount, "review", nextStatus(p.s.Progress.Field(onboarding.CreateAccount, "review")), p.s.now())

@@ -2,7 +2,6 @@ package ui
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -249,38 +248,23 @@ func (p *connectPage) event(msg tea.Msg) tea.Cmd {
 
 // finish records the outcome on the profile and the step.
 func (p *connectPage) finish(at time.Time) tea.Cmd {
-	env := p.s.Progress.Env
 	now := p.s.now()
-	if p.err != nil || !p.outcome.OK() {
+	ep, _ := p.s.Endpoints(p.s.Progress.Env)
+	p.s.Profile.LastCheck = CheckResultOf(connect.NewReport(p.s.Progress.Env, ep, p.s.App().Credentials(), 1, at, p.outcome, p.err))
+	if !p.s.Profile.LastCheck.OK {
 		p.state = connectFailed
-		why := ""
-		if p.err != nil {
-			why = p.err.Error()
-		} else if p.outcome.Err != nil {
-			why = p.outcome.Err.Error()
-		} else {
+		why := p.s.Profile.LastCheck.Summary
+		if p.outcome != nil && p.err == nil && p.outcome.Err == nil {
 			why = p.outcome.Hint()
 		}
 		p.s.Progress.MarkAttention(onboarding.AuthenticateTestUser, why, now)
-		p.s.Profile.LastCheck = &vault.CheckResult{At: at.UTC(), Env: env, OK: false, Summary: "failed: " + why}
 		return tea.Batch(p.s.saveProgress(), p.s.saveProfile("check"))
 	}
 	p.state = connectDone
 	p.glucose = p.newGlucose()
 	p.s.Progress.MarkDone(onboarding.AuthenticateTestUser, now)
 	p.s.Progress.SetField(onboarding.AuthenticateTestUser, "verified_at", now.UTC().Format(time.RFC3339), now)
-	p.s.Profile.LastCheck = &vault.CheckResult{At: at.UTC(), Env: env, OK: true,
-		Summary: fmt.Sprintf("verified: %d calls answered 200, %d readings", len(p.outcome.Calls), len(p.outcome.EGVs)),
-		Report:  p.reportJSON(at)}
 	return tea.Batch(p.s.saveProgress(), p.s.saveProfile("check"))
-}
-
-// reportJSON is the check's secret-free report, kept for `dexonboard report`.
-func (p *connectPage) reportJSON(at time.Time) []byte {
-	ep, _ := p.s.Endpoints(p.s.Progress.Env)
-	r := connect.NewReport(p.s.Progress.Env, ep, p.s.App().Credentials(), 1, at, p.outcome, p.err)
-	b, _ := json.Marshal(r)
-	return b
 }
 
 // newGlucose builds the glucose view on the check's last day of data.

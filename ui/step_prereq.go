@@ -46,7 +46,11 @@ func (p *prereqPage) Update(msg tea.Msg) (page, tea.Cmd) {
 	case tea.KeyMsg:
 		if key.Matches(msg, p.keys.Preflight) && p.hasCredentials() && !p.checking {
 			p.checking = true
-			return p, p.s.preflight(p.s.App().RedirectURI)
+			redirect := p.s.App().RedirectURI
+			if redirect == "" {
+				redirect = DefaultLoopback
+			}
+			return p, p.s.preflight(redirect)
 		}
 	}
 	ev, cmd := p.form.update(msg, p.keys, p.s)

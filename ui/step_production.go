@@ -26,7 +26,7 @@ func (p *productionPage) Keys() []key.Binding   { return append(p.form.keys(p.ke
 
 func (p *productionPage) Update(msg tea.Msg) (page, tea.Cmd) {
 	if km, ok := msg.(tea.KeyMsg); ok && key.Matches(km, p.keys.Date) {
-		p.s.Progress.SetField(onboarding.RequestProduction, "requested_on", p.s.now().Format("2006-01-02"), p.s.now())
+		p.s.today(onboarding.RequestProduction, "requested_on")
 		return p, p.settle()
 	}
 	ev, cmd := p.form.update(msg, p.keys, p.s)

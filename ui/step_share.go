@@ -141,7 +141,7 @@ func (p *sharePage) Update(msg tea.Msg) (page, tea.Cmd) {
 		return p, p.s.saveProgress()
 	}
 	if km, ok := msg.(tea.KeyMsg); ok && !p.Capturing() && key.Matches(km, p.keys.Date) {
-		p.s.Progress.SetField(onboarding.ShareWithROOK, "shared_on", p.s.now().Format("2006-01-02"), p.s.now())
+		p.s.today(onboarding.ShareWithROOK, "shared_on")
 		return p, p.settle()
 	}
 	ev, cmd := p.form.update(msg, p.keys, p.s)

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -17,7 +16,7 @@ import (
 	"github.com/tryrook/dexonboard/internal/dexcom"
 	"github.com/tryrook/dexonboard/internal/sandbox"
 	"github.com/tryrook/dexonboard/internal/secret"
-	"github.com/tryrook/dexonboard/internal/vault"
+	"github.com/tryrook/dexonboard/ui"
 	"golang.org/x/oauth2"
 )
 
@@ -237,20 +236,12 @@ func (plan *checkPlan) fromVault(e *env, o *checkOptions, env dexcom.Environment
 	plan.check.Save = func(t *oauth2.Token) error { return v.SaveToken(p.ID, env, t) }
 	plan.check.Forget = func() error { return v.DeleteToken(p.ID, env) }
 	plan.after = func(r *connect.Report) {
-		details, _ := json.Marshal(r) // the report holds no secret
-		p.LastCheck = &vault.CheckResult{At: r.CheckedAt, Env: env, OK: r.OK, Summary: summary(r), Report: details}
+		p.LastCheck = ui.CheckResultOf(r)
 		if err := v.SaveProfile(p); err != nil {
 			fmt.Fprintln(e.ios.ErrOut, "warning: could not record the check in the vault:", err)
 		}
 	}
 	return nil
-}
-
-func summary(r *connect.Report) string {
-	if !r.OK {
-		return "failed: " + r.Error
-	}
-	return fmt.Sprintf("verified: %d calls answered 200, %d readings", len(r.Calls), r.EGVCount)
 }
 
 func printReport(w io.Writer, r *connect.Report) {
