@@ -17,6 +17,7 @@ import (
 	"golang.org/x/oauth2"
 
 	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/bubbles/textarea"
 	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/tryrook/dexonboard/internal/onboarding"
@@ -36,6 +37,8 @@ type profilesModel struct {
 	note     string
 	loaded   bool
 	checking bool
+	pasting  bool // a sealed hand-off is being pasted
+	paste    textarea.Model
 }
 
 type profileRow struct {
@@ -76,7 +79,44 @@ func newProfilesModel(s *Session, th Theme, k KeyMap) *profilesModel {
 	return &profilesModel{s: s, theme: th, keys: k, name: ti}
 }
 
-func (m *profilesModel) capturing() bool { return m.naming }
+func (m *profilesModel) capturing() bool { return m.naming || m.pasting }
+
+// armorEnd ends a pasted age message; seeing it opens the hand-off.
+const armorEnd = "-----END AGE ENCRYPTED FILE-----"
+
+func (m *profilesModel) startPaste() tea.Cmd {
+	m.paste = textarea.New()
+	m.paste.CharLimit, m.paste.MaxHeight = 0, 0
+	m.paste.ShowLineNumbers = false
+	m.paste.Placeholder = "paste the sealed hand-off here"
+	m.paste.SetWidth(66)
+	m.paste.SetHeight(8)
+	m.pasting, m.note, m.err = true, "", ""
+	return m.paste.Focus()
+}
+
+func (m *profilesModel) updatePaste(msg tea.KeyMsg) (*profilesModel, tea.Cmd) {
+	if msg.String() == "esc" {
+		m.pasting = false
+		return m, nil
+	}
+	var cmd tea.Cmd
+	m.paste, cmd = m.paste.Update(msg)
+	text := m.paste.Value()
+	if !strings.Contains(text, armorEnd) {
+		return m, cmd
+	}
+	m.pasting = false
+	v, now := m.s.Vault, m.s.now()
+	return m, func() tea.Msg {
+		res, err := OpenHandoff(v, []byte(text), "", now)
+		if err != nil {
+			return workspaceNoteMsg{err: err}
+		}
+		return workspaceNoteMsg{note: fmt.Sprintf("Opened into %q (%s, client id %s, secret %s). Verification code %s: check it with the client.",
+			res.Profile, res.Env.Label(), res.ClientID, res.SecretHint, res.Code)}
+	}
+}
 
 func (m *profilesModel) Init() tea.Cmd {
 	v := m.s.Vault
@@ -172,7 +212,12 @@ func (m *profilesModel) Update(msg tea.Msg) (*profilesModel, tea.Cmd) {
 		if m.naming {
 			return m.updateNaming(msg)
 		}
+		if m.pasting {
+			return m.updatePaste(msg)
+		}
 		switch {
+		case msg.String() == "o":
+			return m, m.startPaste()
 		case msg.String() == "r" && m.cursor < len(m.list):
 			return m, writeReport(m.s, m.list[m.cursor].p)
 		case msg.String() == "c" && m.cursor < len(m.list) && !m.checking:
@@ -270,6 +315,9 @@ func (m *profilesModel) View() string {
 			b.WriteString(", esc to go back")
 		}
 		b.WriteString(")\n" + m.name.View() + "\n")
+	}
+	if m.pasting {
+		b.WriteString("\nPaste a sealed hand-off from a client; it opens by itself when complete (esc cancels).\n" + m.paste.View() + "\n")
 	}
 	if m.note != "" {
 		b.WriteString("\n" + th.OK.Render(m.note))

@@ -407,7 +407,8 @@ func (w *Wizard) helpKeys() helpKeys {
 		return helpKeys{page: w.glucose.Keys(), global: []key.Binding{k.Help, k.Quit}}
 	case screenProfiles:
 		return helpKeys{page: []key.Binding{k.Up, k.Down, key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "open")),
-			key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "check again")), key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "report"))},
+			key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "check again")), key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "report")),
+			key.NewBinding(key.WithKeys("o"), key.WithHelp("o", "open a hand-off"))},
 			global: []key.Binding{k.Quit}}
 	case screenTrack:
 		return helpKeys{page: []key.Binding{k.Up, k.Down, k.Enter}, global: []key.Binding{k.Quit}}

@@ -7,9 +7,11 @@ import (
 	"strings"
 	"testing"
 
+	tea "github.com/charmbracelet/bubbletea"
 	"github.com/muesli/termenv"
 	"github.com/tryrook/dexonboard/internal/connect"
 	"github.com/tryrook/dexonboard/internal/dexcom"
+	"github.com/tryrook/dexonboard/internal/handoff"
 	"github.com/tryrook/dexonboard/internal/onboarding"
 	"github.com/tryrook/dexonboard/internal/sandbox"
 	"github.com/tryrook/dexonboard/internal/vault"
@@ -88,10 +90,58 @@ func TestClientListSortsAndActs(t *testing.T) {
 	if !strings.Contains(m.View(), "Demo Clinic: verified") {
 		t.Fatalf("note not shown:\n%s", m.View())
 	}
+	// o, then pasting a sealed hand-off, opens it into a new profile.
+	id, rcpt, _ := handoff.NewIdentity()
+	if err := v.SetHandoffIdentity(id, rcpt); err != nil {
+		t.Fatal(err)
+	}
+	src := cloneProfile(demo)
+	src.Name = "Gamma Pasted"
+	armored, code, err := SealHandoff(src, dexcom.Sandbox, rcpt, fixedNow, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, _ = m.Update(keys("o")[0])
+	if !m.capturing() {
+		t.Fatal("the paste box did not take the keys")
+	}
+	m, cmd = m.Update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(string(armored)), Paste: true})
+	if cmd == nil {
+		t.Fatalf("pasting did not open:\n%s", m.View())
+	}
+	opened := runUntil[workspaceNoteMsg](t, cmd)
+	if opened.err != nil || !strings.Contains(opened.note, code) || !strings.Contains(opened.note, "Gamma Pasted") || strings.Contains(opened.note, sandbox.DemoClientSecret) {
+		t.Fatalf("opened: %+v", opened)
+	}
+	if _, err := v.Profile("Gamma Pasted"); err != nil {
+		t.Fatal(err)
+	}
 	// c on a profile with no saved login says what to do.
 	m, _ = m.Update(keys("up")[0])
 	_, cmd = m.Update(keys("c")[0])
 	if n := cmd().(workspaceNoteMsg); n.err == nil || !strings.Contains(n.err.Error(), "open it") {
 		t.Fatalf("no login: %+v", n)
 	}
+}
+
+// runUntil runs a command (and batches) until it yields a T.
+func runUntil[T any](t *testing.T, cmd tea.Cmd) T {
+	t.Helper()
+	queue := []tea.Cmd{cmd}
+	for len(queue) > 0 {
+		c := queue[0]
+		queue = queue[1:]
+		if c == nil {
+			continue
+		}
+		switch msg := c().(type) {
+		case T:
+			return msg
+		case tea.BatchMsg:
+			queue = append(queue, msg...)
+		}
+	}
+	t.Fatal("no such message")
+	var zero T
+	return zero
 }
