@@ -292,7 +292,7 @@ func (w *Wizard) View() string {
 		body = w.glucose.View()
 	case screenSteps:
 		pw, ph := w.pageSize()
-		page := clampLines(w.theme.Page.Width(pw).Render(w.pageView()), ph)
+		page := scrollToCursor(w.theme.Page.Width(pw).Render(w.pageView()), ph)
 		body = lipgloss.JoinHorizontal(lipgloss.Top, w.sidebar(ph), page)
 	}
 	return lipgloss.JoinVertical(lipgloss.Left, w.header(), "", body, w.footer())
@@ -427,11 +427,28 @@ func truncate(s string, n int) string {
 	return string(r[:n-1]) + "…"
 }
 
-// clampLines keeps a page within its height, marking what was cut.
-func clampLines(s string, h int) string {
+// scrollToCursor fits a page into h lines: when it is taller, the window
+// follows the cursor (the ▸ line) and says what lies above and below.
+func scrollToCursor(s string, h int) string {
 	lines := strings.Split(s, "\n")
-	if len(lines) <= h {
+	if len(lines) <= h || h < 3 {
 		return s
 	}
-	return strings.Join(lines[:h-1], "\n") + "\n…"
+	cursor := 0
+	for i, l := range lines {
+		if strings.Contains(l, "▸") {
+			cursor = i
+			break
+		}
+	}
+	// Scroll only as far as needed to keep a few lines below the cursor.
+	top := max(0, min(cursor-(h-5), len(lines)-h))
+	view := append([]string(nil), lines[top:top+h]...)
+	if top > 0 {
+		view[0] = "  ↑ more above"
+	}
+	if top+h < len(lines) {
+		view[h-1] = "  ↓ more below"
+	}
+	return strings.Join(view, "\n")
 }

@@ -177,3 +177,41 @@ func fits(t *testing.T, v string, w, h int) {
 		}
 	}
 }
+
+// TestSmallTerminalFollowsTheCursor: at 80x24 a tall page scrolls so the
+// row being worked on stays visible.
+func TestSmallTerminalFollowsTheCursor(t *testing.T) {
+	colors(t, termenv.Ascii)
+	w := newWorld(t)
+	wiz := NewWizard(w.demoSession(t))
+	send(wiz, tea.WindowSizeMsg{Width: 80, Height: 24})
+	wiz.goTo(int(onboarding.ShareWithROOK))
+	send(wiz, keys("down", "down", "down", "down")...)
+	v := wiz.View()
+	fits(t, v, 80, 24)
+	if !strings.Contains(v, "↓ more below") || !strings.Contains(v, "▸ Redirect URL returned by ROOK") {
+		t.Fatalf("cursor row not in view:\n%s", v)
+	}
+}
+
+// TestStartProductionTrack: step 7's button asks for the region and opens
+// the production app's steps, without step 7.
+func TestStartProductionTrack(t *testing.T) {
+	colors(t, termenv.Ascii)
+	w := newWorld(t)
+	s := w.demoSession(t)
+	tm := startProgram(t, NewWizard(s), 120, 40)
+	tm.send(keys("right", "right", "right", "right", "right", "right", "right")...)
+	tm.waitFor(t, "Step 7")
+	tm.send(keys("down", "down", "down", "enter")...)
+	tm.waitFor(t, "which region?")
+	tm.send(keys("down", "enter")...)
+	tm.waitFor(t, "PRODUCTION · EU", "0 of 7 done")
+	final := tm.quit(t).(*Wizard)
+	if s.Progress.Track != onboarding.ProductionTrack || s.Progress.Env != dexcom.EU || len(final.pages) != 7 {
+		t.Fatalf("track %s env %s pages %d", s.Progress.Track, s.Progress.Env, len(final.pages))
+	}
+	if p, _ := s.Vault.Progress(s.Profile.ID, onboarding.ProductionTrack); p == nil || p.Env != dexcom.EU {
+		t.Fatal("the production track was not saved")
+	}
+}
