@@ -123,6 +123,7 @@ func (p *connectPage) key(msg tea.KeyMsg) tea.Cmd {
 	if p.state == connectRunning {
 		if key.Matches(msg, p.keys.Cancel) {
 			p.stop()
+			p.runID++ // what the cancelled attempt still sends is dropped
 			p.state, p.err = connectFailed, errors.New("cancelled: the login was stopped and the callback server closed")
 		}
 		return nil

@@ -118,6 +118,15 @@ func TestCancelDuringWait(t *testing.T) {
 	if page.state != connectFailed || !strings.Contains(wiz.View(), "cancelled") {
 		t.Fatalf("after esc:\n%s", wiz.View())
 	}
+	// The cancelled attempt's last word arrives late and changes nothing.
+	late := <-page.events
+	for m := range page.events {
+		late = m
+	}
+	send(wiz, connectEventsMsg{run: 1, msg: late})
+	if page.state != connectFailed || !strings.Contains(wiz.View(), "cancelled") {
+		t.Fatalf("a late message from the cancelled login changed the page:\n%s", wiz.View())
+	}
 	u, _ := url.Parse(w.loopback)
 	deadline := time.Now().Add(2 * time.Second)
 	for {

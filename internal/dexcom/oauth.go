@@ -74,7 +74,7 @@ func (s *TokenSource) Token() (*oauth2.Token, error) {
 	fresh, err := s.cfg.TokenSource(s.ctx, &oauth2.Token{RefreshToken: s.tok.RefreshToken}).Token()
 	if err != nil {
 		var re *oauth2.RetrieveError
-		if errors.As(err, &re) && (re.ErrorCode == "invalid_grant" || re.Response.StatusCode == 401) {
+		if errors.As(err, &re) && (re.ErrorCode == "invalid_grant" || (re.Response != nil && re.Response.StatusCode == 401)) {
 			return nil, fmt.Errorf("%w (%s)", ErrLoginExpired, re.ErrorCode)
 		}
 		return nil, fmt.Errorf("refresh token: %w", err)
