@@ -10,9 +10,9 @@ import (
 // to light and dark terminals; lipgloss drops them under NO_COLOR.
 type Theme struct {
 	Header, Badge, BadgeProd, Muted, Title, Subtle  lipgloss.Style
-	Sidebar, SidebarItem, SidebarCurrent, Page      lipgloss.Style
+	Sidebar, SidebarCurrent, Page                   lipgloss.Style
 	Done, Todo, Attention, Current                  lipgloss.Style
-	OK, Error, Warn, Key, Value, Secret, Box, Help  lipgloss.Style
+	OK, Error, Warn, Key, Value, Help               lipgloss.Style
 	Focused, Button, ButtonActive, Code             lipgloss.Style
 	ChartIn, ChartLow, ChartHigh, RangeFill         lipgloss.Style
 	RangeLine, Event, Big                           lipgloss.Style
@@ -44,7 +44,6 @@ func DefaultTheme() Theme {
 		Title:          s().Bold(true).Foreground(colAccent),
 		Subtle:         s().Foreground(colMuted).Italic(true),
 		Sidebar:        s().Border(lipgloss.NormalBorder(), false, true, false, false).BorderForeground(colBorder).PaddingRight(1),
-		SidebarItem:    s().Foreground(colText),
 		SidebarCurrent: s().Bold(true).Foreground(colAccent),
 		Page:           s().PaddingLeft(2),
 		Done:           s().Foreground(colOK),
@@ -56,8 +55,6 @@ func DefaultTheme() Theme {
 		Warn:           s().Foreground(colWarn),
 		Key:            s().Foreground(colMuted),
 		Value:          s().Foreground(colText),
-		Secret:         s().Foreground(colMuted),
-		Box:            s().Border(lipgloss.RoundedBorder()).BorderForeground(colBorder).Padding(0, 1),
 		Help:           s().Foreground(colMuted),
 		Focused:        s().Foreground(colAccent).Bold(true),
 		Button:         s().Foreground(colText),

@@ -23,10 +23,6 @@ type env struct {
 	browse func(ctx context.Context, loginURL string) error
 }
 
-func newRootCmd(ios *iostreams.IOStreams) *cobra.Command {
-	return newRootCmdWith(&env{ios: ios, prompt: newPrompter(ios)})
-}
-
 func newRootCmdWith(e *env) *cobra.Command {
 	ios := e.ios
 	root := &cobra.Command{
@@ -61,12 +57,6 @@ Run it with no command to start the wizard, or try everything offline with:
 		newVersionCmd(ios),
 	)
 	return root
-}
-
-// notYet is what a command that a later release fills says until then.
-func notYet(ios *iostreams.IOStreams, what string) error {
-	fmt.Fprintf(ios.ErrOut, "%s is not available yet in this build.\n", what)
-	return exitWith(exitFailure, nil)
 }
 
 func newVersionCmd(ios *iostreams.IOStreams) *cobra.Command {

@@ -3,7 +3,6 @@ package dexcom
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"math/rand/v2"
@@ -28,9 +27,6 @@ type Call struct {
 	Attempt  int           `json:"attempt"`
 	Err      string        `json:"error,omitempty"`
 }
-
-// OK reports whether the call answered 200.
-func (c Call) OK() bool { return c.Status == http.StatusOK }
 
 // Retry bounds the retries of 429 and 5xx answers.
 type Retry struct {
@@ -263,9 +259,4 @@ func NewHTTPClientContext(ctx context.Context, h *http.Client) context.Context {
 		return ctx
 	}
 	return context.WithValue(ctx, oauth2.HTTPClient, h)
-}
-
-// IsRetryable reports whether err is worth trying again later.
-func IsRetryable(err error) bool {
-	return errors.Is(err, ErrRateLimited) || errors.Is(err, ErrServer)
 }
