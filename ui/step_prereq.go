@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"fmt"
 	"strings"
 
 	"github.com/charmbracelet/bubbles/key"
@@ -65,17 +64,6 @@ func (p *prereqPage) settle() tea.Cmd {
 	return settleStep(p.s, onboarding.Prerequisites, complete(p.s, onboarding.Prerequisites))
 }
 
-// settleStep records a step as done or to do and saves the progress.
-func settleStep(s *Session, step onboarding.Step, complete bool) tea.Cmd {
-	switch {
-	case complete && s.Progress.StatusOf(step) != onboarding.Done:
-		s.Progress.MarkDone(step, s.now())
-	case !complete && s.Progress.StatusOf(step) == onboarding.Done:
-		s.Progress.State(step).Status = onboarding.Todo
-	}
-	return s.saveProgress()
-}
-
 func (p *prereqPage) View() string {
 	th := p.theme
 	var b strings.Builder
@@ -95,44 +83,6 @@ func (p *prereqPage) View() string {
 		b.WriteString(preflightView(th, p.preflight))
 	}
 	return b.String()
-}
-
-func preflightView(th Theme, rs []PreflightResult) string {
-	var b strings.Builder
-	for _, r := range rs {
-		switch {
-		case r.Err != nil:
-			b.WriteString("\n  " + th.Error.Render("✗ ") + r.RedirectURI + ": " + r.Err.Error())
-		case r.OK():
-			b.WriteString("\n  " + th.OK.Render("✓ 200") + " " + r.RedirectURI)
-		default:
-			b.WriteString("\n  " + th.Error.Render(fmt.Sprintf("✗ %d", r.Status)) + " " + r.RedirectURI +
-				th.Muted.Render(" (the client ID or this redirect URI is not registered)"))
-		}
-	}
-	return b.String()
-}
-
-// wrap fits prose to the page width.
-func wrap(width int, s string) string {
-	width -= 2 // the page's left padding
-	if width <= 0 {
-		width = 78
-	}
-	var out, line []string
-	n := 0
-	for _, w := range strings.Fields(s) {
-		if n+len(w)+1 > width && n > 0 {
-			out = append(out, strings.Join(line, " "))
-			line, n = nil, 0
-		}
-		line = append(line, w)
-		n += len(w) + 1
-	}
-	if len(line) > 0 {
-		out = append(out, strings.Join(line, " "))
-	}
-	return strings.Join(out, "\n")
 }
 
 func (p *prereqPage) SetSize(w, h int) {
