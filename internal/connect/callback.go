@@ -87,7 +87,6 @@ type CallbackServer struct {
 	once    sync.Once
 	result  chan Result
 	closeMu sync.Once
-	closed  chan struct{}
 }
 
 // listenConfig clears SO_REUSEADDR, which Go sets on listeners: RFC 8252
@@ -115,7 +114,7 @@ func Listen(raw, state string) (*CallbackServer, error) {
 	if r.Host == "localhost" {
 		hosts = []string{"127.0.0.1", "::1"}
 	}
-	s := &CallbackServer{redirect: r, state: state, result: make(chan Result, 1), closed: make(chan struct{})}
+	s := &CallbackServer{redirect: r, state: state, result: make(chan Result, 1)}
 	port := r.Port
 	for i, h := range hosts {
 		ln, err := listenConfig.Listen(context.Background(), "tcp", net.JoinHostPort(h, strconv.Itoa(port)))
@@ -194,7 +193,6 @@ func (s *CallbackServer) Wait(ctx context.Context, timeout time.Duration) (strin
 // second) for a request being answered. Safe to call more than once.
 func (s *CallbackServer) Close() {
 	s.closeMu.Do(func() {
-		close(s.closed)
 		s.closeListeners()
 		if s.srv != nil {
 			ctx, cancel := context.WithTimeout(context.Background(), time.Second)
