@@ -45,6 +45,7 @@ type connectPage struct {
 	outcome  *connect.Outcome
 	err      error
 	glucose  *glucoseModel
+	summary  string
 	runID    int
 }
 
@@ -263,6 +264,7 @@ func (p *connectPage) finish(at time.Time) tea.Cmd {
 	}
 	p.state = connectDone
 	p.glucose = p.newGlucose()
+	p.summary = p.summaryText()
 	p.s.Progress.MarkDone(onboarding.AuthenticateTestUser, now)
 	p.s.Progress.SetField(onboarding.AuthenticateTestUser, "verified_at", now.UTC().Format(time.RFC3339), now)
 	return tea.Batch(p.s.saveProgress(), p.s.saveProfile("check"))
@@ -363,13 +365,14 @@ func (p *connectPage) doneView() string {
 	var b strings.Builder
 	b.WriteString(th.OK.Render("✓ Verified: every call answered 200 and readings came back") + "\n")
 	b.WriteString(callsView(th, p.outcome.Calls) + "\n")
-	b.WriteString(p.summaryView())
+	b.WriteString(p.summary)
 	b.WriteString("\n" + th.Muted.Render("g shows the glucose data · enter continues · c connects again"))
 	return b.String()
 }
 
-// summaryView is the latest reading and the day's figures in two lines.
-func (p *connectPage) summaryView() string {
+// summaryText is the latest reading and the day's figures in two lines,
+// made once when the check finishes (not in View, which runs every frame).
+func (p *connectPage) summaryText() string {
 	th, v := p.theme, p.outcome.Verification
 	latest := v.Latest()
 	st := glucose.Compute(glucose.Readings(v.EGVs), v.Window.End.Sub(v.Window.Start))
