@@ -256,19 +256,21 @@ func isBackground(msg tea.Msg) bool {
 	return true
 }
 
-func (w *Wizard) pageSize() (int, int) {
-	helpH := lipgloss.Height(w.helpView())
+// pageSize is the step page's area below the header and above a help bar
+// helpH lines tall.
+func (w *Wizard) pageSize(helpH int) (int, int) {
 	return max(20, w.width-sidebarW-4), max(5, w.height-3-helpH)
 }
 
 func (w *Wizard) resize() {
-	pw, ph := w.pageSize()
+	helpH := lipgloss.Height(w.helpView())
+	pw, ph := w.pageSize(helpH)
 	for _, p := range w.pages {
 		p.SetSize(pw, ph)
 	}
 	w.help.Width = w.width
 	if w.glucose != nil {
-		w.glucose.SetSize(w.width, w.height-3-lipgloss.Height(w.helpView()))
+		w.glucose.SetSize(w.width, w.height-3-helpH)
 	}
 }
 
@@ -280,6 +282,7 @@ func (w *Wizard) View() string {
 	if w.width > 0 && (w.width < MinWidth || w.height < MinHeight) {
 		return w.tooSmall()
 	}
+	help := w.helpView() // drawn once per frame, measured for the page
 	var body string
 	switch w.screen {
 	case screenUnlock:
@@ -291,11 +294,11 @@ func (w *Wizard) View() string {
 	case screenGlucose:
 		body = w.glucose.View()
 	case screenSteps:
-		pw, ph := w.pageSize()
+		pw, ph := w.pageSize(lipgloss.Height(help))
 		page := scrollToCursor(w.theme.Page.Width(pw).Render(w.pageView()), ph)
 		body = lipgloss.JoinHorizontal(lipgloss.Top, w.sidebar(ph), page)
 	}
-	return lipgloss.JoinVertical(lipgloss.Left, w.header(), "", body, w.footer())
+	return lipgloss.JoinVertical(lipgloss.Left, w.header(), "", body, "\n"+help)
 }
 
 // inputWidth keeps text inputs inside the page.
@@ -380,8 +383,6 @@ func (w *Wizard) helpView() string {
 	}
 	return ansi.Truncate(v, w.width, "…")
 }
-
-func (w *Wizard) footer() string { return "\n" + w.helpView() }
 
 // helpKeys shows the current screen's keys, then the global ones.
 type helpKeys struct {
