@@ -15,9 +15,11 @@ func TestMain(m *testing.M) {
 	// derivation, which the real program never accepts.
 	vaultOptions = vault.Options{KDF: vault.InsecureTestKDF, AllowWeakKDF: true}
 	if os.Getenv(asBinaryEnv) == "1" {
-		main() // the test binary as dexonboard itself: see binary()
+		main() // the test binary as dexonboard itself: see selfexec_test.go
 	}
-	os.Exit(m.Run())
+	code := m.Run()
+	removeBuiltBinary()
+	os.Exit(code)
 }
 
 // fakePrompter answers prompts from a script; no answer left means no terminal.

@@ -45,7 +45,7 @@ func runWizard(ctx context.Context, e *env, o *wizardOptions) error {
 		HTTP:        &http.Client{Timeout: 60 * time.Second},
 	}
 	// A passphrase from a file or the environment skips the unlock screen.
-	if !s.Create && (e.vault.passFile != "" || os.Getenv("DEXONBOARD_PASSPHRASE") != "") {
+	if !s.Create && (e.vault.passFile != "" || secretEnv("DEXONBOARD_PASSPHRASE") != "") {
 		v, pass, err := openVault(e.ios, e.prompt, &e.vault)
 		if err != nil {
 			return err
