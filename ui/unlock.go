@@ -3,6 +3,7 @@ package ui
 import (
 	"strings"
 
+	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/tryrook/dexonboard/internal/secret"
@@ -17,6 +18,14 @@ type unlockModel struct {
 	focus   int
 	err     string
 	working bool
+	k       struct{ Next, Prev, Enter key.Binding }
+}
+
+// Keys are the unlock screen's bindings: enter, and tab between two fields.
+func (m *unlockModel) Keys() keySet {
+	enable(len(m.inputs) > 1 && !m.working, &m.k.Next, &m.k.Prev)
+	m.k.Enter.SetEnabled(!m.working)
+	return keySet{&m.k.Next, &m.k.Prev, &m.k.Enter}
 }
 
 type (
@@ -24,8 +33,11 @@ type (
 	unlockFailedMsg struct{ err error }
 )
 
-func newUnlockModel(s *Session, th Theme) *unlockModel {
+func newUnlockModel(s *Session, th Theme, k KeyMap) *unlockModel {
 	m := &unlockModel{s: s, theme: th}
+	m.k.Next, m.k.Prev, m.k.Enter = k.Tab, k.ShiftTab, k.Enter
+	m.k.Next.SetKeys("tab", "down")
+	m.k.Prev.SetKeys("shift+tab", "up")
 	n := 1
 	if s.Create {
 		n = 2
@@ -58,14 +70,14 @@ func (m *unlockModel) Update(msg tea.Msg) (*unlockModel, tea.Cmd) {
 		if m.working {
 			return m, nil
 		}
-		switch msg.String() {
-		case "tab", "down":
+		switch {
+		case key.Matches(msg, m.k.Next):
 			m.focusOn((m.focus + 1) % len(m.inputs))
 			return m, nil
-		case "shift+tab", "up":
+		case key.Matches(msg, m.k.Prev):
 			m.focusOn((m.focus + len(m.inputs) - 1) % len(m.inputs))
 			return m, nil
-		case "enter":
+		case key.Matches(msg, m.k.Enter):
 			return m, m.submit()
 		}
 	}
