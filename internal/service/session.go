@@ -41,6 +41,8 @@ type Session struct {
 	// ExportDir is where exports, reports and sealed hand-offs are written
 	// (default: the working directory).
 	ExportDir string
+
+	saves saveQueue
 }
 
 // Demo is set by `dexonboard demo`: a throwaway vault and the simulator.
@@ -85,23 +87,24 @@ func (s *Session) HTTPClient(timeout time.Duration) *http.Client {
 	return &http.Client{Timeout: timeout}
 }
 
-// ProgressSaver snapshots the track's progress now and returns the write,
-// which may run elsewhere (a background command) without racing the session.
+// ProgressSaver snapshots the track's progress now and queues its write,
+// which may run elsewhere (a background command) without racing the
+// session; DrainSaves finishes it if nothing else did.
 func (s *Session) ProgressSaver() func() error {
 	if s.Vault == nil || s.Profile == nil || s.Progress == nil {
 		return nil
 	}
 	snap, v, id := s.Progress.Clone(), s.Vault, s.Profile.ID
-	return func() error { return v.SaveProgress(id, snap) }
+	return s.saves.add("progress/"+id+"/"+string(snap.Track), func() error { return v.SaveProgress(id, snap) })
 }
 
-// ProfileSaver snapshots the profile now and returns its write.
+// ProfileSaver snapshots the profile now and queues its write.
 func (s *Session) ProfileSaver() func() error {
 	if s.Vault == nil || s.Profile == nil {
 		return nil
 	}
 	p, v := CloneProfile(s.Profile), s.Vault
-	return func() error { return v.SaveProfile(p) }
+	return s.saves.add("profile/"+p.ID, func() error { return v.SaveProfile(p) })
 }
 
 // Save writes the profile and the progress now (the line mode).
