@@ -248,18 +248,10 @@ func explain(err error) string {
 	if !errors.As(err, &in) {
 		return err.Error()
 	}
-	switch {
-	case in.Field == "the Redirect URL" && in.Problem == service.Empty:
-		return "paste the Redirect URL your ROOK contact sent"
-	case in.Problem == service.Empty && strings.HasPrefix(in.Field, "the Client"):
-		return in.Error() + ": copy it from the app's page in the portal"
-	case in.Problem == service.HasSpaces:
-		return in.Error() + ": copy it again, without spaces or line breaks"
-	case in.Problem == service.TooShort:
-		return in.Error() + ": check that it was copied whole"
-	case in.Problem == service.BadKey, in.Problem == service.NotLoopback:
+	switch in.Problem {
+	case service.BadKey, service.NotLoopback:
 		return in.Detail
-	case in.Problem == service.Empty:
+	case service.Empty:
 		return in.Error() + ": type it as it is in the portal"
 	}
 	return in.Error()

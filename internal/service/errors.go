@@ -11,11 +11,6 @@ type Problem int
 // Problems with answers.
 const (
 	Empty       Problem = iota // nothing given
-	HasSpaces                  // spaces or line breaks inside
-	TooShort                   // shorter than the real thing can be
-	NotURL                     // not a URL
-	NotHTTPS                   // a URL that must be https is not
-	HasFragment                // a URL with a #fragment
 	NotLoopback                // not a loopback redirect URI
 	BadKey                     // not an age public key
 )
@@ -28,19 +23,8 @@ type InputError struct {
 }
 
 func (e *InputError) Error() string {
-	switch e.Problem {
-	case Empty:
+	if e.Problem == Empty {
 		return e.Field + " is empty"
-	case HasSpaces:
-		return e.Field + " contains spaces"
-	case TooShort:
-		return fmt.Sprintf("%s is %s characters, shorter than Dexcom's", e.Field, e.Detail)
-	case NotURL:
-		return fmt.Sprintf("%s %q is not a URL", e.Field, e.Detail)
-	case NotHTTPS:
-		return fmt.Sprintf("%s must start with https:// (it is %s)", e.Field, e.Detail)
-	case HasFragment:
-		return e.Field + " must not contain a #fragment"
 	}
 	return fmt.Sprintf("%s: %s", e.Field, e.Detail)
 }

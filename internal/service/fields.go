@@ -1,10 +1,7 @@
 package service
 
 import (
-	"fmt"
-	"net/url"
 	"strings"
-	"unicode"
 
 	"github.com/tryrook/dexonboard/internal/connect"
 	"github.com/tryrook/dexonboard/internal/handoff"
@@ -119,18 +116,14 @@ func (s *Session) Loopback() string {
 	return s.App().RedirectURI
 }
 
-// credential refuses empty values, spaces and implausible lengths.
+// credential checks a Client ID or Secret with onboarding's rules.
 func credential(name, v string) (string, error) {
 	v = strings.TrimSpace(v)
-	switch {
-	case v == "":
-		return "", &InputError{Field: name, Problem: Empty}
-	case strings.ContainsFunc(v, unicode.IsSpace):
-		return "", &InputError{Field: name, Problem: HasSpaces}
-	case len(v) < 8:
-		return "", &InputError{Field: name, Problem: TooShort, Detail: fmt.Sprint(len(v))}
+	check := onboarding.ValidateClientID
+	if name == "the Client Secret" {
+		check = onboarding.ValidateClientSecret
 	}
-	return v, nil
+	return v, check(v)
 }
 
 // StoreCredentials checks and stores the Client ID and Secret on the track's
@@ -150,22 +143,8 @@ func (s *Session) StoreCredentials(id, sec string) error {
 	return nil
 }
 
-// ValidateROOKRedirect accepts an https URL without a fragment.
-func ValidateROOKRedirect(raw string) error {
-	const field = "the Redirect URL"
-	u, err := url.Parse(raw)
-	switch {
-	case raw == "":
-		return &InputError{Field: field, Problem: Empty}
-	case err != nil || u.Host == "":
-		return &InputError{Field: field, Problem: NotURL, Detail: raw}
-	case u.Scheme != "https":
-		return &InputError{Field: field, Problem: NotHTTPS, Detail: u.Scheme}
-	case u.Fragment != "" || strings.Contains(raw, "#"):
-		return &InputError{Field: field, Problem: HasFragment}
-	}
-	return nil
-}
+// ValidateROOKRedirect accepts an https URL without a fragment (onboarding's rule).
+func ValidateROOKRedirect(raw string) error { return onboarding.ValidateROOKRedirect(raw) }
 
 // ReplyURL takes the https URL out of ROOK's reply, or the text as it is.
 func ReplyURL(text string) string {
