@@ -243,11 +243,11 @@ func (a *accessible) credentials() error {
 		}
 		id, secStr := strings.TrimSpace(id), strings.TrimSpace(string(sec))
 		secret.Wipe(sec)
-		if err := validCredential("the Client ID", id); err != nil {
+		if err := onboarding.ValidateClientID(id); err != nil {
 			a.say("%v", err)
 			continue
 		}
-		if err := validCredential("the Client Secret", secStr); err != nil {
+		if err := onboarding.ValidateClientSecret(secStr); err != nil {
 			a.say("%v", err)
 			continue
 		}
@@ -267,7 +267,7 @@ func (a *accessible) rookRedirect() error {
 		if err != nil {
 			return err
 		}
-		if err := ValidateROOKRedirect(strings.TrimSpace(u)); err != nil {
+		if err := onboarding.ValidateROOKRedirect(strings.TrimSpace(u)); err != nil {
 			a.say("%v", err)
 			continue
 		}

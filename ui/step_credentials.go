@@ -3,7 +3,6 @@ package ui
 import (
 	"fmt"
 	"strings"
-	"unicode"
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
@@ -72,24 +71,11 @@ func (p *credentialsPage) Update(msg tea.Msg) (page, tea.Cmd) {
 	return p, cmd
 }
 
-// validCredential refuses empty values, spaces and implausible lengths.
-func validCredential(name, v string) error {
-	switch {
-	case v == "":
-		return fmt.Errorf("%s is empty: copy it from the app's page in the portal", name)
-	case strings.ContainsFunc(v, unicode.IsSpace):
-		return fmt.Errorf("%s contains spaces: copy it again, without spaces or line breaks", name)
-	case len(v) < 8:
-		return fmt.Errorf("%s is %d characters, shorter than Dexcom's: check that it was copied whole", name, len(v))
-	}
-	return nil
-}
-
 func (p *credentialsPage) save() tea.Cmd {
 	id := strings.TrimSpace(p.form.input("client_id").Value())
 	sec := strings.TrimSpace(p.form.input("client_secret").Value())
-	for _, c := range []struct{ name, v string }{{"the Client ID", id}, {"the Client Secret", sec}} {
-		if err := validCredential(c.name, c.v); err != nil {
+	for _, err := range []error{onboarding.ValidateClientID(id), onboarding.ValidateClientSecret(sec)} {
+		if err != nil {
 			p.problem = err.Error()
 			return nil
 		}

@@ -2,7 +2,6 @@ package ui
 
 import (
 	"fmt"
-	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -53,22 +52,6 @@ func newSharePage(b base) *sharePage {
 func (p *sharePage) Step() onboarding.Step { return onboarding.ShareWithROOK }
 func (p *sharePage) Capturing() bool       { return p.form.capturing() }
 func (p *sharePage) Keys() []key.Binding   { return append(p.form.keys(p.keys), p.keys.Date) }
-
-// ValidateROOKRedirect accepts an https URL without a fragment.
-func ValidateROOKRedirect(raw string) error {
-	u, err := url.Parse(raw)
-	switch {
-	case raw == "":
-		return fmt.Errorf("paste the Redirect URL your ROOK contact sent")
-	case err != nil || u.Host == "":
-		return fmt.Errorf("%q is not a URL", raw)
-	case u.Scheme != "https":
-		return fmt.Errorf("the Redirect URL must start with https:// (it is %s)", u.Scheme)
-	case u.Fragment != "" || strings.Contains(raw, "#"):
-		return fmt.Errorf("the Redirect URL must not contain a #fragment")
-	}
-	return nil
-}
 
 // replyURL takes the https URL out of ROOK's reply, or the text as it is.
 func replyURL(text string) string {
@@ -158,7 +141,7 @@ func (p *sharePage) Update(msg tea.Msg) (page, tea.Cmd) {
 		}
 		v := replyURL(p.form.input("rook_redirect").Value())
 		p.form.input("rook_redirect").SetValue(v)
-		if err := ValidateROOKRedirect(v); err != nil {
+		if err := onboarding.ValidateROOKRedirect(v); err != nil {
 			p.problem = err.Error()
 			return p, cmd
 		}
