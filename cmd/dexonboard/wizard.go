@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"os"
+	"sync"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -87,12 +88,38 @@ const demoROOKRedirect = "https://rook.example/api/v1/dexcom/callback"
 
 // runDemo makes a throwaway vault and starts the simulator, then runs the
 // wizard on them with the demo app's credentials ready to store.
-func runDemo(ctx context.Context, e *env, o *wizardOptions) error {
-	dir, err := os.MkdirTemp("", "dexonboard-demo-")
+// Its folder goes on SIGINT, SIGTERM and SIGHUP too; one left by a killed
+// demo goes at the next demo's start.
+func runDemo(ctx context.Context, e *env, o *wizardOptions) (err error) {
+	removeStaleDemoDirs(os.TempDir(), e.ios.ErrOut)
+	dir, err := makeDemoDir()
 	if err != nil {
 		return exitWith(exitFailure, err)
 	}
 	defer os.RemoveAll(dir)
+	var (
+		mu      sync.Mutex
+		session *ui.Session
+	)
+	ctx, signals := watchDemoSignals(ctx, func() {
+		mu.Lock()
+		s := session
+		mu.Unlock()
+		if s != nil {
+			closed := make(chan struct{})
+			go func() { closeSession(s); close(closed) }()
+			select {
+			case <-closed:
+			case <-time.After(grace):
+			}
+		}
+		os.RemoveAll(dir)
+	})
+	defer func() {
+		if sig := signals.stop(); sig != nil && err == nil {
+			err = &exitError{code: 128 + signalNumber(sig), quiet: true}
+		}
+	}()
 	loopback, err := connect.FreeRedirectURI()
 	if err != nil {
 		return exitWith(exitFailure, err)
@@ -107,6 +134,9 @@ func runDemo(ctx context.Context, e *env, o *wizardOptions) error {
 		return exitWith(exitFailure, err)
 	}
 	defer closeSession(s)
+	mu.Lock()
+	session = s
+	mu.Unlock()
 	s.Browse = quietBrowser(e)
 	if e.browse != nil {
 		s.Browse = e.browse
