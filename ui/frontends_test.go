@@ -35,8 +35,11 @@ func (s *script) next(prompt string) (string, error) {
 	return a, nil
 }
 
-func (s *script) Input(prompt string) (string, error)    { return s.next(prompt) }
-func (s *script) Password(prompt string) ([]byte, error) { a, err := s.next(prompt); return []byte(a), err }
+func (s *script) Input(prompt string) (string, error) { return s.next(prompt) }
+func (s *script) Password(prompt string) ([]byte, error) {
+	a, err := s.next(prompt)
+	return []byte(a), err
+}
 
 // stepInputs are the answers both front ends give to the fields.
 type stepInputs map[string]string
@@ -245,4 +248,3 @@ func TestBothFrontEndsStopAfterThreeBadAnswers(t *testing.T) {
 		t.Fatalf("a refused answer was stored\nline:   %s\nscreen: %s", line, screen)
 	}
 }
-
