@@ -119,6 +119,7 @@ func TestFullFlowThenResume(t *testing.T) {
 	p.waitFor(t, "Verified", "Glucose data", "readings today · mean")
 	p.send(keys("q")...)
 	p.tm.WaitFinished(t, teatest.WithFinalTimeout(10*time.Second))
+	s.DrainSaves()
 	s.Vault.Close()
 
 	// The vault holds it all.
@@ -163,6 +164,7 @@ func TestFullFlowThenResume(t *testing.T) {
 	if final.Current() != onboarding.RequestProduction {
 		t.Fatalf("resumed at %v", final.Current())
 	}
+	s2.DrainSaves()
 	s2.Vault.Close()
 }
 

@@ -103,7 +103,7 @@ type glucoseModel struct {
 	note    string
 
 	width, height int
-	cache         map[viewKey]string
+	cache         drawings
 }
 
 // prepared is the maths of one window, done once per fetch.
@@ -118,14 +118,14 @@ type prepared struct {
 
 func newGlucoseModel(th Theme, k KeyMap, now func() time.Time, title string, fetch Fetch, exportDir string) *glucoseModel {
 	return &glucoseModel{th: th, keys: k, now: now, title: title, fetch: fetch, exportDir: exportDir, window: 1,
-		data: map[int]*GlucoseData{}, prep: map[int]*prepared{}, cache: map[viewKey]string{}}
+		data: map[int]*GlucoseData{}, prep: map[int]*prepared{}}
 }
 
 // seed gives the model data already fetched (the check's last day).
 func (m *glucoseModel) seed(window int, d *GlucoseData) {
 	m.data[window] = d
 	m.prep[window] = prepare(d)
-	m.cache = map[viewKey]string{}
+	m.cache.clear()
 }
 
 func prepare(d *GlucoseData) *prepared {
@@ -181,7 +181,7 @@ func (m *glucoseModel) load(w int) tea.Cmd {
 func (m *glucoseModel) SetSize(w, h int) {
 	if w != m.width || h != m.height {
 		m.width, m.height = w, h
-		m.cache = map[viewKey]string{}
+		m.cache.clear()
 	}
 	m.render()
 }
@@ -195,10 +195,54 @@ func (m *glucoseModel) render() {
 	if m.prep[m.window] == nil || m.width == 0 {
 		return
 	}
-	if _, ok := m.cache[m.key()]; !ok {
-		m.cache[m.key()] = m.draw()
+	if _, ok := m.cache.get(m.key()); !ok {
+		m.cache.put(m.key(), m.draw())
 	}
 }
+
+// keptDrawings is how many drawings the view keeps: enough to flip unit or
+// mode and back, or scroll a row back, without drawing again; scrolling
+// the whole 90-day table must not keep a drawing per row.
+const keptDrawings = 4
+
+// drawings keeps the most recently used drawings, newest first.
+type drawings struct {
+	keys   []viewKey
+	bodies []string
+}
+
+// get returns a drawing and marks it most recently used.
+func (d *drawings) get(k viewKey) (string, bool) {
+	for i, dk := range d.keys {
+		if dk == k {
+			body := d.bodies[i]
+			copy(d.keys[1:i+1], d.keys[:i])
+			copy(d.bodies[1:i+1], d.bodies[:i])
+			d.keys[0], d.bodies[0] = k, body
+			return body, true
+		}
+	}
+	return "", false
+}
+
+// peek returns a drawing without changing the order (View only reads).
+func (d *drawings) peek(k viewKey) (string, bool) {
+	for i, dk := range d.keys {
+		if dk == k {
+			return d.bodies[i], true
+		}
+	}
+	return "", false
+}
+
+// put adds a drawing, dropping the least recently used beyond keptDrawings.
+func (d *drawings) put(k viewKey, body string) {
+	n := min(len(d.keys)+1, keptDrawings)
+	d.keys = append([]viewKey{k}, d.keys[:n-1]...)
+	d.bodies = append([]string{body}, d.bodies[:n-1]...)
+}
+
+func (d *drawings) clear() { d.keys, d.bodies = nil, nil }
 
 func (m *glucoseModel) Keys() []key.Binding {
 	ks := []key.Binding{m.keys.Window, m.keys.Units, key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "chart/AGP/table")),
@@ -225,7 +269,7 @@ func (m *glucoseModel) Update(msg tea.Msg) (*glucoseModel, tea.Cmd) {
 		} else {
 			m.note = "exported: " + strings.Join(msg.paths, ", ")
 		}
-		m.cache = map[viewKey]string{}
+		m.cache.clear()
 	case tea.KeyMsg:
 		return m, m.onKey(msg)
 	}
@@ -261,8 +305,8 @@ func (m *glucoseModel) onKey(msg tea.KeyMsg) tea.Cmd {
 	return nil
 }
 
-// View draws from the cache; the drawing is made once per window, unit,
-// mode, scroll and size.
+// View draws from the cache; the drawing is made in Update, once per
+// window, unit, mode, scroll and size.
 func (m *glucoseModel) View() string {
 	head := m.headLine()
 	switch {
@@ -271,7 +315,7 @@ func (m *glucoseModel) View() string {
 	case m.prep[m.window] == nil:
 		return head + "\n\n" + m.th.Muted.Render("fetching "+Windows[m.window].Label+" of data…")
 	}
-	body, ok := m.cache[m.key()]
+	body, ok := m.cache.peek(m.key())
 	if !ok {
 		body = m.draw() // not prepared yet (no size); drawn, not stored
 	}

@@ -42,6 +42,8 @@ type Session struct {
 	// ExportDir is where the glucose view writes exports (default: the
 	// working directory).
 	ExportDir string
+
+	saves saveQueue
 }
 
 // Demo is set by `dexonboard demo`: a throwaway vault and the simulator.
@@ -89,12 +91,7 @@ func (s *Session) saveProgress() tea.Cmd {
 		return nil
 	}
 	snap, v, id := s.Progress.Clone(), s.Vault, s.Profile.ID
-	return func() tea.Msg {
-		if err := v.SaveProgress(id, snap); err != nil {
-			return saveFailedMsg{err}
-		}
-		return savedMsg{"progress"}
-	}
+	return s.saves.add("progress/"+id+"/"+string(snap.Track), "progress", func() error { return v.SaveProgress(id, snap) })
 }
 
 // saveProfile writes a copy of the profile (credentials, redirect URLs).
@@ -104,13 +101,13 @@ func (s *Session) saveProfile(what string) tea.Cmd {
 	}
 	p := cloneProfile(s.Profile)
 	v := s.Vault
-	return func() tea.Msg {
-		if err := v.SaveProfile(p); err != nil {
-			return saveFailedMsg{err}
-		}
-		return savedMsg{what}
-	}
+	return s.saves.add("profile/"+p.ID, what, func() error { return v.SaveProfile(p) })
 }
+
+// DrainSaves finishes every save the wizard has queued: it runs those the
+// program had no time to start (it quit first) and waits for those running.
+// Call it after the program ends and before closing the vault.
+func (s *Session) DrainSaves() { s.saves.drain() }
 
 func cloneProfile(p *vault.Profile) *vault.Profile {
 	c := *p

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"strings"
+	"unicode/utf8"
 
 	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
@@ -17,6 +18,17 @@ type unlockModel struct {
 	focus   int
 	err     string
 	working bool
+
+	// The new passphrase's strength, rated in Update when it changes (a
+	// rating takes milliseconds, View runs every frame).
+	strength func(string) (int, string)
+	rating   *passRating
+}
+
+type passRating struct {
+	score    int
+	feedback string
+	enough   bool // strong and long enough to be accepted
 }
 
 type (
@@ -25,7 +37,7 @@ type (
 )
 
 func newUnlockModel(s *Session, th Theme) *unlockModel {
-	m := &unlockModel{s: s, theme: th}
+	m := &unlockModel{s: s, theme: th, strength: vault.Strength}
 	n := 1
 	if s.Create {
 		n = 2
@@ -45,6 +57,25 @@ func newUnlockModel(s *Session, th Theme) *unlockModel {
 func (m *unlockModel) Init() tea.Cmd { return textinput.Blink }
 
 func (m *unlockModel) Update(msg tea.Msg) (*unlockModel, tea.Cmd) {
+	before := m.inputs[0].Value()
+	cmd := m.update(msg)
+	if v := m.inputs[0].Value(); m.s.Create && v != before {
+		m.rate(v)
+	}
+	return m, cmd
+}
+
+func (m *unlockModel) rate(pass string) {
+	if pass == "" {
+		m.rating = nil
+		return
+	}
+	score, feedback := m.strength(pass)
+	m.rating = &passRating{score: score, feedback: feedback,
+		enough: score >= 3 && utf8.RuneCountInString(pass) >= vault.MinPassphraseLen}
+}
+
+func (m *unlockModel) update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
 	case unlockFailedMsg:
 		m.working = false
@@ -53,20 +84,20 @@ func (m *unlockModel) Update(msg tea.Msg) (*unlockModel, tea.Cmd) {
 			m.inputs[i].Reset()
 		}
 		m.focusOn(0)
-		return m, nil
+		return nil
 	case tea.KeyMsg:
 		if m.working {
-			return m, nil
+			return nil
 		}
 		switch msg.String() {
 		case "tab", "down":
 			m.focusOn((m.focus + 1) % len(m.inputs))
-			return m, nil
+			return nil
 		case "shift+tab", "up":
 			m.focusOn((m.focus + len(m.inputs) - 1) % len(m.inputs))
-			return m, nil
+			return nil
 		case "enter":
-			return m, m.submit()
+			return m.submit()
 		}
 	}
 	var cmd tea.Cmd
@@ -74,7 +105,7 @@ func (m *unlockModel) Update(msg tea.Msg) (*unlockModel, tea.Cmd) {
 	if _, ok := msg.(tea.KeyMsg); ok {
 		m.err = ""
 	}
-	return m, cmd
+	return cmd
 }
 
 func (m *unlockModel) focusOn(i int) {
@@ -127,13 +158,12 @@ func (m *unlockModel) View() string {
 		b.WriteString(th.Muted.Render(m.s.VaultPath) + "\n\n")
 		b.WriteString("Choose a passphrase. Without it nobody, including ROOK, can open the vault.\n\n")
 		b.WriteString("Passphrase\n" + m.inputs[0].View() + "\n")
-		if v := m.inputs[0].Value(); v != "" {
-			score, feedback := vault.Strength(v)
+		if r := m.rating; r != nil {
 			style := th.Error
-			if score >= 3 && len([]rune(v)) >= vault.MinPassphraseLen {
+			if r.enough {
 				style = th.OK
 			}
-			b.WriteString(strengthBar(score) + " " + style.Render(feedback) + "\n")
+			b.WriteString(strengthBar(r.score) + " " + style.Render(r.feedback) + "\n")
 		}
 		b.WriteString("\nRepeat it\n" + m.inputs[1].View() + "\n")
 	} else {

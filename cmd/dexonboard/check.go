@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"os"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -188,7 +187,7 @@ func realPlan(e *env, o *checkOptions) (*checkPlan, error) {
 			return nil, err
 		}
 	} else {
-		sec := os.Getenv("DEXCOM_CLIENT_SECRET")
+		sec := secretEnv("DEXCOM_CLIENT_SECRET")
 		if o.clientID == "" || sec == "" {
 			return nil, exitWith(exitUsage, errors.New("give --profile NAME, or --client-id with the secret in $DEXCOM_CLIENT_SECRET (or try --demo)"))
 		}

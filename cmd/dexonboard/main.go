@@ -15,6 +15,12 @@ import (
 )
 
 func main() {
+	// Before anything holds a secret: no core file can keep one, and the
+	// passphrase leaves the environment.
+	if err := noCoreDumps(); err != nil {
+		fmt.Fprintln(os.Stderr, "warning: could not turn off core dumps:", err)
+	}
+	takeSecretVars()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	code := run(ctx, iostreams.System(), os.Args[1:])
 	stop()

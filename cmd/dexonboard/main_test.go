@@ -14,7 +14,9 @@ func TestMain(m *testing.M) {
 	// Tests must stay fast: the vault files they make use instant key
 	// derivation, which the real program never accepts.
 	vaultOptions = vault.Options{KDF: vault.InsecureTestKDF, AllowWeakKDF: true}
-	os.Exit(m.Run())
+	code := m.Run()
+	removeBuiltBinary()
+	os.Exit(code)
 }
 
 // fakePrompter answers prompts from a script; no answer left means no terminal.

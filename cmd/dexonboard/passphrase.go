@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"strings"
 
 	"github.com/tryrook/dexonboard/internal/iostreams"
 	"github.com/tryrook/dexonboard/internal/vault"
@@ -12,6 +13,36 @@ import (
 
 // vaultOptions are the vault settings commands use; tests lower the KDF cost.
 var vaultOptions = vault.Options{}
+
+// secretVars carry a passphrase or a client secret. main takes them out of
+// the environment at start (takeSecretVars), so a child process (the
+// browser opener) does not inherit them and /proc/<pid>/environ does not
+// show them.
+var secretVars = []string{"DEXONBOARD_PASSPHRASE", "DEXONBOARD_NEW_PASSPHRASE", "DEXCOM_CLIENT_SECRET"}
+
+// takenEnv holds what takeSecretVars took; nil (in-process tests) means
+// the environment is read as it is.
+var takenEnv map[string]string
+
+// takeSecretVars moves the secret variables from the environment into
+// takenEnv.
+func takeSecretVars() {
+	takenEnv = map[string]string{}
+	for _, name := range secretVars {
+		if v, ok := os.LookupEnv(name); ok {
+			takenEnv[name] = strings.Clone(v)
+			scrubEnv(name)
+		}
+	}
+}
+
+// passphraseEnv is a passphrase variable's value, from wherever it is now.
+func secretEnv(name string) string {
+	if takenEnv != nil {
+		return takenEnv[name]
+	}
+	return os.Getenv(name)
+}
 
 // vaultFlags are the flags every vault-using command shares.
 type vaultFlags struct {
@@ -36,7 +67,7 @@ func (f *vaultFlags) passphrase(ios *iostreams.IOStreams, p prompter, prompt str
 		}
 		return bytes.TrimRight(b, "\r\n"), nil
 	}
-	if env := os.Getenv("DEXONBOARD_PASSPHRASE"); env != "" {
+	if env := secretEnv("DEXONBOARD_PASSPHRASE"); env != "" {
 		return []byte(env), nil
 	}
 	b, err := p.Password(prompt)
@@ -48,9 +79,9 @@ func (f *vaultFlags) passphrase(ios *iostreams.IOStreams, p prompter, prompt str
 
 // newPassphrase asks for a new passphrase twice, showing why a weak one is refused.
 func newPassphrase(ios *iostreams.IOStreams, p prompter, f *vaultFlags, envName string) ([]byte, error) {
-	if f.passFile != "" || os.Getenv(envName) != "" {
+	if f.passFile != "" || secretEnv(envName) != "" {
 		var b []byte
-		if env := os.Getenv(envName); env != "" {
+		if env := secretEnv(envName); env != "" {
 			b = []byte(env)
 		} else {
 			var err error

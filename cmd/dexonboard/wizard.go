@@ -45,7 +45,7 @@ func runWizard(ctx context.Context, e *env, o *wizardOptions) error {
 		HTTP:        &http.Client{Timeout: 60 * time.Second},
 	}
 	// A passphrase from a file or the environment skips the unlock screen.
-	if !s.Create && (e.vault.passFile != "" || os.Getenv("DEXONBOARD_PASSPHRASE") != "") {
+	if !s.Create && (e.vault.passFile != "" || secretEnv("DEXONBOARD_PASSPHRASE") != "") {
 		v, pass, err := openVault(e.ios, e.prompt, &e.vault)
 		if err != nil {
 			return err
@@ -53,11 +53,7 @@ func runWizard(ctx context.Context, e *env, o *wizardOptions) error {
 		secret.Wipe(pass)
 		s.Vault = v
 	}
-	defer func() {
-		if s.Vault != nil {
-			s.Vault.Close()
-		}
-	}()
+	defer closeSession(s)
 	return runSession(ctx, e, s, o.accessible)
 }
 
@@ -79,6 +75,15 @@ func runSession(ctx context.Context, e *env, s *ui.Session, accessible bool) err
 		return nil // ctrl+c or a signal: progress was saved as it changed
 	}
 	return err
+}
+
+// closeSession finishes the saves the wizard queued, then closes the vault:
+// quitting never loses a change the wizard has taken.
+func closeSession(s *ui.Session) {
+	s.DrainSaves()
+	if s.Vault != nil {
+		s.Vault.Close()
+	}
 }
 
 // quietBrowser opens URLs in a browser when there is a display; it never
@@ -114,7 +119,7 @@ func runDemo(ctx context.Context, e *env, o *wizardOptions) error {
 	if err != nil {
 		return exitWith(exitFailure, err)
 	}
-	defer s.Vault.Close()
+	defer closeSession(s)
 	s.Browse = quietBrowser(e)
 	if e.browse != nil {
 		s.Browse = e.browse

@@ -13,13 +13,15 @@ import (
 	"net/url"
 	"strconv"
 	"sync"
-	"syscall"
 	"time"
+	"unicode/utf8"
+
+	"github.com/tryrook/dexonboard/internal/safetext"
 )
 
 // Errors that end a login attempt, each with its own message.
 var (
-	ErrStateMismatch = errors.New("the answer's state does not match the login that was started (an old or forged callback); start the login again")
+	ErrStateMismatch = errors.New("this request does not carry the state of the login under way (an old tab or a forged callback), so it was ignored; finish the login from the link dexonboard shows now")
 	ErrMissingCode   = errors.New("the answer carried no authorization code; start the login again")
 	ErrDenied        = errors.New("the test user denied access on Dexcom's page; start again and press Authorize")
 	ErrTimeout       = errors.New("no answer from the login page in time; start the login again")
@@ -89,18 +91,9 @@ type CallbackServer struct {
 	closeMu sync.Once
 }
 
-// listenConfig clears SO_REUSEADDR, which Go sets on listeners: RFC 8252
-// B.5 asks that no other socket can share the port and catch the code.
-var listenConfig = net.ListenConfig{Control: func(_, _ string, c syscall.RawConn) error {
-	var serr error
-	err := c.Control(func(fd uintptr) {
-		serr = syscall.SetsockoptInt(int(fd), syscall.SOL_SOCKET, syscall.SO_REUSEADDR, 0)
-	})
-	if err != nil {
-		return err
-	}
-	return serr
-}}
+// listenConfig makes the port exclusive (RFC 8252 B.5: no other socket may
+// share it and catch the code); how is up to each system (listen_*.go).
+var listenConfig = net.ListenConfig{Control: exclusivePort}
 
 // Listen binds the redirect URI's port on loopback only: for localhost both
 // 127.0.0.1 and ::1, so no other program can hold one of them and receive
@@ -142,12 +135,8 @@ func Listen(raw, state string) (*CallbackServer, error) {
 	return s, nil
 }
 
-func isNoIPv6(err error) bool {
-	return errors.Is(err, syscall.EADDRNOTAVAIL) || errors.Is(err, syscall.EAFNOSUPPORT)
-}
-
 func portError(r Redirect, host string, err error) error {
-	if errors.Is(err, syscall.EADDRINUSE) {
+	if isAddrInUse(err) {
 		return fmt.Errorf("%w: port %d on %s is taken by another program. Close it, or register another redirect URI "+
 			"(for example http://localhost:%d%s) in the Dexcom app and pass it with --redirect-uri", ErrPortInUse, r.Port, host, nextPort(r.Port), r.Path)
 	}
@@ -224,8 +213,10 @@ func (s *CallbackServer) closeListeners() {
 }
 
 // ServeHTTP answers only GET on the exact path with a loopback Host; anything
-// else is refused without touching the attempt. It checks error, then state,
-// then code, writes the page, then settles the attempt.
+// else is refused without touching the attempt. It checks state first: a
+// request without this login's state is answered 400 and ignored, whatever
+// else it carries, so no local program or web page can end the login with a
+// forged callback. Then error, then code; it writes the page, then settles.
 func (s *CallbackServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case r.URL.Path != s.redirect.Path:
@@ -239,10 +230,14 @@ func (s *CallbackServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "this server answers only on a loopback address", http.StatusBadRequest)
 		return
 	}
+	res, ours := judgeCallback(r.URL.RawQuery, s.state)
+	if !ours {
+		writePage(w, res)
+		return
+	}
 	settled := false
 	s.once.Do(func() {
 		settled = true
-		res := s.judge(r.URL.Query())
 		writePage(w, res)
 		if f, ok := w.(http.Flusher); ok {
 			f.Flush()
@@ -256,20 +251,43 @@ func (s *CallbackServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 var errAlreadyDone = errors.New("this login already finished; you can close this tab")
 
-func (s *CallbackServer) judge(q url.Values) Result {
+// maxParamLen bounds the error text a callback can put on screen.
+const maxParamLen = 200
+
+// judgeCallback reads a callback's raw query against the login's state.
+// ours is false when the state is missing, repeated or different: such a
+// request must be ignored (res then says why, for the page). Otherwise res
+// is the login's outcome: error first, then code. Text taken from the query
+// is cleaned of control characters and escapes and cut short.
+func judgeCallback(rawQuery, state string) (res Result, ours bool) {
+	q, _ := url.ParseQuery(rawQuery) // a malformed pair is dropped; the rest still counts
+	got := q["state"]
+	if state == "" || len(got) != 1 || subtle.ConstantTimeCompare([]byte(got[0]), []byte(state)) != 1 {
+		return Result{Err: ErrStateMismatch}, false
+	}
 	if e := q.Get("error"); e != "" {
 		if e == "access_denied" {
-			return Result{Err: ErrDenied}
+			return Result{Err: ErrDenied}, true
 		}
-		return Result{Err: &AuthError{Code: e, Description: q.Get("error_description")}}
-	}
-	if subtle.ConstantTimeCompare([]byte(q.Get("state")), []byte(s.state)) != 1 {
-		return Result{Err: ErrStateMismatch}
+		return Result{Err: &AuthError{Code: param(e), Description: param(q.Get("error_description"))}}, true
 	}
 	if q.Get("code") == "" {
-		return Result{Err: ErrMissingCode}
+		return Result{Err: ErrMissingCode}, true
 	}
-	return Result{Code: q.Get("code")}
+	return Result{Code: q.Get("code")}, true
+}
+
+// param makes a query value safe to print: one line, no escapes, short.
+func param(s string) string {
+	s = safetext.Line(s)
+	if len(s) <= maxParamLen {
+		return s
+	}
+	cut := maxParamLen
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return s[:cut] + "…"
 }
 
 // loopbackHost refuses other Host headers (DNS rebinding).

@@ -15,6 +15,7 @@ import (
 
 	"github.com/tryrook/dexonboard/internal/connect"
 	"github.com/tryrook/dexonboard/internal/dexcom"
+	"github.com/tryrook/dexonboard/internal/safetext"
 	"github.com/tryrook/dexonboard/internal/sandbox"
 	"github.com/tryrook/dexonboard/internal/secret"
 	"golang.org/x/oauth2"
@@ -222,6 +223,10 @@ func hit(t *testing.T, method, rawURL, host string) int {
 	return resp.StatusCode
 }
 
+// escapes is what a forged callback might carry: a colour change, a screen
+// clear, an OSC 8 hyperlink, an OSC 52 clipboard write, a bell, C1 controls.
+const escapes = "\x1b[31mred\x1b[2J\x1b]8;;https://evil.example\x07click\x1b]8;;\x07\x1b]52;c;cm0gLXJmIH4=\x07\u009b1m\r\nnext"
+
 func TestCallbackOutcomes(t *testing.T) {
 	const state = "sandbox.abc"
 	tests := []struct {
@@ -229,12 +234,9 @@ func TestCallbackOutcomes(t *testing.T) {
 		query url.Values
 		want  error
 	}{
-		{"state mismatch", url.Values{"code": {"c"}, "state": {"sandbox.xyz"}}, connect.ErrStateMismatch},
-		{"state missing", url.Values{"code": {"c"}}, connect.ErrStateMismatch},
-		{"state from production", url.Values{"code": {"c"}, "state": {"us.abc"}}, connect.ErrStateMismatch},
 		{"code missing", url.Values{"state": {state}}, connect.ErrMissingCode},
 		{"denied", url.Values{"error": {"access_denied"}, "state": {state}}, connect.ErrDenied},
-		{"error before state", url.Values{"error": {"access_denied"}}, connect.ErrDenied},
+		{"error before code", url.Values{"error": {"access_denied"}, "code": {"c"}, "state": {state}}, connect.ErrDenied},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -248,15 +250,108 @@ func TestCallbackOutcomes(t *testing.T) {
 			}
 		})
 	}
-	t.Run("other error", func(t *testing.T) {
+	t.Run("other error, cleaned", func(t *testing.T) {
 		s := callback(t, state)
-		hit(t, "GET", s.RedirectURI()+"?error=invalid_scope&error_description=bad+scope&state="+state, "")
+		q := url.Values{"error": {"invalid_scope" + escapes}, "error_description": {"bad scope" + escapes + strings.Repeat("x", 1000)}, "state": {state}}
+		hit(t, "GET", s.RedirectURI()+"?"+q.Encode(), "")
 		_, err := s.Wait(context.Background(), 5*time.Second)
 		var ae *connect.AuthError
-		if !errors.As(err, &ae) || ae.Code != "invalid_scope" || !strings.Contains(err.Error(), "bad scope") {
+		if !errors.As(err, &ae) || !strings.HasPrefix(ae.Code, "invalid_scope") || !strings.Contains(err.Error(), "bad scope") {
 			t.Fatalf("err = %v", err)
 		}
+		if safetext.Has(err.Error()) || strings.ContainsAny(err.Error(), "\x1b\x07\u009b") {
+			t.Fatalf("escapes kept: %q", err.Error())
+		}
+		if len(ae.Description) > 250 {
+			t.Fatalf("description not cut short: %d bytes", len(ae.Description))
+		}
 	})
+}
+
+// TestCallbackIgnoresRequestsWithoutTheState: whatever a request without
+// this login's state carries, it is answered 400 and the login keeps
+// waiting; the real answer afterwards is taken.
+func TestCallbackIgnoresRequestsWithoutTheState(t *testing.T) {
+	const state = "sandbox.abc"
+	forged := []url.Values{
+		{"error": {"access_denied"}},
+		{"error": {"server_error" + escapes}, "error_description": {escapes}},
+		{"error": {"access_denied"}, "state": {"sandbox.xyz"}},
+		{"code": {"forged"}},
+		{"code": {"forged"}, "state": {"sandbox.xyz"}},
+		{"code": {"forged"}, "state": {"us.abc"}},
+		{"code": {"forged"}, "state": {""}},
+		{"code": {"forged"}, "state": {state, "sandbox.xyz"}},
+		{"code": {"forged"}, "state": {"sandbox.xyz", state}},
+		{},
+	}
+	s := callback(t, state)
+	for _, q := range forged {
+		if got := hit(t, "GET", s.RedirectURI()+"?"+q.Encode(), ""); got != http.StatusBadRequest {
+			t.Errorf("%v: status %d, want 400", q, got)
+		}
+	}
+	// A state differing only in case or with a byte appended is not ours either.
+	for _, raw := range []string{"state=SANDBOX.ABC&code=x", "state=sandbox.abc%00&code=x", "state=sandbox.ab&code=x", "state=sandbox.abc;x&code=y"} {
+		if got := hit(t, "GET", s.RedirectURI()+"?"+raw, ""); got != http.StatusBadRequest {
+			t.Errorf("%s: status %d, want 400", raw, got)
+		}
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
+	defer cancel()
+	if _, err := s.Wait(ctx, time.Minute); !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("a request without the state ended the wait: %v", err)
+	}
+}
+
+func TestCallbackWaitsPastForgedRequests(t *testing.T) {
+	const state = "sandbox.abc"
+	s := callback(t, state)
+	done := make(chan error, 1)
+	var code string
+	go func() {
+		c, err := s.Wait(context.Background(), 10*time.Second)
+		code = c
+		done <- err
+	}()
+	for _, q := range []string{"error=access_denied", "error=x" + url.QueryEscape(escapes), "code=forged", "code=forged&state=sandbox.xyz"} {
+		if got := hit(t, "GET", s.RedirectURI()+"?"+q, ""); got != http.StatusBadRequest {
+			t.Errorf("%s: %d", q, got)
+		}
+	}
+	if got := hit(t, "GET", s.RedirectURI()+"?code=the-code&state="+state, ""); got != http.StatusOK {
+		t.Fatalf("real callback: %d", got)
+	}
+	if err := <-done; err != nil || code != "the-code" {
+		t.Fatalf("code %q err %v", code, err)
+	}
+}
+
+// TestForgedCallbacksDoNotEndARealLogin runs a whole login against the
+// simulator while forged callbacks arrive first: the login still succeeds.
+func TestForgedCallbacksDoNotEndARealLogin(t *testing.T) {
+	w := newWorld(t, sandbox.Config{})
+	login := sandbox.Autopilot(http.DefaultClient, "SandboxUser7", true)
+	s := &saver{}
+	open := func(ctx context.Context, loginURL string) error {
+		for _, q := range []string{"error=access_denied", "error=server_error&error_description=" + url.QueryEscape(escapes),
+			"code=forged", "code=forged&state=sandbox.wrong", "error=access_denied&state=sandbox.wrong"} {
+			req, _ := http.NewRequestWithContext(ctx, "GET", w.app.RedirectURI+"?"+q, nil)
+			resp, err := http.DefaultClient.Do(req)
+			if err != nil {
+				return err
+			}
+			resp.Body.Close()
+			if resp.StatusCode != http.StatusBadRequest {
+				t.Errorf("forged %s: %d", q, resp.StatusCode)
+			}
+		}
+		return login(ctx, loginURL)
+	}
+	out, err := w.check(s, nil, open).Run(context.Background())
+	if err != nil || !out.OK() {
+		t.Fatalf("err=%v out=%+v", err, out)
+	}
 }
 
 func TestCallbackRefusesStrayRequestsAndTakesOnlyTheFirst(t *testing.T) {

@@ -23,6 +23,9 @@ func (v *Vault) ChangePassphrase(oldPass, newPass []byte) error {
 	}
 	v.mu.Lock()
 	defer v.mu.Unlock()
+	if v.db == nil {
+		return ErrClosed
+	}
 	kek := deriveKEK(oldPass, v.hdr.Salt, v.hdr.KDF)
 	dek, err := unwrapKey(kek, v.hdr.WrappedKey, v.hdr.wrapAAD())
 	secret.Wipe(kek)
@@ -34,7 +37,7 @@ func (v *Vault) ChangePassphrase(oldPass, newPass []byte) error {
 	if err := h.rewrap(newPass, dek, v.opts); err != nil {
 		return err
 	}
-	err = v.update(func(tx *bolt.Tx) error {
+	err = v.updateLocked(func(tx *bolt.Tx) error {
 		if err := tx.Bucket(bucketMeta).Put(keyHeader, h.encode()); err != nil {
 			return err
 		}
@@ -53,6 +56,9 @@ func (v *Vault) ChangePassphrase(oldPass, newPass []byte) error {
 func (v *Vault) RotateKey(pass []byte) error {
 	v.mu.Lock()
 	defer v.mu.Unlock()
+	if v.db == nil {
+		return ErrClosed
+	}
 	kek := deriveKEK(pass, v.hdr.Salt, v.hdr.KDF)
 	old, err := unwrapKey(kek, v.hdr.WrappedKey, v.hdr.wrapAAD())
 	secret.Wipe(kek)
@@ -75,7 +81,7 @@ func (v *Vault) RotateKey(pass []byte) error {
 		return err
 	}
 	prev := v.seal
-	err = v.update(func(tx *bolt.Tx) error {
+	err = v.updateLocked(func(tx *bolt.Tx) error {
 		if err := reseal(tx, prev, next); err != nil {
 			return err
 		}
@@ -151,6 +157,7 @@ func (v *Vault) compact() error {
 	v.db.Close()
 	db, err := openDB(v.path, v.opts)
 	if err != nil {
+		v.db = nil // the vault is closed now; later calls get ErrClosed
 		return fmt.Errorf("reopen after compaction: %w", err)
 	}
 	v.db = db

@@ -33,6 +33,7 @@ var (
 	ErrInUse    = errors.New("vault is in use by another dexonboard")
 	ErrDamaged  = errors.New("vault is damaged")
 	ErrModified = errors.New("vault contents were modified")
+	ErrClosed   = errors.New("vault is closed (dexonboard is quitting; this change was not saved)")
 )
 
 // InUseError says which process holds the vault, when known.
@@ -88,12 +89,18 @@ var (
 
 // Vault is an unlocked vault. It holds the bbolt file open (and locked) until
 // Close. Its methods are safe for concurrent use.
+//
+// One lock discipline: every read and write holds mu for reading for its
+// whole transaction (bbolt orders the transactions themselves); Close,
+// ChangePassphrase and RotateKey, which replace db, hdr or seal, hold it for
+// writing. So Close waits for the writes in flight, and a write that comes
+// after Close gets ErrClosed instead of sealing with a wiped key.
 type Vault struct {
 	path string
 	opts Options
 
-	mu       sync.Mutex
-	db       *bolt.DB
+	mu       sync.RWMutex
+	db       *bolt.DB // nil once closed
 	hdr      *header
 	seal     *sealer
 	warnings []string
@@ -335,7 +342,8 @@ func (v *Vault) Path() string { return v.path }
 // Warnings are things a person should know, such as repaired permissions.
 func (v *Vault) Warnings() []string { return v.warnings }
 
-// Close releases the file. The vault cannot be used afterwards.
+// Close waits for reads and writes in flight, closes the file, then wipes
+// the data key. Later calls on the vault return ErrClosed.
 func (v *Vault) Close() error {
 	v.mu.Lock()
 	defer v.mu.Unlock()
@@ -343,11 +351,11 @@ func (v *Vault) Close() error {
 		return nil
 	}
 	os.Remove(ownerPath(v.path))
+	err := v.db.Close()
+	v.db = nil
 	if v.seal != nil {
 		secret.Wipe(v.seal.key)
 	}
-	err := v.db.Close()
-	v.db = nil
 	return err
 }
 
@@ -388,19 +396,33 @@ func readOwner(path string) int {
 }
 
 // view runs fn in a read transaction; bbolt's panics on damaged pages become errors.
-func (v *Vault) view(fn func(*bolt.Tx) error) (err error) {
+func (v *Vault) view(fn func(*bolt.Tx) error) error {
+	v.mu.RLock()
+	defer v.mu.RUnlock()
+	return v.viewLocked(fn)
+}
+
+// viewLocked is view for callers that already hold mu.
+func (v *Vault) viewLocked(fn func(*bolt.Tx) error) (err error) {
 	defer recoverDamage(&err)
 	if v.db == nil {
-		return errors.New("vault is closed")
+		return ErrClosed
 	}
 	return v.db.View(fn)
 }
 
 // update runs fn in a write transaction and rewrites the manifest in it.
-func (v *Vault) update(fn func(*bolt.Tx) error) (err error) {
+func (v *Vault) update(fn func(*bolt.Tx) error) error {
+	v.mu.RLock()
+	defer v.mu.RUnlock()
+	return v.updateLocked(fn)
+}
+
+// updateLocked is update for callers that already hold mu.
+func (v *Vault) updateLocked(fn func(*bolt.Tx) error) (err error) {
 	defer recoverDamage(&err)
 	if v.db == nil {
-		return errors.New("vault is closed")
+		return ErrClosed
 	}
 	return v.db.Update(func(tx *bolt.Tx) error {
 		if err := fn(tx); err != nil {

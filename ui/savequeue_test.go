@@ -1,0 +1,104 @@
+package ui
+
+import (
+	"context"
+	"errors"
+	"io"
+	"testing"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/tryrook/dexonboard/internal/dexcom"
+	"github.com/tryrook/dexonboard/internal/onboarding"
+	"github.com/tryrook/dexonboard/internal/sandbox"
+	"github.com/tryrook/dexonboard/internal/vault"
+)
+
+// TestQuitRightAfterASave stores the credentials in step 3 and quits at
+// once (ctrl+c, or a signal that kills the program), in a real Bubble Tea
+// program, as the command layer runs it: drain the saves, then close the
+// vault. The stored credentials must be in the vault every time.
+func TestQuitRightAfterASave(t *testing.T) {
+	runs := 60
+	if testing.Short() {
+		runs = 10
+	}
+	for run := range runs {
+		w := newWorld(t)
+		s := w.demoSession(t)
+		wiz := NewWizard(s)
+		wiz.goTo(int(onboarding.CollectCredentials))
+		ctx, kill := context.WithCancel(context.Background())
+		prog := tea.NewProgram(wiz, tea.WithInput(nil), tea.WithOutput(io.Discard), tea.WithoutRenderer(), tea.WithContext(ctx))
+		quit := keys("tab", "enter", "ctrl+c")
+		if run%2 == 1 {
+			quit = keys("tab", "enter")
+		}
+		go func() {
+			prog.Send(tea.WindowSizeMsg{Width: 120, Height: 40})
+			prog.Send(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(sandbox.DemoClientID), Paste: true})
+			for _, m := range keys("tab") {
+				prog.Send(m)
+			}
+			prog.Send(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(sandbox.DemoClientSecret), Paste: true})
+			for _, m := range quit {
+				prog.Send(m)
+			}
+			if run%2 == 1 {
+				kill() // as SIGTERM does: Bubble Tea drops the commands not yet started
+			}
+		}()
+		if _, err := prog.Run(); err != nil && !errors.Is(err, tea.ErrProgramKilled) {
+			t.Fatal(err)
+		}
+		kill()
+		s.DrainSaves()
+		if err := s.Vault.Close(); err != nil {
+			t.Fatal(err)
+		}
+
+		v, err := vault.Open(w.path, []byte(testPass), testVaultOpts)
+		if err != nil {
+			t.Fatalf("run %d: %v", run, err)
+		}
+		p, err := v.Profile("Demo Clinic")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := p.App(dexcom.Sandbox).ClientSecret.Reveal(); got != sandbox.DemoClientSecret {
+			t.Fatalf("run %d: the credentials stored before quitting are not in the vault (secret %q)", run, got)
+		}
+		pr, err := v.Progress(p.ID, onboarding.SandboxTrack)
+		if err != nil || pr == nil || pr.StatusOf(onboarding.CollectCredentials) != onboarding.Done {
+			t.Fatalf("run %d: step 3 not saved as done: %v", run, err)
+		}
+		v.Close()
+	}
+}
+
+// TestDrainRunsSavesTheProgramDropped: the credentials are stored (Update
+// returned the save), but the program ended before running the command.
+// The drain must run it.
+func TestDrainRunsSavesTheProgramDropped(t *testing.T) {
+	w := newWorld(t)
+	s := w.demoSession(t)
+	wiz := NewWizard(s)
+	wiz.goTo(int(onboarding.CollectCredentials))
+	send(wiz, tea.WindowSizeMsg{Width: 120, Height: 40}, tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(sandbox.DemoClientID), Paste: true})
+	send(wiz, keys("tab")...)
+	send(wiz, tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(sandbox.DemoClientSecret), Paste: true})
+	send(wiz, keys("tab", "enter")...) // the save commands are dropped, never run
+	s.DrainSaves()
+	s.Vault.Close()
+	v, err := vault.Open(w.path, []byte(testPass), testVaultOpts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer v.Close()
+	p, err := v.Profile("Demo Clinic")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := p.App(dexcom.Sandbox).ClientSecret.Reveal(); got != sandbox.DemoClientSecret {
+		t.Fatalf("the stored credentials were lost: secret %q", got)
+	}
+}
