@@ -255,13 +255,11 @@ func (d *drawings) put(k viewKey, body string) {
 
 func (d *drawings) clear() { d.keys, d.bodies = nil, nil }
 
-func (m *glucoseModel) Keys() []key.Binding {
-	ks := []key.Binding{m.keys.Window, m.keys.Units, key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "chart/AGP/table")),
-		m.keys.Export, m.keys.Refresh, key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back"))}
-	if m.mode == modeTable {
-		ks = append([]key.Binding{m.keys.Up, m.keys.Down}, ks...)
-	}
-	return ks
+// Keys are the view's bindings; the table's scroll keys only in the table.
+func (m *glucoseModel) Keys() keySet {
+	k := m.keys
+	enable(m.mode == modeTable, &k.Up, &k.Down)
+	return keySet{&k.Up, &k.Down, &k.Window, &k.Units, &k.Mode, &k.Export, &k.Refresh, &k.Back}
 }
 
 func (m *glucoseModel) Update(msg tea.Msg) (*glucoseModel, tea.Cmd) {
@@ -289,7 +287,7 @@ func (m *glucoseModel) Update(msg tea.Msg) (*glucoseModel, tea.Cmd) {
 
 func (m *glucoseModel) onKey(msg tea.KeyMsg) tea.Cmd {
 	switch {
-	case msg.String() == "esc":
+	case key.Matches(msg, m.keys.Back):
 		return func() tea.Msg { return closeGlucoseMsg{} }
 	case key.Matches(msg, m.keys.Window):
 		m.window, m.scroll = (m.window+1)%len(Windows), 0
@@ -298,7 +296,7 @@ func (m *glucoseModel) onKey(msg tea.KeyMsg) tea.Cmd {
 		}
 	case key.Matches(msg, m.keys.Units):
 		m.unit = 1 - m.unit
-	case msg.String() == "t":
+	case key.Matches(msg, m.keys.Mode):
 		m.mode, m.scroll = (m.mode+1)%3, 0
 	case key.Matches(msg, m.keys.Refresh):
 		return m.load(m.window)
@@ -568,8 +566,8 @@ func writeCSV(path string, egvs []dexcom.EGV) error {
 	_ = w.Write([]string{"record_id", "system_time", "display_time", "value_mgdl", "status", "trend", "trend_rate"})
 	for _, e := range egvs {
 		val, status, rate := "", "", ""
-		if e.Value != nil {
-			val = strconv.Itoa(*e.Value)
+		if v, ok := e.MgDL(); ok {
+			val = strconv.FormatFloat(v, 'f', -1, 64)
 		}
 		if e.Status != nil {
 			status = *e.Status

@@ -14,6 +14,7 @@ import (
 	"github.com/tryrook/dexonboard/internal/handoff"
 	"github.com/tryrook/dexonboard/internal/onboarding"
 	"github.com/tryrook/dexonboard/internal/sandbox"
+	"github.com/tryrook/dexonboard/internal/service"
 	"github.com/tryrook/dexonboard/internal/vault"
 	"golang.org/x/oauth2"
 )
@@ -95,9 +96,9 @@ func TestClientListSortsAndActs(t *testing.T) {
 	if err := v.SetHandoffIdentity(id, rcpt); err != nil {
 		t.Fatal(err)
 	}
-	src := cloneProfile(demo)
+	src := service.CloneProfile(demo)
 	src.Name = "Gamma Pasted"
-	armored, code, err := SealHandoff(src, dexcom.Sandbox, rcpt, fixedNow, 0)
+	armored, code, err := service.SealHandoff(src, dexcom.Sandbox, rcpt, fixedNow, 0)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -12,6 +12,8 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/tryrook/dexonboard/internal/dexcom"
 	"github.com/tryrook/dexonboard/internal/handoff"
+	"github.com/tryrook/dexonboard/internal/onboarding"
+	"github.com/tryrook/dexonboard/internal/service"
 	"github.com/tryrook/dexonboard/internal/vault"
 	"github.com/tryrook/dexonboard/ui"
 )
@@ -88,7 +90,7 @@ func newHandoffSealCmd(e *env) *cobra.Command {
 				if err != nil {
 					return exitWith(exitVault, err)
 				}
-				sealed, code, err := ui.SealHandoff(p, env, to, time.Now(), expires)
+				sealed, code, err := service.SealHandoff(p, env, to, time.Now(), expires)
 				if err != nil {
 					return exitWith(exitUsage, err)
 				}
@@ -175,7 +177,7 @@ func newHandoffReplyCmd(e *env) *cobra.Command {
 		Short: "Record ROOK's redirect URL for a client and print the reply to send (not secret)",
 		Args:  cobra.NoArgs,
 		RunE: func(*cobra.Command, []string) error {
-			if err := ui.ValidateROOKRedirect(strings.TrimSpace(redirect)); err != nil {
+			if err := onboarding.ValidateROOKRedirect(strings.TrimSpace(redirect)); err != nil {
 				return exitWith(exitUsage, err)
 			}
 			env, err := dexcom.ParseEnvironment(envName)

@@ -101,6 +101,9 @@ func VerificationCode(payload []byte) string {
 
 // Seal encrypts p to recipient as ASCII-armored age and returns the code.
 func Seal(p Payload, recipient string) ([]byte, string, error) {
+	if err := Validate(&p); err != nil {
+		return nil, "", fmt.Errorf("cannot seal: %w (the other side would refuse it)", err)
+	}
 	r, err := age.ParseX25519Recipient(strings.TrimSpace(recipient))
 	if err != nil {
 		return nil, "", fmt.Errorf("%q is not an age public key (age1…)", recipient)
@@ -130,9 +133,13 @@ func Seal(p Payload, recipient string) ([]byte, string, error) {
 	return out.Bytes(), VerificationCode(plain), nil
 }
 
-// Open decrypts a hand-off with identity and checks its version and expiry.
-// Checking that its id was not opened before is the caller's (the vault's).
+// Open decrypts a hand-off with identity and checks its size, version,
+// every field (Validate) and expiry. Checking that its id was not opened
+// before is the caller's (the vault's).
 func Open(sealed []byte, identity secret.String, now time.Time) (*Payload, string, error) {
+	if len(sealed) > maxSealed {
+		return nil, "", fmt.Errorf("%w (it is %d bytes; a hand-off is about 1 KiB)", ErrDamaged, len(sealed))
+	}
 	text := bytes.TrimSpace(sealed)
 	if !bytes.HasPrefix(text, []byte(armor.Header)) {
 		return nil, "", ErrNotAge
@@ -149,25 +156,40 @@ func Open(sealed []byte, identity secret.String, now time.Time) (*Payload, strin
 	case err != nil:
 		return nil, "", fmt.Errorf("%w (%v)", ErrDamaged, err)
 	}
-	plain, err := io.ReadAll(io.LimitReader(r, 1<<20))
-	if err != nil {
-		return nil, "", fmt.Errorf("%w (%v)", ErrDamaged, err)
-	}
+	plain, err := io.ReadAll(io.LimitReader(r, maxPayload+1))
 	defer secret.Wipe(plain)
+	switch {
+	case err != nil:
+		return nil, "", fmt.Errorf("%w (%v)", ErrDamaged, err)
+	case len(plain) > maxPayload:
+		return nil, "", fmt.Errorf("%w (its contents are over %d KiB; a hand-off holds well under 1 KiB)", ErrDamaged, maxPayload>>10)
+	}
+	p, err := parsePayload(plain)
+	if err != nil {
+		return nil, "", err
+	}
+	if !now.Before(p.Expires) {
+		return nil, "", fmt.Errorf("%w (expired %s)", ErrExpired, p.Expires.Format(time.RFC3339))
+	}
+	return p, VerificationCode(plain), nil
+}
+
+// parsePayload reads the decrypted JSON and validates every field.
+func parsePayload(plain []byte) (*Payload, error) {
 	var w wire
 	if err := json.Unmarshal(plain, &w); err != nil {
-		return nil, "", fmt.Errorf("%w (payload is not JSON)", ErrDamaged)
+		return nil, fmt.Errorf("%w (payload is not JSON)", ErrDamaged)
 	}
 	if w.Version != Version {
-		return nil, "", fmt.Errorf("%w (version %d)", ErrVersion, w.Version)
-	}
-	if !now.Before(w.Expires) {
-		return nil, "", fmt.Errorf("%w (expired %s)", ErrExpired, w.Expires.Format(time.RFC3339))
+		return nil, fmt.Errorf("%w (version %d)", ErrVersion, w.Version)
 	}
 	p := &Payload{ID: w.ID, Created: w.Created, Expires: w.Expires, Profile: w.Profile, Company: w.Company,
 		Environment: w.Environment, AppName: w.AppName, ClientID: w.ClientID, ClientSecret: secret.New(w.ClientSecret),
 		RedirectURI: w.RedirectURI}
-	return p, VerificationCode(plain), nil
+	if err := Validate(p); err != nil {
+		return nil, fmt.Errorf("%w: nothing was stored; ask the client to correct it and seal it again", err)
+	}
+	return p, nil
 }
 
 // Reply is the short message the CSE sends back: ROOK's redirect URL. It

@@ -68,7 +68,7 @@ func TestOpenFailures(t *testing.T) {
 	otherID, _, _ := handoff.NewIdentity()
 	sealed, _, _ := handoff.Seal(payload(), rcpt)
 	expired := payload()
-	expired.Expires = now.Add(-time.Minute)
+	expired.Created, expired.Expires = now.Add(-handoff.DefaultExpiry), now.Add(-time.Minute)
 	sealedExpired, _, _ := handoff.Seal(expired, rcpt)
 	damaged := bytes.Clone(sealed)
 	damaged[len(damaged)/2] ^= 0x04
@@ -98,16 +98,51 @@ func TestOpenFailures(t *testing.T) {
 	}
 }
 
-func TestUnknownPayloadVersion(t *testing.T) {
-	id, rcpt, _ := handoff.NewIdentity()
+// sealRaw seals any bytes, as a sender who does not use dexonboard could.
+func sealRaw(t *testing.T, rcpt string, plain string) []byte {
+	t.Helper()
 	r, _ := age.ParseX25519Recipient(rcpt)
 	var out bytes.Buffer
 	aw := armor.NewWriter(&out)
-	w, _ := age.Encrypt(aw, r)
-	_, _ = w.Write([]byte(`{"version":2,"id":"x","expires":"2099-01-01T00:00:00Z"}`))
+	w, err := age.Encrypt(aw, r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, _ = w.Write([]byte(plain))
 	w.Close()
 	aw.Close()
-	if _, _, err := handoff.Open(out.Bytes(), id, now); !errors.Is(err, handoff.ErrVersion) {
+	return out.Bytes()
+}
+
+func TestUnknownPayloadVersion(t *testing.T) {
+	id, rcpt, _ := handoff.NewIdentity()
+	sealed := sealRaw(t, rcpt, `{"version":2,"id":"x","expires":"2099-01-01T00:00:00Z"}`)
+	if _, _, err := handoff.Open(sealed, id, now); !errors.Is(err, handoff.ErrVersion) {
 		t.Fatalf("err = %v", err)
+	}
+}
+
+// TestOpenValidatesWhatItDecrypts: age does not authenticate the sender, so
+// what decrypts is checked like any outside input.
+func TestOpenValidatesWhatItDecrypts(t *testing.T) {
+	id, rcpt, _ := handoff.NewIdentity()
+	hostile := `{"version":1,"id":"0123456789abcdef","created":"2026-11-24T00:00:00Z","expires":"2026-12-01T00:00:00Z",` +
+		`"profile":"Acme\u001b]0;owned\u0007","environment":"sandbox","client_id":"acme-client","client_secret":"SECRET-0123456789"}`
+	_, _, err := handoff.Open(sealRaw(t, rcpt, hostile), id, now)
+	var fe *handoff.FieldError
+	if !errors.As(err, &fe) || fe.Field != "profile" || strings.Contains(err.Error(), "\x1b") || strings.Contains(err.Error(), "SECRET") {
+		t.Fatalf("err = %v", err)
+	}
+	big := sealRaw(t, rcpt, `{"version":1,"company":"`+strings.Repeat("a", 20<<10)+`"}`)
+	if _, _, err := handoff.Open(big, id, now); !errors.Is(err, handoff.ErrDamaged) || !strings.Contains(err.Error(), "KiB") {
+		t.Fatalf("oversized payload: %v", err)
+	}
+	if _, _, err := handoff.Open(bytes.Repeat([]byte("A"), 100<<10), id, now); !errors.Is(err, handoff.ErrDamaged) {
+		t.Fatalf("oversized message: %v", err)
+	}
+	bad := payload()
+	bad.ClientID = "has spaces in it"
+	if _, _, err := handoff.Seal(bad, rcpt); !errors.As(err, &fe) || fe.Field != "client_id" {
+		t.Fatalf("sealing a payload the other side would refuse: %v", err)
 	}
 }
