@@ -8,6 +8,7 @@ type KeyMap struct {
 	Next, Prev, Up, Down, Toggle, Enter, Back, Tab, ShiftTab key.Binding
 	Connect, Cancel, Copy, Open, Date, Status, Preflight     key.Binding
 	Window, Units, Export, Refresh                           key.Binding
+	Yes, No                                                  key.Binding
 	Help, Quit                                               key.Binding
 }
 
@@ -37,6 +38,8 @@ func DefaultKeys() KeyMap {
 		Units:     b("u", "mg/dL ↔ mmol/L", "u"),
 		Export:    b("e", "export", "e"),
 		Refresh:   b("f", "refresh", "f"),
+		Yes:       b("y", "yes", "y"),
+		No:        b("n/esc", "no", "n", "esc"),
 		Help:      b("?", "help", "?"),
 		Quit:      b("q", "quit", "q", "ctrl+c"),
 	}

@@ -73,7 +73,7 @@ func (p *sharePage) seal() tea.Cmd {
 	}
 	prof, env, now, dir := cloneProfile(p.s.Profile), p.s.Progress.Env, p.s.now(), p.s.ExportDir
 	return func() tea.Msg {
-		armored, code, err := SealHandoff(prof, env, rcpt, now, 0)
+		armored, code, err := handoff.SealApp(prof, env, rcpt, now, 0)
 		if err != nil {
 			return sealedMsg{err: err}
 		}
