@@ -244,13 +244,11 @@ func (d *drawings) put(k viewKey, body string) {
 
 func (d *drawings) clear() { d.keys, d.bodies = nil, nil }
 
-func (m *glucoseModel) Keys() []key.Binding {
-	ks := []key.Binding{m.keys.Window, m.keys.Units, key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "chart/AGP/table")),
-		m.keys.Export, m.keys.Refresh, key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back"))}
-	if m.mode == modeTable {
-		ks = append([]key.Binding{m.keys.Up, m.keys.Down}, ks...)
-	}
-	return ks
+// Keys are the view's bindings; the table's scroll keys only in the table.
+func (m *glucoseModel) Keys() keySet {
+	k := m.keys
+	enable(m.mode == modeTable, &k.Up, &k.Down)
+	return keySet{&k.Up, &k.Down, &k.Window, &k.Units, &k.Mode, &k.Export, &k.Refresh, &k.Back}
 }
 
 func (m *glucoseModel) Update(msg tea.Msg) (*glucoseModel, tea.Cmd) {
@@ -278,7 +276,7 @@ func (m *glucoseModel) Update(msg tea.Msg) (*glucoseModel, tea.Cmd) {
 
 func (m *glucoseModel) onKey(msg tea.KeyMsg) tea.Cmd {
 	switch {
-	case msg.String() == "esc":
+	case key.Matches(msg, m.keys.Back):
 		return func() tea.Msg { return closeGlucoseMsg{} }
 	case key.Matches(msg, m.keys.Window):
 		m.window, m.scroll = (m.window+1)%len(Windows), 0
@@ -287,7 +285,7 @@ func (m *glucoseModel) onKey(msg tea.KeyMsg) tea.Cmd {
 		}
 	case key.Matches(msg, m.keys.Units):
 		m.unit = 1 - m.unit
-	case msg.String() == "t":
+	case key.Matches(msg, m.keys.Mode):
 		m.mode, m.scroll = (m.mode+1)%3, 0
 	case key.Matches(msg, m.keys.Refresh):
 		return m.load(m.window)

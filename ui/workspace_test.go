@@ -14,6 +14,7 @@ import (
 	"github.com/tryrook/dexonboard/internal/handoff"
 	"github.com/tryrook/dexonboard/internal/onboarding"
 	"github.com/tryrook/dexonboard/internal/sandbox"
+	"github.com/tryrook/dexonboard/internal/service"
 	"github.com/tryrook/dexonboard/internal/vault"
 	"golang.org/x/oauth2"
 )
@@ -95,9 +96,9 @@ func TestClientListSortsAndActs(t *testing.T) {
 	if err := v.SetHandoffIdentity(id, rcpt); err != nil {
 		t.Fatal(err)
 	}
-	src := cloneProfile(demo)
+	src := service.CloneProfile(demo)
 	src.Name = "Gamma Pasted"
-	armored, code, err := handoff.SealApp(src, dexcom.Sandbox, rcpt, fixedNow, 0)
+	armored, code, err := service.SealHandoff(src, dexcom.Sandbox, rcpt, fixedNow, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -153,10 +154,10 @@ func runUntil[T any](t *testing.T, cmd tea.Cmd) T {
 // credentials: the list shows what would change and replaces only on y.
 func pasteReplacing(t *testing.T, m *profilesModel, v *vault.Vault, rcpt string, existing *vault.Profile) {
 	t.Helper()
-	src := cloneProfile(existing)
+	src := service.CloneProfile(existing)
 	a := src.App(dexcom.Sandbox)
 	a.ClientID, a.ClientSecret = "other-client-id-42", secretOf("other-secret-0123456789-WXYZ")
-	armored, _, err := handoff.SealApp(src, dexcom.Sandbox, rcpt, fixedNow, 0)
+	armored, _, err := service.SealHandoff(src, dexcom.Sandbox, rcpt, fixedNow, 0)
 	if err != nil {
 		t.Fatal(err)
 	}

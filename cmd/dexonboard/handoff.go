@@ -13,6 +13,7 @@ import (
 	"github.com/tryrook/dexonboard/internal/dexcom"
 	"github.com/tryrook/dexonboard/internal/handoff"
 	"github.com/tryrook/dexonboard/internal/onboarding"
+	"github.com/tryrook/dexonboard/internal/service"
 	"github.com/tryrook/dexonboard/internal/vault"
 )
 
@@ -88,7 +89,7 @@ func newHandoffSealCmd(e *env) *cobra.Command {
 				if err != nil {
 					return exitWith(exitVault, err)
 				}
-				sealed, code, err := handoff.SealApp(p, env, to, time.Now(), expires)
+				sealed, code, err := service.SealHandoff(p, env, to, time.Now(), expires)
 				if err != nil {
 					return exitWith(exitUsage, err)
 				}

@@ -19,6 +19,7 @@ import (
 	"github.com/tryrook/dexonboard/internal/iostreams"
 	"github.com/tryrook/dexonboard/internal/sandbox"
 	"github.com/tryrook/dexonboard/internal/secret"
+	"github.com/tryrook/dexonboard/internal/service"
 	"github.com/tryrook/dexonboard/internal/vault"
 )
 
@@ -199,7 +200,7 @@ func (w *handoffWorld) seal(t *testing.T, name string) string {
 	other := &vault.Profile{Name: "Acme Health"}
 	a := other.App(dexcom.Sandbox)
 	a.ClientID, a.ClientSecret, a.RedirectURI = "other-client-id", secret.New("other-secret-0123456789-WXYZ"), "http://localhost:8765/callback"
-	armored, _, err := handoff.SealApp(other, dexcom.Sandbox, w.rcpt, time.Now(), 0)
+	armored, _, err := service.SealHandoff(other, dexcom.Sandbox, w.rcpt, time.Now(), 0)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	"time"
 
 	"github.com/tryrook/dexonboard/internal/iostreams"
 )
@@ -21,10 +22,26 @@ func main() {
 		fmt.Fprintln(os.Stderr, "warning: could not turn off core dumps:", err)
 	}
 	takeSecretVars()
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	ctx, cancel := context.WithCancel(context.Background())
+	go endOnSignal(cancel)
 	code := run(ctx, iostreams.System(), os.Args[1:])
-	stop()
+	cancel()
 	os.Exit(code)
+}
+
+// endOnSignal cancels the run on SIGINT or SIGTERM, so a command stops and
+// cleans up. A prompt blocked on standard input never sees that, so the
+// process exits anyway a moment later, or at a second signal.
+func endOnSignal(cancel func()) {
+	ch := make(chan os.Signal, 2)
+	signal.Notify(ch, os.Interrupt, syscall.SIGTERM)
+	sig := <-ch
+	cancel()
+	select {
+	case <-ch:
+	case <-time.After(3 * grace):
+	}
+	os.Exit(128 + signalNumber(sig))
 }
 
 // run executes the command line and returns the process exit code.

@@ -2,7 +2,6 @@ package handoff
 
 import (
 	"errors"
-	"fmt"
 	"time"
 
 	"github.com/tryrook/dexonboard/internal/dexcom"
@@ -19,20 +18,6 @@ var (
 	// ErrChanged: the profile changed between showing what would change and storing.
 	ErrChanged = errors.New("the profile changed since the hand-off was opened: nothing was stored; open it again to see what would change now")
 )
-
-// SealApp seals a profile's app on env for recipient, valid for ttl
-// (DefaultExpiry when zero).
-func SealApp(p *vault.Profile, env dexcom.Environment, recipient string, now time.Time, ttl time.Duration) ([]byte, string, error) {
-	a, ok := p.Apps[env]
-	if !ok || a.ClientID == "" || a.ClientSecret.Empty() {
-		return nil, "", fmt.Errorf("profile %q has no %s credentials to seal yet (step 3)", safetext.Line(p.Name), env.Label())
-	}
-	if ttl <= 0 {
-		ttl = DefaultExpiry
-	}
-	return Seal(Payload{ID: NewID(), Created: now, Expires: now.Add(ttl), Profile: p.Name, Company: p.Company,
-		Environment: string(env), AppName: a.Name, ClientID: a.ClientID, ClientSecret: a.ClientSecret, RedirectURI: a.RedirectURI}, recipient)
-}
 
 // Opening is a hand-off decrypted and checked, and what storing it would
 // change. Nothing is written until Store.

@@ -1,0 +1,150 @@
+//go:build unix
+
+package main
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// demoDirs lists the demo folders in tmp.
+func demoDirs(t *testing.T, tmp string) []string {
+	t.Helper()
+	m, err := filepath.Glob(filepath.Join(tmp, demoDirPrefix+"*"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
+// startDemo runs the built demo with its temp dir in tmp and waits until it
+// asks its first question (no terminal: the accessible wizard).
+func startDemo(t *testing.T, tmp string) *running {
+	t.Helper()
+	cmd := exec.Command(dexonboardBinary(t), "demo")
+	cmd.Env = append(envWithout("TMPDIR"), "TMPDIR="+tmp)
+	r := startBinary(t, cmd)
+	r.waitOutput(t, "")
+	return r
+}
+
+func TestDemoRemovesItsFolderOnSignal(t *testing.T) {
+	for _, sig := range []syscall.Signal{syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP} {
+		t.Run(sig.String(), func(t *testing.T) {
+			tmp := t.TempDir()
+			r := startDemo(t, tmp)
+			dirs := demoDirs(t, tmp)
+			want := demoDirPrefix + strconv.Itoa(r.cmd.Process.Pid) + "-"
+			if len(dirs) != 1 || len(filepath.Base(dirs[0])) <= len(want) || filepath.Base(dirs[0])[:len(want)] != want {
+				t.Fatalf("demo folders %q, want one named %s*", dirs, want)
+			}
+			if _, err := os.Stat(filepath.Join(dirs[0], "vault.db")); err != nil {
+				t.Fatalf("the demo's vault is not in its folder: %v", err)
+			}
+			if err := r.cmd.Process.Signal(sig); err != nil {
+				t.Fatal(err)
+			}
+			select {
+			case err := <-r.done:
+				r.done <- err
+			case <-time.After(20 * time.Second):
+				t.Fatalf("still running after %v:\n%s", sig, r.out.String())
+			}
+			if got := r.cmd.ProcessState.ExitCode(); got != 128+int(sig) {
+				t.Errorf("exit code %d, want %d", got, 128+int(sig))
+			}
+			if dirs := demoDirs(t, tmp); len(dirs) != 0 {
+				t.Fatalf("left behind after %v: %q", sig, dirs)
+			}
+		})
+	}
+}
+
+// TestDemoRemovesStaleFoldersOnly: a folder whose demo was killed (its pid
+// is gone) is removed at the next start; a live process's folder, and
+// folders without a pid in the name, are kept.
+func TestDemoRemovesStaleFoldersOnly(t *testing.T) {
+	tmp := t.TempDir()
+	gone := exec.Command("true")
+	if err := gone.Run(); err != nil {
+		t.Fatal(err)
+	}
+	live := exec.Command("sleep", "60")
+	if err := live.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { live.Process.Kill(); live.Wait() })
+	stale := filepath.Join(tmp, demoDirPrefix+strconv.Itoa(gone.Process.Pid)+"-123456")
+	kept := []string{
+		filepath.Join(tmp, demoDirPrefix+strconv.Itoa(live.Process.Pid)+"-654321"),
+		filepath.Join(tmp, demoDirPrefix+"987654321"), // the old naming: no pid
+		filepath.Join(tmp, demoDirPrefix+"x-1"),
+		filepath.Join(tmp, "other-"+strconv.Itoa(gone.Process.Pid)),
+	}
+	for _, d := range append([]string{stale}, kept...) {
+		if err := os.MkdirAll(filepath.Join(d, "sub"), 0o700); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(d, "sub", "vault.db"), []byte("x"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// A symlink named like a stale folder is not followed or removed.
+	target := t.TempDir()
+	link := filepath.Join(tmp, demoDirPrefix+strconv.Itoa(gone.Process.Pid)+"-link")
+	if err := os.Symlink(target, link); err != nil {
+		t.Fatal(err)
+	}
+	kept = append(kept, link)
+
+	r := startDemo(t, tmp)
+	if _, err := os.Stat(stale); !os.IsNotExist(err) {
+		t.Errorf("stale folder of a dead pid kept: %v", err)
+	}
+	for _, d := range kept {
+		if _, err := os.Lstat(d); err != nil {
+			t.Errorf("removed %s: %v", filepath.Base(d), err)
+		}
+	}
+	if _, err := os.Stat(target); err != nil {
+		t.Errorf("the symlink's target was removed: %v", err)
+	}
+	own := filepath.Join(tmp, demoDirPrefix+strconv.Itoa(r.cmd.Process.Pid)+"-*")
+	if m, _ := filepath.Glob(own); len(m) != 1 {
+		t.Fatalf("own folder: %q", m)
+	}
+	_ = r.exit(t)
+	if m, _ := filepath.Glob(own); len(m) != 0 {
+		t.Fatalf("own folder left after a normal exit: %q", m)
+	}
+}
+
+// TestWizardEndsOnSignalAtAPrompt: a signal ends the wizard even while it
+// waits for a line on standard input, which never sees the cancellation.
+func TestWizardEndsOnSignalAtAPrompt(t *testing.T) {
+	for _, sig := range []syscall.Signal{syscall.SIGINT, syscall.SIGTERM} {
+		t.Run(sig.String(), func(t *testing.T) {
+			cmd := exec.Command(dexonboardBinary(t), "--vault", filepath.Join(t.TempDir(), "v.db"), "--accessible")
+			cmd.Env = envWithout(secretVars...)
+			r := startBinary(t, cmd)
+			r.waitOutput(t, "")
+			if err := r.cmd.Process.Signal(sig); err != nil {
+				t.Fatal(err)
+			}
+			select {
+			case err := <-r.done:
+				r.done <- err
+			case <-time.After(20 * time.Second):
+				t.Fatalf("still running after %v:\n%s", sig, r.out.String())
+			}
+			if got := r.cmd.ProcessState.ExitCode(); got != 128+int(sig) {
+				t.Errorf("exit code %d, want %d", got, 128+int(sig))
+			}
+		})
+	}
+}
