@@ -554,8 +554,8 @@ func writeCSV(path string, egvs []dexcom.EGV) error {
 	_ = w.Write([]string{"record_id", "system_time", "display_time", "value_mgdl", "status", "trend", "trend_rate"})
 	for _, e := range egvs {
 		val, status, rate := "", "", ""
-		if e.Value != nil {
-			val = strconv.Itoa(*e.Value)
+		if v, ok := e.MgDL(); ok {
+			val = strconv.FormatFloat(v, 'f', -1, 64)
 		}
 		if e.Status != nil {
 			status = *e.Status

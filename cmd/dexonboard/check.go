@@ -13,6 +13,7 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/tryrook/dexonboard/internal/connect"
 	"github.com/tryrook/dexonboard/internal/dexcom"
+	"github.com/tryrook/dexonboard/internal/safetext"
 	"github.com/tryrook/dexonboard/internal/sandbox"
 	"github.com/tryrook/dexonboard/internal/secret"
 	"github.com/tryrook/dexonboard/internal/service"
@@ -273,6 +274,9 @@ func printReport(w io.Writer, r *connect.Report) {
 	}
 	if len(r.Calls) > 0 {
 		fmt.Fprintf(tw, "readings\t%d EGVs and %d events in the last %s\n", r.EGVCount, r.EventCount, plural(r.Days, "day"))
+	}
+	if r.DroppedCount > 0 {
+		fmt.Fprintf(tw, "dropped\t%s left out as unusable: %s\n", plural(r.DroppedCount, "record"), safetext.Line(r.Dropped.String()))
 	}
 	if l := r.LatestEGV; l != nil {
 		unit := " mg/dL"

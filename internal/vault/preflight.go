@@ -15,7 +15,14 @@ import (
 // stay until the process exits. Layout: go.etcd.io/bbolt internal/common
 // (page header 16 bytes; meta: magic, version, pageSize, flags, root bucket,
 // freelist, pgid, txid, checksum = FNV-64a of the 56 bytes before it).
-func preflight(path string) error {
+func preflight(path string, fresh bool) error {
+	if err := preflightPages(path, fresh); err != nil {
+		return fmt.Errorf("%w: %v (restore a backup)", ErrDamaged, err)
+	}
+	return nil
+}
+
+func preflightPages(path string, fresh bool) error {
 	f, err := os.Open(path)
 	if err != nil {
 		return err
