@@ -165,7 +165,7 @@ func (m *profilesModel) confirmView() string {
 		}
 		b.WriteString(fmt.Sprintf("  %-14s %s → %s\n", c.Field, old, c.New))
 	}
-	b.WriteString(th.Attention.Render("Replace its credentials? y replaces, n keeps what is stored") + "\n")
+	b.WriteString(th.Attention.Render("Replace what it holds? y replaces, n keeps what is stored") + "\n")
 	return b.String()
 }
 
@@ -291,10 +291,10 @@ func (m *profilesModel) View() string {
 		return th.Page.Render(b.String() + th.Muted.Render("reading the vault…"))
 	}
 	if len(m.list) > 0 {
-		b.WriteString(th.Muted.Render(fmt.Sprintf("  %-28s %-9s %-11s %s", "PROFILE", "SANDBOX", "PRODUCTION", "LAST CHECK")) + "\n")
+		b.WriteString(th.Muted.Render(fmt.Sprintf("    %-28s %-11s %-11s %s", "PROFILE", "SANDBOX", "PRODUCTION", "LAST CHECK")) + "\n")
 	}
 	for i, r := range m.list {
-		line := fmt.Sprintf("%s %-9s %-11s %s", padCells(truncate(r.Profile.Name, 28), 28), r.Sandbox, r.Production, r.CheckText())
+		line := fmt.Sprintf("%s %-11s %-11s %s", padCells(truncate(r.Profile.Name, 28), 28), r.Sandbox, r.Production, r.CheckText())
 		if r.Attention {
 			line = th.Attention.Render("!") + " " + line
 		} else {
