@@ -110,7 +110,7 @@ func TestFullFlowThenResume(t *testing.T) {
 	p.send(keys("down")...)
 	p.send(tea.KeyMsg{Type: tea.KeyCtrlU})
 	p.typeText(w.loopback)
-	p.send(keys("enter", "down", "down", "space", "p")...)
+	p.send(keys("enter", "down", "space", "p")...) // enter stores the URL and moves on
 	p.waitFor(t, "✓ 200")
 	p.send(keys("right")...)
 	// Step 6: connect; the browser logs SandboxUser7 in.

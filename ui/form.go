@@ -7,24 +7,27 @@ import (
 	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/tryrook/dexonboard/internal/onboarding"
+	"github.com/tryrook/dexonboard/internal/service"
 )
 
-// rowKind is what a form row does.
-type rowKind int
-
-const (
-	rowCheck  rowKind = iota // a checklist item, stored in the step's progress
-	rowInput                 // a text field
-	rowAction                // a button
-)
-
-// row is one line of a page's form.
+// row is one line of a page's form: a spec row and, for a field, its input.
 type row struct {
-	kind  rowKind
-	id    string
-	label string
-	hint  string
+	service.Row
 	input *textinput.Model
+}
+
+// formKeys are the form's bindings, enabled with the row under the cursor.
+type formKeys struct {
+	Up, Down, NextField, PrevField, Toggle, Edit, Store, Leave, Press key.Binding
+}
+
+func newFormKeys(k KeyMap) formKeys {
+	with := func(b key.Binding, keys ...string) key.Binding { b.SetKeys(keys...); return b }
+	return formKeys{
+		Up: with(k.Up, "up", "k", "shift+tab"), Down: with(k.Down, "down", "j", "tab"),
+		NextField: with(k.Tab, "tab", "down"), PrevField: with(k.ShiftTab, "shift+tab", "up"),
+		Toggle: with(k.Toggle, " ", "enter"), Edit: k.Edit, Store: k.Store, Leave: k.Leave, Press: k.Press,
+	}
 }
 
 // form is the cursor over a page's rows: ticks, fields and buttons. It is
@@ -34,6 +37,22 @@ type form struct {
 	rows   []row
 	cursor int
 	width  int
+	keys   formKeys
+}
+
+// newForm makes the rows of a step's spec, fields filled from the session.
+func newForm(spec service.Spec, s *Session, k KeyMap) form {
+	f := form{step: spec.Step, keys: newFormKeys(k)}
+	for _, r := range spec.Rows {
+		fr := row{Row: r}
+		if r.Kind == service.Field {
+			fr.input = newInput(r.PlaceholderFor(s), r.Limit, r.Secret)
+			fr.input.SetValue(r.Get(s))
+		}
+		f.rows = append(f.rows, fr)
+	}
+	f.sync()
+	return f
 }
 
 func newInput(placeholder string, limit int, secret bool) *textinput.Model {
@@ -55,23 +74,48 @@ func (f *form) current() *row {
 	return &f.rows[f.cursor]
 }
 
-// capturing is true when the cursor is on a text field.
+// capturing is true when the cursor is on a focused text field.
 func (f *form) capturing() bool {
 	r := f.current()
-	return r != nil && r.kind == rowInput && r.input.Focused()
+	return r != nil && r.Kind == service.Field && r.input.Focused()
+}
+
+// sync enables the bindings that work on the current row.
+func (f *form) sync() {
+	k := &f.keys
+	enable(false, &k.Up, &k.Down, &k.NextField, &k.PrevField, &k.Toggle, &k.Edit, &k.Store, &k.Leave, &k.Press)
+	r := f.current()
+	switch {
+	case r == nil:
+	case f.capturing():
+		enable(true, &k.NextField, &k.PrevField, &k.Store, &k.Leave)
+	case r.Kind == service.Tick:
+		enable(true, &k.Up, &k.Down, &k.Toggle)
+	case r.Kind == service.Field:
+		enable(true, &k.Up, &k.Down, &k.Edit)
+	default:
+		enable(true, &k.Up, &k.Down, &k.Press)
+	}
+}
+
+// keySet is the form's part of its page's help.
+func (f *form) keySet() keySet {
+	k := &f.keys
+	return keySet{&k.Up, &k.Down, &k.NextField, &k.PrevField, &k.Toggle, &k.Edit, &k.Store, &k.Leave, &k.Press}
 }
 
 // move puts the cursor on row i and focuses it if it is a field.
 func (f *form) move(i int) tea.Cmd {
+	defer f.sync()
 	if len(f.rows) == 0 {
 		return nil
 	}
 	i = max(0, min(len(f.rows)-1, i))
-	if r := f.current(); r.kind == rowInput {
+	if r := f.current(); r.Kind == service.Field {
 		r.input.Blur()
 	}
 	f.cursor = i
-	if r := f.current(); r.kind == rowInput {
+	if r := f.current(); r.Kind == service.Field {
 		return r.input.Focus()
 	}
 	return nil
@@ -80,11 +124,19 @@ func (f *form) move(i int) tea.Cmd {
 // focus moves to the row with this id.
 func (f *form) focus(id string) tea.Cmd {
 	for i, r := range f.rows {
-		if r.id == id {
+		if r.ID == id {
 			return f.move(i)
 		}
 	}
 	return nil
+}
+
+// blur leaves the current field, keeping the cursor on it.
+func (f *form) blur() {
+	if r := f.current(); r != nil && r.input != nil {
+		r.input.Blur()
+	}
+	f.sync()
 }
 
 // formEvent is what a key did on the form.
@@ -92,123 +144,102 @@ type formEvent int
 
 const (
 	evNone    formEvent = iota
-	evToggled           // a checklist item flipped (row id)
+	evToggled           // a checklist item was pressed
 	evSubmit            // enter on a field
 	evAction            // enter on a button
-	evMoved
+	evMoved             // the cursor left a row
 	evEdited
 )
 
-// update handles movement, ticking and typing; the page decides what an
-// event means.
-func (f *form) update(msg tea.Msg, k KeyMap, s *Session) (formEvent, tea.Cmd) {
-	km, ok := msg.(tea.KeyMsg)
+// update handles movement and typing; the page decides what an event means.
+// It returns the row the event is about (for evMoved, the row left).
+func (f *form) update(msg tea.Msg) (formEvent, *row, tea.Cmd) {
 	r := f.current()
 	if r == nil {
-		return evNone, nil
+		return evNone, nil, nil
 	}
+	km, ok := msg.(tea.KeyMsg)
 	if !ok {
-		if r.kind == rowInput {
+		if r.Kind == service.Field {
 			var cmd tea.Cmd
 			*r.input, cmd = r.input.Update(msg)
-			return evNone, cmd
+			return evNone, r, cmd
 		}
-		return evNone, nil
+		return evNone, r, nil
 	}
-	// j and k are letters in a text field; arrows and tab move everywhere.
-	text := r.kind == rowInput
-	switch ks := km.String(); {
-	case ks == "down" || ks == "tab" || (!text && ks == "j"):
-		return evMoved, f.move(f.cursor + 1)
-	case ks == "up" || ks == "shift+tab" || (!text && ks == "k"):
-		return evMoved, f.move(f.cursor - 1)
-	case text && ks == "esc":
-		r.input.Blur()
-		return evMoved, nil
+	k := f.keys
+	switch {
+	case key.Matches(km, k.Down, k.NextField):
+		return evMoved, r, f.move(f.cursor + 1)
+	case key.Matches(km, k.Up, k.PrevField):
+		return evMoved, r, f.move(f.cursor - 1)
+	case key.Matches(km, k.Leave):
+		f.blur()
+		return evMoved, r, nil
+	case key.Matches(km, k.Edit):
+		cmd := r.input.Focus()
+		f.sync()
+		return evNone, r, cmd
+	case key.Matches(km, k.Toggle):
+		return evToggled, r, nil
+	case key.Matches(km, k.Press):
+		return evAction, r, nil
+	case key.Matches(km, k.Store):
+		return evSubmit, r, nil
 	}
-	if text && !r.input.Focused() {
-		if key.Matches(km, k.Enter) {
-			return evMoved, r.input.Focus()
-		}
-		return evNone, nil
-	}
-	switch r.kind {
-	case rowCheck:
-		if key.Matches(km, k.Toggle) || key.Matches(km, k.Enter) {
-			s.Progress.Toggle(f.step, r.id, s.now())
-			return evToggled, nil
-		}
-	case rowAction:
-		if key.Matches(km, k.Enter) {
-			return evAction, nil
-		}
-	case rowInput:
-		if key.Matches(km, k.Enter) {
-			return evSubmit, nil
-		}
+	if f.capturing() {
 		var cmd tea.Cmd
 		*r.input, cmd = r.input.Update(km)
-		return evEdited, cmd
+		return evEdited, r, cmd
 	}
-	return evNone, nil
+	return evNone, r, nil
 }
 
-// view draws the rows.
-func (f *form) view(th Theme, s *Session) string {
+// view draws the rows and says on which line the cursor's row starts.
+func (f *form) view(th Theme, s *Session) (string, int) {
 	var b strings.Builder
+	line, cursor := 0, 0
 	for i, r := range f.rows {
+		if i == f.cursor {
+			cursor = line
+		}
 		sel := i == f.cursor
 		pointer := "  "
 		if sel {
 			pointer = th.Current.Render("▸ ")
 		}
-		switch r.kind {
-		case rowCheck:
-			box := "[ ]"
-			style := th.Value
-			if s.Progress.Checked(f.step, r.id) {
+		var out string
+		switch r.Kind {
+		case service.Tick:
+			box, style := "[ ]", th.Value
+			if s.Progress.Checked(f.step, r.ID) {
 				box, style = th.Done.Render("[✓]"), th.Muted
 			}
-			b.WriteString(pointer + box + " " + style.Render(hang(r.label, f.width-8, 6)))
-		case rowInput:
-			label := r.label
+			label := r.Label
+			if r.URL != "" {
+				label += " (o opens it)"
+			}
+			out = pointer + box + " " + style.Render(hang(label, f.width-8, 6))
+		case service.Field:
+			label := r.Label
 			if sel {
 				label = th.Focused.Render(label)
 			}
-			b.WriteString(pointer + label + "\n    " + r.input.View())
-		case rowAction:
+			out = pointer + label + "\n    " + r.input.View()
+		case service.Action:
 			st := th.Button
 			if sel {
 				st = th.ButtonActive
 			}
-			b.WriteString(pointer + st.Render("[ "+r.label+" ]"))
+			out = pointer + st.Render("[ "+r.Label+" ]")
 		}
-		if r.hint != "" && sel {
-			b.WriteString("\n    " + th.Subtle.Render(r.hint))
+		if r.Hint != "" && sel {
+			out += "\n    " + th.Subtle.Render(r.Hint)
 		}
-		b.WriteString("\n")
+		b.WriteString(out + "\n")
+		line += strings.Count(out, "\n") + 1
 	}
-	return b.String()
-}
-
-// formKeys are the keys a form uses, for the help bar.
-func (f *form) keys(k KeyMap) []key.Binding {
-	out := []key.Binding{k.Up, k.Down}
-	if r := f.current(); r != nil {
-		switch r.kind {
-		case rowCheck:
-			out = append(out, k.Toggle)
-		case rowInput:
-			if r.input.Focused() {
-				return []key.Binding{k.Tab, k.ShiftTab, key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "save")),
-					key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "leave field"))}
-			}
-			out = append(out, key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "edit")))
-		case rowAction:
-			out = append(out, k.Enter)
-		}
-	}
-	return out
+	return b.String(), cursor
 }
 
 // hang wraps text to width, indenting continuation lines.
@@ -222,7 +253,7 @@ func hang(text string, width, indent int) string {
 // input is the text field with this id.
 func (f *form) input(id string) *textinput.Model {
 	for _, r := range f.rows {
-		if r.id == id {
+		if r.ID == id {
 			return r.input
 		}
 	}

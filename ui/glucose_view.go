@@ -114,6 +114,17 @@ type prepared struct {
 	offset   time.Duration
 	latest   *dexcom.EGV
 	previous *dexcom.EGV
+	// columns are the readings downsampled for the chart's last width:
+	// 90 days are 26,000 readings, too many to walk for every drawing.
+	columns []glucose.Column
+}
+
+// chartColumns downsamples the readings to n columns, once per width.
+func (p *prepared) chartColumns(d *GlucoseData, n int) []glucose.Column {
+	if n > 0 && len(p.columns) != n {
+		p.columns = glucose.Downsample(p.readings, d.Start, d.End, n)
+	}
+	return p.columns
 }
 
 func newGlucoseModel(th Theme, k KeyMap, now func() time.Time, title string, fetch Fetch, exportDir string) *glucoseModel {
@@ -244,13 +255,11 @@ func (d *drawings) put(k viewKey, body string) {
 
 func (d *drawings) clear() { d.keys, d.bodies = nil, nil }
 
-func (m *glucoseModel) Keys() []key.Binding {
-	ks := []key.Binding{m.keys.Window, m.keys.Units, key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "chart/AGP/table")),
-		m.keys.Export, m.keys.Refresh, key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back"))}
-	if m.mode == modeTable {
-		ks = append([]key.Binding{m.keys.Up, m.keys.Down}, ks...)
-	}
-	return ks
+// Keys are the view's bindings; the table's scroll keys only in the table.
+func (m *glucoseModel) Keys() keySet {
+	k := m.keys
+	enable(m.mode == modeTable, &k.Up, &k.Down)
+	return keySet{&k.Up, &k.Down, &k.Window, &k.Units, &k.Mode, &k.Export, &k.Refresh, &k.Back}
 }
 
 func (m *glucoseModel) Update(msg tea.Msg) (*glucoseModel, tea.Cmd) {
@@ -278,7 +287,7 @@ func (m *glucoseModel) Update(msg tea.Msg) (*glucoseModel, tea.Cmd) {
 
 func (m *glucoseModel) onKey(msg tea.KeyMsg) tea.Cmd {
 	switch {
-	case msg.String() == "esc":
+	case key.Matches(msg, m.keys.Back):
 		return func() tea.Msg { return closeGlucoseMsg{} }
 	case key.Matches(msg, m.keys.Window):
 		m.window, m.scroll = (m.window+1)%len(Windows), 0
@@ -287,7 +296,7 @@ func (m *glucoseModel) onKey(msg tea.KeyMsg) tea.Cmd {
 		}
 	case key.Matches(msg, m.keys.Units):
 		m.unit = 1 - m.unit
-	case msg.String() == "t":
+	case key.Matches(msg, m.keys.Mode):
 		m.mode, m.scroll = (m.mode+1)%3, 0
 	case key.Matches(msg, m.keys.Refresh):
 		return m.load(m.window)
@@ -350,7 +359,7 @@ func (m *glucoseModel) draw() string {
 	case modeChart:
 		d := m.data[m.window]
 		main = renderChart(m.th, chartInput{readings: p.readings, events: d.Events, start: d.Start, end: d.End,
-			offset: p.offset, unit: m.unit, width: m.width, height: rest})
+			offset: p.offset, unit: m.unit, width: m.width, height: rest, columns: p.chartColumns(d, plotDots(m.width))})
 	case modeAGP:
 		main = renderAGP(m.th, p.agp, m.unit, m.width, rest)
 	case modeTable:
@@ -488,20 +497,21 @@ func renderAGP(th Theme, rows []glucose.AGPRow, unit glucose.Unit, width, height
 	}
 	labels := map[int]string{py(chartMax) / 4: unit.Format(chartMax), py(180) / 4: unit.Format(180), py(70) / 4: unit.Format(70), py(chartMin) / 4: unit.Format(chartMin)}
 	var b strings.Builder
+	row := runs{b: &b}
 	for cy := 0; cy < ph; cy++ {
-		b.WriteString(th.Muted.Render(padLeft(labels[cy], yLabelW-1) + " "))
+		row.text(&th.Muted, padLeft(labels[cy], yLabelW-1)+" ")
 		for cx := 0; cx < pw; cx++ {
-			switch {
-			case median.cell(cx, cy) != 0:
-				b.WriteString(th.Big.Render(string(median.cell(cx, cy))))
-			case inner.cell(cx, cy) != 0:
-				b.WriteString(th.ChartIn.Render(string(inner.cell(cx, cy))))
-			case outer.cell(cx, cy) != 0:
-				b.WriteString(th.Muted.Render(string(outer.cell(cx, cy))))
-			default:
-				b.WriteByte(' ')
+			if r := median.cell(cx, cy); r != 0 {
+				row.put(&th.Big, r)
+			} else if r := inner.cell(cx, cy); r != 0 {
+				row.put(&th.ChartIn, r)
+			} else if r := outer.cell(cx, cy); r != 0 {
+				row.put(&th.Muted, r)
+			} else {
+				row.put(nil, ' ')
 			}
 		}
+		row.flush()
 		b.WriteString("\n")
 	}
 	b.WriteString(strings.Repeat(" ", yLabelW) + th.Muted.Render("5-95th (faint), 25-75th, median; by time of day") + "\n")
@@ -556,8 +566,8 @@ func writeCSV(path string, egvs []dexcom.EGV) error {
 	_ = w.Write([]string{"record_id", "system_time", "display_time", "value_mgdl", "status", "trend", "trend_rate"})
 	for _, e := range egvs {
 		val, status, rate := "", "", ""
-		if e.Value != nil {
-			val = strconv.Itoa(*e.Value)
+		if v, ok := e.MgDL(); ok {
+			val = strconv.FormatFloat(v, 'f', -1, 64)
 		}
 		if e.Status != nil {
 			status = *e.Status

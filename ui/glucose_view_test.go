@@ -127,7 +127,7 @@ func TestGlucoseViewModesAndKeys(t *testing.T) {
 }
 
 func TestLowHighNeverNumbers(t *testing.T) {
-	low, high := 39, 401
+	low, high := 39.0, 401.0
 	sl, sh := "low", "high"
 	if got := ReadingText(dexcom.EGV{Value: &low, Status: &sl}, glucose.MgDL); got != "LOW" {
 		t.Errorf("39: %s", got)

@@ -90,7 +90,7 @@ func (w *world) demoSession(t testing.TB) *Session {
 	s.VaultPath = "/tmp/dexonboard-demo/vault.db"
 	users := []DemoUser{}
 	for _, u := range sandbox.Users {
-		users = append(users, DemoUser{u.Name, u.Device})
+		users = append(users, DemoUser{Name: u.Name, Device: u.Device})
 	}
 	s.Demo = &Demo{TempDir: "/tmp/dexonboard-demo", Users: users,
 		LogIn: func(user string) func(context.Context, string) error {

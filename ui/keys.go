@@ -2,13 +2,16 @@ package ui
 
 import "github.com/charmbracelet/bubbles/key"
 
-// KeyMap holds every key binding; pages enable the ones that work on them, so
-// the help bar shows only keys that do something.
+// KeyMap holds every key binding once, so a key changes in one place. Each
+// screen copies the ones it uses into its own set and enables them with its
+// state, so the help bar shows only keys that do something now.
 type KeyMap struct {
-	Next, Prev, Up, Down, Toggle, Enter, Back, Tab, ShiftTab key.Binding
-	Connect, Cancel, Copy, Open, Date, Status, Preflight     key.Binding
-	Window, Units, Export, Refresh                           key.Binding
-	Help, Quit                                               key.Binding
+	Next, Prev, Up, Down, Toggle, Enter, Back, Tab, ShiftTab    key.Binding
+	Edit, Store, Leave, Press                                   key.Binding
+	Connect, Browser, Glucose, Cancel, Copy, Open, Date, Status key.Binding
+	Preflight, Report, Recheck, Paste                           key.Binding
+	Window, Units, Mode, Export, Refresh                        key.Binding
+	Help, Quit, ForceQuit                                       key.Binding
 }
 
 // DefaultKeys are dexonboard's keys.
@@ -26,18 +29,54 @@ func DefaultKeys() KeyMap {
 		Back:      b("esc", "back", "esc"),
 		Tab:       b("tab", "next field", "tab"),
 		ShiftTab:  b("shift+tab", "previous field", "shift+tab"),
+		Edit:      b("enter", "edit", "enter"),
+		Store:     b("enter", "save", "enter"),
+		Leave:     b("esc", "leave field", "esc"),
+		Press:     b("enter", "confirm", "enter"),
 		Connect:   b("c", "connect", "c"),
+		Browser:   b("b", "log in with my browser", "b"),
+		Glucose:   b("g", "glucose data", "g"),
 		Cancel:    b("esc", "cancel", "esc"),
 		Copy:      b("y", "copy", "y"),
 		Open:      b("o", "open in browser", "o"),
 		Date:      b("d", "set date to today", "d"),
 		Status:    b("r", "review status", "r"),
 		Preflight: b("p", "preflight", "p"),
+		Report:    b("r", "report", "r"),
+		Recheck:   b("c", "check again", "c"),
+		Paste:     b("o", "open a hand-off", "o"),
 		Window:    b("w", "window", "w"),
 		Units:     b("u", "mg/dL ↔ mmol/L", "u"),
+		Mode:      b("t", "chart/AGP/table", "t"),
 		Export:    b("e", "export", "e"),
 		Refresh:   b("f", "refresh", "f"),
 		Help:      b("?", "help", "?"),
 		Quit:      b("q", "quit", "q", "ctrl+c"),
+		ForceQuit: b("ctrl+c", "quit", "ctrl+c"),
+	}
+}
+
+// keySet is one screen's bindings in help order; it is the screen's
+// help.KeyMap. Disabled bindings neither match nor show.
+type keySet []*key.Binding
+
+// ShortHelp lists the enabled bindings.
+func (ks keySet) ShortHelp() []key.Binding {
+	var out []key.Binding
+	for _, b := range ks {
+		if b.Enabled() {
+			out = append(out, *b)
+		}
+	}
+	return out
+}
+
+// FullHelp is the short help as one column.
+func (ks keySet) FullHelp() [][]key.Binding { return [][]key.Binding{ks.ShortHelp()} }
+
+// enable turns each binding on or off.
+func enable(on bool, bs ...*key.Binding) {
+	for _, b := range bs {
+		b.SetEnabled(on)
 	}
 }

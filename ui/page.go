@@ -1,12 +1,14 @@
 package ui
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/tryrook/dexonboard/internal/onboarding"
+	"github.com/tryrook/dexonboard/internal/service"
 )
 
 // page is one step's screen. The wizard owns navigation between pages.
@@ -15,10 +17,11 @@ type page interface {
 	// Enter is called each time the page is shown.
 	Enter() tea.Cmd
 	Update(tea.Msg) (page, tea.Cmd)
-	View() string
+	// View draws the page and says on which line its cursor is.
+	View() (string, int)
 	SetSize(width, height int)
-	// Keys are the page's own keys, for the help bar.
-	Keys() []key.Binding
+	// Keys are the page's own bindings, enabled with its state.
+	Keys() keySet
 	// Capturing is true while a text field has focus, so letters are text.
 	Capturing() bool
 }
@@ -32,47 +35,194 @@ type base struct {
 	height int
 }
 
-func (b *base) SetSize(w, h int) { b.width, b.height = w, h }
+// buildPages makes the pages of the session's track.
+func buildPages(s *Session, th Theme, k KeyMap) []page {
+	b := base{s: s, theme: th, keys: k}
+	pages := []page{
+		newStepPage(b, onboarding.Prerequisites, &prereqExtra{}),
+		newStepPage(b, onboarding.CreateAccount, &accountExtra{}),
+		newStepPage(b, onboarding.CreateApp, noExtra{}),
+		newStepPage(b, onboarding.CollectCredentials, &credentialsExtra{}),
+		newStepPage(b, onboarding.ShareWithROOK, &shareExtra{}),
+		newStepPage(b, onboarding.ConfigureRedirect, &redirectExtra{}),
+		newConnectPage(b),
+	}
+	if s.Progress.Track == onboarding.SandboxTrack {
+		pages = append(pages, newStepPage(b, onboarding.RequestProduction, productionExtra{}))
+	}
+	return pages
+}
 
-// sizeForm fits a form's text fields to the page.
-func sizeForm(f *form, w int) {
-	f.width = w
-	for _, r := range f.rows {
+// stepExtra is what one step adds to the shared step page.
+type stepExtra interface {
+	// handle sees a message before the form; done says it was used.
+	handle(p *stepPage, msg tea.Msg) (cmd tea.Cmd, done bool)
+	// act runs one of the step's actions.
+	act(p *stepPage, id string) tea.Cmd
+	// above and below are the step's own lines around the form.
+	above(p *stepPage) string
+	below(p *stepPage) string
+	// keys are the step's own bindings (enabled in sync).
+	keys(p *stepPage) keySet
+	sync(p *stepPage)
+}
+
+// noExtra is a step that is its spec and nothing more.
+type noExtra struct{}
+
+func (noExtra) handle(*stepPage, tea.Msg) (tea.Cmd, bool) { return nil, false }
+func (noExtra) act(*stepPage, string) tea.Cmd             { return nil }
+func (noExtra) above(*stepPage) string                    { return "" }
+func (noExtra) below(*stepPage) string                    { return "" }
+func (noExtra) keys(*stepPage) keySet                     { return nil }
+func (noExtra) sync(*stepPage)                            {}
+
+// stepPage draws a step from its spec: heading, explanation, the form of
+// ticks, fields and actions, and the step's date; the extra adds the rest.
+type stepPage struct {
+	base
+	spec    service.Spec
+	form    form
+	problem string
+	date    key.Binding
+	extra   stepExtra
+}
+
+func newStepPage(b base, st onboarding.Step, extra stepExtra) *stepPage {
+	spec := service.SpecOf(st)
+	p := &stepPage{base: b, spec: spec, form: newForm(spec, b.s, b.keys), date: b.keys.Date, extra: extra}
+	if e, ok := extra.(interface{ init(*stepPage) }); ok {
+		e.init(p)
+	}
+	p.sync()
+	return p
+}
+
+func (p *stepPage) Step() onboarding.Step { return p.spec.Step }
+func (p *stepPage) Capturing() bool       { return p.form.capturing() }
+func (p *stepPage) Enter() tea.Cmd {
+	if e, ok := p.extra.(interface{ enter(*stepPage) tea.Cmd }); ok {
+		return e.enter(p)
+	}
+	return nil
+}
+
+func (p *stepPage) SetSize(w, h int) {
+	p.width, p.height = w, h
+	p.form.width = w
+	for _, r := range p.form.rows {
 		if r.input != nil {
 			r.input.Width = inputWidth(w)
 		}
 	}
 }
-func (b *base) Capturing() bool { return false }
-func (b *base) Enter() tea.Cmd  { return nil }
 
-// buildPages makes the pages of the session's track.
-func buildPages(s *Session, th Theme, k KeyMap) []page {
-	b := func() base { return base{s: s, theme: th, keys: k} }
-	pages := []page{
-		newPrereqPage(b()),
-		newAccountPage(b()),
-		newAppPage(b()),
-		newCredentialsPage(b()),
-		newSharePage(b()),
-		newRedirectPage(b()),
-		newConnectPage(b()),
-	}
-	if s.Progress.Track == onboarding.SandboxTrack {
-		pages = append(pages, newProductionPage(b()))
-	}
-	return pages
+func (p *stepPage) Keys() keySet {
+	return append(p.form.keySet(), p.extra.keys(p)...)
 }
 
-// settleStep records a step as done or to do and saves the progress.
-func settleStep(s *Session, step onboarding.Step, complete bool) tea.Cmd {
-	switch {
-	case complete && s.Progress.StatusOf(step) != onboarding.Done:
-		s.Progress.MarkDone(step, s.now())
-	case !complete && s.Progress.StatusOf(step) == onboarding.Done:
-		s.Progress.State(step).Status = onboarding.Todo
+// sync enables the page's bindings for its state.
+func (p *stepPage) sync() {
+	p.form.sync()
+	p.date.SetEnabled(p.spec.Date != nil && !p.Capturing())
+	p.extra.sync(p)
+}
+
+func (p *stepPage) Update(msg tea.Msg) (page, tea.Cmd) {
+	defer p.sync()
+	if cmd, done := p.extra.handle(p, msg); done {
+		return p, cmd
 	}
-	return s.saveProgress()
+	if km, ok := msg.(tea.KeyMsg); ok && key.Matches(km, p.date) {
+		p.s.SetToday(p.spec.Step, p.spec.Date.ID)
+		p.s.Settle(p.spec.Step)
+		return p, saveProgress(p.s)
+	}
+	ev, r, cmd := p.form.update(msg)
+	switch ev {
+	case evToggled:
+		p.s.Toggle(p.spec.Step, r.ID)
+		return p, tea.Batch(cmd, saveProgress(p.s), p.changed())
+	case evEdited:
+		p.problem = ""
+	case evSubmit:
+		return p, tea.Batch(cmd, p.answer(r, true))
+	case evMoved:
+		return p, tea.Batch(cmd, p.answer(r, false))
+	case evAction:
+		return p, tea.Batch(cmd, p.extra.act(p, r.ID))
+	}
+	return p, cmd
+}
+
+// answer checks a field's answer and stores it when the field stores
+// itself; enter also moves on. Leaving a field stores a changed answer.
+func (p *stepPage) answer(r *row, enter bool) tea.Cmd {
+	if r.Kind != service.Field {
+		return nil
+	}
+	if !enter && (r.Set == nil || strings.TrimSpace(r.input.Value()) == r.Get(p.s)) {
+		return nil
+	}
+	v, err := p.s.Answer(p.spec.Step, r.Row, r.input.Value())
+	if err != nil {
+		p.problem = explain(err)
+		return nil
+	}
+	p.problem = ""
+	r.input.SetValue(v)
+	var cmds []tea.Cmd
+	if r.Set != nil {
+		cmds = append(cmds, saveProfile(p.s, p.spec.Step), saveProgress(p.s), p.changed())
+	}
+	if enter {
+		if p.form.cursor == len(p.form.rows)-1 {
+			p.form.blur()
+		} else {
+			cmds = append(cmds, p.form.move(p.form.cursor+1))
+		}
+	}
+	return tea.Batch(cmds...)
+}
+
+func (p *stepPage) View() (string, int) {
+	th := p.theme
+	var b strings.Builder
+	b.WriteString(th.Title.Render(p.spec.Heading) + "\n\n")
+	b.WriteString(wrap(p.width, p.spec.Intro(p.s)) + "\n\n")
+	b.WriteString(p.extra.above(p))
+	top := strings.Count(b.String(), "\n")
+	form, cursor := p.form.view(th, p.s)
+	b.WriteString(form)
+	b.WriteString(p.extra.below(p))
+	return b.String(), top + cursor
+}
+
+// changed lets a step whose completion needs more than what is recorded
+// (step 5's preflight) settle again after a tick or an answer.
+func (p *stepPage) changed() tea.Cmd {
+	if e, ok := p.extra.(interface{ changed(*stepPage) tea.Cmd }); ok {
+		return e.changed(p)
+	}
+	return nil
+}
+
+// dateLine shows the step's date, its label padded to width.
+func (p *stepPage) dateLine(width int) string {
+	th, d := p.theme, p.spec.Date
+	date := p.s.Progress.Field(p.spec.Step, d.ID)
+	if date == "" {
+		date = th.Muted.Render("not yet (d sets today)")
+	}
+	return th.Key.Render(fmt.Sprintf("%-*s", width, d.Label)) + date
+}
+
+// problemView is the page's refusal, if any, on its own line.
+func (p *stepPage) problemView() string {
+	if p.problem == "" {
+		return ""
+	}
+	return "\n" + p.theme.Error.Render(p.problem)
 }
 
 // preflightView shows each redirect URI's preflight answer.
@@ -92,24 +242,17 @@ func preflightView(th Theme, rs []PreflightResult) string {
 	return b.String()
 }
 
-// wrap fits prose to the page width.
-func wrap(width int, s string) string {
-	width -= 2 // the page's left padding
-	if width <= 0 {
-		width = 78
+// explain adds what to do on a screen to a refusal from the service.
+func explain(err error) string {
+	var in *service.InputError
+	if !errors.As(err, &in) {
+		return err.Error()
 	}
-	var out, line []string
-	n := 0
-	for _, w := range strings.Fields(s) {
-		if n+len(w)+1 > width && n > 0 {
-			out = append(out, strings.Join(line, " "))
-			line, n = nil, 0
-		}
-		line = append(line, w)
-		n += len(w) + 1
+	switch in.Problem {
+	case service.BadKey, service.NotLoopback:
+		return in.Detail
+	case service.Empty:
+		return in.Error() + ": type it as it is in the portal"
 	}
-	if len(line) > 0 {
-		out = append(out, strings.Join(line, " "))
-	}
-	return strings.Join(out, "\n")
+	return in.Error()
 }

@@ -4,23 +4,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/http"
-	"os"
-	"path/filepath"
-	"sort"
 	"strings"
-	"time"
-
-	"github.com/tryrook/dexonboard/internal/connect"
-	"github.com/tryrook/dexonboard/internal/dexcom"
-	"github.com/tryrook/dexonboard/internal/report"
-	"golang.org/x/oauth2"
 
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/textarea"
 	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
-	"github.com/tryrook/dexonboard/internal/onboarding"
+	"github.com/tryrook/dexonboard/internal/handoff"
+	"github.com/tryrook/dexonboard/internal/service"
 	"github.com/tryrook/dexonboard/internal/vault"
 )
 
@@ -39,26 +30,17 @@ type profilesModel struct {
 	checking bool
 	pasting  bool // a sealed hand-off is being pasted
 	paste    textarea.Model
+	opening  *handoff.Opening // an opened hand-off waiting for a yes to replace
+	k        profilesKeys
 }
 
-type profileRow struct {
-	p                   *vault.Profile
-	sandbox, production string
-	attention           bool // a step needs attention or the last check failed
-	complete            bool
-}
+// profileRow is one client's line (see service.Summaries).
+type profileRow = service.ProfileSummary
 
-// checkText is the last check's verdict and date.
-func (r profileRow) checkText() string {
-	lc := r.p.LastCheck
-	if lc == nil {
-		return "never checked"
-	}
-	mark := "✓"
-	if !lc.OK {
-		mark = "✗"
-	}
-	return mark + " " + lc.At.Local().Format("2006-01-02") + " " + string(lc.Env)
+// profilesKeys are the client list's bindings, enabled with its state.
+type profilesKeys struct {
+	Up, Down, Open, Recheck, Report, Paste, Create, Cancel key.Binding
+	Yes, No                                                key.Binding
 }
 
 type (
@@ -76,10 +58,34 @@ func newProfilesModel(s *Session, th Theme, k KeyMap) *profilesModel {
 	ti.Placeholder = "client or company name"
 	ti.CharLimit = 80
 	ti.Width = 40
-	return &profilesModel{s: s, theme: th, keys: k, name: ti}
+	m := &profilesModel{s: s, theme: th, keys: k, name: ti, k: profilesKeys{Up: k.Up, Down: k.Down, Open: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "open")),
+		Recheck: k.Recheck, Report: k.Report, Paste: k.Paste, Create: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "create")),
+		Cancel: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back")),
+		Yes:    key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "replace")),
+		No:     key.NewBinding(key.WithKeys("n", "esc"), key.WithHelp("n/esc", "keep"))}}
+	m.sync()
+	return m
 }
 
-func (m *profilesModel) capturing() bool { return m.naming || m.pasting }
+// Keys are the list's bindings in help order.
+func (m *profilesModel) Keys() keySet {
+	k := &m.k
+	return keySet{&k.Up, &k.Down, &k.Open, &k.Recheck, &k.Report, &k.Paste, &k.Create, &k.Cancel, &k.Yes, &k.No}
+}
+
+// sync enables what works now: list keys on the list, create/back while naming.
+func (m *profilesModel) sync() {
+	k, list := &m.k, !m.capturing()
+	onProfile := list && m.cursor < len(m.list)
+	enable(list, &k.Up, &k.Down, &k.Open, &k.Paste)
+	enable(onProfile, &k.Report)
+	enable(onProfile && !m.checking, &k.Recheck)
+	enable(m.naming, &k.Create)
+	enable((m.naming && len(m.list) > 0) || m.pasting, &k.Cancel)
+	enable(m.opening != nil, &k.Yes, &k.No)
+}
+
+func (m *profilesModel) capturing() bool { return m.naming || m.pasting || m.opening != nil }
 
 // armorEnd ends a pasted age message; seeing it opens the hand-off.
 const armorEnd = "-----END AGE ENCRYPTED FILE-----"
@@ -96,7 +102,7 @@ func (m *profilesModel) startPaste() tea.Cmd {
 }
 
 func (m *profilesModel) updatePaste(msg tea.KeyMsg) (*profilesModel, tea.Cmd) {
-	if msg.String() == "esc" {
+	if key.Matches(msg, m.k.Cancel) {
 		m.pasting = false
 		return m, nil
 	}
@@ -107,9 +113,24 @@ func (m *profilesModel) updatePaste(msg tea.KeyMsg) (*profilesModel, tea.Cmd) {
 		return m, cmd
 	}
 	m.pasting = false
-	v, now := m.s.Vault, m.s.now()
+	v, now := m.s.Vault, m.s.Time()
 	return m, func() tea.Msg {
-		res, err := OpenHandoff(v, []byte(text), "", now)
+		o, err := handoff.Prepare(v, []byte(text), "", now)
+		return handoffPreparedMsg{o, err}
+	}
+}
+
+// handoffPreparedMsg carries a pasted hand-off, opened but not stored.
+type handoffPreparedMsg struct {
+	o   *handoff.Opening
+	err error
+}
+
+// storeHandoff writes an opened hand-off; replace is the person's yes.
+func (m *profilesModel) storeHandoff(o *handoff.Opening, replace bool) tea.Cmd {
+	v := m.s.Vault
+	return func() tea.Msg {
+		res, err := o.Store(v, replace)
 		if err != nil {
 			return workspaceNoteMsg{err: err}
 		}
@@ -118,75 +139,46 @@ func (m *profilesModel) updatePaste(msg tea.KeyMsg) (*profilesModel, tea.Cmd) {
 	}
 }
 
+// updateConfirm takes the yes or no to replacing a profile's credentials.
+func (m *profilesModel) updateConfirm(msg tea.KeyMsg) (*profilesModel, tea.Cmd) {
+	o := m.opening
+	switch {
+	case key.Matches(msg, m.k.Yes):
+		m.opening = nil
+		return m, m.storeHandoff(o, true)
+	case key.Matches(msg, m.k.No):
+		m.opening, m.note = nil, fmt.Sprintf("Nothing was changed: %q keeps what it holds.", o.Profile)
+	}
+	return m, nil
+}
+
+// confirmView shows what opening would replace and asks.
+func (m *profilesModel) confirmView() string {
+	o, th := m.opening, m.theme
+	var b strings.Builder
+	b.WriteString(fmt.Sprintf("\nVerification code %s: check it with the client first.\n", th.Title.Render(o.Code)))
+	b.WriteString(fmt.Sprintf("%q exists; storing this hand-off changes its %s app:\n", o.Profile, o.Env.Label()))
+	for _, c := range o.Changes {
+		old := c.Old
+		if old == "" {
+			old = "(empty)"
+		}
+		b.WriteString(fmt.Sprintf("  %-14s %s → %s\n", c.Field, old, c.New))
+	}
+	b.WriteString(th.Attention.Render("Replace its credentials? y replaces, n keeps what is stored") + "\n")
+	return b.String()
+}
+
 func (m *profilesModel) Init() tea.Cmd {
 	v := m.s.Vault
 	return func() tea.Msg {
-		ps, err := v.Profiles()
-		if err != nil {
-			return profilesLoadedMsg{err: err}
-		}
-		rows := make([]profileRow, 0, len(ps))
-		for _, p := range ps {
-			rows = append(rows, newProfileRow(v, p))
-		}
-		sortRows(rows)
-		return profilesLoadedMsg{rows: rows}
+		rows, err := service.Summaries(v)
+		return profilesLoadedMsg{rows: rows, err: err}
 	}
-}
-
-func newProfileRow(v *vault.Vault, p *vault.Profile) profileRow {
-	r := profileRow{p: p, complete: true}
-	r.attention = p.LastCheck != nil && !p.LastCheck.OK
-	for _, t := range []onboarding.Track{onboarding.SandboxTrack, onboarding.ProductionTrack} {
-		pr, err := v.Progress(p.ID, t)
-		text := ""
-		switch {
-		case err != nil:
-			text, r.attention = "unreadable", true
-		case pr == nil:
-			text, r.complete = "not started", false
-		default:
-			done, total := pr.Completed()
-			text = fmt.Sprintf("%d/%d", done, total)
-			r.complete = r.complete && done == total
-			for _, s := range onboarding.Steps {
-				if pr.StatusOf(s) == onboarding.Attention {
-					r.attention = true
-					text += " !"
-					break
-				}
-			}
-		}
-		if t == onboarding.SandboxTrack {
-			r.sandbox = text
-		} else {
-			r.production = text
-		}
-	}
-	return r
-}
-
-// sortRows puts what needs attention first, then work in progress, then
-// finished clients; by name within each.
-func sortRows(rows []profileRow) {
-	rank := func(r profileRow) int {
-		switch {
-		case r.attention:
-			return 0
-		case !r.complete:
-			return 1
-		}
-		return 2
-	}
-	sort.SliceStable(rows, func(i, j int) bool {
-		if a, b := rank(rows[i]), rank(rows[j]); a != b {
-			return a < b
-		}
-		return strings.ToLower(rows[i].p.Name) < strings.ToLower(rows[j].p.Name)
-	})
 }
 
 func (m *profilesModel) Update(msg tea.Msg) (*profilesModel, tea.Cmd) {
+	defer m.sync()
 	switch msg := msg.(type) {
 	case profilesLoadedMsg:
 		m.loaded, m.list = true, msg.rows
@@ -200,6 +192,16 @@ func (m *profilesModel) Update(msg tea.Msg) (*profilesModel, tea.Cmd) {
 		return m, nil
 	case profileFailedMsg:
 		m.err = msg.err.Error()
+		return m, nil
+	case handoffPreparedMsg:
+		switch {
+		case msg.err != nil:
+			m.note, m.err = "", msg.err.Error()
+		case msg.o.Replaces():
+			m.opening, m.note, m.err = msg.o, "", ""
+		default:
+			return m, m.storeHandoff(msg.o, false)
+		}
 		return m, nil
 	case workspaceNoteMsg:
 		m.checking = false
@@ -215,24 +217,27 @@ func (m *profilesModel) Update(msg tea.Msg) (*profilesModel, tea.Cmd) {
 		if m.pasting {
 			return m.updatePaste(msg)
 		}
+		if m.opening != nil {
+			return m.updateConfirm(msg)
+		}
 		switch {
-		case msg.String() == "o":
+		case key.Matches(msg, m.k.Paste):
 			return m, m.startPaste()
-		case msg.String() == "r" && m.cursor < len(m.list):
-			return m, writeReport(m.s, m.list[m.cursor].p)
-		case msg.String() == "c" && m.cursor < len(m.list) && !m.checking:
-			m.checking, m.note, m.err = true, "checking "+m.list[m.cursor].p.Name+" with its saved login…", ""
-			return m, recheck(m.s, m.list[m.cursor].p)
-		case key.Matches(msg, m.keys.Up):
+		case key.Matches(msg, m.k.Report):
+			return m, writeReport(m.s, m.list[m.cursor].Profile)
+		case key.Matches(msg, m.k.Recheck):
+			m.checking, m.note, m.err = true, "checking "+m.list[m.cursor].Profile.Name+" with its saved login…", ""
+			return m, recheck(m.s, m.list[m.cursor].Profile)
+		case key.Matches(msg, m.k.Up):
 			m.cursor = max(0, m.cursor-1)
-		case key.Matches(msg, m.keys.Down):
+		case key.Matches(msg, m.k.Down):
 			m.cursor = min(len(m.list), m.cursor+1)
-		case key.Matches(msg, m.keys.Enter):
+		case key.Matches(msg, m.k.Open):
 			if m.cursor == len(m.list) {
 				m.startNaming()
 				return m, textinput.Blink
 			}
-			p := m.list[m.cursor].p
+			p := m.list[m.cursor].Profile
 			return m, func() tea.Msg { return profileChosenMsg{p} }
 		}
 		return m, nil
@@ -252,14 +257,12 @@ func (m *profilesModel) startNaming() {
 }
 
 func (m *profilesModel) updateNaming(msg tea.KeyMsg) (*profilesModel, tea.Cmd) {
-	switch msg.String() {
-	case "esc":
-		if len(m.list) > 0 {
-			m.naming = false
-			m.name.Blur()
-		}
+	switch {
+	case key.Matches(msg, m.k.Cancel):
+		m.naming = false
+		m.name.Blur()
 		return m, nil
-	case "enter":
+	case key.Matches(msg, m.k.Create):
 		name := strings.TrimSpace(m.name.Value())
 		if err := vault.ValidateProfileName(name); err != nil {
 			m.err = err.Error()
@@ -288,11 +291,11 @@ func (m *profilesModel) View() string {
 		return th.Page.Render(b.String() + th.Muted.Render("reading the vault…"))
 	}
 	if len(m.list) > 0 {
-		b.WriteString(th.Muted.Render(fmt.Sprintf("  %-28s %-9s %-11s %s", "PROFILE", "SANDBOX", "PRODUCTION", "LAST CHECK")) + "\n")
+		b.WriteString(th.Muted.Render(fmt.Sprintf("    %-28s %-11s %-11s %s", "PROFILE", "SANDBOX", "PRODUCTION", "LAST CHECK")) + "\n")
 	}
 	for i, r := range m.list {
-		line := fmt.Sprintf("%-28s %-9s %-11s %s", truncate(r.p.Name, 28), r.sandbox, r.production, r.checkText())
-		if r.attention {
+		line := fmt.Sprintf("%s %-11s %-11s %s", padCells(truncate(r.Profile.Name, 28), 28), r.Sandbox, r.Production, r.CheckText())
+		if r.Attention {
 			line = th.Attention.Render("!") + " " + line
 		} else {
 			line = "  " + line
@@ -319,6 +322,9 @@ func (m *profilesModel) View() string {
 	if m.pasting {
 		b.WriteString("\nPaste a sealed hand-off from a client; it opens by itself when complete (esc cancels).\n" + m.paste.View() + "\n")
 	}
+	if m.opening != nil {
+		b.WriteString(m.confirmView())
+	}
 	if m.note != "" {
 		b.WriteString("\n" + th.OK.Render(m.note))
 	}
@@ -336,21 +342,11 @@ type workspaceNoteMsg struct {
 
 // writeReport writes the profile's onboarding report (markdown, no secrets).
 func writeReport(s *Session, p *vault.Profile) tea.Cmd {
-	v, dir, now := s.Vault, s.ExportDir, s.now()
+	v, dir, now := s.Vault, s.ExportDir, s.Time()
 	return func() tea.Msg {
-		doc, err := report.Build(v, p, now)
+		path, err := service.WriteReport(v, p, dir, now)
 		if err != nil {
 			return workspaceNoteMsg{err: err}
-		}
-		if dir == "" {
-			dir = "."
-		}
-		path := filepath.Join(dir, "dexonboard-report-"+slug(p.Name)+"-"+now.UTC().Format("20060102-150405")+".md")
-		if err := os.WriteFile(path, []byte(doc.Markdown()), 0o600); err != nil {
-			return workspaceNoteMsg{err: err}
-		}
-		if abs, err := filepath.Abs(path); err == nil {
-			path = abs
 		}
 		return workspaceNoteMsg{note: "report written: " + path}
 	}
@@ -358,42 +354,18 @@ func writeReport(s *Session, p *vault.Profile) tea.Cmd {
 
 // recheck verifies a profile again with its saved login, without a browser.
 func recheck(s *Session, p *vault.Profile) tea.Cmd {
-	v, now, hc := s.Vault, s.now, s.HTTP
 	return func() tea.Msg {
-		env := dexcom.Sandbox
-		if p.LastCheck != nil {
-			env = p.LastCheck.Env
-		}
-		a, ok := p.Apps[env]
-		if !ok || a.ClientID == "" {
-			return workspaceNoteMsg{err: fmt.Errorf("%s has no %s app yet: open it and walk the steps", p.Name, env.Label())}
-		}
-		tok, err := v.Token(p.ID, env)
-		if err != nil || tok == nil {
+		res, err := s.Recheck(context.Background(), p)
+		switch {
+		case errors.Is(err, service.ErrNoCredentials):
+			return workspaceNoteMsg{err: fmt.Errorf("%w: open it and walk the steps", err)}
+		case errors.Is(err, service.ErrNoSavedLogin):
 			return workspaceNoteMsg{err: fmt.Errorf("%s has no saved login: open it and connect in step 6", p.Name)}
-		}
-		ep, err := s.Endpoints(env)
-		if err != nil {
+		case err != nil:
 			return workspaceNoteMsg{err: err}
+		case !res.OK:
+			return workspaceNoteMsg{err: fmt.Errorf("%s: %s (open the profile and connect again in step 6)", p.Name, res.Summary)}
 		}
-		if hc == nil {
-			hc = &http.Client{Timeout: time.Minute}
-		}
-		chk := &connect.Check{Endpoints: ep, Env: env, App: a.Credentials(), Days: 1, HTTP: hc, Now: now, Saved: tok,
-			Save:   func(t *oauth2.Token) error { return v.SaveToken(p.ID, env, t) },
-			Forget: func() error { return v.DeleteToken(p.ID, env) },
-			Login: connect.Login{Open: func(context.Context, string) error {
-				return errors.New("the saved login was refused: open the profile and connect again in step 6")
-			}}}
-		out, err := chk.Run(context.Background())
-		cp := cloneProfile(p)
-		cp.LastCheck = CheckResultOf(connect.NewReport(env, ep, a.Credentials(), 1, now(), out, err))
-		if err := v.SaveProfile(cp); err != nil {
-			return workspaceNoteMsg{err: err}
-		}
-		if !cp.LastCheck.OK {
-			return workspaceNoteMsg{err: fmt.Errorf("%s: %s", p.Name, cp.LastCheck.Summary)}
-		}
-		return workspaceNoteMsg{note: p.Name + ": " + cp.LastCheck.Summary}
+		return workspaceNoteMsg{note: p.Name + ": " + res.Summary}
 	}
 }

@@ -15,8 +15,7 @@ import (
 	"github.com/tryrook/dexonboard/internal/dexcom"
 	"github.com/tryrook/dexonboard/internal/glucose"
 	"github.com/tryrook/dexonboard/internal/onboarding"
-	"github.com/tryrook/dexonboard/internal/vault"
-	"golang.org/x/oauth2"
+	"github.com/tryrook/dexonboard/internal/service"
 )
 
 type connectState int
@@ -47,8 +46,10 @@ type connectPage struct {
 	glucose  *glucoseModel
 	summary  string
 	runID    int
+	k        connectKeys
 }
 
+// Step 6's background messages, tagged with the attempt they belong to.
 type (
 	tickMsg          struct{ run int }
 	connectEventsMsg struct {
@@ -57,10 +58,16 @@ type (
 	}
 )
 
+func (tickMsg) forStep() onboarding.Step          { return onboarding.AuthenticateTestUser }
+func (connectEventsMsg) forStep() onboarding.Step { return onboarding.AuthenticateTestUser }
+
 func newConnectPage(b base) *connectPage {
 	sp := spinner.New(spinner.WithSpinner(spinner.Dot))
 	sp.Style = b.theme.Current
-	p := &connectPage{base: b, spin: sp}
+	k := b.keys
+	p := &connectPage{base: b, spin: sp, k: connectKeys{Up: k.Up, Down: k.Down, Connect: k.Connect, Glucose: k.Glucose,
+		Browser: k.Browser, Continue: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "continue")), Cancel: k.Cancel}}
+	defer p.sync()
 	if b.s.Demo != nil {
 		for i, u := range b.s.Demo.Users {
 			if u.Name == "SandboxUser7" {
@@ -73,28 +80,41 @@ func newConnectPage(b base) *connectPage {
 
 func (p *connectPage) Step() onboarding.Step { return onboarding.AuthenticateTestUser }
 
-func (p *connectPage) Keys() []key.Binding {
-	if p.state == connectRunning {
-		return []key.Binding{p.keys.Cancel}
-	}
-	ks := []key.Binding{p.keys.Connect}
-	if p.state == connectDone {
-		ks = append(ks, key.NewBinding(key.WithKeys("g"), key.WithHelp("g", "glucose data")))
-	}
-	if p.s.Demo != nil {
-		ks = append([]key.Binding{p.keys.Up, p.keys.Down}, append(ks, key.NewBinding(key.WithKeys("b"), key.WithHelp("b", "log in with my browser")))...)
-	}
-	return ks
+// connectKeys are step 6's bindings; sync enables them with the state.
+type connectKeys struct {
+	Up, Down, Connect, Glucose, Browser, Continue, Cancel key.Binding
 }
 
-func (p *connectPage) timeout() time.Duration {
-	if p.s.LoginTimeout > 0 {
-		return p.s.LoginTimeout
-	}
-	return connect.DefaultTimeout
+func (p *connectPage) Keys() keySet {
+	k := &p.k
+	return keySet{&k.Up, &k.Down, &k.Connect, &k.Glucose, &k.Browser, &k.Continue, &k.Cancel}
 }
+
+func (p *connectPage) sync() {
+	k, running, done, demo := &p.k, p.state == connectRunning, p.state == connectDone, p.s.Demo != nil
+	enable(!running && demo, &k.Up, &k.Down, &k.Browser)
+	enable(!running, &k.Connect)
+	enable(!running && done, &k.Glucose, &k.Continue)
+	enable(running, &k.Cancel)
+	if done {
+		k.Connect.SetKeys("c")
+	} else {
+		k.Connect.SetKeys("c", "enter")
+	}
+}
+
+func (p *connectPage) Enter() tea.Cmd {
+	if p.state == connectRunning {
+		return p.spin.Tick // the spinner stops while another page is shown
+	}
+	return nil
+}
+
+func (p *connectPage) SetSize(w, h int) { p.width, p.height = w, h }
+func (p *connectPage) Capturing() bool  { return false }
 
 func (p *connectPage) Update(msg tea.Msg) (page, tea.Cmd) {
+	defer p.sync()
 	switch msg := msg.(type) {
 	case tea.KeyMsg:
 		return p, p.key(msg)
@@ -107,7 +127,7 @@ func (p *connectPage) Update(msg tea.Msg) (page, tea.Cmd) {
 		if msg.run != p.runID || p.state != connectRunning {
 			return p, nil
 		}
-		p.now = p.s.now()
+		p.now = p.s.Time()
 		return p, p.tick()
 	case spinner.TickMsg:
 		if p.state != connectRunning {
@@ -121,29 +141,25 @@ func (p *connectPage) Update(msg tea.Msg) (page, tea.Cmd) {
 }
 
 func (p *connectPage) key(msg tea.KeyMsg) tea.Cmd {
-	if p.state == connectRunning {
-		if key.Matches(msg, p.keys.Cancel) {
-			p.stop()
-			p.runID++ // what the cancelled attempt still sends is dropped
-			p.state, p.err = connectFailed, errors.New("cancelled: the login was stopped and the callback server closed")
-		}
-		return nil
-	}
-	demo := p.s.Demo
+	k := p.k
 	switch {
-	case demo != nil && key.Matches(msg, p.keys.Up):
+	case key.Matches(msg, k.Cancel):
+		p.stop()
+		p.runID++ // what the cancelled attempt still sends is dropped
+		p.state, p.err = connectFailed, errors.New("cancelled: the login was stopped and the callback server closed")
+	case key.Matches(msg, k.Up):
 		p.user = max(0, p.user-1)
-	case demo != nil && key.Matches(msg, p.keys.Down):
-		p.user = min(len(demo.Users)-1, p.user+1)
-	case key.Matches(msg, p.keys.Connect), key.Matches(msg, p.keys.Enter) && p.state != connectDone:
+	case key.Matches(msg, k.Down):
+		p.user = min(len(p.s.Demo.Users)-1, p.user+1)
+	case key.Matches(msg, k.Connect):
 		p.browser = false
 		return p.start()
-	case demo != nil && msg.String() == "b":
+	case key.Matches(msg, k.Browser):
 		p.browser = true
 		return p.start()
-	case key.Matches(msg, p.keys.Enter) && p.state == connectDone:
+	case key.Matches(msg, k.Continue):
 		return advance
-	case msg.String() == "g" && p.state == connectDone:
+	case key.Matches(msg, k.Glucose):
 		g := p.glucose
 		return func() tea.Msg { return openGlucoseMsg{g} }
 	}
@@ -170,48 +186,31 @@ func (p *connectPage) opener() func(context.Context, string) error {
 // start runs the login and verification in the background; its stages come
 // back through a channel, one message at a time.
 func (p *connectPage) start() tea.Cmd {
-	a := p.s.App()
-	if a.ClientID == "" || a.ClientSecret.Empty() {
-		p.state, p.err = connectFailed, errors.New("store the Client ID and Secret first (step 3)")
-		return nil
-	}
-	ep, err := p.s.Endpoints(p.s.Progress.Env)
-	if err != nil {
-		p.state, p.err = connectFailed, err
-		return nil
-	}
+	defer p.sync()
 	p.stop()
 	p.runID++
 	run := p.runID
-	ctx, cancel := context.WithCancel(context.Background())
-	p.cancel = cancel
 	events := make(chan tea.Msg, 16)
-	p.events = events
-	p.state, p.err, p.outcome, p.loginURL, p.stage = connectRunning, nil, nil, "", connect.StageListening
-	p.started = p.s.now()
-	p.now, p.deadline = p.started, p.started.Add(p.timeout())
-	hc := p.s.HTTP
-	if hc == nil {
-		hc = &http.Client{Timeout: 60 * time.Second}
+	check, err := p.s.CheckOf(p.opener())
+	if err != nil {
+		p.state, p.err = connectFailed, errors.New(explain(err))
+		return nil
 	}
-	v, id, env := p.s.Vault, p.s.Profile.ID, p.s.Progress.Env
-	chk := &connect.Check{Endpoints: ep, Env: env, App: a.Credentials(), Days: 1, HTTP: hc, Now: p.s.Now,
-		Save: func(t *oauth2.Token) error { return saveToken(v, id, env, t) },
-		Login: connect.Login{Open: p.opener(), Timeout: p.timeout(),
-			OnStage: func(s connect.Stage, u string) { events <- loginStageMsg{s, u} }}}
+	check.OnStage = func(s connect.Stage, u string) { events <- loginStageMsg{s, u} }
+	ctx, cancel := context.WithCancel(context.Background())
+	p.cancel, p.events = cancel, events
+	p.state, p.err, p.outcome, p.loginURL, p.stage = connectRunning, nil, nil, "", connect.StageListening
+	p.started = p.s.Time()
+	p.now, p.deadline = p.started, p.started.Add(check.Timeout)
 	go func() {
-		out, err := chk.Run(ctx)
-		events <- checkDoneMsg{outcome: out, err: err, at: time.Now()}
+		res, err := check.Run(ctx)
+		if err != nil {
+			res = &service.CheckResult{Err: err, Report: &connect.Report{Error: err.Error()}}
+		}
+		events <- checkDoneMsg{result: res}
 		close(events)
 	}()
 	return tea.Batch(p.listen(run), p.spin.Tick, p.tick())
-}
-
-func saveToken(v *vault.Vault, id string, env dexcom.Environment, t *oauth2.Token) error {
-	if v == nil {
-		return nil
-	}
-	return v.SaveToken(id, env, t)
 }
 
 func (p *connectPage) listen(run int) tea.Cmd {
@@ -242,32 +241,29 @@ func (p *connectPage) event(msg tea.Msg) tea.Cmd {
 		return p.listen(p.runID)
 	case checkDoneMsg:
 		p.stop()
-		p.outcome, p.err = m.outcome, m.err
-		return p.finish(m.at)
+		return p.finish(m.result)
 	}
 	return nil
 }
 
-// finish records the outcome on the profile and the step.
-func (p *connectPage) finish(at time.Time) tea.Cmd {
-	now := p.s.now()
-	ep, _ := p.s.Endpoints(p.s.Progress.Env)
-	p.s.Profile.LastCheck = CheckResultOf(connect.NewReport(p.s.Progress.Env, ep, p.s.App().Credentials(), 1, at, p.outcome, p.err))
-	if !p.s.Profile.LastCheck.OK {
+// finish records the result on the profile and the step.
+func (p *connectPage) finish(res *service.CheckResult) tea.Cmd {
+	p.outcome, p.err = res.Outcome, res.Err
+	p.s.RecordCheck(res)
+	if !res.OK() {
 		p.state = connectFailed
-		why := p.s.Profile.LastCheck.Summary
-		if p.outcome != nil && p.err == nil && p.outcome.Err == nil {
-			why = p.outcome.Hint()
+		if p.err == nil && p.outcome != nil && p.outcome.Err != nil {
+			p.err = p.outcome.Err
 		}
-		p.s.Progress.MarkAttention(onboarding.AuthenticateTestUser, why, now)
-		return tea.Batch(p.s.saveProgress(), p.s.saveProfile("check"))
+		if p.err == nil {
+			p.err = errors.New(p.s.Profile.LastCheck.Summary)
+		}
+		return tea.Batch(saveProgress(p.s), saveProfile(p.s, onboarding.AuthenticateTestUser))
 	}
 	p.state = connectDone
 	p.glucose = p.newGlucose()
 	p.summary = p.summaryText()
-	p.s.Progress.MarkDone(onboarding.AuthenticateTestUser, now)
-	p.s.Progress.SetField(onboarding.AuthenticateTestUser, "verified_at", now.UTC().Format(time.RFC3339), now)
-	return tea.Batch(p.s.saveProgress(), p.s.saveProfile("check"))
+	return tea.Batch(saveProgress(p.s), saveProfile(p.s, onboarding.AuthenticateTestUser))
 }
 
 // newGlucose builds the glucose view on the check's last day of data.
@@ -280,7 +276,7 @@ func (p *connectPage) newGlucose() *glucoseModel {
 	if dev := v.Device(); dev != nil {
 		title += " · " + dev.Name()
 	}
-	g := newGlucoseModel(p.theme, p.keys, p.s.now, title, ClientFetch(v.Client, v.Device()), p.s.ExportDir)
+	g := newGlucoseModel(p.theme, p.keys, p.s.Time, title, ClientFetch(v.Client, v.Device()), p.s.ExportDir)
 	g.seed(1, &GlucoseData{Start: v.Window.Start, End: v.Window.End, EGVs: v.EGVs, Events: v.Events, Device: v.Device()})
 	return g
 }
@@ -288,12 +284,20 @@ func (p *connectPage) newGlucose() *glucoseModel {
 // openGlucoseMsg asks the wizard to show the glucose view full screen.
 type openGlucoseMsg struct{ g *glucoseModel }
 
-func (p *connectPage) View() string {
-	th := p.theme
+// View draws the page; in the demo its cursor is the picked test user.
+func (p *connectPage) View() (string, int) {
+	v := p.view()
+	if p.s.Demo == nil || p.state == connectRunning || p.state == connectDone {
+		return v, 0
+	}
+	return v, strings.Count(v[:strings.Index(v, "Test user (")], "\n") + 2 + p.user
+}
+
+func (p *connectPage) view() string {
+	th, spec := p.theme, service.SpecOf(onboarding.AuthenticateTestUser)
 	var b strings.Builder
-	b.WriteString(th.Title.Render("Step 6 · Authenticate a test user") + "\n\n")
-	b.WriteString(wrap(p.width, "Only Dexcom's test users can log in to the sandbox (no password). Connect "+
-		"listens on the loopback Redirect URL, sends the browser to Dexcom's login, then calls the API.") + "\n\n")
+	b.WriteString(th.Title.Render(spec.Heading) + "\n\n")
+	b.WriteString(wrap(p.width, spec.Intro(p.s)) + "\n\n")
 	switch p.state {
 	case connectRunning:
 		b.WriteString(p.runningView())
@@ -382,7 +386,7 @@ func (p *connectPage) summaryText() string {
 	}
 	return th.Header.Render("Glucose data") + th.Muted.Render(device) + "\n" +
 		fmt.Sprintf("  latest %s mg/dL %s, %s ago\n", th.Title.Render(ReadingText(*latest, glucose.MgDL)), TrendArrow(latest.TrendOrUnknown()),
-			agoText(p.s.now().Sub(latest.At()))) +
+			agoText(p.s.Time().Sub(latest.At()))) +
 		fmt.Sprintf("  %d readings today · mean %.0f · GMI %.1f%% · in range %.0f%%\n", st.Count, st.Mean, st.GMI, st.Ranges.InRange)
 }
 

@@ -1,91 +1,54 @@
 package ui
 
 import (
-	"strings"
-
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/tryrook/dexonboard/internal/onboarding"
+	"github.com/tryrook/dexonboard/internal/service"
 )
 
-// prereqPage is the prerequisites: the two-app plan and the preflight.
-type prereqPage struct {
-	base
-	form      form
-	preflight []PreflightResult
+// prereqExtra is the prerequisites' preflight of the stored app.
+type prereqExtra struct {
+	preflight key.Binding
+	results   []PreflightResult
 	checking  bool
 }
 
-func newPrereqPage(b base) *prereqPage {
-	return &prereqPage{base: b, form: form{step: onboarding.Prerequisites, rows: checkRows(onboarding.Prerequisites)}}
+func (e *prereqExtra) init(p *stepPage) { e.preflight = p.keys.Preflight }
+
+func (e *prereqExtra) keys(*stepPage) keySet { return keySet{&e.preflight} }
+
+func (e *prereqExtra) sync(p *stepPage) {
+	e.preflight.SetEnabled(service.HasCredentials(p.s) && !e.checking)
 }
 
-func (p *prereqPage) Step() onboarding.Step { return onboarding.Prerequisites }
-
-func (p *prereqPage) hasCredentials() bool {
-	a := p.s.App()
-	return a.ClientID != "" && !a.ClientSecret.Empty()
-}
-
-func (p *prereqPage) Keys() []key.Binding {
-	ks := p.form.keys(p.keys)
-	if p.hasCredentials() {
-		ks = append(ks, p.keys.Preflight)
-	}
-	return ks
-}
-
-func (p *prereqPage) Update(msg tea.Msg) (page, tea.Cmd) {
+func (e *prereqExtra) handle(p *stepPage, msg tea.Msg) (tea.Cmd, bool) {
 	switch msg := msg.(type) {
 	case preflightDoneMsg:
-		if p.checking {
-			p.checking, p.preflight = false, msg.results
-		}
-		return p, nil
+		e.checking, e.results = false, msg.results
+		return nil, true
 	case tea.KeyMsg:
-		if key.Matches(msg, p.keys.Preflight) && p.hasCredentials() && !p.checking {
-			p.checking = true
-			redirect := p.s.App().RedirectURI
-			if redirect == "" {
-				redirect = DefaultLoopback
-			}
-			return p, p.s.preflight(redirect)
+		if key.Matches(msg, e.preflight) {
+			e.checking = true
+			return preflight(p.s, onboarding.Prerequisites, p.s.Loopback()), true
 		}
 	}
-	ev, cmd := p.form.update(msg, p.keys, p.s)
-	if ev == evToggled {
-		return p, tea.Batch(cmd, p.settle())
-	}
-	return p, cmd
+	return nil, false
 }
 
-// settle marks the step done when every item is ticked, and saves.
-func (p *prereqPage) settle() tea.Cmd {
-	return settleStep(p.s, onboarding.Prerequisites, complete(p.s, onboarding.Prerequisites))
-}
+func (e *prereqExtra) act(*stepPage, string) tea.Cmd { return nil }
+func (e *prereqExtra) above(*stepPage) string        { return "" }
 
-func (p *prereqPage) View() string {
+func (e *prereqExtra) below(p *stepPage) string {
 	th := p.theme
-	var b strings.Builder
-	b.WriteString(th.Title.Render("Prerequisites") + "\n\n")
-	b.WriteString(wrap(p.width, "Dexcom recommends two apps: a sandbox app for its simulated test users, "+
-		"and a production app for real users after Dexcom's review. Steps 1-6 are done for each.") + "\n\n")
-	b.WriteString(p.form.view(th, p.s))
-	b.WriteString("\n" + th.Header.Render("Preflight") + "  ")
+	out := "\n" + th.Header.Render("Preflight") + "  "
 	switch {
-	case !p.hasCredentials():
-		b.WriteString(th.Muted.Render("available once the Client ID and Secret are stored (step 3)"))
-	case p.checking:
-		b.WriteString(th.Muted.Render("asking Dexcom's authorization URL…"))
-	case p.preflight == nil:
-		b.WriteString(th.Muted.Render("press p: the app's authorization URL must answer 200"))
-	default:
-		b.WriteString(preflightView(th, p.preflight))
+	case !service.HasCredentials(p.s):
+		return out + th.Muted.Render("available once the Client ID and Secret are stored (step 3)")
+	case e.checking:
+		return out + th.Muted.Render("asking Dexcom's authorization URL…")
+	case e.results == nil:
+		return out + th.Muted.Render("press p: the app's authorization URL must answer 200")
 	}
-	return b.String()
-}
-
-func (p *prereqPage) SetSize(w, h int) {
-	p.base.SetSize(w, h)
-	sizeForm(&p.form, w)
+	return out + preflightView(th, e.results)
 }

@@ -3,9 +3,11 @@ package ui
 import (
 	"strings"
 
+	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/tryrook/dexonboard/internal/dexcom"
 	"github.com/tryrook/dexonboard/internal/onboarding"
+	"github.com/tryrook/dexonboard/internal/service"
 )
 
 // trackModel picks the sandbox or the production app, and the region.
@@ -15,18 +17,27 @@ type trackModel struct {
 	cursor  int
 	regions bool
 	err     string
+	k       struct{ Up, Down, Enter, Back key.Binding }
+}
+
+// Keys are the picker's bindings; esc goes back from the regions.
+func (m *trackModel) Keys() keySet {
+	m.k.Back.SetEnabled(m.regions)
+	return keySet{&m.k.Up, &m.k.Down, &m.k.Enter, &m.k.Back}
 }
 
 type (
 	trackChosenMsg struct{ progress *onboarding.Progress }
 	trackFailedMsg struct{ err error }
-	// startProductionMsg is sent by step 7 to move on to the production app.
-	startProductionMsg struct{}
 )
 
 var regions = []dexcom.Environment{dexcom.US, dexcom.EU, dexcom.JP}
 
-func newTrackModel(s *Session, th Theme) *trackModel { return &trackModel{s: s, theme: th} }
+func newTrackModel(s *Session, th Theme, k KeyMap) *trackModel {
+	m := &trackModel{s: s, theme: th}
+	m.k.Up, m.k.Down, m.k.Enter, m.k.Back = k.Up, k.Down, k.Enter, k.Back
+	return m
+}
 
 func (m *trackModel) Init() tea.Cmd { return nil }
 
@@ -44,14 +55,14 @@ func (m *trackModel) Update(msg tea.Msg) (*trackModel, tea.Cmd) {
 	case trackFailedMsg:
 		m.err = msg.err.Error()
 	case tea.KeyMsg:
-		switch msg.String() {
-		case "up", "k":
+		switch {
+		case key.Matches(msg, m.k.Up):
 			m.cursor = max(0, m.cursor-1)
-		case "down", "j":
+		case key.Matches(msg, m.k.Down):
 			m.cursor = min(m.options()-1, m.cursor+1)
-		case "esc":
+		case key.Matches(msg, m.k.Back):
 			m.regions, m.cursor = false, 1
-		case "enter":
+		case key.Matches(msg, m.k.Enter):
 			if !m.regions && m.cursor == 1 {
 				m.pickRegion()
 				return m, nil
@@ -70,12 +81,9 @@ func (m *trackModel) Update(msg tea.Msg) (*trackModel, tea.Cmd) {
 func (m *trackModel) load(t onboarding.Track, env dexcom.Environment) tea.Cmd {
 	v, id := m.s.Vault, m.s.Profile.ID
 	return func() tea.Msg {
-		p, err := v.Progress(id, t)
+		p, err := service.LoadTrack(v, id, t, env)
 		if err != nil {
 			return trackFailedMsg{err}
-		}
-		if p == nil || (t == onboarding.ProductionTrack && p.Env != env) {
-			p = onboarding.NewProgress(t, env)
 		}
 		return trackChosenMsg{p}
 	}

@@ -4,6 +4,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/tryrook/dexonboard/internal/secret"
@@ -23,6 +24,14 @@ type unlockModel struct {
 	// rating takes milliseconds, View runs every frame).
 	strength func(string) (int, string)
 	rating   *passRating
+	k        struct{ Next, Prev, Enter key.Binding }
+}
+
+// Keys are the unlock screen's bindings: enter, and tab between two fields.
+func (m *unlockModel) Keys() keySet {
+	enable(len(m.inputs) > 1 && !m.working, &m.k.Next, &m.k.Prev)
+	m.k.Enter.SetEnabled(!m.working)
+	return keySet{&m.k.Next, &m.k.Prev, &m.k.Enter}
 }
 
 type passRating struct {
@@ -36,8 +45,11 @@ type (
 	unlockFailedMsg struct{ err error }
 )
 
-func newUnlockModel(s *Session, th Theme) *unlockModel {
+func newUnlockModel(s *Session, th Theme, k KeyMap) *unlockModel {
 	m := &unlockModel{s: s, theme: th, strength: vault.Strength}
+	m.k.Next, m.k.Prev, m.k.Enter = k.Tab, k.ShiftTab, k.Enter
+	m.k.Next.SetKeys("tab", "down")
+	m.k.Prev.SetKeys("shift+tab", "up")
 	n := 1
 	if s.Create {
 		n = 2
@@ -89,14 +101,14 @@ func (m *unlockModel) update(msg tea.Msg) tea.Cmd {
 		if m.working {
 			return nil
 		}
-		switch msg.String() {
-		case "tab", "down":
+		switch {
+		case key.Matches(msg, m.k.Next):
 			m.focusOn((m.focus + 1) % len(m.inputs))
 			return nil
-		case "shift+tab", "up":
+		case key.Matches(msg, m.k.Prev):
 			m.focusOn((m.focus + len(m.inputs) - 1) % len(m.inputs))
 			return nil
-		case "enter":
+		case key.Matches(msg, m.k.Enter):
 			return m.submit()
 		}
 	}
@@ -154,7 +166,7 @@ func (m *unlockModel) View() string {
 	th := m.theme
 	if m.s.Create {
 		b.WriteString(th.Title.Render("Create your vault") + "\n\n")
-		b.WriteString("dexonboard keeps Client IDs, Secrets, tokens and progress in one encrypted file:\n")
+		b.WriteString("dexonboard keeps Client IDs, Secrets, tokens and progress in one\nencrypted file:\n")
 		b.WriteString(th.Muted.Render(m.s.VaultPath) + "\n\n")
 		b.WriteString("Choose a passphrase. Without it nobody, including ROOK, can open the vault.\n\n")
 		b.WriteString("Passphrase\n" + m.inputs[0].View() + "\n")

@@ -16,7 +16,7 @@ import (
 func TestUnlockRatesThePassphraseOnlyWhenItChanges(t *testing.T) {
 	colors(t, termenv.Ascii)
 	s := newWorld(t).session()
-	m := newUnlockModel(s, DefaultTheme())
+	m := newUnlockModel(s, DefaultTheme(), DefaultKeys())
 	var rated []string
 	m.strength = func(p string) (int, string) {
 		rated = append(rated, p)
@@ -63,7 +63,7 @@ func TestUnlockRatesThePassphraseOnlyWhenItChanges(t *testing.T) {
 	// Unlocking an existing vault never rates.
 	s.Create = false
 	rated = nil
-	u := newUnlockModel(s, DefaultTheme())
+	u := newUnlockModel(s, DefaultTheme(), DefaultKeys())
 	u.strength = m.strength
 	u, _ = u.Update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(testPass), Paste: true})
 	_ = u.View()
@@ -83,7 +83,7 @@ func BenchmarkUnlockView(b *testing.B) {
 	} {
 		b.Run(c.name, func(b *testing.B) {
 			s := newWorld(b).session()
-			m := newUnlockModel(s, DefaultTheme())
+			m := newUnlockModel(s, DefaultTheme(), DefaultKeys())
 			m, _ = m.Update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(c.pass), Paste: true})
 			b.ReportAllocs()
 			for b.Loop() {

@@ -74,7 +74,7 @@ func NewWizard(s *Session) *Wizard {
 		w.screen = screenProfiles
 		w.profiles = newProfilesModel(s, th, k)
 	default:
-		w.unlock = newUnlockModel(s, th)
+		w.unlock = newUnlockModel(s, th, k)
 	}
 	return w
 }
@@ -144,12 +144,12 @@ func (w *Wizard) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case profileChosenMsg:
 		w.s.Profile = msg.p
 		w.screen = screenTrack
-		w.track = newTrackModel(w.s, w.theme)
+		w.track = newTrackModel(w.s, w.theme, w.keys)
 		return w, w.track.Init()
 	case trackChosenMsg:
 		w.s.Progress = msg.progress
 		w.startSteps()
-		return w, tea.Batch(w.s.saveProgress(), w.pages[w.current].Enter())
+		return w, tea.Batch(saveProgress(w.s), w.pages[w.current].Enter())
 	case openGlucoseMsg:
 		w.screen, w.glucose = screenGlucose, msg.g
 		w.resize()
@@ -159,7 +159,7 @@ func (w *Wizard) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return w, nil
 	case startProductionMsg:
 		w.screen = screenTrack
-		w.track = newTrackModel(w.s, w.theme)
+		w.track = newTrackModel(w.s, w.theme, w.keys)
 		w.track.pickRegion()
 		return w, nil
 	}
@@ -168,9 +168,9 @@ func (w *Wizard) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 
 // globalKey handles quit, help and step navigation.
 func (w *Wizard) globalKey(msg tea.KeyMsg) (tea.Cmd, bool) {
-	if msg.String() == "ctrl+c" || (key.Matches(msg, w.keys.Quit) && !w.capturing()) {
+	if key.Matches(msg, w.keys.ForceQuit) || (key.Matches(msg, w.keys.Quit) && !w.capturing()) {
 		w.quitting = true
-		return tea.Sequence(w.s.saveProgress(), tea.Quit), true
+		return tea.Sequence(saveProgress(w.s), tea.Quit), true
 	}
 	if w.capturing() {
 		return nil, false
@@ -226,17 +226,32 @@ func (w *Wizard) updateScreen(msg tea.Msg) tea.Cmd {
 	if _, ok := msg.(advanceMsg); ok {
 		return w.goTo(w.current + 1)
 	}
-	// Background results go to the page that started them, wherever the user is.
-	var cmds []tea.Cmd
-	for i, p := range w.pages {
-		if i != w.current && !isBackground(msg) {
-			continue
-		}
-		np, cmd := p.Update(msg)
-		w.pages[i] = np
-		cmds = append(cmds, cmd)
+	// A background result goes to the page of its step, wherever the user
+	// is; other messages (blinks, spinners) to the page shown.
+	i := w.current
+	if m, ok := msg.(stepMsg); ok {
+		i = w.pageOf(m.forStep())
+	} else if w.screen != screenSteps {
+		return nil
 	}
-	return tea.Batch(cmds...)
+	if i < 0 || i >= len(w.pages) {
+		return nil
+	}
+	var cmd tea.Cmd
+	w.pages[i], cmd = w.pages[i].Update(msg)
+	return cmd
+}
+
+// stepMsg is a background result that belongs to one step's page.
+type stepMsg interface{ forStep() onboarding.Step }
+
+func (w *Wizard) pageOf(st onboarding.Step) int {
+	for i, p := range w.pages {
+		if p.Step() == st {
+			return i
+		}
+	}
+	return -1
 }
 
 func isGlucoseMsg(msg tea.Msg) bool {
@@ -245,15 +260,6 @@ func isGlucoseMsg(msg tea.Msg) bool {
 		return true
 	}
 	return false
-}
-
-// isBackground reports messages that are results of work, not input.
-func isBackground(msg tea.Msg) bool {
-	switch msg.(type) {
-	case tea.KeyMsg, tea.MouseMsg:
-		return false
-	}
-	return true
 }
 
 // pageSize is the step page's area below the header and above a help bar
@@ -295,7 +301,8 @@ func (w *Wizard) View() string {
 		body = w.glucose.View()
 	case screenSteps:
 		pw, ph := w.pageSize(lipgloss.Height(help))
-		page := scrollToCursor(w.theme.Page.Width(pw).Render(w.pageView()), ph)
+		v, cursor := w.pageView()
+		page := scrollToCursor(w.theme.Page.Width(pw).Render(v), ph, cursor)
 		body = lipgloss.JoinHorizontal(lipgloss.Top, w.sidebar(ph), page)
 	}
 	return lipgloss.JoinVertical(lipgloss.Left, w.header(), "", body, "\n"+help)
@@ -362,8 +369,8 @@ func (w *Wizard) sidebar(height int) string {
 	return w.theme.Sidebar.Width(sidebarW).Height(height).Render(b.String())
 }
 
-func (w *Wizard) pageView() string {
-	v := w.pages[w.current].View()
+func (w *Wizard) pageView() (string, int) {
+	v, cursor := w.pages[w.current].View()
 	if w.flash != "" {
 		style := w.theme.OK
 		if w.flashErr {
@@ -371,7 +378,7 @@ func (w *Wizard) pageView() string {
 		}
 		v += "\n\n" + style.Render(w.flash)
 	}
-	return v
+	return v, cursor
 }
 
 // helpView is the help bar, cut to the width (bubbles/help lets the last
@@ -386,14 +393,13 @@ func (w *Wizard) helpView() string {
 
 // helpKeys shows the current screen's keys, then the global ones.
 type helpKeys struct {
-	page, global []key.Binding
+	page   keySet
+	global []key.Binding
 }
 
-func (h helpKeys) ShortHelp() []key.Binding {
-	return append(append([]key.Binding{}, h.page...), h.global...)
-}
+func (h helpKeys) ShortHelp() []key.Binding { return append(h.page.ShortHelp(), h.global...) }
 func (h helpKeys) FullHelp() [][]key.Binding {
-	return [][]key.Binding{h.page, h.global}
+	return [][]key.Binding{h.page.ShortHelp(), h.global}
 }
 
 func (w *Wizard) helpKeys() helpKeys {
@@ -401,55 +407,18 @@ func (w *Wizard) helpKeys() helpKeys {
 	switch w.screen {
 	case screenSteps:
 		if w.capturing() {
-			return helpKeys{page: w.pages[w.current].Keys(), global: []key.Binding{key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", "quit"))}}
+			return helpKeys{page: w.pages[w.current].Keys(), global: []key.Binding{k.ForceQuit}}
 		}
 		return helpKeys{page: w.pages[w.current].Keys(), global: []key.Binding{k.Prev, k.Next, k.Help, k.Quit}}
 	case screenGlucose:
 		return helpKeys{page: w.glucose.Keys(), global: []key.Binding{k.Help, k.Quit}}
 	case screenProfiles:
-		return helpKeys{page: []key.Binding{k.Up, k.Down, key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "open")),
-			key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "check again")), key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "report")),
-			key.NewBinding(key.WithKeys("o"), key.WithHelp("o", "open a hand-off"))},
-			global: []key.Binding{k.Quit}}
-	case screenTrack:
-		return helpKeys{page: []key.Binding{k.Up, k.Down, k.Enter}, global: []key.Binding{k.Quit}}
-	}
-	return helpKeys{page: []key.Binding{k.Enter}, global: []key.Binding{key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", "quit"))}}
-}
-
-func truncate(s string, n int) string {
-	if n <= 1 {
-		return ""
-	}
-	r := []rune(s)
-	if len(r) <= n {
-		return s
-	}
-	return string(r[:n-1]) + "…"
-}
-
-// scrollToCursor fits a page into h lines: when it is taller, the window
-// follows the cursor (the ▸ line) and says what lies above and below.
-func scrollToCursor(s string, h int) string {
-	lines := strings.Split(s, "\n")
-	if len(lines) <= h || h < 3 {
-		return s
-	}
-	cursor := 0
-	for i, l := range lines {
-		if strings.Contains(l, "▸") {
-			cursor = i
-			break
+		if w.profiles.capturing() {
+			return helpKeys{page: w.profiles.Keys(), global: []key.Binding{k.ForceQuit}}
 		}
+		return helpKeys{page: w.profiles.Keys(), global: []key.Binding{k.Quit}}
+	case screenTrack:
+		return helpKeys{page: w.track.Keys(), global: []key.Binding{k.Quit}}
 	}
-	// Scroll only as far as needed to keep a few lines below the cursor.
-	top := max(0, min(cursor-(h-5), len(lines)-h))
-	view := append([]string(nil), lines[top:top+h]...)
-	if top > 0 {
-		view[0] = "  ↑ more above"
-	}
-	if top+h < len(lines) {
-		view[h-1] = "  ↓ more below"
-	}
-	return strings.Join(view, "\n")
+	return helpKeys{page: w.unlock.Keys(), global: []key.Binding{k.ForceQuit}}
 }

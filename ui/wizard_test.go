@@ -17,6 +17,7 @@ import (
 	"github.com/tryrook/dexonboard/internal/dexcom"
 	"github.com/tryrook/dexonboard/internal/onboarding"
 	"github.com/tryrook/dexonboard/internal/sandbox"
+	"github.com/tryrook/dexonboard/internal/service"
 )
 
 var sizes = []struct{ w, h int }{{80, 24}, {120, 40}}
@@ -33,6 +34,13 @@ func verifiedOutcome(t testing.TB, w *world, s *Session) *connect.Outcome {
 		t.Fatalf("check: %v", err)
 	}
 	return out
+}
+
+// checkDone is step 6's message for a finished check.
+func checkDone(s *Session, out *connect.Outcome) tea.Msg {
+	ep, _ := s.Endpoints(dexcom.Sandbox)
+	rep := connect.NewReport(dexcom.Sandbox, ep, s.App().Credentials(), 1, fixedNow, out, nil)
+	return connectEventsMsg{run: 0, msg: checkDoneMsg{result: &service.CheckResult{Outcome: out, Report: rep}}}
 }
 
 // TestPagesGolden draws every step page at 80x24 and 120x40, in light
@@ -62,7 +70,7 @@ func TestPagesGolden(t *testing.T) {
 					out.Calls[i].Ms = 0 // timings differ per run
 				}
 				wiz.goTo(int(onboarding.AuthenticateTestUser))
-				send(wiz, connectEventsMsg{run: 0, msg: checkDoneMsg{outcome: out, at: fixedNow}})
+				send(wiz, checkDone(s, out))
 				fits(t, wiz.View(), sz.w, sz.h)
 				golden(t, fmt.Sprintf("step6-verified-%s-%dx%d", variant.name, sz.w, sz.h), wiz.View())
 			})

@@ -13,10 +13,10 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/tryrook/dexonboard/internal/connect"
 	"github.com/tryrook/dexonboard/internal/dexcom"
+	"github.com/tryrook/dexonboard/internal/safetext"
 	"github.com/tryrook/dexonboard/internal/sandbox"
 	"github.com/tryrook/dexonboard/internal/secret"
-	"github.com/tryrook/dexonboard/ui"
-	"golang.org/x/oauth2"
+	"github.com/tryrook/dexonboard/internal/service"
 )
 
 type checkOptions struct {
@@ -73,10 +73,7 @@ Exit codes: 0 verified, 2 bad input, 3 login failed, 4 API failed, 5 vault.`,
 
 // checkPlan is what a check needs, however it was described.
 type checkPlan struct {
-	env     dexcom.Environment
-	ep      dexcom.Endpoints
-	app     dexcom.App
-	check   *connect.Check
+	check   service.Check
 	after   func(*connect.Report) // records the result (vault profile)
 	cleanup func()
 }
@@ -97,7 +94,7 @@ func runCheck(ctx context.Context, e *env, o *checkOptions) error {
 	}
 	defer plan.cleanup()
 	stages := newStageLine(e.ios.ErrOut, e.ios.IsStderrTTY() && !o.asJSON)
-	plan.check.Login.OnStage = func(s connect.Stage, _ string) {
+	plan.check.OnStage = func(s connect.Stage, _ string) {
 		switch s {
 		case connect.StageWaiting:
 			stages.Start("waiting for the test user to log in (ctrl+c to cancel)")
@@ -107,16 +104,20 @@ func runCheck(ctx context.Context, e *env, o *checkOptions) error {
 			stages.Start("calling dataRange, devices, EGVs and events")
 		}
 	}
-	plan.check.Login.Timeout = o.timeout
+	plan.check.Timeout = o.timeout
 	plan.check.Days = o.days
-	stages.Start("connecting to " + plan.env.Label())
-	out, runErr := plan.check.Run(ctx)
+	stages.Start("connecting to " + plan.check.Env.Label())
+	res, err := plan.check.Run(ctx)
+	if err != nil {
+		stages.Finish("✗")
+		return exitWith(exitVault, err)
+	}
+	runErr, report := res.Err, res.Report
 	mark := "✓"
-	if runErr != nil || !out.OK() {
+	if !res.OK() {
 		mark = "✗"
 	}
 	stages.Finish(mark)
-	report := connect.NewReport(plan.env, plan.ep, plan.app, o.days, time.Now(), out, runErr)
 	if plan.after != nil {
 		plan.after(report)
 	}
@@ -156,9 +157,7 @@ func demoPlan(o *checkOptions) (*checkPlan, error) {
 	app := dexcom.App{ClientID: sandbox.DemoClientID, ClientSecret: secret.New(sandbox.DemoClientSecret), RedirectURI: redirect}
 	hc := &http.Client{Timeout: 30 * time.Second}
 	return &checkPlan{
-		env: dexcom.Sandbox, ep: ep, app: app,
-		check: &connect.Check{Endpoints: ep, Env: dexcom.Sandbox, App: app, HTTP: hc,
-			Login: connect.Login{Open: sandbox.Autopilot(hc, o.user, true)}},
+		check:   service.Check{Endpoints: ep, Env: dexcom.Sandbox, App: app, HTTP: hc, Open: sandbox.Autopilot(hc, o.user, true)},
 		cleanup: func() { sim.Close() },
 	}, nil
 }
@@ -179,8 +178,8 @@ func realPlan(e *env, o *checkOptions) (*checkPlan, error) {
 	if open == nil {
 		open = connect.NewOpener(e.ios.ErrOut, o.noBrowser).Open
 	}
-	plan := &checkPlan{env: env, ep: ep, cleanup: func() {}}
-	plan.check = &connect.Check{Endpoints: ep, Env: env, HTTP: hc, Login: connect.Login{Open: open}}
+	plan := &checkPlan{cleanup: func() {}}
+	plan.check = service.Check{Endpoints: ep, Env: env, HTTP: hc, Open: open}
 	if o.profile != "" {
 		if err := plan.fromVault(e, o, env); err != nil {
 			return nil, err
@@ -190,16 +189,15 @@ func realPlan(e *env, o *checkOptions) (*checkPlan, error) {
 		if o.clientID == "" || sec == "" {
 			return nil, exitWith(exitUsage, errors.New("give --profile NAME, or --client-id with the secret in $DEXCOM_CLIENT_SECRET (or try --demo)"))
 		}
-		plan.app = dexcom.App{ClientID: o.clientID, ClientSecret: secret.New(sec), RedirectURI: o.redirectURI}
+		plan.check.App = dexcom.App{ClientID: o.clientID, ClientSecret: secret.New(sec), RedirectURI: o.redirectURI}
 	}
-	if plan.app.RedirectURI == "" {
-		plan.app.RedirectURI = sandbox.DemoRedirectURI
+	if plan.check.App.RedirectURI == "" {
+		plan.check.App.RedirectURI = sandbox.DemoRedirectURI
 	}
-	if _, err := connect.ParseRedirect(plan.app.RedirectURI); err != nil {
+	if _, err := connect.ParseRedirect(plan.check.App.RedirectURI); err != nil {
 		plan.cleanup()
 		return nil, exitWith(exitUsage, err)
 	}
-	plan.check.App = plan.app
 	return plan, nil
 }
 
@@ -222,20 +220,13 @@ func (plan *checkPlan) fromVault(e *env, o *checkOptions, env dexcom.Environment
 		v.Close()
 		return exitWith(exitUsage, fmt.Errorf("profile %q has no %s app credentials: add them with dexonboard vault add %q --env %s", p.Name, env.Label(), p.Name, env))
 	}
-	plan.app = a.Credentials()
+	plan.check.App = a.Credentials()
 	if o.redirectURI != "" {
-		plan.app.RedirectURI = o.redirectURI
+		plan.check.App.RedirectURI = o.redirectURI
 	}
-	saved, err := v.Token(p.ID, env)
-	if err != nil {
-		v.Close()
-		return exitWith(exitVault, err)
-	}
-	plan.check.Saved = saved
-	plan.check.Save = func(t *oauth2.Token) error { return v.SaveToken(p.ID, env, t) }
-	plan.check.Forget = func() error { return v.DeleteToken(p.ID, env) }
+	plan.check.Vault, plan.check.ProfileID, plan.check.ReuseLogin = v, p.ID, true
 	plan.after = func(r *connect.Report) {
-		p.LastCheck = ui.CheckResultOf(r)
+		p.LastCheck = service.Record(r)
 		if err := v.SaveProfile(p); err != nil {
 			fmt.Fprintln(e.ios.ErrOut, "warning: could not record the check in the vault:", err)
 		}
@@ -283,6 +274,9 @@ func printReport(w io.Writer, r *connect.Report) {
 	}
 	if len(r.Calls) > 0 {
 		fmt.Fprintf(tw, "readings\t%d EGVs and %d events in the last %s\n", r.EGVCount, r.EventCount, plural(r.Days, "day"))
+	}
+	if r.DroppedCount > 0 {
+		fmt.Fprintf(tw, "dropped\t%s left out as unusable: %s\n", plural(r.DroppedCount, "record"), safetext.Line(r.Dropped.String()))
 	}
 	if l := r.LatestEGV; l != nil {
 		unit := " mg/dL"

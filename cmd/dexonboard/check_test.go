@@ -7,10 +7,13 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/tryrook/dexonboard/internal/connect"
+	"github.com/tryrook/dexonboard/internal/dexcom"
 	"github.com/tryrook/dexonboard/internal/iostreams"
 	"github.com/tryrook/dexonboard/internal/sandbox"
+	"github.com/tryrook/dexonboard/internal/secret"
 )
 
 func TestCheckDemo(t *testing.T) {
@@ -71,13 +74,17 @@ type checkWorld struct {
 	redirect string
 }
 
-func newCheckWorld(t *testing.T) *checkWorld {
+func newCheckWorld(t *testing.T) *checkWorld { return newCheckWorldWith(t, sandbox.Config{}) }
+
+// newCheckWorldWith is newCheckWorld with a simulator set up by cfg.
+func newCheckWorldWith(t *testing.T, cfg sandbox.Config) *checkWorld {
 	t.Helper()
 	redirect, err := connect.FreeRedirectURI()
 	if err != nil {
 		t.Fatal(err)
 	}
-	sim := sandbox.New(sandbox.Config{Apps: []sandbox.App{sandbox.DemoApp(redirect)}})
+	cfg.Apps = []sandbox.App{sandbox.DemoApp(redirect)}
+	sim := sandbox.New(cfg)
 	ts := httptest.NewServer(sim)
 	t.Cleanup(ts.Close)
 	w := &checkWorld{sim: sim, url: ts.URL, vault: t.TempDir() + "/v.db", redirect: redirect}
@@ -140,4 +147,82 @@ func TestCheckFailuresHaveTheirExitCodes(t *testing.T) {
 	if r.code != exitUsage || !strings.Contains(r.errOut, "vault add") {
 		t.Fatalf("no production app: %+v", r)
 	}
+}
+
+// TestCheckReadsUnusualAnswers is issue 11's done-when: against a simulator
+// serving fractional and mmol/L values, a malformed record, an unreadable
+// time, updated and deleted events and an mmol/L device setting, check
+// exits 0, says what it dropped and counts no deleted event.
+func TestCheckReadsUnusualAnswers(t *testing.T) {
+	w := newCheckWorldWith(t, sandbox.Config{Quirks: true})
+	r := w.check(t, sandbox.Autopilot(http.DefaultClient, "SandboxUser7", true), "--days", "3")
+	if r.code != 0 {
+		t.Fatalf("check failed: %+v", r)
+	}
+	for _, want := range []string{"Verified", "dropped", "egvs (value is text, not a number)", "egvs (systemTime is not a readable time)", "G7 on iOS"} {
+		if !strings.Contains(r.out, want) {
+			t.Errorf("output lacks %q:\n%s", want, r.out)
+		}
+	}
+	r = w.check(t, nil, "--days", "3", "--json")
+	var rep connect.Report
+	if err := json.Unmarshal([]byte(r.out), &rep); err != nil || r.code != 0 {
+		t.Fatalf("%v: %+v", err, r)
+	}
+	if rep.DroppedCount < 2 || rep.DroppedCount != rep.Dropped.Total() || len(rep.Dropped) != 2 {
+		t.Fatalf("dropped: %d %+v", rep.DroppedCount, rep.Dropped)
+	}
+	// The simulator's own events for the same window, read as they are sent:
+	// every id once, without the ids that were deleted.
+	ids, deleted := rawEventIDs(t, w, rep.CheckedAt.Add(-3*24*time.Hour), rep.CheckedAt)
+	if len(deleted) == 0 {
+		t.Fatal("the simulator sent no deleted event")
+	}
+	if want := len(ids) - len(deleted); rep.EventCount != want {
+		t.Errorf("event_count %d, want %d (%d ids, %d deleted)", rep.EventCount, want, len(ids), len(deleted))
+	}
+}
+
+// rawEventIDs logs in to the world's simulator and lists the event ids it
+// sends for [start, end), and which of them it marks deleted.
+func rawEventIDs(t *testing.T, w *checkWorld, start, end time.Time) (ids, deleted map[string]bool) {
+	t.Helper()
+	ctx := context.Background()
+	ep, _ := dexcom.NewEndpoints(dexcom.Custom, w.url, dexcom.OAuthV2)
+	cfg := dexcom.OAuthConfig(ep, dexcom.App{ClientID: sandbox.DemoClientID, ClientSecret: secret.New(sandbox.DemoClientSecret), RedirectURI: w.redirect})
+	loc, err := sandbox.LogIn(ctx, http.DefaultClient, cfg.AuthCodeURL("s"), "SandboxUser7", true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tok, err := cfg.Exchange(ctx, loc.Query().Get("code"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ids, deleted = map[string]bool{}, map[string]bool{}
+	for _, win := range dexcom.SplitWindows(start.Truncate(time.Second), end.Truncate(time.Second), dexcom.MaxWindow) {
+		req, _ := http.NewRequest(http.MethodGet, w.url+"/v3/users/self/events?startDate="+dexcom.FormatQueryTime(win.Start)+"&endDate="+dexcom.FormatQueryTime(win.End), nil)
+		tok.SetAuthHeader(req)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var body struct {
+			Records []struct {
+				ID     string `json:"recordId"`
+				Status string `json:"eventStatus"`
+			} `json:"records"`
+		}
+		err = json.NewDecoder(resp.Body).Decode(&body)
+		resp.Body.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, e := range body.Records {
+			ids[e.ID] = true
+			if e.Status == dexcom.EventDeleted {
+				deleted[e.ID] = true
+			}
+		}
+	}
+	return ids, deleted
 }

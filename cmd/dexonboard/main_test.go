@@ -14,6 +14,9 @@ func TestMain(m *testing.M) {
 	// Tests must stay fast: the vault files they make use instant key
 	// derivation, which the real program never accepts.
 	vaultOptions = vault.Options{KDF: vault.InsecureTestKDF, AllowWeakKDF: true}
+	if os.Getenv(asBinaryEnv) == "1" {
+		main() // the test binary as dexonboard itself: see selfexec_test.go
+	}
 	code := m.Run()
 	removeBuiltBinary()
 	os.Exit(code)

@@ -17,6 +17,7 @@ type sandboxServeOptions struct {
 	lenientDates bool
 	history      time.Duration
 	uploadDelay  time.Duration
+	quirks       bool
 	faults       sandbox.Faults
 }
 
@@ -40,7 +41,8 @@ func newSandboxServeCmd(ios *iostreams.IOStreams) *cobra.Command {
 data for SandboxUser1 … SandboxUser7. It prints its base URL and the demo
 app's credentials; the client secret is a fake made for the simulator.`,
 		Example: `  dexonboard sandbox serve --addr 127.0.0.1:8780
-  dexonboard sandbox serve --rate-limit 0.1 --server-errors 0.05 --latency 300ms`,
+  dexonboard sandbox serve --rate-limit 0.1 --server-errors 0.05 --latency 300ms
+  dexonboard sandbox serve --quirks`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error { return sandboxServe(cmd, ios, o) },
 	}
@@ -51,6 +53,7 @@ app's credentials; the client secret is a fake made for the simulator.`,
 	f.BoolVar(&o.lenientDates, "lenient-dates", false, "accept startDate/endDate with a zone or milliseconds (the real API is reported to refuse them)")
 	f.DurationVar(&o.history, "history", 100*24*time.Hour, "how far back the data goes")
 	f.DurationVar(&o.uploadDelay, "upload-delay", 0, "how far behind now the newest reading is (real US phone data: about 1h)")
+	f.BoolVar(&o.quirks, "quirks", false, "serve valid but unusual answers: fractional and mmol/L values, a malformed record and a bad time a day, updated and deleted events")
 	f.Float64Var(&o.faults.RateLimit, "rate-limit", 0, "share of data calls answered 429 (0 to 1)")
 	f.DurationVar(&o.faults.RetryAfter, "retry-after", time.Second, "Retry-After sent with 429 answers (0: none)")
 	f.Float64Var(&o.faults.ServerErrors, "server-errors", 0, "share of data calls answered 503 (0 to 1)")
@@ -67,7 +70,7 @@ func sandboxServe(cmd *cobra.Command, ios *iostreams.IOStreams, o *sandboxServeO
 	}
 	app := sandbox.DemoApp(o.redirectURIs...)
 	sim := sandbox.New(sandbox.Config{Seed: o.seed, Apps: []sandbox.App{app}, LenientDates: o.lenientDates,
-		History: o.history, UploadDelay: o.uploadDelay, Faults: o.faults})
+		History: o.history, UploadDelay: o.uploadDelay, Quirks: o.quirks, Faults: o.faults})
 	run, err := sandbox.Start(sim, o.addr)
 	if err != nil {
 		return exitWith(exitUsage, err)

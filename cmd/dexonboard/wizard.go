@@ -4,14 +4,12 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/base64"
-	"errors"
 	"io"
 	"net/http"
 	"os"
 	"sync"
 	"time"
 
-	tea "github.com/charmbracelet/bubbletea"
 	"github.com/spf13/cobra"
 	"github.com/tryrook/dexonboard/internal/connect"
 	"github.com/tryrook/dexonboard/internal/dexcom"
@@ -19,6 +17,7 @@ import (
 	"github.com/tryrook/dexonboard/internal/onboarding"
 	"github.com/tryrook/dexonboard/internal/sandbox"
 	"github.com/tryrook/dexonboard/internal/secret"
+	"github.com/tryrook/dexonboard/internal/service"
 	"github.com/tryrook/dexonboard/internal/vault"
 	"github.com/tryrook/dexonboard/ui"
 )
@@ -38,7 +37,7 @@ func runWizard(ctx context.Context, e *env, o *wizardOptions) error {
 	if err != nil {
 		return exitWith(exitVault, err)
 	}
-	s := &ui.Session{
+	s := &service.Session{
 		VaultPath: path, Create: !vault.Exists(path), APIBase: o.apiBase,
 		Open:        func(p []byte) (*vault.Vault, error) { return vault.Open(path, p, vaultOptions) },
 		CreateVault: func(p []byte) (*vault.Vault, error) { return vault.Create(path, p, vaultOptions) },
@@ -58,29 +57,17 @@ func runWizard(ctx context.Context, e *env, o *wizardOptions) error {
 	return runSession(ctx, e, s, o.accessible)
 }
 
-func runSession(ctx context.Context, e *env, s *ui.Session, accessible bool) error {
-	if accessible || !e.ios.IsStdinTTY() || !e.ios.IsStdoutTTY() {
-		if tp, ok := e.prompt.(*ttyPrompter); ok {
-			tp.piped = true
-		}
-		err := ui.RunAccessible(ctx, s, e.prompt, e.ios.Out)
-		if errors.Is(err, ui.ErrQuit) {
-			return nil
-		}
-		return err
+func runSession(ctx context.Context, e *env, s *service.Session, accessible bool) error {
+	lineMode := accessible || !e.ios.IsStdinTTY() || !e.ios.IsStdoutTTY()
+	if tp, ok := e.prompt.(*ttyPrompter); ok && lineMode {
+		tp.piped = true
 	}
-	prog := tea.NewProgram(ui.NewWizard(s), tea.WithAltScreen(), tea.WithContext(ctx),
-		tea.WithInput(e.ios.In), tea.WithOutput(e.ios.Out))
-	_, err := prog.Run()
-	if errors.Is(err, tea.ErrProgramKilled) || errors.Is(err, context.Canceled) {
-		return nil // ctrl+c or a signal: progress was saved as it changed
-	}
-	return err
+	return ui.Run(ctx, s, ui.RunOptions{LineMode: lineMode, Prompter: e.prompt, In: e.ios.In, Out: e.ios.Out})
 }
 
 // closeSession finishes the saves the wizard queued, then closes the vault:
 // quitting never loses a change the wizard has taken.
-func closeSession(s *ui.Session) {
+func closeSession(s *service.Session) {
 	s.DrainSaves()
 	if s.Vault != nil {
 		s.Vault.Close()
@@ -112,7 +99,7 @@ func runDemo(ctx context.Context, e *env, o *wizardOptions) (err error) {
 	defer os.RemoveAll(dir)
 	var (
 		mu      sync.Mutex
-		session *ui.Session
+		session *service.Session
 	)
 	ctx, signals := watchDemoSignals(ctx, func() {
 		mu.Lock()
@@ -157,7 +144,7 @@ func runDemo(ctx context.Context, e *env, o *wizardOptions) (err error) {
 	return runSession(ctx, e, s, o.accessible)
 }
 
-func demoSession(dir, simURL, loopback string) (*ui.Session, error) {
+func demoSession(dir, simURL, loopback string) (*service.Session, error) {
 	pass := make([]byte, 24)
 	_, _ = rand.Read(pass)
 	phrase := []byte(base64.RawURLEncoding.EncodeToString(pass)) // never shown: the vault is thrown away
@@ -188,16 +175,16 @@ func demoSession(dir, simURL, loopback string) (*ui.Session, error) {
 		return nil, err
 	}
 	hc := &http.Client{Timeout: 30 * time.Second}
-	users := make([]ui.DemoUser, 0, len(sandbox.Users))
+	users := make([]service.DemoUser, 0, len(sandbox.Users))
 	for _, u := range sandbox.Users {
-		users = append(users, ui.DemoUser{Name: u.Name, Device: u.Device})
+		users = append(users, service.DemoUser{Name: u.Name, Device: u.Device})
 	}
-	return &ui.Session{
+	return &service.Session{
 		Vault: v, VaultPath: dir + "/vault.db", Profile: p, Progress: progress, APIBase: simURL, HTTP: hc, ExportDir: dir,
-		Demo: &ui.Demo{
+		Demo: &service.Demo{
 			TempDir: dir, Users: users,
 			LogIn:   func(user string) func(context.Context, string) error { return sandbox.Autopilot(hc, user, true) },
-			Prefill: ui.Prefill{ClientID: sandbox.DemoClientID, ClientSecret: sandbox.DemoClientSecret, ROOKRedirect: demoROOKRedirect, Recipient: demoRecipient},
+			Prefill: service.Prefill{ClientID: sandbox.DemoClientID, ClientSecret: sandbox.DemoClientSecret, ROOKRedirect: demoROOKRedirect, Recipient: demoRecipient},
 		},
 	}, nil
 }

@@ -10,30 +10,33 @@ import (
 // Report is a check's outcome in a form for people and for --json. It holds
 // no secret and no token.
 type Report struct {
-	OK          bool           `json:"ok"`
-	Environment string         `json:"environment"`
-	APIBase     string         `json:"api_base"`
-	ClientID    string         `json:"client_id,omitempty"`
-	RedirectURI string         `json:"redirect_uri,omitempty"`
-	LoginReused bool           `json:"login_reused"`
-	CheckedAt   time.Time      `json:"checked_at"`
-	Days        int            `json:"days"`
-	Calls       []dexcom.Call  `json:"calls"`
-	EGVCount    int            `json:"egv_count"`
-	EventCount  int            `json:"event_count"`
-	LatestEGV   *LatestEGV     `json:"latest_egv"`
-	DataRange   *Span          `json:"data_range"`
-	Device      string         `json:"device,omitempty"`
-	Figures     *glucose.Stats `json:"figures,omitempty"`
-	Error       string         `json:"error,omitempty"`
-	Hint        string         `json:"hint,omitempty"`
+	OK          bool          `json:"ok"`
+	Environment string        `json:"environment"`
+	APIBase     string        `json:"api_base"`
+	ClientID    string        `json:"client_id,omitempty"`
+	RedirectURI string        `json:"redirect_uri,omitempty"`
+	LoginReused bool          `json:"login_reused"`
+	CheckedAt   time.Time     `json:"checked_at"`
+	Days        int           `json:"days"`
+	Calls       []dexcom.Call `json:"calls"`
+	EGVCount    int           `json:"egv_count"`
+	EventCount  int           `json:"event_count"`
+	// DroppedCount records were left out as unusable; Dropped says why.
+	DroppedCount int            `json:"dropped_count"`
+	Dropped      dexcom.Drops   `json:"dropped"`
+	LatestEGV    *LatestEGV     `json:"latest_egv"`
+	DataRange    *Span          `json:"data_range"`
+	Device       string         `json:"device,omitempty"`
+	Figures      *glucose.Stats `json:"figures,omitempty"`
+	Error        string         `json:"error,omitempty"`
+	Hint         string         `json:"hint,omitempty"`
 }
 
 // LatestEGV is the newest reading.
 type LatestEGV struct {
 	SystemTime  time.Time `json:"system_time"`
 	DisplayTime string    `json:"display_time"`
-	Value       *int      `json:"value"`
+	Value       *float64  `json:"value"`   // mg/dL, converted when the record was in mmol/L
 	Reading     string    `json:"reading"` // "142", "below 40", "above 400"
 	Trend       string    `json:"trend"`
 }
@@ -47,7 +50,7 @@ type Span struct {
 // NewReport summarises an outcome (nil when the login failed) or an error.
 func NewReport(env dexcom.Environment, ep dexcom.Endpoints, app dexcom.App, days int, at time.Time, out *Outcome, err error) *Report {
 	r := &Report{Environment: string(env), APIBase: ep.BaseURL, ClientID: app.ClientID, RedirectURI: app.RedirectURI,
-		CheckedAt: at.UTC(), Days: max(1, min(days, MaxDays)), Calls: []dexcom.Call{}}
+		CheckedAt: at.UTC(), Days: max(1, min(days, MaxDays)), Calls: []dexcom.Call{}, Dropped: dexcom.Drops{}}
 	defer r.Clean()
 	if err != nil {
 		r.Error = err.Error()
@@ -55,6 +58,9 @@ func NewReport(env dexcom.Environment, ep dexcom.Endpoints, app dexcom.App, days
 	}
 	r.OK, r.LoginReused, r.Calls = out.OK(), out.Reused, out.Calls
 	r.EGVCount, r.EventCount = len(out.EGVs), len(out.Events)
+	if out.Dropped != nil {
+		r.Dropped, r.DroppedCount = out.Dropped, out.Dropped.Total()
+	}
 	if out.Err != nil {
 		r.Error = out.Err.Error()
 	}
@@ -62,7 +68,11 @@ func NewReport(env dexcom.Environment, ep dexcom.Endpoints, app dexcom.App, days
 		r.Hint = out.Hint()
 	}
 	if e := out.Latest(); e != nil {
-		r.LatestEGV = &LatestEGV{SystemTime: e.SystemTime.UTC(), DisplayTime: e.DisplayTime.Raw, Value: e.Value,
+		var value *float64
+		if v, ok := e.MgDL(); ok {
+			value = &v
+		}
+		r.LatestEGV = &LatestEGV{SystemTime: e.SystemTime.UTC(), DisplayTime: e.DisplayTime.Raw, Value: value,
 			Reading: e.Reading().String(), Trend: string(e.TrendOrUnknown())}
 	}
 	if out.DataRange != nil && out.DataRange.EGVs != nil {

@@ -1,6 +1,10 @@
 package connect
 
-import "github.com/tryrook/dexonboard/internal/safetext"
+import (
+	"slices"
+
+	"github.com/tryrook/dexonboard/internal/safetext"
+)
 
 // maxReportText bounds one text of a report (an error can carry a whole
 // response body).
@@ -16,6 +20,11 @@ func (r *Report) Clean() {
 	for i := range r.Calls {
 		c := &r.Calls[i]
 		c.Method, c.Path = safetext.Line(c.Method), safetext.Line(c.Path)
+	}
+	r.Dropped = slices.Clone(r.Dropped) // shared with the outcome
+	for i := range r.Dropped {
+		d := &r.Dropped[i]
+		d.Endpoint, d.Reason = safetext.Line(d.Endpoint), cut(safetext.Line(d.Reason), maxReportText)
 	}
 	if l := r.LatestEGV; l != nil {
 		l.DisplayTime, l.Reading, l.Trend = safetext.Line(l.DisplayTime), safetext.Line(l.Reading), safetext.Line(l.Trend)

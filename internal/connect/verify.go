@@ -21,7 +21,10 @@ type Verification struct {
 	EGVs      []dexcom.EGV
 	Events    []dexcom.Event
 	Window    dexcom.Window
-	Err       error
+	// Dropped counts the records left out as unusable (a bad field or
+	// time), by endpoint and reason; the rest of each answer is used.
+	Dropped dexcom.Drops
+	Err     error
 	// Client can fetch more data with the same login (other windows, refresh).
 	Client *dexcom.Client
 }
@@ -72,23 +75,27 @@ func Verify(ctx context.Context, env dexcom.Environment, c *dexcom.Client, days 
 		return v
 	}
 	v.DataRange = dr
+	v.Dropped = v.Dropped.Merge(dr.Dropped...)
 	devs, err := c.Devices(ctx)
 	if err != nil {
 		v.Err = fmt.Errorf("devices: %w", err)
 		return v
 	}
 	v.Devices = devs.Records
+	v.Dropped = v.Dropped.Merge(devs.Dropped...)
 	egvs, err := c.EGVs(ctx, v.Window.Start, v.Window.End)
 	if err != nil {
 		v.Err = fmt.Errorf("egvs: %w", err)
 		return v
 	}
 	v.EGVs = egvs.Records
+	v.Dropped = v.Dropped.Merge(egvs.Dropped...)
 	evs, err := c.Events(ctx, v.Window.Start, v.Window.End)
 	if err != nil {
 		v.Err = fmt.Errorf("events: %w", err)
 		return v
 	}
 	v.Events = evs.Records
+	v.Dropped = v.Dropped.Merge(evs.Dropped...)
 	return v
 }

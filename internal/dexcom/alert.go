@@ -21,3 +21,10 @@ func (a Alert) ID() string { return a.RecordID }
 
 // At is the UTC time of the alert.
 func (a Alert) At() time.Time { return a.SystemTime.Time }
+
+func (a Alert) problem() string {
+	if p := needID(a.RecordID); p != "" {
+		return p
+	}
+	return needTimes(a.SystemTime, a.DisplayTime)
+}

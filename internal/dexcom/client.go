@@ -2,7 +2,6 @@ package dexcom
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"math/rand/v2"
@@ -109,26 +108,28 @@ func (c *Client) record(call Call) {
 	c.mu.Unlock()
 }
 
-// get fetches path with query into out, refreshing once on 401 and retrying
-// 429 and 5xx within the retry bounds.
-func (c *Client) get(ctx context.Context, path string, q url.Values, out any) error {
+// maxAnswer bounds what one answer may hold; maxErrorRead what is read of a
+// non-200 answer.
+const (
+	maxAnswer    = 256 << 20
+	maxErrorRead = 64 << 10
+)
+
+// get fetches path with query and hands a 200 answer's body to decode as a
+// stream. It refreshes once on 401 and retries 429 and 5xx within the
+// retry bounds.
+func (c *Client) get(ctx context.Context, path string, q url.Values, decode func(io.Reader) error) error {
 	refreshed := false
 	for attempt := 1; ; attempt++ {
-		body, hdr, status, err := c.do(ctx, path, q, attempt)
-		if err != nil {
+		status, hdr, body, rejected, err := c.do(ctx, path, q, attempt, decode)
+		if err != nil || status == http.StatusOK {
 			return err
-		}
-		if status == http.StatusOK {
-			if err := json.Unmarshal(body, out); err != nil {
-				return fmt.Errorf("GET %s: unreadable answer: %w", path, err)
-			}
-			return nil
 		}
 		apiErr := newAPIError(http.MethodGet, path, status, hdr, body)
 		switch {
 		case status == http.StatusUnauthorized && !refreshed:
 			refreshed = true
-			c.tokens.Invalidate()
+			c.tokens.Rejected(rejected)
 			continue
 		case (status == http.StatusTooManyRequests || status >= 500) && attempt <= c.retry.Max:
 			if err := c.sleep(ctx, c.backoff(attempt, apiErr.RetryAfter)); err != nil {
@@ -140,50 +141,69 @@ func (c *Client) get(ctx context.Context, path string, q url.Values, out any) er
 	}
 }
 
-// do performs one attempt and records it.
-func (c *Client) do(ctx context.Context, path string, q url.Values, attempt int) ([]byte, http.Header, int, error) {
+// do performs one attempt and records it. A 200 answer is decoded as it
+// arrives; any other answer's body is returned (cut short) for the error,
+// with the access token that was sent.
+func (c *Client) do(ctx context.Context, path string, q url.Values, attempt int, decode func(io.Reader) error) (status int, hdr http.Header, body []byte, sent string, err error) {
 	call := Call{Method: http.MethodGet, Path: path, Query: q.Encode(), Attempt: attempt}
 	start := time.Now()
-	finish := func(err error) {
+	defer func() {
 		call.Duration = time.Since(start)
 		if err != nil {
 			call.Err = err.Error()
 		}
 		c.record(call)
-	}
+	}()
 	tok, err := c.tokens.Token()
 	if err != nil {
-		finish(err)
-		return nil, nil, 0, err
+		return 0, nil, nil, "", err
 	}
 	u := c.base + path
-	if len(q) > 0 {
-		u += "?" + q.Encode()
+	if call.Query != "" {
+		u += "?" + call.Query
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
 	if err != nil {
-		finish(err)
-		return nil, nil, 0, err
+		return 0, nil, nil, "", err
 	}
 	req.Header.Set("Accept", "application/json")
 	tok.SetAuthHeader(req)
 	resp, err := c.http.Do(req)
 	if err != nil {
-		err = fmt.Errorf("GET %s: %w", path, err)
-		finish(err)
-		return nil, nil, 0, err
+		return 0, nil, nil, "", fmt.Errorf("GET %s: %w", path, err)
 	}
 	defer resp.Body.Close()
-	body, err := io.ReadAll(io.LimitReader(resp.Body, 256<<20))
 	call.Status = resp.StatusCode
-	call.Bytes = int64(len(body))
-	if err != nil {
-		err = fmt.Errorf("GET %s: read answer: %w", path, err)
-		finish(err)
-		return nil, nil, 0, err
+	counted := &countingReader{r: io.LimitReader(resp.Body, maxAnswer)}
+	defer func() { call.Bytes = counted.n }()
+	if resp.StatusCode != http.StatusOK {
+		body, err = io.ReadAll(io.LimitReader(counted, maxErrorRead))
+		if err != nil {
+			return 0, nil, nil, "", fmt.Errorf("GET %s: read answer: %w", path, err)
+		}
+		return resp.StatusCode, resp.Header, body, tok.AccessToken, nil
 	}
-	finish(nil)
-	return body, resp.Header, resp.StatusCode, nil
+	if err := decode(counted); err != nil {
+		if ctxErr := ctx.Err(); ctxErr != nil {
+			err = ctxErr
+		}
+		return 0, nil, nil, "", fmt.Errorf("GET %s: unreadable answer: %w", path, err)
+	}
+	// Read what the decoder left (a final newline) so the connection is reused.
+	_, _ = io.Copy(io.Discard, io.LimitReader(counted, 4<<10))
+	return http.StatusOK, resp.Header, nil, tok.AccessToken, nil
+}
+
+// countingReader counts the bytes read through it.
+type countingReader struct {
+	r io.Reader
+	n int64
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n += int64(n)
+	return n, err
 }
 
 // backoff honours Retry-After, else doubles BaseDelay with ±50% jitter; both capped.
@@ -210,13 +230,18 @@ func sleepCtx(ctx context.Context, d time.Duration) error {
 	}
 }
 
-// Devices fetches the user's display devices and alert schedules.
+// Devices fetches the user's display devices and alert schedules. A device
+// record that cannot be read is dropped and counted in Dropped.
 func (c *Client) Devices(ctx context.Context) (*Records[Device], error) {
-	var r Records[Device]
-	if err := c.get(ctx, "/v3/users/self/devices", nil, &r); err != nil {
+	var r *Records[Device]
+	err := c.get(ctx, "/v3/users/self/devices", nil, func(body io.Reader) (err error) {
+		r, err = decodeRecords[Device](body, "devices", 1)
+		return err
+	})
+	if err != nil {
 		return nil, err
 	}
-	return &r, nil
+	return r, nil
 }
 
 // DataRange fetches the span of the user's data. A non-zero lastSync asks
@@ -226,31 +251,35 @@ func (c *Client) DataRange(ctx context.Context, lastSync time.Time) (*DataRange,
 	if !lastSync.IsZero() {
 		q.Set("lastSyncTime", lastSync.UTC().Format(time.RFC3339))
 	}
-	var r DataRange
-	if err := c.get(ctx, "/v3/users/self/dataRange", q, &r); err != nil {
+	var r *DataRange
+	err := c.get(ctx, "/v3/users/self/dataRange", q, func(body io.Reader) (err error) {
+		r, err = decodeDataRange(body)
+		return err
+	})
+	if err != nil {
 		return nil, err
 	}
-	return &r, nil
+	return r, nil
 }
 
 // EGVs fetches glucose readings in [start, end).
 func (c *Client) EGVs(ctx context.Context, start, end time.Time) (*Records[EGV], error) {
-	return fetchRange[EGV](ctx, c, "/v3/users/self/egvs", start, end)
+	return fetchRange[EGV](ctx, c, "/v3/users/self/egvs", start, end, egvsPerDay)
 }
 
 // Calibrations fetches calibrations in [start, end).
 func (c *Client) Calibrations(ctx context.Context, start, end time.Time) (*Records[Calibration], error) {
-	return fetchRange[Calibration](ctx, c, "/v3/users/self/calibrations", start, end)
+	return fetchRange[Calibration](ctx, c, "/v3/users/self/calibrations", start, end, 4)
 }
 
 // Events fetches user events in [start, end).
 func (c *Client) Events(ctx context.Context, start, end time.Time) (*Records[Event], error) {
-	return fetchRange[Event](ctx, c, "/v3/users/self/events", start, end)
+	return fetchRange[Event](ctx, c, "/v3/users/self/events", start, end, 16)
 }
 
 // Alerts fetches alerts in [start, end).
 func (c *Client) Alerts(ctx context.Context, start, end time.Time) (*Records[Alert], error) {
-	return fetchRange[Alert](ctx, c, "/v3/users/self/alerts", start, end)
+	return fetchRange[Alert](ctx, c, "/v3/users/self/alerts", start, end, 8)
 }
 
 // NewHTTPClientContext puts h into ctx for the oauth2 package's own requests.

@@ -64,7 +64,7 @@ type Override struct {
 // AlertSetting is one alert's threshold and sound.
 type AlertSetting struct {
 	AlertName                 string    `json:"alertName"`
-	Value                     int       `json:"value"`
+	Value                     float64   `json:"value"` // in Unit: mg/dL, mmol/L, per minute, minutes
 	Unit                      string    `json:"unit"`
 	Snooze                    int       `json:"snooze"`
 	Enabled                   bool      `json:"enabled"`
@@ -74,4 +74,25 @@ type AlertSetting struct {
 	SecondaryTriggerCondition *int      `json:"secondaryTriggerCondition,omitempty"`
 	SoundTheme                *string   `json:"soundTheme,omitempty"`
 	SoundOutputMode           *string   `json:"soundOutputMode,omitempty"`
+}
+
+// Threshold is the value in mg/dL (or mg/dL/min), converted when the unit is
+// mmol/L (or mmol/L/min); other units (minutes) are returned as they are.
+func (a AlertSetting) Threshold() float64 { return ToMgDL(a.Value, a.Unit) }
+
+func (d Device) problem() string {
+	if d.LastUploadDate != nil && !d.LastUploadDate.Valid() {
+		return "lastUploadDate is not a readable time"
+	}
+	for _, s := range d.AlertSchedules {
+		if o := s.AlertScheduleSettings.Override; o != nil && o.EndTime != nil && !o.EndTime.Valid() {
+			return "alertScheduleSettings.override.endTime is not a readable time"
+		}
+		for _, a := range s.AlertSettings {
+			if !a.SystemTime.Valid() || !a.DisplayTime.Valid() {
+				return "alertSettings time is not a readable time"
+			}
+		}
+	}
+	return ""
 }

@@ -1,6 +1,7 @@
 package dexcom
 
 import (
+	"math"
 	"strconv"
 	"time"
 )
@@ -65,7 +66,7 @@ const (
 
 // Reading is an EGV's value as a person should read it.
 type Reading struct {
-	MgDL  int // 40 for Below, 400 for Above: the limit, usable in maths
+	MgDL  float64 // 40 for Below, 400 for Above: the limit, usable in maths
 	Bound Bound
 }
 
@@ -79,7 +80,7 @@ func (r Reading) String() string {
 	case NoValue:
 		return "no value"
 	}
-	return strconv.Itoa(r.MgDL)
+	return strconv.FormatFloat(math.Round(r.MgDL), 'f', 0, 64)
 }
 
 // EGV is one estimated glucose value (a CGM reading).
@@ -89,7 +90,7 @@ type EGV struct {
 	DisplayTime                  Timestamp `json:"displayTime"`
 	TransmitterID                *string   `json:"transmitterId"`
 	TransmitterTicks             int64     `json:"transmitterTicks"`
-	Value                        *int      `json:"value"`
+	Value                        *float64  `json:"value"` // in Unit; a number, not always whole
 	Status                       *string   `json:"status"`
 	Trend                        *Trend    `json:"trend"`
 	TrendRate                    *float64  `json:"trendRate"`
@@ -107,6 +108,24 @@ func (e EGV) ID() string { return e.RecordID }
 // At is the device's UTC time of the reading.
 func (e EGV) At() time.Time { return e.SystemTime.Time }
 
+// MgDL is the value in mg/dL, converted when the record's unit is mmol/L;
+// false when there is no value.
+func (e EGV) MgDL() (float64, bool) {
+	if e.Value == nil {
+		return 0, false
+	}
+	return ToMgDL(*e.Value, e.Unit), true
+}
+
+// RateMgDLPerMin is the trend rate in mg/dL/min, converted when rateUnit is
+// mmol/L/min; false when there is no rate.
+func (e EGV) RateMgDLPerMin() (float64, bool) {
+	if e.TrendRate == nil {
+		return 0, false
+	}
+	return ToMgDL(*e.TrendRate, e.RateUnit), true
+}
+
 // Reading interprets value and status: 39 or status "low" is below 40, 401 or
 // status "high" is above 400, whether value is present or null.
 func (e EGV) Reading() Reading {
@@ -114,15 +133,29 @@ func (e EGV) Reading() Reading {
 	if e.Status != nil {
 		status = *e.Status
 	}
+	v, ok := e.MgDL()
 	switch {
-	case status == "low" || (e.Value != nil && *e.Value <= ValueBelowRange):
+	case status == "low" || (ok && v < MinMeasurable):
 		return Reading{MgDL: MinMeasurable, Bound: Below}
-	case status == "high" || (e.Value != nil && *e.Value >= ValueAboveRange):
+	case status == "high" || (ok && v > MaxMeasurable):
 		return Reading{MgDL: MaxMeasurable, Bound: Above}
-	case e.Value == nil:
+	case !ok:
 		return Reading{Bound: NoValue}
 	}
-	return Reading{MgDL: *e.Value}
+	return Reading{MgDL: v}
+}
+
+func (e EGV) problem() string {
+	if p := needID(e.RecordID); p != "" {
+		return p
+	}
+	if p := needTimes(e.SystemTime, e.DisplayTime); p != "" {
+		return p
+	}
+	if e.Value != nil && (math.IsNaN(*e.Value) || math.IsInf(*e.Value, 0) || *e.Value < 0) {
+		return "value is not a glucose value"
+	}
+	return ""
 }
 
 // TrendOrUnknown is the trend, or "unknown" when absent.

@@ -3,6 +3,7 @@ package dexcom
 import (
 	"context"
 	"fmt"
+	"io"
 	"net/url"
 	"slices"
 	"time"
@@ -12,6 +13,9 @@ import (
 
 // MaxWindow is the longest span Dexcom answers in one request.
 const MaxWindow = 30 * 24 * time.Hour
+
+// egvsPerDay is a reading every 5 minutes, for pre-sizing.
+const egvsPerDay = 288
 
 // Window is a half-open time span [Start, End).
 type Window struct{ Start, End time.Time }
@@ -29,22 +33,31 @@ func SplitWindows(start, end time.Time, max time.Duration) []Window {
 	return ws
 }
 
+// hint is how many records of perDay a day a span may hold.
+func hint(span time.Duration, perDay int) int {
+	return int(span.Hours()/24*float64(perDay)) + 8
+}
+
 // fetchRange fetches [start, end) in windows of at most 30 days, at most
-// c.concurrency at a time, then merges, de-duplicates by record id, keeps
-// only records inside the window (Dexcom may answer with more) and sorts.
-func fetchRange[T record](ctx context.Context, c *Client, path string, start, end time.Time) (*Records[T], error) {
+// c.concurrency at a time, then merges them (see mergeRecords). Unusable
+// records are dropped and counted, never fatal to their window.
+func fetchRange[T record](ctx context.Context, c *Client, path string, start, end time.Time, perDay int) (*Records[T], error) {
 	start, end = start.UTC().Truncate(time.Second), end.UTC().Truncate(time.Second)
 	if !end.After(start) {
 		return nil, fmt.Errorf("GET %s: end %s is not after start %s", path, end.Format(time.RFC3339), start.Format(time.RFC3339))
 	}
+	endpoint := path[len("/v3/users/self/"):]
 	windows := SplitWindows(start, end, MaxWindow)
-	parts := make([]Records[T], len(windows))
+	parts := make([]*Records[T], len(windows))
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(c.concurrency)
 	for i, w := range windows {
 		g.Go(func() error {
 			q := url.Values{"startDate": {FormatQueryTime(w.Start)}, "endDate": {FormatQueryTime(w.End)}}
-			return c.get(gctx, path, q, &parts[i])
+			return c.get(gctx, path, q, func(body io.Reader) (err error) {
+				parts[i], err = decodeRecords[T](body, endpoint, hint(w.End.Sub(w.Start), perDay))
+				return err
+			})
 		})
 	}
 	if err := g.Wait(); err != nil {
@@ -53,24 +66,50 @@ func fetchRange[T record](ctx context.Context, c *Client, path string, start, en
 	return mergeRecords(parts, start, end), nil
 }
 
-func mergeRecords[T record](parts []Records[T], start, end time.Time) *Records[T] {
-	out := &Records[T]{Records: []T{}}
-	seen := make(map[string]struct{})
+// mergeRecords joins the windows' answers: one record per id (an "updated"
+// event replaces the earlier record of its id, a "deleted" one removes it),
+// only records inside [start, end) (Dexcom may answer with more), sorted by
+// time.
+func mergeRecords[T record](parts []*Records[T], start, end time.Time) *Records[T] {
+	n := 0
+	for _, p := range parts {
+		n += len(p.Records)
+	}
+	out := &Records[T]{Records: make([]T, 0, n)}
+	at := make(map[string]int, n)
+	var deleted map[string]bool
 	for _, p := range parts {
 		if out.UserID == "" {
 			out.RecordType, out.RecordVersion, out.UserID = p.RecordType, p.RecordVersion, p.UserID
 		}
+		out.Dropped = out.Dropped.Merge(p.Dropped...)
 		for _, r := range p.Records {
-			if at := r.At(); at.Before(start) || !at.Before(end) {
+			status := EventCreated
+			if s, ok := any(r).(statused); ok {
+				status = s.Status()
+			}
+			id := r.ID()
+			if status == EventDeleted {
+				if deleted == nil {
+					deleted = map[string]bool{}
+				}
+				deleted[id] = true
 				continue
 			}
-			if _, dup := seen[r.ID()]; dup {
+			if i, dup := at[id]; dup {
+				if status == EventUpdated {
+					out.Records[i] = r
+				}
 				continue
 			}
-			seen[r.ID()] = struct{}{}
+			at[id] = len(out.Records)
 			out.Records = append(out.Records, r)
 		}
 	}
+	out.Records = slices.DeleteFunc(out.Records, func(r T) bool {
+		t := r.At()
+		return deleted[r.ID()] || t.Before(start) || !t.Before(end)
+	})
 	slices.SortStableFunc(out.Records, func(a, b T) int { return a.At().Compare(b.At()) })
 	return out
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/tryrook/dexonboard/internal/secret"
 	"golang.org/x/oauth2"
+	"golang.org/x/sync/singleflight"
 )
 
 // Scope is the only scope Dexcom accepts.
@@ -45,14 +46,19 @@ var ErrLoginExpired = errors.New("the saved login was refused (refresh token inv
 type TokenSaver func(*oauth2.Token) error
 
 // TokenSource refreshes tokens, keeps the newest refresh token and hands each
-// new token to a saver. Invalidate forces a refresh after a 401.
+// new token to a saver. Refreshes are shared: callers that need one at the
+// same time (parallel windows that all got 401) wait for a single refresh,
+// because Dexcom rotates refresh tokens and a second refresh would spend the
+// new one.
 type TokenSource struct {
-	mu   sync.Mutex
-	ctx  context.Context
-	cfg  *oauth2.Config
-	tok  *oauth2.Token
-	save TokenSaver
-	now  func() time.Time
+	ctx     context.Context
+	cfg     *oauth2.Config
+	save    TokenSaver
+	now     func() time.Time
+	flights singleflight.Group
+
+	mu  sync.Mutex
+	tok *oauth2.Token
 }
 
 // NewTokenSource starts from tok (which may be expired). ctx carries the HTTP
@@ -64,14 +70,35 @@ func NewTokenSource(ctx context.Context, cfg *oauth2.Config, tok *oauth2.Token, 
 // Token returns a valid access token, refreshing when needed.
 func (s *TokenSource) Token() (*oauth2.Token, error) {
 	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.tok != nil && s.tok.AccessToken != "" && (s.tok.Expiry.IsZero() || s.tok.Expiry.After(s.now().Add(30*time.Second))) {
-		return s.tok, nil
+	tok := s.tok
+	s.mu.Unlock()
+	if s.usable(tok) {
+		return tok, nil
 	}
-	if s.tok == nil || s.tok.RefreshToken == "" {
+	v, err, _ := s.flights.Do("refresh", s.refresh)
+	if err != nil {
+		return nil, err
+	}
+	return v.(*oauth2.Token), nil
+}
+
+func (s *TokenSource) usable(t *oauth2.Token) bool {
+	return t != nil && t.AccessToken != "" && (t.Expiry.IsZero() || t.Expiry.After(s.now().Add(30*time.Second)))
+}
+
+// refresh runs once per flight. A caller that joins after another flight
+// already replaced the token gets that token without a new refresh.
+func (s *TokenSource) refresh() (any, error) {
+	s.mu.Lock()
+	old := s.tok
+	s.mu.Unlock()
+	if s.usable(old) {
+		return old, nil
+	}
+	if old == nil || old.RefreshToken == "" {
 		return nil, ErrLoginExpired
 	}
-	fresh, err := s.cfg.TokenSource(s.ctx, &oauth2.Token{RefreshToken: s.tok.RefreshToken}).Token()
+	fresh, err := s.cfg.TokenSource(s.ctx, &oauth2.Token{RefreshToken: old.RefreshToken}).Token()
 	if err != nil {
 		var re *oauth2.RetrieveError
 		if errors.As(err, &re) && (re.ErrorCode == "invalid_grant" || (re.Response != nil && re.Response.StatusCode == 401)) {
@@ -80,22 +107,26 @@ func (s *TokenSource) Token() (*oauth2.Token, error) {
 		return nil, fmt.Errorf("refresh token: %w", err)
 	}
 	if fresh.RefreshToken == "" {
-		fresh.RefreshToken = s.tok.RefreshToken
+		fresh.RefreshToken = old.RefreshToken
 	}
 	if s.save != nil {
 		if err := s.save(fresh); err != nil {
 			return nil, fmt.Errorf("save refreshed token: %w", err)
 		}
 	}
+	s.mu.Lock()
 	s.tok = fresh
+	s.mu.Unlock()
 	return fresh, nil
 }
 
-// Invalidate marks the access token as unusable so the next Token refreshes.
-func (s *TokenSource) Invalidate() {
+// Rejected reports that the API refused the access token rejected (a 401).
+// Only if it is still the current token is it invalidated: when another
+// caller already refreshed, the new token stands and no second refresh runs.
+func (s *TokenSource) Rejected(rejected string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.tok != nil {
+	if s.tok != nil && s.tok.AccessToken == rejected {
 		t := *s.tok
 		t.AccessToken = ""
 		s.tok = &t

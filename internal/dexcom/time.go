@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"reflect"
 	"time"
 )
 
@@ -65,7 +66,16 @@ func NewTimestamp(t time.Time, zoned bool) Timestamp {
 	return Timestamp{Time: t, Raw: t.Format(QueryTimeLayout)}
 }
 
-// UnmarshalJSON accepts a string or null.
+// Valid reports whether the field held a readable time (or nothing). An
+// unreadable text is kept in Raw with a zero Time, so the record holding it
+// can be dropped by its own checks instead of failing the whole answer.
+func (ts Timestamp) Valid() bool { return ts.Raw == "" || !ts.Time.IsZero() }
+
+// Present reports whether the field held a readable time.
+func (ts Timestamp) Present() bool { return !ts.Time.IsZero() }
+
+// UnmarshalJSON accepts a string or null; an unreadable string is kept in
+// Raw (see Valid). Anything else is a type error.
 func (ts *Timestamp) UnmarshalJSON(b []byte) error {
 	if bytes.Equal(b, []byte("null")) {
 		*ts = Timestamp{}
@@ -73,7 +83,7 @@ func (ts *Timestamp) UnmarshalJSON(b []byte) error {
 	}
 	var s string
 	if err := json.Unmarshal(b, &s); err != nil {
-		return fmt.Errorf("time field: %w", err)
+		return &json.UnmarshalTypeError{Value: jsonKind(b), Type: reflect.TypeFor[string]()}
 	}
 	if s == "" {
 		*ts = Timestamp{}
@@ -81,7 +91,8 @@ func (ts *Timestamp) UnmarshalJSON(b []byte) error {
 	}
 	p, err := ParseTimestamp(s)
 	if err != nil {
-		return err
+		*ts = Timestamp{Raw: s}
+		return nil
 	}
 	*ts = p
 	return nil

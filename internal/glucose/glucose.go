@@ -13,7 +13,7 @@ import (
 )
 
 // MmolFactor converts mg/dL to mmol/L (display only; mg/dL stays the truth).
-const MmolFactor = 18.0182
+const MmolFactor = dexcom.MgDLPerMmolL
 
 // Unit is how values are shown.
 type Unit int

@@ -10,7 +10,7 @@ import (
 
 var t0 = time.Date(2026, 11, 24, 0, 0, 0, 0, time.UTC)
 
-func egv(min int, value int, status string) dexcom.EGV {
+func egv(min int, value float64, status string) dexcom.EGV {
 	e := dexcom.EGV{SystemTime: dexcom.NewTimestamp(t0.Add(time.Duration(min)*time.Minute), true), Value: &value}
 	if status != "" {
 		e.Status = &status
@@ -105,7 +105,7 @@ func TestAGP(t *testing.T) {
 	// Two days; 08:00-08:59 holds 100..210 on day 1 and 110..220 on day 2.
 	for d := 0; d < 2; d++ {
 		for m := 0; m < 60; m += 5 {
-			es = append(es, egv(d*1440+8*60+m, 100+10*d+2*m, ""))
+			es = append(es, egv(d*1440+8*60+m, float64(100+10*d+2*m), ""))
 		}
 	}
 	agp := AGP(Readings(es), time.UTC, 60)

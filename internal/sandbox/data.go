@@ -140,14 +140,26 @@ func serveRange[T any](s *Server, w http.ResponseWriter, r *http.Request, g gene
 }
 
 func (s *Server) serveEGVs(w http.ResponseWriter, r *http.Request, g generator, now time.Time) {
+	if s.cfg.Quirks {
+		serveRange(s, w, r, g, now, "egv", func(a, b time.Time) []any { return quirkEGVs(g.egvs(a, b)) })
+		return
+	}
 	serveRange(s, w, r, g, now, "egv", g.egvs)
 }
 
 func (s *Server) serveCalibrations(w http.ResponseWriter, r *http.Request, g generator, now time.Time) {
+	if s.cfg.Quirks {
+		serveRange(s, w, r, g, now, "calibration", func(a, b time.Time) []dexcom.Calibration { return g.quirkCalibrations(g.calibrations(a, b)) })
+		return
+	}
 	serveRange(s, w, r, g, now, "calibration", g.calibrations)
 }
 
 func (s *Server) serveEvents(w http.ResponseWriter, r *http.Request, g generator, now time.Time) {
+	if s.cfg.Quirks {
+		serveRange(s, w, r, g, now, "event", g.quirkEvents)
+		return
+	}
 	serveRange(s, w, r, g, now, "event", g.events)
 }
 
@@ -156,8 +168,12 @@ func (s *Server) serveAlerts(w http.ResponseWriter, r *http.Request, g generator
 }
 
 func (s *Server) serveDevices(w http.ResponseWriter, _ *http.Request, g generator, now time.Time) {
+	d := g.device(now)
+	if s.cfg.Quirks {
+		d = quirkDevice(d)
+	}
 	writeJSON(w, http.StatusOK, dexcom.Records[dexcom.Device]{RecordType: "device", RecordVersion: "3.0",
-		UserID: userID(g.clientID, g.user.Name), Records: []dexcom.Device{g.device(now)}})
+		UserID: userID(g.clientID, g.user.Name), Records: []dexcom.Device{d}})
 }
 
 func (s *Server) serveDataRange(w http.ResponseWriter, r *http.Request, g generator, now time.Time) {

@@ -231,7 +231,7 @@ func (g generator) egv(k int64) (dexcom.EGV, bool) {
 		DisplayTime:                  disp,
 		TransmitterID:                &tx,
 		TransmitterTicks:             int64(t.Sub(g.sessionStart(t)) / time.Second),
-		Value:                        &v,
+		Value:                        ptr(float64(v)),
 		Status:                       status,
 		Trend:                        &trend,
 		TrendRate:                    rateP,
@@ -332,7 +332,7 @@ func (g generator) calibrations(start, end time.Time) []dexcom.Calibration {
 			tx := g.transmitterID(t)
 			out = append(out, dexcom.Calibration{
 				RecordID: g.uuid("calibration", day, int64(i)), SystemTime: sys, DisplayTime: disp,
-				Unit: ptr("mg/dL"), Value: v, DisplayDevice: g.user.DisplayDevice, TransmitterID: &tx,
+				Unit: ptr("mg/dL"), Value: float64(v), DisplayDevice: g.user.DisplayDevice, TransmitterID: &tx,
 				TransmitterTicks:      int64(t.Sub(g.sessionStart(t)) / time.Second),
 				TransmitterGeneration: g.user.Generation, TransmitterGenerationVariant: g.user.Variant,
 			})
@@ -344,7 +344,7 @@ func (g generator) calibrations(start, end time.Time) []dexcom.Calibration {
 // Alert thresholds of the simulated default schedule.
 var alertThresholds = []struct {
 	name  string
-	value int
+	value float64
 	above bool
 }{{"high", 250, true}, {"low", 70, false}, {"urgentLow", 55, false}}
 
@@ -352,7 +352,7 @@ var alertThresholds = []struct {
 func (g generator) alerts(start, end time.Time) []dexcom.Alert {
 	out := []dexcom.Alert{}
 	first, last := slots(start, end)
-	prev, havePrev := 0, false
+	prev, havePrev := 0.0, false
 	if e, ok := g.egv(first - 1); ok {
 		prev, havePrev = e.Reading().MgDL, true
 	}
@@ -395,7 +395,7 @@ func (g generator) device(now time.Time) dexcom.Device {
 	if g.user.Receiver() {
 		return d // receivers may send no schedules at all
 	}
-	set := func(name string, v int, unit string) dexcom.AlertSetting {
+	set := func(name string, v float64, unit string) dexcom.AlertSetting {
 		ts, disp := g.times(time.Date(2025, 5, 1, 12, 0, 0, 0, time.UTC))
 		return dexcom.AlertSetting{AlertName: name, Value: v, Unit: unit, Snooze: 30, Enabled: true,
 			SystemTime: ts, DisplayTime: disp, Delay: ptr(0), SoundTheme: ptr("modern"), SoundOutputMode: ptr("sound")}

@@ -61,7 +61,12 @@ type Config struct {
 	// LenientDates accepts startDate/endDate with a zone or fractions. The real
 	// API is reported to refuse them; that is not confirmed, so it is a switch.
 	LenientDates bool
-	Faults       Faults
+	// Quirks serves valid but unusual answers (see quirks.go): fractional
+	// and mmol/L values, a malformed record and an unreadable time each day,
+	// updated and deleted events, a numeric event value, mmol/L alert
+	// settings. Off, the answers are as documented.
+	Quirks bool
+	Faults Faults
 }
 
 // Server is the simulator. It is safe for concurrent use.

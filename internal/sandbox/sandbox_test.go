@@ -284,7 +284,7 @@ func TestDataIsRealistic(t *testing.T) {
 						t.Errorf("high reading: %+v", e)
 					}
 				default:
-					sum += rd.MgDL
+					sum += int(rd.MgDL)
 					n++
 					if got := dexcom.TrendForRate(*e.TrendRate); got != *e.Trend {
 						t.Fatalf("trend %s for rate %v, band says %s", *e.Trend, *e.TrendRate, got)
@@ -391,5 +391,55 @@ func golden(t *testing.T, path string, got []byte) {
 	}
 	if !bytes.Equal(got, want) {
 		t.Errorf("%s differs from the simulator's answer (go test -update rewrites it)", path)
+	}
+}
+
+// TestQuirksServeTheUnusualCases checks, on the raw answers, that the quirks
+// switch serves each case it promises, and that without it none appears.
+func TestQuirksServeTheUnusualCases(t *testing.T) {
+	window := "?startDate=2025-06-08T17:20:00&endDate=2025-06-10T17:20:00"
+	for _, quirks := range []bool{true, false} {
+		s := start(t, sandbox.Config{Now: func() time.Time { return fixedNow }, Quirks: quirks})
+		tok := s.token(t, "SandboxUser7")
+		_, egvs := s.get(t, "/v3/users/self/egvs"+window, tok)
+		_, events := s.get(t, "/v3/users/self/events"+window, tok)
+		_, devices := s.get(t, "/v3/users/self/devices", tok)
+		_, cals := s.get(t, "/v3/users/self/calibrations"+window, s.token(t, "SandboxUser1"))
+		var ev struct {
+			Records []map[string]any `json:"records"`
+		}
+		if err := json.Unmarshal(events, &ev); err != nil {
+			t.Fatal(err)
+		}
+		status := map[string]int{}
+		var numeric, note int
+		for _, e := range ev.Records {
+			status[e["eventStatus"].(string)]++
+			if _, ok := e["value"].(float64); ok {
+				numeric++
+			}
+			if e["eventType"] == "note" {
+				note++
+			}
+		}
+		cases := map[string]bool{
+			"text value":             bytes.Contains(egvs, []byte(`"value":"n/a"`)),
+			"bad time":               bytes.Contains(egvs, []byte(`"systemTime":"2025-13-45T99:99:99"`)),
+			"mmol/L reading":         bytes.Contains(egvs, []byte(`"unit":"mmol/L"`)) && bytes.Contains(egvs, []byte(`"rateUnit":"mmol/L/min"`)),
+			"fractional value":       bytes.Contains(egvs, []byte(`.4,"status":null`)),
+			"updated event":          status["updated"] == 2,
+			"deleted event":          status["deleted"] == 2,
+			"numeric value":          numeric == 2,
+			"note":                   note == 2,
+			"mmol/L event":           bytes.Contains(events, []byte(`"value":"6.1","unit":"mmol/L"`)),
+			"mmol/L alert":           bytes.Contains(devices, []byte(`"alertName":"low","value":3.9,"unit":"mmol/L"`)),
+			"mmol/L calibration":     bytes.Contains(cals, []byte(`"unit":"mmol/L"`)),
+			"fractional calibration": bytes.Contains(cals, []byte(`.5,"displayDevice"`)),
+		}
+		for name, served := range cases {
+			if served != quirks {
+				t.Errorf("quirks=%v: %s served=%v", quirks, name, served)
+			}
+		}
 	}
 }

@@ -134,8 +134,11 @@ func reseal(tx *bolt.Tx, prev, next *sealer) error {
 // while holding the old file's lock.
 func (v *Vault) compact() error {
 	tmp := v.path + ".compact"
-	os.Remove(tmp)
-	dst, err := bolt.Open(tmp, 0o600, &bolt.Options{Timeout: v.opts.LockTimeout})
+	os.Remove(tmp) // a leftover of a crash; O_EXCL below refuses anything else
+	dst, err := bolt.Open(tmp, 0o600, &bolt.Options{Timeout: v.opts.LockTimeout,
+		OpenFile: func(name string, flag int, mode os.FileMode) (*os.File, error) {
+			return os.OpenFile(name, flag|os.O_EXCL|noFollow, mode)
+		}})
 	if err != nil {
 		return fmt.Errorf("compact: %w", err)
 	}
@@ -155,7 +158,7 @@ func (v *Vault) compact() error {
 	syncDir(filepath.Dir(v.path))
 	// Reopen the compacted file; the old handle still locks the old inode.
 	v.db.Close()
-	db, err := openDB(v.path, v.opts)
+	db, err := openDB(v.path, v.opts, false)
 	if err != nil {
 		v.db = nil // the vault is closed now; later calls get ErrClosed
 		return fmt.Errorf("reopen after compaction: %w", err)
@@ -238,7 +241,7 @@ func Check(path string, pass []byte, opts Options) (*Report, error) {
 	if err != nil {
 		return nil, err
 	}
-	defer v.db.Close()
+	defer v.Close()
 	r := &Report{Path: path, Created: v.hdr.Created, KDF: v.hdr.KDF, KeyGen: v.hdr.KeyGen}
 	r.Problems = v.verifyManifest()
 	err = v.view(func(tx *bolt.Tx) error {

@@ -34,6 +34,9 @@ var (
 	ErrDamaged  = errors.New("vault is damaged")
 	ErrModified = errors.New("vault contents were modified")
 	ErrClosed   = errors.New("vault is closed (dexonboard is quitting; this change was not saved)")
+	// ErrUnsafePath: a symbolic link, a shared folder or a foreign file
+	// where the vault or its side files belong.
+	ErrUnsafePath = errors.New("unsafe vault location")
 )
 
 // InUseError says which process holds the vault, when known.
@@ -100,6 +103,7 @@ type Vault struct {
 	opts Options
 
 	mu       sync.RWMutex
+	lock     *fileLock
 	db       *bolt.DB // nil once closed
 	hdr      *header
 	seal     *sealer
@@ -134,28 +138,41 @@ func Create(path string, pass []byte, opts Options) (*Vault, error) {
 	if err := CheckPassphrase(string(pass)); err != nil {
 		return nil, err
 	}
+	if isSymlink(path) {
+		return nil, symlinkError(path)
+	}
 	if _, err := os.Lstat(path); err == nil {
 		return nil, fmt.Errorf("%w: %s (open it, or choose another --vault path)", ErrExists, path)
 	}
 	if err := makeDir(filepath.Dir(path)); err != nil {
 		return nil, err
 	}
-	// O_EXCL: two creators cannot both believe they made the file.
-	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600)
+	if err := checkDir(filepath.Dir(path)); err != nil {
+		return nil, err
+	}
+	lock, err := acquireLock(path, opts.LockTimeout)
 	if err != nil {
+		return nil, err
+	}
+	// O_EXCL: two creators cannot both believe they made the file.
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_EXCL|noFollow, 0o600)
+	if err != nil {
+		lock.release()
 		return nil, fmt.Errorf("create vault: %w", err)
 	}
 	f.Close()
 	v, err := create(path, pass, opts)
 	if err != nil {
 		os.Remove(path)
+		lock.release()
 		return nil, err
 	}
+	v.lock = lock
 	return v, nil
 }
 
 func create(path string, pass []byte, opts Options) (*Vault, error) {
-	db, err := openDB(path, opts)
+	db, err := openDB(path, opts, true)
 	if err != nil {
 		return nil, err
 	}
@@ -198,7 +215,6 @@ func create(path string, pass []byte, opts Options) (*Vault, error) {
 		db.Close()
 		return nil, fmt.Errorf("create vault: %w", err)
 	}
-	v.writeOwner()
 	return v, nil
 }
 
@@ -243,9 +259,10 @@ func makeDir(dir string) error {
 // bbolt panics on some damage while opening and then never unmaps the file,
 // which keeps its lock for the rest of the process; preflight catches that
 // damage first, and the recover is the last line.
-func openDB(path string, opts Options) (db *bolt.DB, err error) {
-	if err := preflight(path); err != nil {
-		return nil, fmt.Errorf("%w: %v (restore a backup)", ErrDamaged, err)
+// fresh is set only for the empty file Create has just made.
+func openDB(path string, opts Options, fresh bool) (db *bolt.DB, err error) {
+	if err := preflight(path, fresh); err != nil {
+		return nil, err
 	}
 	var file *os.File
 	defer func() {
@@ -253,20 +270,20 @@ func openDB(path string, opts Options) (db *bolt.DB, err error) {
 			if file != nil {
 				file.Close()
 			}
-			db, err = nil, fmt.Errorf("%w: %v (restore a backup, or run dexonboard vault check)", ErrDamaged, r)
+			db, err = nil, errDamagedPage
 		}
 	}()
 	db, err = bolt.Open(path, 0o600, &bolt.Options{
 		Timeout: opts.LockTimeout,
 		OpenFile: func(name string, flag int, mode os.FileMode) (*os.File, error) {
-			f, err := os.OpenFile(name, flag, mode)
+			f, err := os.OpenFile(name, flag|noFollow, mode)
 			file = f
 			return f, err
 		},
 	})
 	switch {
 	case errors.Is(err, bolterrors.ErrTimeout):
-		return nil, &InUseError{Path: path, PID: readOwner(path)}
+		return nil, &InUseError{Path: path}
 	case err != nil:
 		return nil, fmt.Errorf("%w: %v (restore a backup, or run dexonboard vault check)", ErrDamaged, err)
 	}
@@ -280,25 +297,40 @@ func Open(path string, pass []byte, opts Options) (*Vault, error) {
 		return nil, err
 	}
 	if problems := v.verifyManifest(); len(problems) > 0 {
-		v.db.Close()
+		v.Close()
 		return nil, fmt.Errorf("%w: %s (restore a backup; run dexonboard vault check for the full list)", ErrModified, problems[0])
 	}
 	v.fixPermissions()
-	v.writeOwner()
 	return v, nil
 }
 
 // unlock opens the file and the data key, checking nothing beyond the header.
 func unlock(path string, pass []byte, opts Options) (*Vault, error) {
 	opts = opts.withDefaults()
-	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
+	fi, err := os.Lstat(path)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
 		return nil, fmt.Errorf("%w: %s (create one with dexonboard vault init)", ErrNoVault, path)
+	case err != nil:
+		return nil, fmt.Errorf("open vault: %w", err)
+	case fi.Mode()&fs.ModeSymlink != 0:
+		return nil, symlinkError(path)
+	case !fi.Mode().IsRegular():
+		return nil, fmt.Errorf("%w: %s is not a plain file: pass the vault file itself with --vault", ErrUnsafePath, path)
 	}
-	db, err := openDB(path, opts)
+	if err := checkDir(filepath.Dir(path)); err != nil {
+		return nil, err
+	}
+	lock, err := acquireLock(path, opts.LockTimeout)
 	if err != nil {
 		return nil, err
 	}
-	v := &Vault{path: path, opts: opts, db: db}
+	db, err := openDB(path, opts, false)
+	if err != nil {
+		lock.release()
+		return nil, err
+	}
+	v := &Vault{path: path, opts: opts, db: db, lock: lock}
 	var raw []byte
 	err = v.view(func(tx *bolt.Tx) error {
 		meta := tx.Bucket(bucketMeta)
@@ -318,7 +350,7 @@ func unlock(path string, pass []byte, opts Options) (*Vault, error) {
 		err = v.openKey(pass)
 	}
 	if err != nil {
-		db.Close()
+		v.Close()
 		return nil, err
 	}
 	return v, nil
@@ -350,49 +382,51 @@ func (v *Vault) Close() error {
 	if v.db == nil {
 		return nil
 	}
-	os.Remove(ownerPath(v.path))
 	err := v.db.Close()
 	v.db = nil
 	if v.seal != nil {
 		secret.Wipe(v.seal.key)
 	}
+	v.lock.release()
 	return err
 }
 
-// fixPermissions repairs group/other access to the file and folder.
+// fixPermissions repairs group/other access to the file and, when it is
+// dexonboard's own, the folder. The file is changed through a descriptor
+// opened without following links, so a link's target is never touched.
 func (v *Vault) fixPermissions() {
-	for _, p := range []struct {
-		path string
-		mode fs.FileMode
-	}{{v.path, 0o600}, {filepath.Dir(v.path), 0o700}} {
-		fi, err := os.Stat(p.path)
-		if err != nil || fi.Mode().Perm()&0o077 == 0 {
-			continue
+	if f, err := os.OpenFile(v.path, os.O_RDONLY|noFollow, 0); err == nil {
+		if fi, err := f.Stat(); err == nil && fi.Mode().Perm()&0o077 != 0 && f.Chmod(0o600) == nil {
+			v.warnings = append(v.warnings, fmt.Sprintf("%s was readable by others (%v); changed to %v", v.path, fi.Mode().Perm(), fs.FileMode(0o600)))
 		}
-		if p.path != v.path && !strings.Contains(p.path, "dexonboard") {
-			continue // a shared folder the user chose; not ours to change
-		}
-		if err := os.Chmod(p.path, p.mode); err == nil {
-			v.warnings = append(v.warnings, fmt.Sprintf("%s was readable by others (%v); changed to %v", p.path, fi.Mode().Perm(), p.mode))
-		}
+		f.Close()
+	}
+	dir := filepath.Dir(v.path)
+	fi, err := os.Lstat(dir)
+	if err != nil || !fi.IsDir() || fi.Mode().Perm()&0o077 == 0 || !strings.Contains(dir, "dexonboard") {
+		return // a shared folder the user chose is not ours to change
+	}
+	if err := os.Chmod(dir, 0o700); err == nil {
+		v.warnings = append(v.warnings, fmt.Sprintf("%s was readable by others (%v); changed to %v", dir, fi.Mode().Perm(), fs.FileMode(0o700)))
 	}
 }
 
-// ownerPath is a side file naming the process that holds the vault, so a
-// second one can say who; bbolt's lock records no pid.
-func ownerPath(path string) string { return path + ".owner" }
-
-func (v *Vault) writeOwner() {
-	_ = os.WriteFile(ownerPath(v.path), []byte(strconv.Itoa(os.Getpid())), 0o600)
-}
-
-func readOwner(path string) int {
-	b, err := os.ReadFile(ownerPath(path))
+// checkDir refuses a vault folder others can write to: they could replace
+// the vault, or plant links at its side files' names.
+func checkDir(dir string) error {
+	fi, err := os.Stat(dir)
 	if err != nil {
-		return 0
+		return fmt.Errorf("vault folder: %w", err)
 	}
-	pid, _ := strconv.Atoi(strings.TrimSpace(string(b)))
-	return pid
+	if fi.Mode().Perm()&0o022 != 0 {
+		return fmt.Errorf("%w: the vault folder %s is writable by other users (%v): run chmod go-w %s, or keep the vault in a folder only you can write to",
+			ErrUnsafePath, dir, fi.Mode().Perm(), dir)
+	}
+	return nil
+}
+
+func symlinkError(path string) error {
+	return fmt.Errorf("%w: %s is a symbolic link; dexonboard does not follow links to its vault: pass the real file with --vault", ErrUnsafePath, path)
 }
 
 // view runs fn in a read transaction; bbolt's panics on damaged pages become errors.
@@ -434,6 +468,10 @@ func (v *Vault) updateLocked(fn func(*bolt.Tx) error) (err error) {
 
 func recoverDamage(err *error) {
 	if r := recover(); r != nil {
-		*err = fmt.Errorf("%w: %v (restore a backup, or run dexonboard vault check)", ErrDamaged, r)
+		*err = errDamagedPage
 	}
 }
+
+// errDamagedPage stands for bbolt's panics on damaged pages, whose own
+// words ("page expected to be…") help no one.
+var errDamagedPage = fmt.Errorf("%w: a page of the vault file is damaged (restore a backup, or run dexonboard vault check)", ErrDamaged)

@@ -229,8 +229,8 @@ func TestWrongPassphraseChangesNothing(t *testing.T) {
 	if fileHash(t, path) != before {
 		t.Fatal("file changed after a failed unlock")
 	}
-	if _, err := os.Stat(ownerPath(path)); err == nil {
-		t.Fatal("owner file left behind after a failed unlock")
+	if b, err := os.ReadFile(lockPath(path)); err != nil || len(b) != 0 {
+		t.Fatalf("lock file after a failed unlock: %q, %v", b, err)
 	}
 }
 

@@ -1,9 +1,7 @@
-package ui
+package service
 
 import (
 	"sync"
-
-	tea "github.com/charmbracelet/bubbletea"
 )
 
 // saveQueue tracks the wizard's saves from the moment Update asks for one.
@@ -22,39 +20,35 @@ type saveQueue struct {
 }
 
 type saveJob struct {
-	seq        uint64
-	kind, what string
-	once       sync.Once
-	save       func() error
-	msg        tea.Msg
+	seq  uint64
+	kind string
+	once sync.Once
+	save func() error
+	err  error
 }
 
-// add queues save, a snapshot of kind, and returns the command that runs it;
-// the command answers savedMsg{what} or saveFailedMsg.
-func (q *saveQueue) add(kind, what string, save func() error) tea.Cmd {
+// add queues save, a snapshot of kind, and returns the call that runs it.
+func (q *saveQueue) add(kind string, save func() error) func() error {
 	q.mu.Lock()
 	q.seq++
-	j := &saveJob{seq: q.seq, kind: kind, what: what, save: save}
+	j := &saveJob{seq: q.seq, kind: kind, save: save}
 	if q.pending == nil {
 		q.pending = map[uint64]*saveJob{}
 	}
 	q.pending[j.seq] = j
 	q.mu.Unlock()
-	return func() tea.Msg { return q.do(j) }
+	return func() error { return q.do(j) }
 }
 
-// do runs j once; a second caller waits for the first and gets its message.
-func (q *saveQueue) do(j *saveJob) tea.Msg {
+// do runs j once; a second caller waits for the first and gets its result.
+func (q *saveQueue) do(j *saveJob) error {
 	j.once.Do(func() {
 		q.run.Lock()
 		if q.latest == nil {
 			q.latest = map[string]uint64{}
 		}
-		j.msg = savedMsg{j.what}
 		if q.latest[j.kind] < j.seq { // else a newer snapshot is saved already
-			if err := j.save(); err != nil {
-				j.msg = saveFailedMsg{err}
-			} else {
+			if j.err = j.save(); j.err == nil {
 				q.latest[j.kind] = j.seq
 			}
 		}
@@ -63,7 +57,7 @@ func (q *saveQueue) do(j *saveJob) tea.Msg {
 		delete(q.pending, j.seq)
 		q.mu.Unlock()
 	})
-	return j.msg
+	return j.err
 }
 
 // drain runs every queued save, oldest first, and waits for those running.
@@ -83,3 +77,8 @@ func (q *saveQueue) drain() {
 		q.do(next)
 	}
 }
+
+// DrainSaves finishes every save the wizard has queued: it runs those the
+// program had no time to start (it quit first) and waits for those running.
+// Call it after the program ends and before closing the vault.
+func (s *Session) DrainSaves() { s.saves.drain() }

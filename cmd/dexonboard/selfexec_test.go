@@ -1,0 +1,39 @@
+package main
+
+import (
+	"bytes"
+	"os"
+	"os/exec"
+	"testing"
+)
+
+// asBinaryEnv makes the test binary run main() with its arguments: a real,
+// separate dexonboard process (locks, exit codes) with the test's instant key
+// derivation, for tests that run it hundreds of times (the built binary of
+// binary_test.go derives keys at full cost).
+const asBinaryEnv = "DEXONBOARD_TEST_AS_BINARY"
+
+// binary is a dexonboard command line run as its own process.
+func binary(t *testing.T, stdin string, args ...string) *exec.Cmd {
+	t.Helper()
+	cmd := exec.Command(os.Args[0], args...)
+	cmd.Env = append(os.Environ(), asBinaryEnv+"=1")
+	cmd.Stdin = bytes.NewBufferString(stdin)
+	return cmd
+}
+
+// runBinary runs args to the end and returns the exit code and outputs.
+func runBinary(t *testing.T, stdin string, args ...string) result {
+	t.Helper()
+	cmd := binary(t, stdin, args...)
+	var out, errOut bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errOut
+	err := cmd.Run()
+	code := 0
+	if ee, ok := err.(*exec.ExitError); ok {
+		code = ee.ExitCode()
+	} else if err != nil {
+		t.Fatal(err)
+	}
+	return result{code, out.String(), errOut.String()}
+}

@@ -1,0 +1,74 @@
+package main
+
+import (
+	"bytes"
+	"fmt"
+	"math/rand/v2"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// TestAddDuringRotateKey runs `vault add` processes while `vault rotate-key`
+// replaces the file. Each add either waits and lands in the new file or
+// fails saying the vault is in use; none says "stored" and is then missing.
+func TestAddDuringRotateKey(t *testing.T) {
+	if testing.Short() {
+		t.Skip("spawns processes")
+	}
+	path := t.TempDir() + "/v.db"
+	t.Setenv("DEXONBOARD_PASSPHRASE", cmdPass)
+	if r := runBinary(t, "", "--vault", path, "vault", "init"); r.code != 0 {
+		t.Fatalf("init: %+v", r)
+	}
+	rng := rand.New(rand.NewPCG(3, 4))
+	var stored []string
+	for round := range 20 {
+		rot := binary(t, "", "--vault", path, "vault", "rotate-key")
+		var rotErr bytes.Buffer
+		rot.Stderr = &rotErr
+		if err := rot.Start(); err != nil {
+			t.Fatal(err)
+		}
+		var wg sync.WaitGroup
+		results := make([]result, 3)
+		for i := range results {
+			name := fmt.Sprintf("Client %d-%d", round, i)
+			delay := time.Duration(rng.IntN(15)) * time.Millisecond
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				time.Sleep(delay) // start while rotate-key works (not an assertion on time)
+				results[i] = runBinary(t, "secret-"+name+"-0123456789\n", "--vault", path, "vault", "add", name, "--client-id", "id-"+strings.ReplaceAll(name, " ", "-"))
+			}()
+		}
+		wg.Wait()
+		if err := rot.Wait(); err != nil {
+			t.Fatalf("round %d: rotate-key: %v: %s", round, err, rotErr.String())
+		}
+		for i, r := range results {
+			name := fmt.Sprintf("Client %d-%d", round, i)
+			switch {
+			case r.code == 0 && strings.Contains(r.out, "stored encrypted"):
+				stored = append(stored, name)
+			case r.code == exitVault && strings.Contains(r.errOut, "in use"):
+			default:
+				t.Fatalf("round %d: add %s: neither stored nor refused clearly: %+v", round, name, r)
+			}
+		}
+		list := runBinary(t, "", "--vault", path, "vault", "list")
+		if list.code != 0 {
+			t.Fatalf("round %d: list: %+v", round, list)
+		}
+		for _, name := range stored {
+			if !strings.Contains(list.out, name) {
+				t.Fatalf("round %d: %q was reported stored, and is not in the vault:\n%s", round, name, list.out)
+			}
+		}
+	}
+	if len(stored) == 0 {
+		t.Fatal("no add ever succeeded: the test proves nothing")
+	}
+	t.Logf("%d adds stored, every one kept", len(stored))
+}

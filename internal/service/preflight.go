@@ -1,0 +1,70 @@
+package service
+
+import (
+	"fmt"
+	"net/http"
+	"net/url"
+	"time"
+
+	"github.com/tryrook/dexonboard/internal/dexcom"
+	"github.com/tryrook/dexonboard/internal/onboarding"
+)
+
+// PreflightResult is one authorization-URL probe.
+type PreflightResult struct {
+	RedirectURI string
+	Status      int
+	Err         error
+}
+
+// OK reports whether Dexcom's login page accepted the app and redirect URI.
+func (r PreflightResult) OK() bool { return r.Err == nil && r.Status == http.StatusOK }
+
+// Preflight snapshots what a preflight needs and returns the probe, which
+// may run in the background: Dexcom's login page answers 200 when the
+// client ID and each redirect URI are registered, 400 when not.
+func (s *Session) Preflight(redirects ...string) func() []PreflightResult {
+	ep, err := s.Endpoints(s.Progress.Env)
+	clientID := s.App().ClientID
+	hc := s.HTTPClient(20 * time.Second)
+	return func() []PreflightResult {
+		var out []PreflightResult
+		for _, r := range redirects {
+			res := PreflightResult{RedirectURI: r, Err: err}
+			if err == nil {
+				res.Status, res.Err = probe(hc, ep, clientID, r)
+			}
+			out = append(out, res)
+		}
+		return out
+	}
+}
+
+// PreflightPassed reports whether every result is a 200.
+func PreflightPassed(rs []PreflightResult) bool {
+	ok := len(rs) > 0
+	for _, r := range rs {
+		ok = ok && r.OK()
+	}
+	return ok
+}
+
+// SettleRedirect records step 5: done when its URLs are ticked as
+// registered and the preflight accepted every one of them.
+func (s *Session) SettleRedirect(rs []PreflightResult) {
+	ok := len(rs) == len(s.RedirectURLs()) && PreflightPassed(rs)
+	s.settle(onboarding.ConfigureRedirect, ok && AllTicked(s, onboarding.ConfigureRedirect))
+}
+
+func probe(hc *http.Client, ep dexcom.Endpoints, clientID, redirect string) (int, error) {
+	q := url.Values{"client_id": {clientID}, "redirect_uri": {redirect}, "response_type": {"code"},
+		"scope": {dexcom.Scope}, "state": {"preflight"}}
+	noFollow := *hc
+	noFollow.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	resp, err := noFollow.Get(ep.AuthURL() + "?" + q.Encode())
+	if err != nil {
+		return 0, fmt.Errorf("could not reach %s: %w", ep.BaseURL, err)
+	}
+	resp.Body.Close()
+	return resp.StatusCode, nil
+}

@@ -1,0 +1,166 @@
+// Package service is what every onboarding step does, as a plain Go API:
+// validate input, store it in the vault, seal a hand-off, preflight, run the
+// check, derive progress and checklists. The full-screen wizard, the line
+// mode and the commands all call it; it knows nothing of Bubble Tea or cobra.
+package service
+
+import (
+	"context"
+	"net/http"
+	"time"
+
+	"github.com/tryrook/dexonboard/internal/dexcom"
+	"github.com/tryrook/dexonboard/internal/onboarding"
+	"github.com/tryrook/dexonboard/internal/vault"
+)
+
+// Session is what every step shares: the vault, the profile and the track
+// being worked on, and the edges (clock, HTTP, browser) tests replace.
+type Session struct {
+	Vault     *vault.Vault
+	VaultPath string
+	Profile   *vault.Profile
+	Progress  *onboarding.Progress
+
+	// Create is set when no vault exists yet: the unlock screen makes one.
+	Create bool
+	// Open and CreateVault unlock or make the vault at VaultPath.
+	Open        func(pass []byte) (*vault.Vault, error)
+	CreateVault func(pass []byte) (*vault.Vault, error)
+
+	Now  func() time.Time
+	HTTP *http.Client
+	// Browse opens a login or portal URL; it returns connect.ErrShowURLOnly
+	// when it could only show the URL.
+	Browse func(ctx context.Context, url string) error
+	// APIBase overrides every environment's API host (the demo's simulator).
+	APIBase string
+	Demo    *Demo
+	// LoginTimeout bounds the wait in step 6 (default 5 minutes).
+	LoginTimeout time.Duration
+	// ExportDir is where exports, reports and sealed hand-offs are written
+	// (default: the working directory).
+	ExportDir string
+
+	saves saveQueue
+}
+
+// Demo is set by `dexonboard demo`: a throwaway vault and the simulator.
+type Demo struct {
+	TempDir string
+	// LogIn returns an opener that logs user in on the simulator's page
+	// without a browser.
+	LogIn   func(user string) func(ctx context.Context, url string) error
+	Users   []DemoUser
+	Prefill Prefill
+}
+
+// Prefill are values the demo types for the presenter (none is a real secret).
+type Prefill struct {
+	ClientID, ClientSecret, ROOKRedirect, Recipient string
+}
+
+// DemoUser is one entry of the demo's test-user picker.
+type DemoUser struct{ Name, Device string }
+
+// Endpoints are the API URLs of env for this session.
+func (s *Session) Endpoints(env dexcom.Environment) (dexcom.Endpoints, error) {
+	return dexcom.NewEndpoints(env, s.APIBase, dexcom.OAuthV2)
+}
+
+// App is the current track's app in the profile (created on first use).
+func (s *Session) App() *vault.App { return s.Profile.App(s.Progress.Env) }
+
+// Time is the session's clock.
+func (s *Session) Time() time.Time {
+	if s.Now == nil {
+		return time.Now()
+	}
+	return s.Now()
+}
+
+// HTTPClient is the session's client, or one with a timeout.
+func (s *Session) HTTPClient(timeout time.Duration) *http.Client {
+	if s.HTTP != nil {
+		return s.HTTP
+	}
+	return &http.Client{Timeout: timeout}
+}
+
+// ProgressSaver snapshots the track's progress now and queues its write,
+// which may run elsewhere (a background command) without racing the
+// session; DrainSaves finishes it if nothing else did.
+func (s *Session) ProgressSaver() func() error {
+	if s.Vault == nil || s.Profile == nil || s.Progress == nil {
+		return nil
+	}
+	snap, v, id := s.Progress.Clone(), s.Vault, s.Profile.ID
+	return s.saves.add("progress/"+id+"/"+string(snap.Track), func() error { return v.SaveProgress(id, snap) })
+}
+
+// ProfileSaver snapshots the profile now and queues its write.
+func (s *Session) ProfileSaver() func() error {
+	if s.Vault == nil || s.Profile == nil {
+		return nil
+	}
+	p, v := CloneProfile(s.Profile), s.Vault
+	return s.saves.add("profile/"+p.ID, func() error { return v.SaveProfile(p) })
+}
+
+// Save writes the profile and the progress now (the line mode).
+func (s *Session) Save() error {
+	for _, save := range []func() error{s.ProfileSaver(), s.ProgressSaver()} {
+		if save == nil {
+			continue
+		}
+		if err := save(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// CloneProfile is a deep enough copy to save while the original changes.
+func CloneProfile(p *vault.Profile) *vault.Profile {
+	c := *p
+	c.Apps = make(map[dexcom.Environment]*vault.App, len(p.Apps))
+	for e, a := range p.Apps {
+		cp := *a
+		c.Apps[e] = &cp
+	}
+	if p.LastCheck != nil {
+		lc := *p.LastCheck
+		c.LastCheck = &lc
+	}
+	return &c
+}
+
+// SetToday records today's date in a step's field.
+func (s *Session) SetToday(step onboarding.Step, field string) {
+	s.Progress.SetField(step, field, s.Time().Format("2006-01-02"), s.Time())
+}
+
+// Toggle ticks or unticks a checklist item and settles the step.
+func (s *Session) Toggle(step onboarding.Step, item string) {
+	s.Progress.Toggle(step, item, s.Time())
+	s.Settle(step)
+}
+
+// Settle records a step as done or to do from what is recorded; steps 5 and
+// 6 also need a live result and settle through their own calls.
+func (s *Session) Settle(step onboarding.Step) {
+	switch step {
+	case onboarding.ConfigureRedirect, onboarding.AuthenticateTestUser:
+		return
+	}
+	s.settle(step, Complete(s, step))
+}
+
+func (s *Session) settle(step onboarding.Step, complete bool) {
+	switch {
+	case complete && s.Progress.StatusOf(step) != onboarding.Done:
+		s.Progress.MarkDone(step, s.Time())
+	case !complete && s.Progress.StatusOf(step) == onboarding.Done:
+		s.Progress.State(step).Status = onboarding.Todo
+	}
+}

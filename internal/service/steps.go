@@ -1,0 +1,231 @@
+package service
+
+import (
+	"github.com/tryrook/dexonboard/internal/onboarding"
+)
+
+// PortalURL is Dexcom's developer portal.
+const PortalURL = "https://developer.dexcom.com"
+
+// RowKind is what a row of a step asks for.
+type RowKind int
+
+// Row kinds.
+const (
+	Tick   RowKind = iota // a checklist item, stored in the step's progress
+	Field                 // a text answer
+	Action                // something the step does
+)
+
+// Actions a step offers; each front end runs them through this package.
+const (
+	ActStoreCredentials = "save"
+	ActSeal             = "seal"
+	ActCopyROOK         = "copy_rook"
+	ActCopyLoopback     = "copy_loop"
+	ActPreflight        = "preflight"
+	ActConnect          = "connect"
+	ActStartProduction  = "start_production"
+)
+
+// Row is one thing a step asks: a tick, a field or an action.
+type Row struct {
+	Kind  RowKind
+	ID    string
+	Label string
+	Hint  string
+	URL   string // a page the item is about (the portal)
+
+	// Fields.
+	Placeholder string
+	Limit       int
+	Secret      bool
+	Optional    bool // an empty answer is allowed (and stores nothing)
+	// Get is the value to start from (the stored one, or the demo's).
+	Get func(s *Session) string
+	// Check cleans an answer and says whether it is acceptable.
+	Check func(s *Session, answer string) (string, error)
+	// Set stores an accepted answer (nil: an action of the step uses it).
+	Set func(s *Session, value string)
+}
+
+// DateField is a step's date (d in the wizard sets it to today).
+type DateField struct{ ID, Label string }
+
+// Spec describes a step once, for every front end: what it explains, what it
+// asks, what it does and which date it records. What completes it is Complete.
+type Spec struct {
+	Step    onboarding.Step
+	Heading string
+	Intro   func(s *Session) string
+	Rows    []Row
+	Date    *DateField
+}
+
+// Heading is "Step N · Title", or "Prerequisites".
+func heading(st onboarding.Step, title string) string {
+	if st == onboarding.Prerequisites {
+		return title
+	}
+	return st.String() + " · " + title
+}
+
+// SpecOf is the description of step st.
+func SpecOf(st onboarding.Step) Spec { return specs[st] }
+
+// Checklist is the ticks of step st.
+func Checklist(st onboarding.Step) []Row {
+	var out []Row
+	for _, r := range specs[st].Rows {
+		if r.Kind == Tick {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// AllTicked reports whether every item of step st is ticked.
+func AllTicked(s *Session, st onboarding.Step) bool {
+	for _, it := range Checklist(st) {
+		if !s.Progress.Checked(st, it.ID) {
+			return false
+		}
+	}
+	return true
+}
+
+// Complete is when a step counts as done from what is recorded (5 and 6
+// also need a live result: a preflight, a check).
+func Complete(s *Session, st onboarding.Step) bool {
+	p, a := s.Progress, s.App()
+	switch st {
+	case onboarding.Prerequisites:
+		return AllTicked(s, st)
+	case onboarding.CreateAccount:
+		return AllTicked(s, st) && p.Field(st, "submitted_on") != ""
+	case onboarding.CreateApp:
+		return AllTicked(s, st) && a.Name != ""
+	case onboarding.CollectCredentials:
+		return HasCredentials(s)
+	case onboarding.ShareWithROOK:
+		return AllTicked(s, st) && p.Field(st, "shared_on") != "" && a.ROOKRedirectURL != ""
+	case onboarding.RequestProduction:
+		return AllTicked(s, st) && p.Field(st, "requested_on") != ""
+	}
+	return p.StatusOf(st) == onboarding.Done
+}
+
+// HasCredentials reports whether the track's app has its Client ID and Secret.
+func HasCredentials(s *Session) bool {
+	a := s.App()
+	return a.ClientID != "" && !a.ClientSecret.Empty()
+}
+
+func tick(id, label string) Row { return Row{Kind: Tick, ID: id, Label: label} }
+
+func action(id, label string) Row { return Row{Kind: Action, ID: id, Label: label} }
+
+var specs = map[onboarding.Step]Spec{
+	onboarding.Prerequisites: {
+		Step: onboarding.Prerequisites, Heading: heading(onboarding.Prerequisites, "Prerequisites"),
+		Intro: text("Dexcom recommends two apps: a sandbox app for its simulated test users, " +
+			"and a production app for real users after Dexcom's review. Steps 1-6 are done for each."),
+		Rows: []Row{
+			tick("two_apps", "We will create two Dexcom apps: one sandbox, one production"),
+			tick("ownership", "We own the Dexcom developer account (ROOK never holds it)"),
+		},
+	},
+	onboarding.CreateAccount: {
+		Step: onboarding.CreateAccount, Heading: heading(onboarding.CreateAccount, "Create a Dexcom developer account"),
+		Intro: text("Register at " + PortalURL + ". The form asks for the app's details, intended use, " +
+			"data handling and company details; Dexcom may schedule a review meeting."),
+		Rows: []Row{
+			{Kind: Tick, ID: "registered", Label: "Registered on developer.dexcom.com", URL: PortalURL},
+			tick("app_details", "Application details: name, website, description"),
+			tick("intended_use", "Intended use of the data"),
+			tick("data_handling", "How the data is stored, protected and shared"),
+			tick("company", "Company details and contact"),
+			tick("submitted", "Form submitted"),
+		},
+		Date: &DateField{ID: "submitted_on", Label: "Submitted on"},
+	},
+	onboarding.CreateApp: {
+		Step: onboarding.CreateApp, Heading: heading(onboarding.CreateApp, "Create an application"),
+		Intro: func(s *Session) string {
+			return "In the portal, open My Apps and create an app for " + s.Progress.Env.Label() +
+				". Record its name so ROOK and your team can find it."
+		},
+		Rows: []Row{
+			tick("logged_in", "Logged in to the developer portal"),
+			tick("created", "Created a new app under My Apps"),
+			tick("scopes", "Read the data the app may access (EGVs, events, devices…)"),
+			appNameRow, appDescriptionRow,
+		},
+	},
+	onboarding.CollectCredentials: {
+		Step: onboarding.CollectCredentials, Heading: heading(onboarding.CollectCredentials, "Collect the Client ID and Client Secret"),
+		Intro: text("Copy both from the app's page. They go straight into the encrypted vault; " +
+			"the secret is shown only as its last four characters."),
+		Rows: []Row{clientIDRow, clientSecretRow, action(ActStoreCredentials, "Store encrypted")},
+	},
+	onboarding.ShareWithROOK: {
+		Step: onboarding.ShareWithROOK, Heading: heading(onboarding.ShareWithROOK, "Share the credentials with ROOK"),
+		Intro: text("Seal the Client ID and Secret for your ROOK contact's public key: only their " +
+			"vault can open it, once, within 7 days. Send the file; never the secret by e-mail or chat. ROOK answers with a Redirect URL."),
+		Rows: []Row{
+			recipientRow,
+			action(ActSeal, "Seal the credentials for it"),
+			tick("shared", "Sealed hand-off sent to ROOK (or a one-time secret link)"),
+			tick("not_in_chat", "The secret was not sent by e-mail, chat or ticket"),
+			rookRedirectRow,
+		},
+		Date: &DateField{ID: "shared_on", Label: "Shared on"},
+	},
+	onboarding.ConfigureRedirect: {
+		Step: onboarding.ConfigureRedirect, Heading: heading(onboarding.ConfigureRedirect, "Configure the Redirect URL in Dexcom"),
+		Intro: text("Add these exact URLs as the app's Redirect URIs: Dexcom matches them " +
+			"letter for letter, port included."),
+		Rows: []Row{
+			action(ActCopyROOK, "Copy ROOK's Redirect URL"),
+			loopbackRow,
+			action(ActCopyLoopback, "Copy the loopback URL"),
+			tick("registered", "Both URLs added under the app's Redirect URIs, and saved"),
+			action(ActPreflight, "Run the preflight (p)"),
+		},
+	},
+	onboarding.AuthenticateTestUser: {
+		Step: onboarding.AuthenticateTestUser, Heading: heading(onboarding.AuthenticateTestUser, "Authenticate a test user"),
+		Intro: text("Only Dexcom's test users can log in to the sandbox (no password). Connect " +
+			"listens on the loopback Redirect URL, sends the browser to Dexcom's login, then calls the API."),
+		Rows: []Row{action(ActConnect, "Log a test user in")},
+	},
+	onboarding.RequestProduction: {
+		Step: onboarding.RequestProduction, Heading: heading(onboarding.RequestProduction, "Request production access"),
+		Intro: text("When the sandbox app works, ask Dexcom for production access. Access starts " +
+			"limited (a few users) and becomes full after review."),
+		Rows: []Row{
+			tick("found_app", "Found the sandbox app under My Apps"),
+			tick("upgrade", "Pressed \"Request Upgrade\" and filled in the request"),
+			tick("criteria", "Read Dexcom's production criteria (review, limited then full access)"),
+			action(ActStartProduction, "Start the production app's track →"),
+		},
+		Date: &DateField{ID: "requested_on", Label: "Requested on"},
+	},
+}
+
+func text(s string) func(*Session) string { return func(*Session) string { return s } }
+
+// ReviewStatuses are the states of Dexcom's review of a registration (step 1).
+var ReviewStatuses = []string{"not submitted", "submitted, awaiting review", "review meeting scheduled", "approved"}
+
+// NextReviewStatus moves step 1's review status on by one.
+func (s *Session) NextReviewStatus() {
+	cur := s.Progress.Field(onboarding.CreateAccount, "review")
+	next := ReviewStatuses[1]
+	for i, st := range ReviewStatuses {
+		if st == cur {
+			next = ReviewStatuses[(i+1)%len(ReviewStatuses)]
+		}
+	}
+	s.Progress.SetField(onboarding.CreateAccount, "review", next, s.Time())
+}

@@ -1,0 +1,64 @@
+package ui
+
+import (
+	"strings"
+
+	"github.com/charmbracelet/x/ansi"
+)
+
+// wrap fits prose to the page width, counting terminal cells (accented
+// letters are one, wide glyphs two) and leaving colour codes intact; it
+// breaks only between words, one cell short of the width.
+func wrap(width int, s string) string {
+	width -= 2 // the page's left padding
+	if width <= 0 {
+		width = 78
+	}
+	var out, line []string
+	n := 0
+	for _, w := range strings.Fields(s) {
+		cells := ansi.StringWidth(w)
+		if n+cells+1 > width && n > 0 {
+			out = append(out, strings.Join(line, " "))
+			line, n = nil, 0
+		}
+		line = append(line, w)
+		n += cells + 1
+	}
+	if len(line) > 0 {
+		out = append(out, strings.Join(line, " "))
+	}
+	return strings.Join(out, "\n")
+}
+
+// truncate cuts s to n cells, ending in "…" when it was cut.
+func truncate(s string, n int) string {
+	if n <= 1 {
+		return ""
+	}
+	return ansi.Truncate(s, n, "…")
+}
+
+// scrollToCursor fits a page into h lines: when it is taller, the window
+// follows the cursor's line and says what lies above and below.
+func scrollToCursor(s string, h, cursor int) string {
+	lines := strings.Split(s, "\n")
+	if len(lines) <= h || h < 3 {
+		return s
+	}
+	// Scroll only as far as needed to keep a few lines below the cursor.
+	top := max(0, min(cursor-(h-5), len(lines)-h))
+	view := append([]string(nil), lines[top:top+h]...)
+	if top > 0 {
+		view[0] = "  ↑ more above"
+	}
+	if top+h < len(lines) {
+		view[h-1] = "  ↓ more below"
+	}
+	return strings.Join(view, "\n")
+}
+
+// padCells pads s with spaces to n cells (fmt pads by runes, not cells).
+func padCells(s string, n int) string {
+	return s + strings.Repeat(" ", max(0, n-ansi.StringWidth(s)))
+}
