@@ -173,7 +173,7 @@ func (m *unlockModel) View() string {
 	th := m.theme
 	if m.s.Create {
 		b.WriteString(th.Title.Render("Create your vault") + "\n\n")
-		b.WriteString("dexonboard keeps Client IDs, Secrets, tokens and progress in one encrypted file:\n")
+		b.WriteString("dexonboard keeps Client IDs, Secrets, tokens and progress in one\nencrypted file:\n")
 		b.WriteString(th.Muted.Render(m.s.VaultPath) + "\n\n")
 		b.WriteString("Choose a passphrase. Without it nobody, including ROOK, can open the vault.\n\n")
 		b.WriteString("Passphrase\n" + m.inputs[0].View() + "\n")

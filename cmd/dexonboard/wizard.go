@@ -99,7 +99,7 @@ func runDemo(ctx context.Context, e *env, o *wizardOptions) (err error) {
 	defer os.RemoveAll(dir)
 	var (
 		mu      sync.Mutex
-		session *ui.Session
+		session *service.Session
 	)
 	ctx, signals := watchDemoSignals(ctx, func() {
 		mu.Lock()

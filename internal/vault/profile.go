@@ -210,6 +210,24 @@ func ValidateProfileName(name string) error {
 
 // CreateProfile adds a new, empty profile.
 func (v *Vault) CreateProfile(name string) (*Profile, error) {
+	p, err := v.newProfile(name)
+	if err != nil {
+		return nil, err
+	}
+	err = v.update(func(tx *bolt.Tx) error {
+		if _, err := v.findProfile(tx, p.Name); err == nil {
+			return fmt.Errorf("%w: %q", ErrProfileExists, p.Name)
+		}
+		return v.putNewProfile(tx, p)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+// newProfile makes an empty profile with a fresh random id; nothing is stored.
+func (v *Vault) newProfile(name string) (*Profile, error) {
 	name = strings.TrimSpace(name)
 	if err := ValidateProfileName(name); err != nil {
 		return nil, err
@@ -219,20 +237,16 @@ func (v *Vault) CreateProfile(name string) (*Profile, error) {
 		return nil, err
 	}
 	now := v.opts.Now().UTC()
-	p := &Profile{ID: hex.EncodeToString(id), Name: name, Created: now, Updated: now, Apps: map[dexcom.Environment]*App{}}
-	err := v.update(func(tx *bolt.Tx) error {
-		if _, err := v.findProfile(tx, name); err == nil {
-			return fmt.Errorf("%w: %q", ErrProfileExists, name)
-		}
-		if err := v.putSealed(tx, bucketProfiles, id, p.record()); err != nil {
-			return err
-		}
-		return v.appendAudit(tx, p, "profile created", "")
-	})
-	if err != nil {
-		return nil, err
+	return &Profile{ID: hex.EncodeToString(id), Name: name, Created: now, Updated: now, Apps: map[dexcom.Environment]*App{}}, nil
+}
+
+// putNewProfile stores a profile made by newProfile, in tx.
+func (v *Vault) putNewProfile(tx *bolt.Tx, p *Profile) error {
+	id, _ := hex.DecodeString(p.ID)
+	if err := v.putSealed(tx, bucketProfiles, id, p.record()); err != nil {
+		return err
 	}
-	return p, nil
+	return v.appendAudit(tx, p, "profile created", "")
 }
 
 // SaveProfile writes p, recording in the audit trail what changed.

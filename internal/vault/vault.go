@@ -270,7 +270,7 @@ func openDB(path string, opts Options, fresh bool) (db *bolt.DB, err error) {
 			if file != nil {
 				file.Close()
 			}
-			db, err = nil, fmt.Errorf("%w: %v (restore a backup, or run dexonboard vault check)", ErrDamaged, r)
+			db, err = nil, errDamagedPage
 		}
 	}()
 	db, err = bolt.Open(path, 0o600, &bolt.Options{
@@ -468,6 +468,10 @@ func (v *Vault) updateLocked(fn func(*bolt.Tx) error) (err error) {
 
 func recoverDamage(err *error) {
 	if r := recover(); r != nil {
-		*err = fmt.Errorf("%w: %v (restore a backup, or run dexonboard vault check)", ErrDamaged, r)
+		*err = errDamagedPage
 	}
 }
+
+// errDamagedPage stands for bbolt's panics on damaged pages, whose own
+// words ("page expected to be…") help no one.
+var errDamagedPage = fmt.Errorf("%w: a page of the vault file is damaged (restore a backup, or run dexonboard vault check)", ErrDamaged)
