@@ -127,7 +127,7 @@ func (v *Vault) putSealed(tx *bolt.Tx, bucket, key []byte, val any) error {
 	if err != nil {
 		return err
 	}
-	return tx.Bucket(bucket).Put(key, sealed)
+	return v.putRecord(tx, bucket, key, sealed)
 }
 
 // getSealed opens bucket/key into out; false when absent.
@@ -358,7 +358,7 @@ func (v *Vault) DeleteProfile(name string) error {
 			return err
 		}
 		id, _ := hex.DecodeString(p.ID)
-		if err := tx.Bucket(bucketProfiles).Delete(id); err != nil {
+		if err := v.deleteRecord(tx, bucketProfiles, id); err != nil {
 			return err
 		}
 		for _, b := range [][]byte{bucketTokens, bucketProgress} {
@@ -369,7 +369,7 @@ func (v *Vault) DeleteProfile(name string) error {
 				keys = append(keys, bytes.Clone(k))
 			}
 			for _, k := range keys {
-				if err := tx.Bucket(b).Delete(k); err != nil {
+				if err := v.deleteRecord(tx, b, k); err != nil {
 					return err
 				}
 			}
