@@ -165,7 +165,7 @@ func (m *profilesModel) confirmView() string {
 		}
 		b.WriteString(fmt.Sprintf("  %-14s %s → %s\n", c.Field, old, c.New))
 	}
-	b.WriteString(th.Attention.Render("Replace its credentials? y replaces, n keeps what is stored") + "\n")
+	b.WriteString(th.Attention.Render("Replace what it holds? y replaces, n keeps what is stored") + "\n")
 	return b.String()
 }
 

@@ -204,7 +204,7 @@ func confirmReplace(e *env, o *handoff.Opening) error {
 	ok, err := e.prompt.Confirm(fmt.Sprintf("Replace what %q holds? Say yes only if the client read out the same verification code.", o.Profile))
 	switch {
 	case errors.Is(err, errNoTTY):
-		return exitWith(exitUsage, fmt.Errorf("profile %q already holds other %s credentials and nothing was changed: check the verification code with the client, then run again with --replace", o.Profile, o.Env.Label()))
+		return exitWith(exitUsage, fmt.Errorf("storing would replace what profile %q holds in its %s app (listed above), so nothing was changed: check the verification code with the client, then run again with --replace", o.Profile, o.Env.Label()))
 	case err != nil:
 		return exitWith(exitFailure, err)
 	case !ok:

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/tryrook/dexonboard/internal/dexcom"
+	"github.com/tryrook/dexonboard/internal/safetext"
 	"github.com/tryrook/dexonboard/internal/secret"
 	bolt "go.etcd.io/bbolt"
 )
@@ -126,7 +127,7 @@ func (v *Vault) putSealed(tx *bolt.Tx, bucket, key []byte, val any) error {
 	if err != nil {
 		return err
 	}
-	return tx.Bucket(bucket).Put(key, sealed)
+	return v.putRecord(tx, bucket, key, sealed)
 }
 
 // getSealed opens bucket/key into out; false when absent.
@@ -202,8 +203,8 @@ func ValidateProfileName(name string) error {
 		return errors.New("profile name is empty")
 	case len(name) > 80:
 		return errors.New("profile name is longer than 80 characters")
-	case strings.ContainsFunc(name, func(r rune) bool { return r < 32 || r == 127 }):
-		return errors.New("profile name contains control characters")
+	case safetext.Has(name):
+		return fmt.Errorf("profile name %q contains control characters or terminal escapes (written above as \\x.. or \\u.. codes); use letters, digits, spaces and punctuation only", name)
 	}
 	return nil
 }
@@ -357,7 +358,7 @@ func (v *Vault) DeleteProfile(name string) error {
 			return err
 		}
 		id, _ := hex.DecodeString(p.ID)
-		if err := tx.Bucket(bucketProfiles).Delete(id); err != nil {
+		if err := v.deleteRecord(tx, bucketProfiles, id); err != nil {
 			return err
 		}
 		for _, b := range [][]byte{bucketTokens, bucketProgress} {
@@ -368,7 +369,7 @@ func (v *Vault) DeleteProfile(name string) error {
 				keys = append(keys, bytes.Clone(k))
 			}
 			for _, k := range keys {
-				if err := tx.Bucket(b).Delete(k); err != nil {
+				if err := v.deleteRecord(tx, b, k); err != nil {
 					return err
 				}
 			}

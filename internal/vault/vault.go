@@ -108,6 +108,10 @@ type Vault struct {
 	hdr      *header
 	seal     *sealer
 	warnings []string
+
+	// pending is the manifest the current write transaction changes. bbolt
+	// runs one write transaction at a time, and its lock orders them.
+	pending *manifestWrite
 }
 
 // DefaultPath follows XDG: $XDG_DATA_HOME/dexonboard/vault.db, else
@@ -204,7 +208,7 @@ func create(path string, pass []byte, opts Options) (*Vault, error) {
 		if err := meta.Put(keyHeader, h.encode()); err != nil {
 			return err
 		}
-		for _, b := range dataBuckets {
+		for _, b := range append(dataBuckets, bucketIndex) {
 			if _, err := tx.CreateBucket(b); err != nil {
 				return err
 			}
@@ -243,7 +247,11 @@ func newSealer(dek []byte, h *header) (*sealer, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &sealer{key: k, vaultID: h.VaultID, gen: h.KeyGen}, nil
+	mk, err := manifestKey(dek, h.VaultID)
+	if err != nil {
+		return nil, err
+	}
+	return &sealer{key: k, macKey: mk, vaultID: h.VaultID, gen: h.KeyGen}, nil
 }
 
 func makeDir(dir string) error {
@@ -385,7 +393,7 @@ func (v *Vault) Close() error {
 	err := v.db.Close()
 	v.db = nil
 	if v.seal != nil {
-		secret.Wipe(v.seal.key)
+		v.seal.wipe()
 	}
 	v.lock.release()
 	return err
@@ -459,10 +467,16 @@ func (v *Vault) updateLocked(fn func(*bolt.Tx) error) (err error) {
 		return ErrClosed
 	}
 	return v.db.Update(func(tx *bolt.Tx) error {
+		w, err := v.beginManifest(tx)
+		if err != nil {
+			return err
+		}
+		v.pending = w
+		defer func() { v.pending = nil }()
 		if err := fn(tx); err != nil {
 			return err
 		}
-		return v.writeManifest(tx)
+		return v.commitManifest(tx, w)
 	})
 }
 
