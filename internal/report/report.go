@@ -100,6 +100,7 @@ func Build(v *vault.Vault, p *vault.Profile, now time.Time) (*Doc, error) {
 		}
 		d.LastCheck = c
 	}
+	d.clean()
 	return d, nil
 }
 
@@ -136,7 +137,7 @@ func (d *Doc) Markdown() string {
 		if a.SecretStored {
 			stored = "stored in the vault"
 		}
-		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s |\n", a.Environment, dash(a.Name), dash(a.ClientID), stored, dash(a.RedirectURI), dash(a.ROOKRedirect))
+		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s |\n", cell(a.Environment), cell(dash(a.Name)), cell(dash(a.ClientID)), stored, cell(dash(a.RedirectURI)), cell(dash(a.ROOKRedirect)))
 	}
 	for _, t := range d.Tracks {
 		fmt.Fprintf(&b, "\n## %s app (%s): %d of %d steps done\n\n| step | status | done | notes |\n|---|---|---|---|\n", titleCase(t.Track), t.Environment, t.Done, t.Total)
@@ -145,7 +146,7 @@ func (d *Doc) Markdown() string {
 			if s.DoneAt != nil {
 				done = s.DoneAt.Format("2006-01-02")
 			}
-			fmt.Fprintf(&b, "| %d. %s | %s | %s | %s |\n", s.Number, s.Title, s.Status, dash(done), dash(notes(s)))
+			fmt.Fprintf(&b, "| %d. %s | %s | %s | %s |\n", s.Number, cell(s.Title), cell(s.Status), dash(done), dash(notes(s)))
 		}
 	}
 	if c := d.LastCheck; c != nil {
@@ -157,7 +158,7 @@ func (d *Doc) Markdown() string {
 		if r := c.Report; r != nil {
 			b.WriteString("\n| call | status | ms |\n|---|---|---|\n")
 			for _, call := range r.Calls {
-				fmt.Fprintf(&b, "| %s %s | %d | %d |\n", call.Method, call.Path, call.Status, call.Ms)
+				fmt.Fprintf(&b, "| %s %s | %d | %d |\n", cell(call.Method), cell(call.Path), call.Status, call.Ms)
 			}
 			if r.DataRange != nil {
 				fmt.Fprintf(&b, "\nData range (EGVs): %s to %s  \n", r.DataRange.Start.Format("2006-01-02 15:04"), r.DataRange.End.Format("2006-01-02 15:04"))
@@ -190,6 +191,9 @@ func notes(s Step) string {
 	}
 	return strings.ReplaceAll(strings.Join(parts, "; "), "|", "/")
 }
+
+// cell keeps a text from ending a Markdown table cell.
+func cell(s string) string { return strings.ReplaceAll(s, "|", `\|`) }
 
 func dash(s string) string {
 	if s == "" {
