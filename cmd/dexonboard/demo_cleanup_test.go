@@ -36,6 +36,7 @@ func startDemo(t *testing.T, tmp string) *running {
 func TestDemoRemovesItsFolderOnSignal(t *testing.T) {
 	for _, sig := range []syscall.Signal{syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP} {
 		t.Run(sig.String(), func(t *testing.T) {
+			t.Parallel() // each waits on its own child process
 			tmp := t.TempDir()
 			r := startDemo(t, tmp)
 			dirs := demoDirs(t, tmp)
@@ -129,6 +130,7 @@ func TestDemoRemovesStaleFoldersOnly(t *testing.T) {
 func TestWizardEndsOnSignalAtAPrompt(t *testing.T) {
 	for _, sig := range []syscall.Signal{syscall.SIGINT, syscall.SIGTERM} {
 		t.Run(sig.String(), func(t *testing.T) {
+			t.Parallel() // each waits on its own child process
 			cmd := exec.Command(dexonboardBinary(t), "--vault", filepath.Join(t.TempDir(), "v.db"), "--accessible")
 			cmd.Env = envWithout(secretVars...)
 			r := startBinary(t, cmd)

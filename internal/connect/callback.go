@@ -278,16 +278,17 @@ func judgeCallback(rawQuery, state string) (res Result, ours bool) {
 }
 
 // param makes a query value safe to print: one line, no escapes, short.
-func param(s string) string {
-	s = safetext.Line(s)
-	if len(s) <= maxParamLen {
+func param(s string) string { return cut(safetext.Line(s), maxParamLen) }
+
+// cut shortens s to at most n bytes (and an ellipsis), on a rune boundary.
+func cut(s string, n int) string {
+	if len(s) <= n {
 		return s
 	}
-	cut := maxParamLen
-	for cut > 0 && !utf8.RuneStart(s[cut]) {
-		cut--
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
 	}
-	return s[:cut] + "…"
+	return s[:n] + "…"
 }
 
 // loopbackHost refuses other Host headers (DNS rebinding).
