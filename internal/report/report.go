@@ -11,6 +11,7 @@ import (
 	"html/template"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/tryrook/dexonboard/internal/connect"
@@ -211,14 +212,15 @@ func titleCase(s string) string {
 // HTML renders the report as one self-contained page.
 func (d *Doc) HTML() (string, error) {
 	var b bytes.Buffer
-	err := page.Execute(&b, struct {
+	err := page().Execute(&b, struct {
 		*Doc
 		Notes func(Step) string
 	}{d, notes})
 	return b.String(), err
 }
 
-var page = template.Must(template.New("report").Funcs(template.FuncMap{"notes": notes, "dash": dash}).Parse(`<!doctype html>
+var page = sync.OnceValue(func() *template.Template { // parsed on first use, not in every process's init
+	return template.Must(template.New("report").Funcs(template.FuncMap{"notes": notes, "dash": dash}).Parse(`<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Dexcom onboarding report: {{.Profile}}</title>
 <style>body{font:15px/1.5 system-ui,sans-serif;max-width:960px;margin:32px auto;color:#1f2933}
 table{border-collapse:collapse;width:100%;margin:8px 0 24px}td,th{border-bottom:1px solid #e4e7eb;padding:6px 8px;text-align:left}
@@ -239,3 +241,4 @@ th{background:#f5f7fa}.done{color:#15803d}.attention{color:#b45309}.todo{color:#
 time in range 70-180: {{printf "%.1f" .Ranges.InRange}}%</p>{{end}}{{end}}{{end}}
 </body></html>
 `))
+})
