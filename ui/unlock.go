@@ -66,7 +66,14 @@ func newUnlockModel(s *Session, th Theme, k KeyMap) *unlockModel {
 	return m
 }
 
-func (m *unlockModel) Init() tea.Cmd { return textinput.Blink }
+func (m *unlockModel) Init() tea.Cmd {
+	if m.s.Create {
+		// The first rating builds zxcvbn's dictionaries (~20 ms): do it
+		// off the event loop while the person starts typing.
+		return tea.Batch(textinput.Blink, func() tea.Msg { vault.Strength("warm-up"); return nil })
+	}
+	return textinput.Blink
+}
 
 func (m *unlockModel) Update(msg tea.Msg) (*unlockModel, tea.Cmd) {
 	before := m.inputs[0].Value()

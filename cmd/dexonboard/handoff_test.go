@@ -264,10 +264,7 @@ func TestHandoffOpenThroughTheBinary(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the binary")
 	}
-	bin := filepath.Join(t.TempDir(), "dexonboard")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("build: %v\n%s", err, out)
-	}
+	bin := dexonboardBinary(t) // built once for every test that runs it
 	w := newHandoffWorld(t)
 	run := func(args ...string) result {
 		cmd := exec.Command(bin, append([]string{"--vault", w.vault, "handoff", "open"}, args...)...)

@@ -83,16 +83,14 @@ func TestTmuxDemoWalkthrough(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the binary and drives tmux")
 	}
+	t.Parallel() // it waits on a terminal, not the CPU
 	if _, err := exec.LookPath("tmux"); err != nil {
 		if os.Getenv("CI") != "" {
 			t.Fatal("CI is set but tmux is not installed: .ci/run must install it")
 		}
 		t.Skip("no tmux on this machine (and CI is not set)")
 	}
-	bin := filepath.Join(t.TempDir(), "dexonboard")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("build: %v\n%s", err, out)
-	}
+	bin := dexonboardBinary(t) // built once for every test that runs it
 	s := &tmuxSession{t: t, socket: fmt.Sprintf("dexonboard-e2e-%d", os.Getpid()), name: "demo"}
 	s.tmux("new-session", "-d", "-s", s.name, "-x", "120", "-y", "40", "-e", "NO_COLOR=1", bin+" demo; echo EXITED:$?; sleep 30")
 	defer exec.Command("tmux", "-L", s.socket, "kill-server").Run()

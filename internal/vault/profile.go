@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/tryrook/dexonboard/internal/dexcom"
+	"github.com/tryrook/dexonboard/internal/safetext"
 	"github.com/tryrook/dexonboard/internal/secret"
 	bolt "go.etcd.io/bbolt"
 )
@@ -202,8 +203,8 @@ func ValidateProfileName(name string) error {
 		return errors.New("profile name is empty")
 	case len(name) > 80:
 		return errors.New("profile name is longer than 80 characters")
-	case strings.ContainsFunc(name, func(r rune) bool { return r < 32 || r == 127 }):
-		return errors.New("profile name contains control characters")
+	case safetext.Has(name):
+		return fmt.Errorf("profile name %q contains control characters or terminal escapes (written above as \\x.. or \\u.. codes); use letters, digits, spaces and punctuation only", name)
 	}
 	return nil
 }

@@ -60,6 +60,7 @@ func (e *InUseError) Is(t error) bool { return t == ErrInUse }
 type Options struct {
 	KDF          KDFParams     // for new vaults and new passphrases; zero: DefaultKDF
 	AllowWeakKDF bool          // accept InsecureTestKDF; tests only
+	Demo         bool          // a throwaway demo vault: DemoKDF by default, and accepted on open
 	LockTimeout  time.Duration // how long to wait for another process; zero: 1 s
 	Now          func() time.Time
 }
@@ -67,6 +68,9 @@ type Options struct {
 func (o Options) withDefaults() Options {
 	if o.KDF == (KDFParams{}) {
 		o.KDF = DefaultKDF
+		if o.Demo {
+			o.KDF = DemoKDF
+		}
 	}
 	if o.LockTimeout == 0 {
 		o.LockTimeout = time.Second
@@ -229,7 +233,7 @@ func (h *header) rewrap(pass, dek []byte, opts Options) error {
 	if _, err := rand.Read(h.Salt); err != nil {
 		return err
 	}
-	if err := h.KDF.check(len(h.Salt), opts.AllowWeakKDF); err != nil {
+	if err := h.KDF.check(len(h.Salt), opts); err != nil {
 		return err
 	}
 	kek := deriveKEK(pass, h.Salt, h.KDF)
@@ -352,7 +356,7 @@ func unlock(path string, pass []byte, opts Options) (*Vault, error) {
 		v.hdr, err = parseHeader(raw)
 	}
 	if err == nil {
-		err = v.hdr.KDF.check(len(v.hdr.Salt), opts.AllowWeakKDF)
+		err = v.hdr.KDF.check(len(v.hdr.Salt), opts)
 	}
 	if err == nil {
 		err = v.openKey(pass)
