@@ -255,8 +255,8 @@ func TestBothFrontEndsStopAfterThreeBadAnswers(t *testing.T) {
 func TestLineModeWalkThroughFixes(t *testing.T) {
 	_, s := readyFor(t, onboarding.RequestProduction)
 	s.Progress.State(onboarding.Prerequisites).Status = onboarding.Todo // start at the prerequisites
-	answers := []string{"o", "y", "y", "y"}                           // "o" refused, then the two ticks, continue
-	answers = append(answers, "y", "y", "y", "y", "eu", "y", "n")     // step 7: ticks, production yes; region; its prerequisites tick, then stop
+	answers := []string{"o", "y", "y", "y"}                             // "o" refused, then the two ticks, continue
+	answers = append(answers, "y", "y", "y", "y", "eu", "y", "n")       // step 7: ticks, production yes; region; its prerequisites tick, then stop
 	out, err := runLine(t, s, append(answers, "n"))
 	if err != nil && !errors.Is(err, ErrQuit) {
 		t.Fatalf("%v\n%s", err, out)
