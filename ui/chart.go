@@ -102,11 +102,15 @@ type chartInput struct {
 	end      time.Time
 	offset   time.Duration // display time minus system time, for the x labels
 	unit     glucose.Unit
-	width    int // whole chart, labels included
-	height   int // rows, x labels and event marks included
+	width    int              // whole chart, labels included
+	height   int              // rows, x labels and event marks included
+	columns  []glucose.Column // readings downsampled to plotDots(width), if already made
 }
 
 const yLabelW = 6
+
+// plotDots is how many braille dots wide the plot of a chart this wide is.
+func plotDots(width int) int { return 2 * (width - yLabelW) }
 
 // renderChart draws glucose over time: each column keeps its min and max,
 // gaps stay gaps, 70-180 is shaded, 70 and 180 are dotted lines, events
@@ -121,7 +125,10 @@ func renderChart(th Theme, in chartInput) string {
 		v = math.Max(chartMin, math.Min(chartMax, v))
 		return int(math.Round((chartMax - v) / (chartMax - chartMin) * float64(4*ph-1)))
 	}
-	cols := glucose.Downsample(in.readings, in.start, in.end, 2*pw)
+	cols := in.columns
+	if len(cols) != 2*pw {
+		cols = glucose.Downsample(in.readings, in.start, in.end, 2*pw)
+	}
 	prev := -1
 	for x, col := range cols {
 		if col.N == 0 {
@@ -140,35 +147,39 @@ func renderChart(th Theme, in chartInput) string {
 	labels := map[int]string{py(chartMax) / 4: in.unit.Format(chartMax), highRow: in.unit.Format(180), py(250) / 4: in.unit.Format(250),
 		lowRow: in.unit.Format(70), py(chartMin) / 4: in.unit.Format(chartMin)}
 	var b strings.Builder
+	row := runs{b: &b}
 	for cy := 0; cy < ph; cy++ {
-		b.WriteString(th.Muted.Render(padLeft(labels[cy], yLabelW-1) + " "))
+		row.text(&th.Muted, padLeft(labels[cy], yLabelW-1)+" ")
 		v := rowValue(cy)
 		inRange := cy > highRow && cy < lowRow || cy == highRow || cy == lowRow
-		style := th.ChartIn
+		style := &th.ChartIn
 		switch {
 		case v < 70:
-			style = th.ChartLow
+			style = &th.ChartLow
 		case v > 180:
-			style = th.ChartHigh
+			style = &th.ChartHigh
 		}
-		var row strings.Builder
 		for cx := 0; cx < pw; cx++ {
 			switch r := cv.cell(cx, cy); {
 			case r != 0:
-				row.WriteString(style.Render(string(r)))
+				row.put(style, r)
 			case cy == lowRow || cy == highRow:
+				// The gaps of the dotted line take the line's style: a
+				// space shows only its background, which both styles share,
+				// and the whole line is then one run.
 				if cx%2 == 0 {
-					row.WriteString(th.RangeLine.Render("·"))
+					row.put(&th.RangeLine, '·')
 				} else {
-					row.WriteString(th.RangeFill.Render(" "))
+					row.put(&th.RangeLine, ' ')
 				}
 			case inRange:
-				row.WriteString(th.RangeFill.Render(" "))
+				row.put(&th.RangeFill, ' ')
 			default:
-				row.WriteByte(' ')
+				row.put(nil, ' ')
 			}
 		}
-		b.WriteString(row.String() + "\n")
+		row.flush()
+		b.WriteString("\n")
 	}
 	b.WriteString(strings.Repeat(" ", yLabelW) + eventMarks(th, in, pw) + "\n")
 	b.WriteString(strings.Repeat(" ", yLabelW) + th.Muted.Render(xLabels(in, pw)))
@@ -187,9 +198,14 @@ func eventMarks(th Theme, in chartInput, pw int) string {
 			continue
 		}
 		x := int(float64(e.At().Sub(in.start)) / float64(span) * float64(pw))
-		m := map[string]rune{dexcom.EventCarbs: 'c', dexcom.EventInsulin: 'i', dexcom.EventExercise: 'e'}[e.EventType]
-		if m == 0 {
-			m = '•'
+		m := '•'
+		switch e.EventType {
+		case dexcom.EventCarbs:
+			m = 'c'
+		case dexcom.EventInsulin:
+			m = 'i'
+		case dexcom.EventExercise:
+			m = 'e'
 		}
 		if marks[x] != ' ' && marks[x] != m {
 			m = '*'
@@ -219,6 +235,64 @@ func xLabels(in chartInput, pw int) string {
 		copy(line[at:], label)
 	}
 	return string(line)
+}
+
+// runs writes cells to b, styling each run of cells that share a style
+// at once: a lipgloss Render per cell made the chart cost 5-9 ms a frame.
+// Each style is rendered once, around a marker, and its codes reused; the
+// chart's styles are colours and bold only, so the result is what Render
+// gives for the run.
+type runs struct {
+	b     *strings.Builder
+	style *lipgloss.Style // of the pending run; nil is unstyled
+	run   []rune
+	codes map[*lipgloss.Style][2]string
+}
+
+func (w *runs) put(style *lipgloss.Style, r rune) {
+	if style != w.style {
+		w.flush()
+		w.style = style
+	}
+	w.run = append(w.run, r)
+}
+
+// text writes s in style, as a run of its own.
+func (w *runs) text(style *lipgloss.Style, s string) {
+	w.flush()
+	c := w.codesOf(style)
+	w.b.WriteString(c[0] + s + c[1])
+}
+
+// flush writes the pending run; call it at the end of each line.
+func (w *runs) flush() {
+	if len(w.run) == 0 {
+		return
+	}
+	if w.style == nil {
+		w.b.WriteString(string(w.run))
+	} else {
+		c := w.codesOf(w.style)
+		w.b.WriteString(c[0])
+		w.b.WriteString(string(w.run))
+		w.b.WriteString(c[1])
+	}
+	w.run = w.run[:0]
+}
+
+// codesOf is what style writes before and after a run of text.
+func (w *runs) codesOf(style *lipgloss.Style) [2]string {
+	if c, ok := w.codes[style]; ok {
+		return c
+	}
+	if w.codes == nil {
+		w.codes = map[*lipgloss.Style][2]string{}
+	}
+	const marker = "\x00"
+	before, after, _ := strings.Cut(style.Render(marker), marker)
+	c := [2]string{before, after}
+	w.codes[style] = c
+	return c
 }
 
 func padLeft(s string, n int) string {

@@ -114,6 +114,17 @@ type prepared struct {
 	offset   time.Duration
 	latest   *dexcom.EGV
 	previous *dexcom.EGV
+	// columns are the readings downsampled for the chart's last width:
+	// 90 days are 26,000 readings, too many to walk for every drawing.
+	columns []glucose.Column
+}
+
+// chartColumns downsamples the readings to n columns, once per width.
+func (p *prepared) chartColumns(d *GlucoseData, n int) []glucose.Column {
+	if n > 0 && len(p.columns) != n {
+		p.columns = glucose.Downsample(p.readings, d.Start, d.End, n)
+	}
+	return p.columns
 }
 
 func newGlucoseModel(th Theme, k KeyMap, now func() time.Time, title string, fetch Fetch, exportDir string) *glucoseModel {
@@ -348,7 +359,7 @@ func (m *glucoseModel) draw() string {
 	case modeChart:
 		d := m.data[m.window]
 		main = renderChart(m.th, chartInput{readings: p.readings, events: d.Events, start: d.Start, end: d.End,
-			offset: p.offset, unit: m.unit, width: m.width, height: rest})
+			offset: p.offset, unit: m.unit, width: m.width, height: rest, columns: p.chartColumns(d, plotDots(m.width))})
 	case modeAGP:
 		main = renderAGP(m.th, p.agp, m.unit, m.width, rest)
 	case modeTable:
@@ -486,20 +497,21 @@ func renderAGP(th Theme, rows []glucose.AGPRow, unit glucose.Unit, width, height
 	}
 	labels := map[int]string{py(chartMax) / 4: unit.Format(chartMax), py(180) / 4: unit.Format(180), py(70) / 4: unit.Format(70), py(chartMin) / 4: unit.Format(chartMin)}
 	var b strings.Builder
+	row := runs{b: &b}
 	for cy := 0; cy < ph; cy++ {
-		b.WriteString(th.Muted.Render(padLeft(labels[cy], yLabelW-1) + " "))
+		row.text(&th.Muted, padLeft(labels[cy], yLabelW-1)+" ")
 		for cx := 0; cx < pw; cx++ {
-			switch {
-			case median.cell(cx, cy) != 0:
-				b.WriteString(th.Big.Render(string(median.cell(cx, cy))))
-			case inner.cell(cx, cy) != 0:
-				b.WriteString(th.ChartIn.Render(string(inner.cell(cx, cy))))
-			case outer.cell(cx, cy) != 0:
-				b.WriteString(th.Muted.Render(string(outer.cell(cx, cy))))
-			default:
-				b.WriteByte(' ')
+			if r := median.cell(cx, cy); r != 0 {
+				row.put(&th.Big, r)
+			} else if r := inner.cell(cx, cy); r != 0 {
+				row.put(&th.ChartIn, r)
+			} else if r := outer.cell(cx, cy); r != 0 {
+				row.put(&th.Muted, r)
+			} else {
+				row.put(nil, ' ')
 			}
 		}
+		row.flush()
 		b.WriteString("\n")
 	}
 	b.WriteString(strings.Repeat(" ", yLabelW) + th.Muted.Render("5-95th (faint), 25-75th, median; by time of day") + "\n")

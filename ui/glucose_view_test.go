@@ -51,17 +51,21 @@ func TestGlucoseViewGolden(t *testing.T) {
 	for _, user := range []string{"SandboxUser7", "SandboxUser1"} {
 		fetch, dev := simFetch(t, w, user)
 		for i, win := range Windows {
-			data := (&glucoseModel{now: func() time.Time { return fixedNow }, fetch: fetch}).load(i)().(glucoseLoadedMsg)
-			if data.err != nil {
-				t.Fatal(data.err)
-			}
-			once := func(ctx context.Context, start, end time.Time) (*GlucoseData, error) { return data.data, nil }
-			for _, sz := range []struct{ w, h int }{{80, 24}, {160, 48}} {
-				g := openGlucose(t, once, user+" · "+dev.Name(), sz.w, sz.h, i)
-				v := g.View()
-				fits(t, v, sz.w, sz.h)
-				golden(t, fmt.Sprintf("glucose-%s-%s-%dx%d", user, strings.ReplaceAll(win.Label, " ", ""), sz.w, sz.h), v)
-			}
+			// Each window draws on its own (two cores halve the -race run).
+			t.Run(user+"-"+win.Label, func(t *testing.T) {
+				t.Parallel()
+				data := (&glucoseModel{now: func() time.Time { return fixedNow }, fetch: fetch}).load(i)().(glucoseLoadedMsg)
+				if data.err != nil {
+					t.Fatal(data.err)
+				}
+				once := func(ctx context.Context, start, end time.Time) (*GlucoseData, error) { return data.data, nil }
+				for _, sz := range []struct{ w, h int }{{80, 24}, {160, 48}} {
+					g := openGlucose(t, once, user+" · "+dev.Name(), sz.w, sz.h, i)
+					v := g.View()
+					fits(t, v, sz.w, sz.h)
+					golden(t, fmt.Sprintf("glucose-%s-%s-%dx%d", user, strings.ReplaceAll(win.Label, " ", ""), sz.w, sz.h), v)
+				}
+			})
 		}
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/charmbracelet/bubbles/textarea"
 	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/tryrook/dexonboard/internal/handoff"
 	"github.com/tryrook/dexonboard/internal/service"
 	"github.com/tryrook/dexonboard/internal/vault"
 )
@@ -29,6 +30,7 @@ type profilesModel struct {
 	checking bool
 	pasting  bool // a sealed hand-off is being pasted
 	paste    textarea.Model
+	opening  *handoff.Opening // an opened hand-off waiting for a yes to replace
 	k        profilesKeys
 }
 
@@ -38,6 +40,7 @@ type profileRow = service.ProfileSummary
 // profilesKeys are the client list's bindings, enabled with its state.
 type profilesKeys struct {
 	Up, Down, Open, Recheck, Report, Paste, Create, Cancel key.Binding
+	Yes, No                                                key.Binding
 }
 
 type (
@@ -57,7 +60,9 @@ func newProfilesModel(s *Session, th Theme, k KeyMap) *profilesModel {
 	ti.Width = 40
 	m := &profilesModel{s: s, theme: th, keys: k, name: ti, k: profilesKeys{Up: k.Up, Down: k.Down, Open: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "open")),
 		Recheck: k.Recheck, Report: k.Report, Paste: k.Paste, Create: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "create")),
-		Cancel: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back"))}}
+		Cancel: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back")),
+		Yes:    key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "replace")),
+		No:     key.NewBinding(key.WithKeys("n", "esc"), key.WithHelp("n/esc", "keep"))}}
 	m.sync()
 	return m
 }
@@ -65,7 +70,7 @@ func newProfilesModel(s *Session, th Theme, k KeyMap) *profilesModel {
 // Keys are the list's bindings in help order.
 func (m *profilesModel) Keys() keySet {
 	k := &m.k
-	return keySet{&k.Up, &k.Down, &k.Open, &k.Recheck, &k.Report, &k.Paste, &k.Create, &k.Cancel}
+	return keySet{&k.Up, &k.Down, &k.Open, &k.Recheck, &k.Report, &k.Paste, &k.Create, &k.Cancel, &k.Yes, &k.No}
 }
 
 // sync enables what works now: list keys on the list, create/back while naming.
@@ -77,9 +82,10 @@ func (m *profilesModel) sync() {
 	enable(onProfile && !m.checking, &k.Recheck)
 	enable(m.naming, &k.Create)
 	enable((m.naming && len(m.list) > 0) || m.pasting, &k.Cancel)
+	enable(m.opening != nil, &k.Yes, &k.No)
 }
 
-func (m *profilesModel) capturing() bool { return m.naming || m.pasting }
+func (m *profilesModel) capturing() bool { return m.naming || m.pasting || m.opening != nil }
 
 // armorEnd ends a pasted age message; seeing it opens the hand-off.
 const armorEnd = "-----END AGE ENCRYPTED FILE-----"
@@ -109,13 +115,58 @@ func (m *profilesModel) updatePaste(msg tea.KeyMsg) (*profilesModel, tea.Cmd) {
 	m.pasting = false
 	v, now := m.s.Vault, m.s.Time()
 	return m, func() tea.Msg {
-		res, err := OpenHandoff(v, []byte(text), "", now)
+		o, err := handoff.Prepare(v, []byte(text), "", now)
+		return handoffPreparedMsg{o, err}
+	}
+}
+
+// handoffPreparedMsg carries a pasted hand-off, opened but not stored.
+type handoffPreparedMsg struct {
+	o   *handoff.Opening
+	err error
+}
+
+// storeHandoff writes an opened hand-off; replace is the person's yes.
+func (m *profilesModel) storeHandoff(o *handoff.Opening, replace bool) tea.Cmd {
+	v := m.s.Vault
+	return func() tea.Msg {
+		res, err := o.Store(v, replace)
 		if err != nil {
 			return workspaceNoteMsg{err: err}
 		}
 		return workspaceNoteMsg{note: fmt.Sprintf("Opened into %q (%s, client id %s, secret %s). Verification code %s: check it with the client.",
 			res.Profile, res.Env.Label(), res.ClientID, res.SecretHint, res.Code)}
 	}
+}
+
+// updateConfirm takes the yes or no to replacing a profile's credentials.
+func (m *profilesModel) updateConfirm(msg tea.KeyMsg) (*profilesModel, tea.Cmd) {
+	o := m.opening
+	switch {
+	case key.Matches(msg, m.k.Yes):
+		m.opening = nil
+		return m, m.storeHandoff(o, true)
+	case key.Matches(msg, m.k.No):
+		m.opening, m.note = nil, fmt.Sprintf("Nothing was changed: %q keeps what it holds.", o.Profile)
+	}
+	return m, nil
+}
+
+// confirmView shows what opening would replace and asks.
+func (m *profilesModel) confirmView() string {
+	o, th := m.opening, m.theme
+	var b strings.Builder
+	b.WriteString(fmt.Sprintf("\nVerification code %s: check it with the client first.\n", th.Title.Render(o.Code)))
+	b.WriteString(fmt.Sprintf("%q exists; storing this hand-off changes its %s app:\n", o.Profile, o.Env.Label()))
+	for _, c := range o.Changes {
+		old := c.Old
+		if old == "" {
+			old = "(empty)"
+		}
+		b.WriteString(fmt.Sprintf("  %-14s %s → %s\n", c.Field, old, c.New))
+	}
+	b.WriteString(th.Attention.Render("Replace what it holds? y replaces, n keeps what is stored") + "\n")
+	return b.String()
 }
 
 func (m *profilesModel) Init() tea.Cmd {
@@ -142,6 +193,16 @@ func (m *profilesModel) Update(msg tea.Msg) (*profilesModel, tea.Cmd) {
 	case profileFailedMsg:
 		m.err = msg.err.Error()
 		return m, nil
+	case handoffPreparedMsg:
+		switch {
+		case msg.err != nil:
+			m.note, m.err = "", msg.err.Error()
+		case msg.o.Replaces():
+			m.opening, m.note, m.err = msg.o, "", ""
+		default:
+			return m, m.storeHandoff(msg.o, false)
+		}
+		return m, nil
 	case workspaceNoteMsg:
 		m.checking = false
 		m.note, m.err = msg.note, ""
@@ -155,6 +216,9 @@ func (m *profilesModel) Update(msg tea.Msg) (*profilesModel, tea.Cmd) {
 		}
 		if m.pasting {
 			return m.updatePaste(msg)
+		}
+		if m.opening != nil {
+			return m.updateConfirm(msg)
 		}
 		switch {
 		case key.Matches(msg, m.k.Paste):
@@ -227,10 +291,10 @@ func (m *profilesModel) View() string {
 		return th.Page.Render(b.String() + th.Muted.Render("reading the vault…"))
 	}
 	if len(m.list) > 0 {
-		b.WriteString(th.Muted.Render(fmt.Sprintf("  %-28s %-9s %-11s %s", "PROFILE", "SANDBOX", "PRODUCTION", "LAST CHECK")) + "\n")
+		b.WriteString(th.Muted.Render(fmt.Sprintf("    %-28s %-11s %-11s %s", "PROFILE", "SANDBOX", "PRODUCTION", "LAST CHECK")) + "\n")
 	}
 	for i, r := range m.list {
-		line := fmt.Sprintf("%s %-9s %-11s %s", padCells(truncate(r.Profile.Name, 28), 28), r.Sandbox, r.Production, r.CheckText())
+		line := fmt.Sprintf("%s %-11s %-11s %s", padCells(truncate(r.Profile.Name, 28), 28), r.Sandbox, r.Production, r.CheckText())
 		if r.Attention {
 			line = th.Attention.Render("!") + " " + line
 		} else {
@@ -257,6 +321,9 @@ func (m *profilesModel) View() string {
 	}
 	if m.pasting {
 		b.WriteString("\nPaste a sealed hand-off from a client; it opens by itself when complete (esc cancels).\n" + m.paste.View() + "\n")
+	}
+	if m.opening != nil {
+		b.WriteString(m.confirmView())
 	}
 	if m.note != "" {
 		b.WriteString("\n" + th.OK.Render(m.note))

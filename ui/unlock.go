@@ -66,7 +66,14 @@ func newUnlockModel(s *Session, th Theme, k KeyMap) *unlockModel {
 	return m
 }
 
-func (m *unlockModel) Init() tea.Cmd { return textinput.Blink }
+func (m *unlockModel) Init() tea.Cmd {
+	if m.s.Create {
+		// The first rating builds zxcvbn's dictionaries (~20 ms): do it
+		// off the event loop while the person starts typing.
+		return tea.Batch(textinput.Blink, func() tea.Msg { vault.Strength("warm-up"); return nil })
+	}
+	return textinput.Blink
+}
 
 func (m *unlockModel) Update(msg tea.Msg) (*unlockModel, tea.Cmd) {
 	before := m.inputs[0].Value()
@@ -166,7 +173,7 @@ func (m *unlockModel) View() string {
 	th := m.theme
 	if m.s.Create {
 		b.WriteString(th.Title.Render("Create your vault") + "\n\n")
-		b.WriteString("dexonboard keeps Client IDs, Secrets, tokens and progress in one encrypted file:\n")
+		b.WriteString("dexonboard keeps Client IDs, Secrets, tokens and progress in one\nencrypted file:\n")
 		b.WriteString(th.Muted.Render(m.s.VaultPath) + "\n\n")
 		b.WriteString("Choose a passphrase. Without it nobody, including ROOK, can open the vault.\n\n")
 		b.WriteString("Passphrase\n" + m.inputs[0].View() + "\n")

@@ -110,6 +110,7 @@ func TestClientListSortsAndActs(t *testing.T) {
 	if cmd == nil {
 		t.Fatalf("pasting did not open:\n%s", m.View())
 	}
+	m, cmd = m.Update(runUntil[handoffPreparedMsg](t, cmd))
 	opened := runUntil[workspaceNoteMsg](t, cmd)
 	if opened.err != nil || !strings.Contains(opened.note, code) || !strings.Contains(opened.note, "Gamma Pasted") || strings.Contains(opened.note, sandbox.DemoClientSecret) {
 		t.Fatalf("opened: %+v", opened)
@@ -117,6 +118,8 @@ func TestClientListSortsAndActs(t *testing.T) {
 	if _, err := v.Profile("Gamma Pasted"); err != nil {
 		t.Fatal(err)
 	}
+	m, _ = m.Update(opened)
+	pasteReplacing(t, m, v, rcpt, demo)
 	// c on a profile with no saved login says what to do.
 	m, _ = m.Update(keys("up")[0])
 	_, cmd = m.Update(keys("c")[0])
@@ -145,4 +148,49 @@ func runUntil[T any](t *testing.T, cmd tea.Cmd) T {
 	t.Fatal("no such message")
 	var zero T
 	return zero
+}
+
+// pasteReplacing pastes a hand-off naming a profile that holds other
+// credentials: the list shows what would change and replaces only on y.
+func pasteReplacing(t *testing.T, m *profilesModel, v *vault.Vault, rcpt string, existing *vault.Profile) {
+	t.Helper()
+	src := service.CloneProfile(existing)
+	a := src.App(dexcom.Sandbox)
+	a.ClientID, a.ClientSecret = "other-client-id-42", secretOf("other-secret-0123456789-WXYZ")
+	armored, _, err := service.SealHandoff(src, dexcom.Sandbox, rcpt, fixedNow, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	paste := func() tea.Cmd {
+		m, _ = m.Update(keys("o")[0])
+		var cmd tea.Cmd
+		m, cmd = m.Update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(string(armored)), Paste: true})
+		m, cmd = m.Update(runUntil[handoffPreparedMsg](t, cmd))
+		return cmd
+	}
+	stored := func() string {
+		p, _ := v.Profile(existing.Name)
+		return p.Apps[dexcom.Sandbox].ClientID
+	}
+	if cmd := paste(); cmd != nil || !m.capturing() {
+		t.Fatal("a hand-off replacing credentials was stored without asking")
+	}
+	view := m.View()
+	for _, want := range []string{"Verification code", sandbox.DemoClientID + " → other-client-id-42", "Client Secret", "→ ********WXYZ", "y replaces"} {
+		if !strings.Contains(view, want) {
+			t.Fatalf("the question lacks %q:\n%s", want, view)
+		}
+	}
+	if strings.Contains(view, "other-secret-0123456789") || strings.Contains(view, sandbox.DemoClientSecret) {
+		t.Fatalf("a secret is on the screen:\n%s", view)
+	}
+	m, _ = m.Update(keys("n")[0])
+	if stored() != sandbox.DemoClientID || !strings.Contains(m.View(), "Nothing was changed") {
+		t.Fatalf("n replaced the credentials:\n%s", m.View())
+	}
+	paste() // the same hand-off again: refusing did not burn it
+	m, cmd := m.Update(keys("y")[0])
+	if n := runUntil[workspaceNoteMsg](t, cmd); n.err != nil || stored() != "other-client-id-42" {
+		t.Fatalf("y did not replace: %+v", n)
+	}
 }

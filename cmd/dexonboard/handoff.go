@@ -15,7 +15,6 @@ import (
 	"github.com/tryrook/dexonboard/internal/onboarding"
 	"github.com/tryrook/dexonboard/internal/service"
 	"github.com/tryrook/dexonboard/internal/vault"
-	"github.com/tryrook/dexonboard/ui"
 )
 
 func newHandoffCmd(e *env) *cobra.Command {
@@ -137,22 +136,38 @@ func writeNew(path string, b []byte) error {
 
 func newHandoffOpenCmd(e *env) *cobra.Command {
 	var profile string
+	var replace bool
 	cmd := &cobra.Command{
 		Use:   "open FILE",
 		Short: "Open a sealed hand-off (once) and store the credentials in a profile",
-		Long:  "Open a sealed hand-off with the vault's key and store its credentials into the profile it names (or --profile). FILE may be - for standard input.",
-		Args:  cobra.ExactArgs(1),
+		Long: `Open a sealed hand-off with the vault's key and store its credentials into the
+profile it names (or --profile). FILE may be - for standard input.
+
+Every field is checked first. The verification code and what would change are
+shown before anything is written; replacing credentials a profile already
+holds needs a yes at the prompt, or --replace when not at a terminal.`,
+		Args: cobra.ExactArgs(1),
 		RunE: func(_ *cobra.Command, args []string) error {
 			sealed, err := readArg(e, args[0])
 			if err != nil {
 				return exitWith(exitUsage, err)
 			}
 			return withVault(e, func(v *vault.Vault, _ []byte) error {
-				res, err := ui.OpenHandoff(v, sealed, profile, time.Now())
+				o, err := handoff.Prepare(v, sealed, profile, time.Now())
 				if err != nil {
 					return exitWith(exitFailure, err)
 				}
-				fmt.Fprintln(e.ios.Out, "verification code:", res.Code)
+				fmt.Fprintln(e.ios.Out, "verification code:", o.Code)
+				printChanges(e.ios.ErrOut, o)
+				if o.Replaces() && !replace {
+					if err := confirmReplace(e, o); err != nil {
+						return err
+					}
+				}
+				res, err := o.Store(v, true) // asked above, or --replace, or nothing to replace
+				if err != nil {
+					return exitWith(exitFailure, err)
+				}
 				fmt.Fprintf(e.ios.Out, "stored encrypted into profile %q: %s app, client id %s, secret %s\n", res.Profile, res.Env.Label(), res.ClientID, res.SecretHint)
 				fmt.Fprintln(e.ios.ErrOut, "Check the code with the client. Then send ROOK's redirect URL: dexonboard handoff reply --profile", fmt.Sprintf("%q", res.Profile), "--redirect-url …")
 				return nil
@@ -160,7 +175,42 @@ func newHandoffOpenCmd(e *env) *cobra.Command {
 		},
 	}
 	cmd.Flags().StringVar(&profile, "profile", "", "store into this profile instead of the one the hand-off names")
+	cmd.Flags().BoolVar(&replace, "replace", false, "replace credentials the profile already holds without asking (for scripts)")
 	return cmd
+}
+
+// printChanges says where an opened hand-off goes and what it sets or
+// replaces; secrets are masked.
+func printChanges(w io.Writer, o *handoff.Opening) {
+	switch {
+	case o.NewProfile:
+		fmt.Fprintf(w, "New profile %q, %s app:\n", o.Profile, o.Env.Label())
+	case len(o.Changes) == 0:
+		fmt.Fprintf(w, "Profile %q already holds exactly this %s app.\n", o.Profile, o.Env.Label())
+	default:
+		fmt.Fprintf(w, "Profile %q exists; storing this changes its %s app:\n", o.Profile, o.Env.Label())
+	}
+	for _, c := range o.Changes {
+		if c.Old == "" {
+			fmt.Fprintf(w, "  %-14s %s\n", c.Field, c.New)
+		} else {
+			fmt.Fprintf(w, "  %-14s %s  →  %s\n", c.Field, c.Old, c.New)
+		}
+	}
+}
+
+// confirmReplace asks before credentials a profile holds are replaced.
+func confirmReplace(e *env, o *handoff.Opening) error {
+	ok, err := e.prompt.Confirm(fmt.Sprintf("Replace what %q holds? Say yes only if the client read out the same verification code.", o.Profile))
+	switch {
+	case errors.Is(err, errNoTTY):
+		return exitWith(exitUsage, fmt.Errorf("storing would replace what profile %q holds in its %s app (listed above), so nothing was changed: check the verification code with the client, then run again with --replace", o.Profile, o.Env.Label()))
+	case err != nil:
+		return exitWith(exitFailure, err)
+	case !ok:
+		return exitWith(exitFailure, fmt.Errorf("nothing was changed: %q keeps what it holds (the hand-off can still be opened)", o.Profile))
+	}
+	return nil
 }
 
 func readArg(e *env, path string) ([]byte, error) {

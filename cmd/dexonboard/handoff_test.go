@@ -3,17 +3,23 @@ package main
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/tryrook/dexonboard/internal/connect"
 	"github.com/tryrook/dexonboard/internal/dexcom"
+	"github.com/tryrook/dexonboard/internal/handoff"
 	"github.com/tryrook/dexonboard/internal/iostreams"
 	"github.com/tryrook/dexonboard/internal/sandbox"
+	"github.com/tryrook/dexonboard/internal/secret"
+	"github.com/tryrook/dexonboard/internal/service"
 	"github.com/tryrook/dexonboard/internal/vault"
 )
 
@@ -150,5 +156,168 @@ func TestReportHoldsNoSecret(t *testing.T) {
 				t.Errorf("%s report lacks %q", format, want)
 			}
 		}
+	}
+}
+
+// handoffWorld is a ROOK engineer's vault (cheapest KDF the binary
+// accepts) whose "Acme Health" holds its own sandbox credentials, and a
+// hand-off naming that profile with other ones.
+type handoffWorld struct {
+	vault, sealed string
+	dir           string
+	rcpt          string
+}
+
+var binaryKDF = vault.Options{KDF: vault.KDFParams{MemoryKiB: 19 * 1024, Passes: 1, Lanes: 1}}
+
+func newHandoffWorld(t *testing.T) *handoffWorld {
+	t.Helper()
+	w := &handoffWorld{dir: t.TempDir()}
+	w.vault = filepath.Join(w.dir, "cse.db")
+	v, err := vault.Create(w.vault, []byte(cmdPass), binaryKDF)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer v.Close()
+	id, rcpt, _ := handoff.NewIdentity()
+	if err := v.SetHandoffIdentity(id, rcpt); err != nil {
+		t.Fatal(err)
+	}
+	w.rcpt = rcpt
+	p, _ := v.CreateProfile("Acme Health")
+	a := p.App(dexcom.Sandbox)
+	a.ClientID, a.ClientSecret, a.RedirectURI = "cse-own-client-id", secret.New("cse-own-secret-0123456789"), "http://localhost:8765/callback"
+	if err := v.SaveProfile(p); err != nil {
+		t.Fatal(err)
+	}
+	w.sealed = w.seal(t, "sealed.age")
+	return w
+}
+
+// seal writes a new hand-off for "Acme Health" with other credentials.
+func (w *handoffWorld) seal(t *testing.T, name string) string {
+	t.Helper()
+	other := &vault.Profile{Name: "Acme Health"}
+	a := other.App(dexcom.Sandbox)
+	a.ClientID, a.ClientSecret, a.RedirectURI = "other-client-id", secret.New("other-secret-0123456789-WXYZ"), "http://localhost:8765/callback"
+	armored, _, err := service.SealHandoff(other, dexcom.Sandbox, w.rcpt, time.Now(), 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(w.dir, name)
+	if err := os.WriteFile(path, armored, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// clientID is what the vault's "Acme Health" sandbox app holds now.
+func (w *handoffWorld) clientID(t *testing.T) string {
+	t.Helper()
+	v, err := vault.Open(w.vault, []byte(cmdPass), vaultOptions)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer v.Close()
+	p, err := v.Profile("Acme Health")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p.Apps[dexcom.Sandbox].ClientID
+}
+
+// TestHandoffOpenDoesNotReplaceSilently is issue 11 point 4: a hand-off
+// naming a profile that holds credentials replaced them without a word.
+func TestHandoffOpenDoesNotReplaceSilently(t *testing.T) {
+	w := newHandoffWorld(t)
+	t.Setenv("DEXONBOARD_PASSPHRASE", cmdPass)
+	open := func(answers []string, extra ...string) result {
+		return runCmd(t, "", answers, append([]string{"--vault", w.vault, "handoff", "open", w.sealed}, extra...)...)
+	}
+	r := open(nil)
+	if r.code != exitUsage || !strings.Contains(r.errOut, "--replace") || w.clientID(t) != "cse-own-client-id" {
+		t.Fatalf("no terminal, no --replace: %+v; client id now %s", r, w.clientID(t))
+	}
+	for _, want := range []string{"cse-own-client-id  →  other-client-id", "Client Secret", "********6789  →  ********WXYZ", "nothing was changed"} {
+		if !strings.Contains(r.errOut, want) {
+			t.Errorf("the refusal lacks %q:\n%s", want, r.errOut)
+		}
+	}
+	if codeOf(t, r.out) == "" || strings.Contains(r.out+r.errOut, "other-secret-0123456789") || strings.Contains(r.out+r.errOut, "cse-own-secret") {
+		t.Fatalf("output: %+v", r)
+	}
+	if r := open([]string{"n"}); r.code != exitFailure || !strings.Contains(r.errOut, "nothing was changed") || w.clientID(t) != "cse-own-client-id" {
+		t.Fatalf("answered n: %+v", r)
+	}
+	if r := open([]string{"y"}); r.code != 0 || w.clientID(t) != "other-client-id" {
+		t.Fatalf("answered y: %+v", r)
+	}
+	if r := runCmd(t, "", nil, "--vault", w.vault, "handoff", "open", w.seal(t, "again.age"), "--replace"); r.code != 0 {
+		t.Fatalf("--replace (nothing to replace now, so no question): %+v", r)
+	}
+}
+
+// TestHandoffOpenThroughTheBinary runs the built program: without a
+// terminal replacing needs --replace; at a terminal (tmux) it asks, n keeps
+// the profile as it was and leaves the hand-off unused, y replaces.
+func TestHandoffOpenThroughTheBinary(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary")
+	}
+	bin := dexonboardBinary(t) // built once for every test that runs it
+	w := newHandoffWorld(t)
+	run := func(args ...string) result {
+		cmd := exec.Command(bin, append([]string{"--vault", w.vault, "handoff", "open"}, args...)...)
+		cmd.Env = append(os.Environ(), "DEXONBOARD_PASSPHRASE="+cmdPass, "NO_COLOR=1")
+		var out, errOut bytes.Buffer
+		cmd.Stdout, cmd.Stderr = &out, &errOut
+		err := cmd.Run()
+		code := 0
+		if ee, ok := err.(*exec.ExitError); ok {
+			code = ee.ExitCode()
+		} else if err != nil {
+			t.Fatal(err)
+		}
+		return result{code, out.String(), errOut.String()}
+	}
+	if r := run(w.sealed); r.code != exitUsage || !strings.Contains(r.errOut, "run again with --replace") || w.clientID(t) != "cse-own-client-id" {
+		t.Fatalf("no terminal: %+v", r)
+	}
+
+	if _, err := exec.LookPath("tmux"); err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatal("CI is set but tmux is not installed: .ci/run must install it")
+		}
+		t.Log("no tmux: the terminal prompt is not tested here")
+	} else {
+		s := &tmuxSession{t: t, socket: fmt.Sprintf("dexonboard-handoff-%d", os.Getpid()), name: "open"}
+		line := fmt.Sprintf("%s --vault %s handoff open %s; echo EXITED:$?", bin, w.vault, w.sealed)
+		s.tmux("new-session", "-d", "-s", s.name, "-x", "150", "-y", "40", "-e", "NO_COLOR=1", "-e", "DEXONBOARD_PASSPHRASE="+cmdPass, "sh")
+		defer exec.Command("tmux", "-L", s.socket, "kill-server").Run()
+		s.typeText(line)
+		s.keys("Enter")
+		s.expect("asks", "verification code:", "cse-own-client-id  →  other-client-id", "Replace what \"Acme Health\" holds?", "[y/N]")
+		s.typeText("n")
+		s.keys("Enter")
+		s.expect("n keeps", "nothing was changed", "EXITED:1")
+		if w.clientID(t) != "cse-own-client-id" {
+			t.Fatal("n replaced the credentials")
+		}
+		s.tmux("send-keys", "-t", s.name, "clear", "Enter")
+		s.typeText(line)
+		s.keys("Enter")
+		s.expect("asks again: n did not use up the hand-off", "[y/N]")
+		s.typeText("y")
+		s.keys("Enter")
+		s.expect("y replaces", "stored encrypted into profile", "EXITED:0")
+		if w.clientID(t) != "other-client-id" {
+			t.Fatal("y did not replace the credentials")
+		}
+		for _, sc := range s.screens {
+			t.Log("\n" + sc)
+		}
+	}
+	if r := run(w.seal(t, "scripted.age"), "--replace"); r.code != 0 || !strings.Contains(r.out, "stored encrypted") {
+		t.Fatalf("--replace: %+v", r)
 	}
 }

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/tryrook/dexonboard/internal/iostreams"
+	"github.com/tryrook/dexonboard/internal/safetext"
 )
 
 func main() {
@@ -61,11 +62,11 @@ func runWith(ctx context.Context, e *env, args []string) int {
 	var ee *exitError
 	if errors.As(err, &ee) {
 		if ee.err != nil && !ee.quiet {
-			fmt.Fprintln(ios.ErrOut, "error:", ee.err)
+			fmt.Fprintln(ios.ErrOut, "error:", safetext.Line(ee.err.Error()))
 		}
 		return ee.code
 	}
-	fmt.Fprintln(ios.ErrOut, "error:", err)
+	fmt.Fprintln(ios.ErrOut, "error:", safetext.Line(err.Error()))
 	if errors.Is(err, context.Canceled) {
 		return exitCancelled
 	}

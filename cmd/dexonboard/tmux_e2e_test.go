@@ -27,18 +27,32 @@ func (s *tmuxSession) tmux(args ...string) string {
 	return string(out)
 }
 
+// keys sends keys one at a time, each after the screen has answered the
+// one before (no fixed sleeps): keys that arrive together are read as one
+// (two letters as a word, esc and a letter as alt+letter).
 func (s *tmuxSession) keys(keys ...string) {
 	s.t.Helper()
 	for _, k := range keys {
+		before := s.tmux("capture-pane", "-p", "-t", s.name)
 		s.tmux("send-keys", "-t", s.name, k)
-		time.Sleep(60 * time.Millisecond)
+		s.changed(before)
+	}
+}
+
+// changed waits, for at most two seconds, until the screen differs from before.
+func (s *tmuxSession) changed(before string) {
+	s.t.Helper()
+	for deadline := time.Now().Add(2 * time.Second); time.Now().Before(deadline); {
+		if s.tmux("capture-pane", "-p", "-t", s.name) != before {
+			return
+		}
+		time.Sleep(10 * time.Millisecond)
 	}
 }
 
 func (s *tmuxSession) typeText(text string) {
 	s.t.Helper()
 	s.tmux("send-keys", "-t", s.name, "-l", text)
-	time.Sleep(60 * time.Millisecond)
 }
 
 // expect waits until the screen shows every want, and keeps the screen.
@@ -69,16 +83,14 @@ func TestTmuxDemoWalkthrough(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the binary and drives tmux")
 	}
+	t.Parallel() // it waits on a terminal, not the CPU
 	if _, err := exec.LookPath("tmux"); err != nil {
 		if os.Getenv("CI") != "" {
 			t.Fatal("CI is set but tmux is not installed: .ci/run must install it")
 		}
 		t.Skip("no tmux on this machine (and CI is not set)")
 	}
-	bin := filepath.Join(t.TempDir(), "dexonboard")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("build: %v\n%s", err, out)
-	}
+	bin := dexonboardBinary(t) // built once for every test that runs it
 	s := &tmuxSession{t: t, socket: fmt.Sprintf("dexonboard-e2e-%d", os.Getpid()), name: "demo"}
 	s.tmux("new-session", "-d", "-s", s.name, "-x", "120", "-y", "40", "-e", "NO_COLOR=1", bin+" demo; echo EXITED:$?; sleep 30")
 	defer exec.Command("tmux", "-L", s.socket, "kill-server").Run()
@@ -96,9 +108,7 @@ func TestTmuxDemoWalkthrough(t *testing.T) {
 	s.typeText("Demo Clinic sandbox")
 	s.keys("Enter")
 	s.expect("step 2 done", "3 of 8 done")
-	s.keys("Escape")
-	time.Sleep(200 * time.Millisecond) // so the next key is not read as alt+key
-	s.keys("Right")
+	s.keys("Escape", "Right")
 	s.expect("step 3, credentials ready to store", "Step 3 · Collect", "dexonboard-demo-app", "Store encrypted")
 	s.keys("Enter")
 	screen := s.expect("step 3 stored", "Stored encrypted: client id dexonboard-demo-app", "4 of 8 done")
@@ -126,7 +136,6 @@ func TestTmuxDemoWalkthrough(t *testing.T) {
 	s.keys("u", "t")
 	s.expect("AGP in mmol/L", "mmol/L · AGP", "5-95th")
 	s.keys("Escape")
-	time.Sleep(200 * time.Millisecond)
 	s.expect("back on step 6", "Step 6 · Authenticate a test user", "g shows the glucose data")
 	s.keys("Right")
 	s.expect("step 7", "Step 7 · Request production access")

@@ -12,6 +12,7 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/tryrook/dexonboard/internal/dexcom"
 	"github.com/tryrook/dexonboard/internal/onboarding"
+	"github.com/tryrook/dexonboard/internal/safetext"
 	"github.com/tryrook/dexonboard/internal/secret"
 	"github.com/tryrook/dexonboard/internal/vault"
 )
@@ -106,7 +107,7 @@ func newVaultListCmd(e *env) *cobra.Command {
 				tw := tabwriter.NewWriter(e.ios.Out, 0, 0, 2, ' ', 0)
 				fmt.Fprintln(tw, "PROFILE\tSANDBOX\tPRODUCTION\tUPDATED")
 				for _, p := range ps {
-					fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", p.Name, trackSummary(v, p, onboarding.SandboxTrack),
+					fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", safetext.Line(p.Name), trackSummary(v, p, onboarding.SandboxTrack),
 						trackSummary(v, p, onboarding.ProductionTrack), p.Updated.Local().Format("2006-01-02 15:04"))
 				}
 				return tw.Flush()
@@ -167,7 +168,7 @@ func newVaultShowCmd(e *env) *cobra.Command {
 }
 
 func showProfile(w io.Writer, v *vault.Vault, p *vault.Profile, reveal bool) {
-	fmt.Fprintf(w, "profile: %s\ncreated: %s\nupdated: %s\n", p.Name, p.Created.Local().Format("2006-01-02 15:04"), p.Updated.Local().Format("2006-01-02 15:04"))
+	fmt.Fprintf(w, "profile: %s\ncreated: %s\nupdated: %s\n", safetext.Line(p.Name), p.Created.Local().Format("2006-01-02 15:04"), p.Updated.Local().Format("2006-01-02 15:04"))
 	for _, env := range dexcom.Environments {
 		a, ok := p.Apps[env]
 		if !ok {
@@ -180,8 +181,8 @@ func showProfile(w io.Writer, v *vault.Vault, p *vault.Profile, reveal bool) {
 			sec = a.ClientSecret.Reveal()
 		}
 		fmt.Fprintf(w, "\n[%s]\n", env.Label())
-		for _, kv := range [][2]string{{"app", a.Name}, {"client id", a.ClientID}, {"client secret", sec},
-			{"redirect uri", a.RedirectURI}, {"rook redirect url", a.ROOKRedirectURL}} {
+		for _, kv := range [][2]string{{"app", safetext.Line(a.Name)}, {"client id", safetext.Line(a.ClientID)}, {"client secret", sec},
+			{"redirect uri", safetext.Line(a.RedirectURI)}, {"rook redirect url", safetext.Line(a.ROOKRedirectURL)}} {
 			if kv[1] != "" {
 				fmt.Fprintf(w, "  %-18s %s\n", kv[0]+":", kv[1])
 			}
@@ -191,7 +192,7 @@ func showProfile(w io.Writer, v *vault.Vault, p *vault.Profile, reveal bool) {
 		}
 	}
 	if p.LastCheck != nil {
-		fmt.Fprintf(w, "\nlast check: %s on %s: %s\n", p.LastCheck.At.Local().Format("2006-01-02 15:04"), p.LastCheck.Env, p.LastCheck.Summary)
+		fmt.Fprintf(w, "\nlast check: %s on %s: %s\n", p.LastCheck.At.Local().Format("2006-01-02 15:04"), p.LastCheck.Env, safetext.Line(p.LastCheck.Summary))
 	}
 }
 
@@ -251,7 +252,7 @@ is not a terminal; it is never a flag, so it stays out of shell history.`,
 				if err := v.SaveProfile(p); err != nil {
 					return exitWith(exitVault, err)
 				}
-				fmt.Fprintf(e.ios.Out, "stored encrypted: %s, %s app, client id %s, secret %s\n", p.Name, env.Label(), a.ClientID, sec.Hint())
+				fmt.Fprintf(e.ios.Out, "stored encrypted: %s, %s app, client id %s, secret %s\n", safetext.Line(p.Name), env.Label(), safetext.Line(a.ClientID), sec.Hint())
 				return nil
 			})
 		},
@@ -450,7 +451,7 @@ func newVaultAuditCmd(e *env) *cobra.Command {
 					return exitWith(exitVault, err)
 				}
 				for _, a := range entries {
-					fmt.Fprintf(e.ios.Out, "%s  %-24s %s %s\n", a.At.Local().Format("2006-01-02 15:04:05"), a.Profile, a.Action, a.Detail)
+					fmt.Fprintf(e.ios.Out, "%s  %-24s %s %s\n", a.At.Local().Format("2006-01-02 15:04:05"), safetext.Line(a.Profile), a.Action, safetext.Line(a.Detail))
 				}
 				return nil
 			})

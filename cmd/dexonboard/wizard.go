@@ -99,7 +99,7 @@ func runDemo(ctx context.Context, e *env, o *wizardOptions) (err error) {
 	defer os.RemoveAll(dir)
 	var (
 		mu      sync.Mutex
-		session *ui.Session
+		session *service.Session
 	)
 	ctx, signals := watchDemoSignals(ctx, func() {
 		mu.Lock()
@@ -148,7 +148,9 @@ func demoSession(dir, simURL, loopback string) (*service.Session, error) {
 	pass := make([]byte, 24)
 	_, _ = rand.Read(pass)
 	phrase := []byte(base64.RawURLEncoding.EncodeToString(pass)) // never shown: the vault is thrown away
-	v, err := vault.Create(dir+"/vault.db", phrase, vaultOptions)
+	opts := vaultOptions
+	opts.Demo = true // the cheap demo KDF: the passphrase is random and the vault thrown away
+	v, err := vault.Create(dir+"/vault.db", phrase, opts)
 	secret.Wipe(phrase)
 	if err != nil {
 		return nil, err

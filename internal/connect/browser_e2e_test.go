@@ -31,10 +31,10 @@ func chromiumPath(t *testing.T) string {
 // login page: pick SandboxUser7, Authorize, land on the success page; the
 // check then completes with EGVs.
 func TestRealBrowserLogin(t *testing.T) {
-	exe := chromiumPath(t)
 	if testing.Short() {
-		t.Skip("starts a browser")
+		t.Skip("starts a browser") // before looking for one: -short never needs chromium
 	}
+	exe := chromiumPath(t)
 	w := newWorld(t, sandbox.Config{})
 	alloc, cancel := chromedp.NewExecAllocator(context.Background(),
 		append(chromedp.DefaultExecAllocatorOptions[:],

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/tryrook/dexonboard/internal/dexcom"
+	"github.com/tryrook/dexonboard/internal/safetext"
 	"golang.org/x/oauth2"
 )
 
@@ -88,7 +89,7 @@ func (l *Login) Run(ctx context.Context) (*oauth2.Token, error) {
 	l.stage(StageExchanging, "")
 	tok, err := cfg.Exchange(dexcom.NewHTTPClientContext(ctx, l.HTTP), code)
 	if err != nil {
-		return nil, fmt.Errorf("exchange the code for tokens: %w", explainTokenError(err))
+		return nil, fmt.Errorf("exchange the code for tokens: %w", outsideText{explainTokenError(err)})
 	}
 	return tok, nil
 }
@@ -130,6 +131,14 @@ func waitOrOpenFailure(ctx context.Context, srv *CallbackServer, timeout time.Du
 		}
 	}
 }
+
+// outsideText is an error whose text holds an answer from outside (the
+// token endpoint's body): it shows it as one clean, bounded line and keeps
+// the error for errors.Is and errors.As.
+type outsideText struct{ err error }
+
+func (e outsideText) Error() string { return cut(safetext.Line(e.err.Error()), maxReportText) }
+func (e outsideText) Unwrap() error { return e.err }
 
 // explainTokenError turns the token endpoint's answer into advice.
 func explainTokenError(err error) error {

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"html/template"
 	"net/http"
+	"sync"
 )
 
 // writePage answers the browser with a small self-contained page: no
@@ -23,7 +24,7 @@ func writePage(w http.ResponseWriter, r Result) {
 	h.Set("Referrer-Policy", "no-referrer")
 	h.Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'")
 	w.WriteHeader(status)
-	_ = resultPage.Execute(w, d)
+	_ = resultPage().Execute(w, d)
 }
 
 type pageData struct {
@@ -31,7 +32,8 @@ type pageData struct {
 	Title, Message string
 }
 
-var resultPage = template.Must(template.New("result").Parse(`<!doctype html>
+var resultPage = sync.OnceValue(func() *template.Template { // parsed on first use, not in every process's init
+	return template.Must(template.New("result").Parse(`<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>dexonboard · {{.Title}}</title>
 <style>
@@ -49,3 +51,4 @@ var resultPage = template.Must(template.New("result").Parse(`<!doctype html>
  <small>dexonboard · you can close this tab</small>
 </div></body></html>
 `))
+})

@@ -51,6 +51,7 @@ type Span struct {
 func NewReport(env dexcom.Environment, ep dexcom.Endpoints, app dexcom.App, days int, at time.Time, out *Outcome, err error) *Report {
 	r := &Report{Environment: string(env), APIBase: ep.BaseURL, ClientID: app.ClientID, RedirectURI: app.RedirectURI,
 		CheckedAt: at.UTC(), Days: max(1, min(days, MaxDays)), Calls: []dexcom.Call{}, Dropped: dexcom.Drops{}}
+	defer r.Clean()
 	if err != nil {
 		r.Error = err.Error()
 		return r

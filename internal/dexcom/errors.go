@@ -7,6 +7,9 @@ import (
 	"net/http"
 	"strings"
 	"time"
+	"unicode/utf8"
+
+	"github.com/tryrook/dexonboard/internal/safetext"
 )
 
 // Error classes callers branch on with errors.Is.
@@ -91,11 +94,13 @@ func newAPIError(method, path string, status int, header http.Header, body []byt
 		Message     string `json:"message"`
 	}
 	if json.Unmarshal(body, &j) == nil && (j.Error != "" || j.Description != "" || j.Message != "") {
-		e.Code = j.Error
+		// Cleaned here, once: these texts end up on screen, in the vault and in reports.
+		e.Code = cutBody(safetext.Line(j.Error))
 		e.Description = j.Description
 		if e.Description == "" {
 			e.Description = j.Message
 		}
+		e.Description = cutBody(safetext.Line(e.Description))
 	} else {
 		e.Body = readableBody(body)
 	}
@@ -103,13 +108,22 @@ func newAPIError(method, path string, status int, header http.Header, body []byt
 	return e
 }
 
-// readableBody keeps a non-JSON body short and on one line.
+// readableBody keeps a non-JSON body short, on one line and free of
+// control characters and escapes.
 func readableBody(b []byte) string {
-	s := strings.Join(strings.Fields(string(b)), " ")
-	if len(s) > maxErrorBody {
-		s = s[:maxErrorBody] + "…"
+	return cutBody(strings.Join(strings.Fields(safetext.Line(string(b))), " "))
+}
+
+// cutBody shortens s to maxErrorBody bytes, on a rune boundary.
+func cutBody(s string) string {
+	if len(s) <= maxErrorBody {
+		return s
 	}
-	return s
+	n := maxErrorBody
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n] + "…"
 }
 
 // parseRetryAfter reads seconds or an HTTP date; 0 when absent or unreadable.

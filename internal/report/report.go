@@ -11,6 +11,7 @@ import (
 	"html/template"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/tryrook/dexonboard/internal/connect"
@@ -99,6 +100,7 @@ func Build(v *vault.Vault, p *vault.Profile, now time.Time) (*Doc, error) {
 		}
 		d.LastCheck = c
 	}
+	d.clean()
 	return d, nil
 }
 
@@ -135,7 +137,7 @@ func (d *Doc) Markdown() string {
 		if a.SecretStored {
 			stored = "stored in the vault"
 		}
-		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s |\n", a.Environment, dash(a.Name), dash(a.ClientID), stored, dash(a.RedirectURI), dash(a.ROOKRedirect))
+		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s |\n", cell(a.Environment), cell(dash(a.Name)), cell(dash(a.ClientID)), stored, cell(dash(a.RedirectURI)), cell(dash(a.ROOKRedirect)))
 	}
 	for _, t := range d.Tracks {
 		fmt.Fprintf(&b, "\n## %s app (%s): %d of %d steps done\n\n| step | status | done | notes |\n|---|---|---|---|\n", titleCase(t.Track), t.Environment, t.Done, t.Total)
@@ -144,7 +146,7 @@ func (d *Doc) Markdown() string {
 			if s.DoneAt != nil {
 				done = s.DoneAt.Format("2006-01-02")
 			}
-			fmt.Fprintf(&b, "| %d. %s | %s | %s | %s |\n", s.Number, s.Title, s.Status, dash(done), dash(notes(s)))
+			fmt.Fprintf(&b, "| %d. %s | %s | %s | %s |\n", s.Number, cell(s.Title), cell(s.Status), dash(done), dash(notes(s)))
 		}
 	}
 	if c := d.LastCheck; c != nil {
@@ -156,7 +158,7 @@ func (d *Doc) Markdown() string {
 		if r := c.Report; r != nil {
 			b.WriteString("\n| call | status | ms |\n|---|---|---|\n")
 			for _, call := range r.Calls {
-				fmt.Fprintf(&b, "| %s %s | %d | %d |\n", call.Method, call.Path, call.Status, call.Ms)
+				fmt.Fprintf(&b, "| %s %s | %d | %d |\n", cell(call.Method), cell(call.Path), call.Status, call.Ms)
 			}
 			if r.DataRange != nil {
 				fmt.Fprintf(&b, "\nData range (EGVs): %s to %s  \n", r.DataRange.Start.Format("2006-01-02 15:04"), r.DataRange.End.Format("2006-01-02 15:04"))
@@ -190,6 +192,9 @@ func notes(s Step) string {
 	return strings.ReplaceAll(strings.Join(parts, "; "), "|", "/")
 }
 
+// cell keeps a text from ending a Markdown table cell.
+func cell(s string) string { return strings.ReplaceAll(s, "|", `\|`) }
+
 func dash(s string) string {
 	if s == "" {
 		return "—"
@@ -207,14 +212,15 @@ func titleCase(s string) string {
 // HTML renders the report as one self-contained page.
 func (d *Doc) HTML() (string, error) {
 	var b bytes.Buffer
-	err := page.Execute(&b, struct {
+	err := page().Execute(&b, struct {
 		*Doc
 		Notes func(Step) string
 	}{d, notes})
 	return b.String(), err
 }
 
-var page = template.Must(template.New("report").Funcs(template.FuncMap{"notes": notes, "dash": dash}).Parse(`<!doctype html>
+var page = sync.OnceValue(func() *template.Template { // parsed on first use, not in every process's init
+	return template.Must(template.New("report").Funcs(template.FuncMap{"notes": notes, "dash": dash}).Parse(`<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Dexcom onboarding report: {{.Profile}}</title>
 <style>body{font:15px/1.5 system-ui,sans-serif;max-width:960px;margin:32px auto;color:#1f2933}
 table{border-collapse:collapse;width:100%;margin:8px 0 24px}td,th{border-bottom:1px solid #e4e7eb;padding:6px 8px;text-align:left}
@@ -235,3 +241,4 @@ th{background:#f5f7fa}.done{color:#15803d}.attention{color:#b45309}.todo{color:#
 time in range 70-180: {{printf "%.1f" .Ranges.InRange}}%</p>{{end}}{{end}}{{end}}
 </body></html>
 `))
+})

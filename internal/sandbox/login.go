@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"sync"
 )
 
 // loginRequest is a checked authorization request.
@@ -109,10 +110,11 @@ func renderPage(w http.ResponseWriter, status int, d pageData) {
 	w.Header().Set("Cache-Control", "no-store")
 	w.Header().Set("Referrer-Policy", "no-referrer")
 	w.WriteHeader(status)
-	_ = loginPage.Execute(w, d)
+	_ = loginPage().Execute(w, d)
 }
 
-var loginPage = template.Must(template.New("login").Parse(`<!doctype html>
+var loginPage = sync.OnceValue(func() *template.Template { // parsed on first use, not in every process's init
+	return template.Must(template.New("login").Parse(`<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Dexcom Sandbox · Log in</title>
@@ -156,3 +158,4 @@ var loginPage = template.Must(template.New("login").Parse(`<!doctype html>
 {{end}}
 </main></body></html>
 `))
+})

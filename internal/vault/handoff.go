@@ -1,7 +1,9 @@
 package vault
 
 import (
+	"encoding/hex"
 	"errors"
+	"fmt"
 	"time"
 
 	"github.com/tryrook/dexonboard/internal/secret"
@@ -55,19 +57,66 @@ type openedRecord struct {
 	ProfileID string    `json:"profile_id"`
 }
 
-// RecordHandoffOpened remembers that hand-off id was opened into a profile;
-// a second time it refuses, so each hand-off is one-time.
-func (v *Vault) RecordHandoffOpened(id, profileID string) error {
+// StoreHandoff stores an opened hand-off in one transaction: it refuses an
+// id opened before, finds the profile by name (or makes a new one), lets
+// apply change it, writes it with its audit lines and records id as opened.
+// If apply or the write fails, nothing is stored and the hand-off can be
+// opened again.
+func (v *Vault) StoreHandoff(id, profile string, apply func(p *Profile, created bool) error) (*Profile, error) {
 	key := []byte(handoffOpenedPref + id)
-	return v.update(func(tx *bolt.Tx) error {
+	var out *Profile
+	err := v.update(func(tx *bolt.Tx) error {
 		if tx.Bucket(bucketHandoffs).Get(key) != nil {
 			return ErrHandoffReplay
 		}
-		if err := v.putSealed(tx, bucketHandoffs, key, openedRecord{At: v.opts.Now().UTC(), ProfileID: profileID}); err != nil {
+		p, err := v.findProfile(tx, profile)
+		created := errors.Is(err, ErrNoProfile)
+		if created {
+			p, err = v.newProfile(profile)
+		}
+		if err != nil {
 			return err
 		}
-		return v.appendAuditID(tx, profileID, "hand-off opened", "id "+id)
+		old := p.record()
+		if err := apply(p, created); err != nil {
+			return err
+		}
+		if err := v.putHandedOff(tx, p, old, created); err != nil {
+			return err
+		}
+		if err := v.putSealed(tx, bucketHandoffs, key, openedRecord{At: v.opts.Now().UTC(), ProfileID: p.ID}); err != nil {
+			return err
+		}
+		out = p
+		return v.appendAudit(tx, p, "hand-off opened", "id "+id)
 	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// putHandedOff writes p, new or changed from old, with its audit lines.
+func (v *Vault) putHandedOff(tx *bolt.Tx, p *Profile, old profileRecord, created bool) error {
+	if created {
+		if err := v.putNewProfile(tx, p); err != nil {
+			return err
+		}
+	}
+	id, err := hex.DecodeString(p.ID)
+	if err != nil || len(id) != 16 {
+		return fmt.Errorf("%w: bad id", ErrNoProfile)
+	}
+	p.Updated = v.opts.Now().UTC()
+	if err := v.putSealed(tx, bucketProfiles, id, p.record()); err != nil {
+		return err
+	}
+	for _, change := range describeChanges(old, p.record()) {
+		if err := v.appendAudit(tx, p, change, ""); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // HandoffOpened reports whether id was opened before.

@@ -24,6 +24,14 @@ var (
 	maxKDF = KDFParams{MemoryKiB: 1024 * 1024, Passes: 20, Lanes: 16}
 )
 
+// DemoKDF is the cost of the demo's throwaway vault only: 1 MiB, 1 pass,
+// 1 lane, a few milliseconds and no memory to speak of, so `dexonboard demo`
+// starts at once. It adds nothing against guessing; the demo vault's
+// passphrase is 24 random bytes that no one sees, and the vault is deleted
+// at exit. A vault made with it opens only with Options.Demo set, which only
+// the demo sets: real vaults keep DefaultKDF's full cost.
+var DemoKDF = KDFParams{MemoryKiB: 1024, Passes: 1, Lanes: 1}
+
 // InsecureTestKDF makes key derivation instant. Only for tests, and only
 // together with Options.AllowWeakKDF.
 var InsecureTestKDF = KDFParams{MemoryKiB: 8, Passes: 1, Lanes: 1}
@@ -35,11 +43,15 @@ const (
 	keyLen  = 32
 )
 
-// check refuses parameters outside the bounds; weak allows the test floor.
-func (p KDFParams) check(saltLen int, weak bool) error {
+// check refuses parameters outside the bounds of o: the real floor, the
+// demo's with o.Demo, the test floor with o.AllowWeakKDF.
+func (p KDFParams) check(saltLen int, o Options) error {
 	floor := minKDF
-	if weak {
+	switch {
+	case o.AllowWeakKDF:
 		floor = KDFParams{MemoryKiB: 8, Passes: 1, Lanes: 1}
+	case o.Demo:
+		floor = DemoKDF
 	}
 	switch {
 	case p.MemoryKiB < floor.MemoryKiB || p.MemoryKiB > maxKDF.MemoryKiB:

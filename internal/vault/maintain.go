@@ -86,6 +86,9 @@ func (v *Vault) RotateKey(pass []byte) error {
 			return err
 		}
 		v.seal = next // the manifest and audit entry below are sealed with the new key
+		if err := v.rebuildIndex(tx, v.pending); err != nil {
+			return err
+		}
 		if err := tx.Bucket(bucketMeta).Put(keyHeader, h.encode()); err != nil {
 			return err
 		}
@@ -93,8 +96,10 @@ func (v *Vault) RotateKey(pass []byte) error {
 	})
 	if err != nil {
 		v.seal = prev
+		next.wipe()
 		return err
 	}
+	prev.wipe()
 	v.hdr = &h
 	return v.compact()
 }

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/tryrook/dexonboard/internal/dexcom"
+	"github.com/tryrook/dexonboard/internal/safetext"
 	"github.com/tryrook/dexonboard/internal/secret"
 	bolt "go.etcd.io/bbolt"
 )
@@ -126,7 +127,7 @@ func (v *Vault) putSealed(tx *bolt.Tx, bucket, key []byte, val any) error {
 	if err != nil {
 		return err
 	}
-	return tx.Bucket(bucket).Put(key, sealed)
+	return v.putRecord(tx, bucket, key, sealed)
 }
 
 // getSealed opens bucket/key into out; false when absent.
@@ -202,14 +203,32 @@ func ValidateProfileName(name string) error {
 		return errors.New("profile name is empty")
 	case len(name) > 80:
 		return errors.New("profile name is longer than 80 characters")
-	case strings.ContainsFunc(name, func(r rune) bool { return r < 32 || r == 127 }):
-		return errors.New("profile name contains control characters")
+	case safetext.Has(name):
+		return fmt.Errorf("profile name %q contains control characters or terminal escapes (written above as \\x.. or \\u.. codes); use letters, digits, spaces and punctuation only", name)
 	}
 	return nil
 }
 
 // CreateProfile adds a new, empty profile.
 func (v *Vault) CreateProfile(name string) (*Profile, error) {
+	p, err := v.newProfile(name)
+	if err != nil {
+		return nil, err
+	}
+	err = v.update(func(tx *bolt.Tx) error {
+		if _, err := v.findProfile(tx, p.Name); err == nil {
+			return fmt.Errorf("%w: %q", ErrProfileExists, p.Name)
+		}
+		return v.putNewProfile(tx, p)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+// newProfile makes an empty profile with a fresh random id; nothing is stored.
+func (v *Vault) newProfile(name string) (*Profile, error) {
 	name = strings.TrimSpace(name)
 	if err := ValidateProfileName(name); err != nil {
 		return nil, err
@@ -219,20 +238,16 @@ func (v *Vault) CreateProfile(name string) (*Profile, error) {
 		return nil, err
 	}
 	now := v.opts.Now().UTC()
-	p := &Profile{ID: hex.EncodeToString(id), Name: name, Created: now, Updated: now, Apps: map[dexcom.Environment]*App{}}
-	err := v.update(func(tx *bolt.Tx) error {
-		if _, err := v.findProfile(tx, name); err == nil {
-			return fmt.Errorf("%w: %q", ErrProfileExists, name)
-		}
-		if err := v.putSealed(tx, bucketProfiles, id, p.record()); err != nil {
-			return err
-		}
-		return v.appendAudit(tx, p, "profile created", "")
-	})
-	if err != nil {
-		return nil, err
+	return &Profile{ID: hex.EncodeToString(id), Name: name, Created: now, Updated: now, Apps: map[dexcom.Environment]*App{}}, nil
+}
+
+// putNewProfile stores a profile made by newProfile, in tx.
+func (v *Vault) putNewProfile(tx *bolt.Tx, p *Profile) error {
+	id, _ := hex.DecodeString(p.ID)
+	if err := v.putSealed(tx, bucketProfiles, id, p.record()); err != nil {
+		return err
 	}
-	return p, nil
+	return v.appendAudit(tx, p, "profile created", "")
 }
 
 // SaveProfile writes p, recording in the audit trail what changed.
@@ -343,7 +358,7 @@ func (v *Vault) DeleteProfile(name string) error {
 			return err
 		}
 		id, _ := hex.DecodeString(p.ID)
-		if err := tx.Bucket(bucketProfiles).Delete(id); err != nil {
+		if err := v.deleteRecord(tx, bucketProfiles, id); err != nil {
 			return err
 		}
 		for _, b := range [][]byte{bucketTokens, bucketProgress} {
@@ -354,7 +369,7 @@ func (v *Vault) DeleteProfile(name string) error {
 				keys = append(keys, bytes.Clone(k))
 			}
 			for _, k := range keys {
-				if err := tx.Bucket(b).Delete(k); err != nil {
+				if err := v.deleteRecord(tx, b, k); err != nil {
 					return err
 				}
 			}

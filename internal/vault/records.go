@@ -79,7 +79,7 @@ func (v *Vault) DeleteToken(profileID string, env dexcom.Environment) error {
 		if tx.Bucket(bucketTokens).Get(key) == nil {
 			return nil
 		}
-		if err := tx.Bucket(bucketTokens).Delete(key); err != nil {
+		if err := v.deleteRecord(tx, bucketTokens, key); err != nil {
 			return err
 		}
 		return v.appendAuditID(tx, profileID, string(env)+" login forgotten", "")
@@ -140,6 +140,10 @@ type AuditEntry struct {
 	PID       int       `json:"pid,omitempty"`
 }
 
+// AuditCap is how many audit entries a vault keeps: each new one past it
+// drops the oldest, so the trail (and every write) stays the same size.
+const AuditCap = 10_000
+
 func (v *Vault) appendAudit(tx *bolt.Tx, p *Profile, action, detail string) error {
 	b := tx.Bucket(bucketAudit)
 	seq, err := b.NextSequence()
@@ -150,7 +154,25 @@ func (v *Vault) appendAudit(tx *bolt.Tx, p *Profile, action, detail string) erro
 	if p != nil {
 		e.ProfileID, e.Profile = p.ID, p.Name
 	}
-	return v.putSealed(tx, bucketAudit, binary.BigEndian.AppendUint64(nil, seq), e)
+	if err := v.putSealed(tx, bucketAudit, binary.BigEndian.AppendUint64(nil, seq), e); err != nil {
+		return err
+	}
+	return v.trimAudit(tx, seq)
+}
+
+// trimAudit drops the entries older than the newest AuditCap. Keys are
+// big-endian sequence numbers, so the oldest come first; usually one goes.
+func (v *Vault) trimAudit(tx *bolt.Tx, newest uint64) error {
+	if newest <= AuditCap {
+		return nil
+	}
+	c := tx.Bucket(bucketAudit).Cursor()
+	for k, _ := c.First(); k != nil && len(k) == 8 && binary.BigEndian.Uint64(k) <= newest-AuditCap; k, _ = c.First() {
+		if err := v.deleteRecord(tx, bucketAudit, k); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // appendAuditID logs for a profile known by id, naming it as it is now.

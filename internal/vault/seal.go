@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/tryrook/dexonboard/internal/secret"
 	"golang.org/x/crypto/chacha20poly1305"
 )
 
@@ -29,6 +30,11 @@ func recordKey(dek []byte, vaultID [vaultIDLen]byte) ([]byte, error) {
 	return hkdf.Key(sha256.New, dek, vaultID[:], "dexonboard record v1", keyLen)
 }
 
+// manifestKey derives the key of the manifest's index entries.
+func manifestKey(dek []byte, vaultID [vaultIDLen]byte) ([]byte, error) {
+	return hkdf.Key(sha256.New, dek, vaultID[:], "dexonboard manifest v2", keyLen)
+}
+
 // appendLP appends a length-prefixed field, so ("ab","c") and ("a","bc") differ.
 func appendLP(b, field []byte) []byte {
 	b = binary.BigEndian.AppendUint32(b, uint32(len(field)))
@@ -44,11 +50,19 @@ func recordAAD(vaultID [vaultIDLen]byte, bucket, key []byte, gen uint32) []byte 
 	return binary.BigEndian.AppendUint32(b, gen)
 }
 
-// sealer seals and opens records with one record key.
+// sealer seals and opens records with one record key, and computes the
+// manifest's index entries with another.
 type sealer struct {
 	key     []byte
+	macKey  []byte
 	vaultID [vaultIDLen]byte
 	gen     uint32
+}
+
+// wipe clears both keys.
+func (s *sealer) wipe() {
+	secret.Wipe(s.key)
+	secret.Wipe(s.macKey)
 }
 
 func (s *sealer) seal(bucket, key, plain []byte) ([]byte, error) {

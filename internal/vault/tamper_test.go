@@ -392,7 +392,7 @@ func FuzzParseHeader(f *testing.F) {
 		if !bytes.Equal(h.encode(), raw) {
 			t.Fatalf("re-encoding differs")
 		}
-		_ = h.KDF.check(len(h.Salt), false)
+		_ = h.KDF.check(len(h.Salt), Options{})
 	})
 }
 

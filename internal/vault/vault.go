@@ -60,6 +60,7 @@ func (e *InUseError) Is(t error) bool { return t == ErrInUse }
 type Options struct {
 	KDF          KDFParams     // for new vaults and new passphrases; zero: DefaultKDF
 	AllowWeakKDF bool          // accept InsecureTestKDF; tests only
+	Demo         bool          // a throwaway demo vault: DemoKDF by default, and accepted on open
 	LockTimeout  time.Duration // how long to wait for another process; zero: 1 s
 	Now          func() time.Time
 }
@@ -67,6 +68,9 @@ type Options struct {
 func (o Options) withDefaults() Options {
 	if o.KDF == (KDFParams{}) {
 		o.KDF = DefaultKDF
+		if o.Demo {
+			o.KDF = DemoKDF
+		}
 	}
 	if o.LockTimeout == 0 {
 		o.LockTimeout = time.Second
@@ -108,6 +112,10 @@ type Vault struct {
 	hdr      *header
 	seal     *sealer
 	warnings []string
+
+	// pending is the manifest the current write transaction changes. bbolt
+	// runs one write transaction at a time, and its lock orders them.
+	pending *manifestWrite
 }
 
 // DefaultPath follows XDG: $XDG_DATA_HOME/dexonboard/vault.db, else
@@ -204,7 +212,7 @@ func create(path string, pass []byte, opts Options) (*Vault, error) {
 		if err := meta.Put(keyHeader, h.encode()); err != nil {
 			return err
 		}
-		for _, b := range dataBuckets {
+		for _, b := range append(dataBuckets, bucketIndex) {
 			if _, err := tx.CreateBucket(b); err != nil {
 				return err
 			}
@@ -225,7 +233,7 @@ func (h *header) rewrap(pass, dek []byte, opts Options) error {
 	if _, err := rand.Read(h.Salt); err != nil {
 		return err
 	}
-	if err := h.KDF.check(len(h.Salt), opts.AllowWeakKDF); err != nil {
+	if err := h.KDF.check(len(h.Salt), opts); err != nil {
 		return err
 	}
 	kek := deriveKEK(pass, h.Salt, h.KDF)
@@ -243,7 +251,11 @@ func newSealer(dek []byte, h *header) (*sealer, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &sealer{key: k, vaultID: h.VaultID, gen: h.KeyGen}, nil
+	mk, err := manifestKey(dek, h.VaultID)
+	if err != nil {
+		return nil, err
+	}
+	return &sealer{key: k, macKey: mk, vaultID: h.VaultID, gen: h.KeyGen}, nil
 }
 
 func makeDir(dir string) error {
@@ -270,7 +282,7 @@ func openDB(path string, opts Options, fresh bool) (db *bolt.DB, err error) {
 			if file != nil {
 				file.Close()
 			}
-			db, err = nil, fmt.Errorf("%w: %v (restore a backup, or run dexonboard vault check)", ErrDamaged, r)
+			db, err = nil, errDamagedPage
 		}
 	}()
 	db, err = bolt.Open(path, 0o600, &bolt.Options{
@@ -344,7 +356,7 @@ func unlock(path string, pass []byte, opts Options) (*Vault, error) {
 		v.hdr, err = parseHeader(raw)
 	}
 	if err == nil {
-		err = v.hdr.KDF.check(len(v.hdr.Salt), opts.AllowWeakKDF)
+		err = v.hdr.KDF.check(len(v.hdr.Salt), opts)
 	}
 	if err == nil {
 		err = v.openKey(pass)
@@ -385,7 +397,7 @@ func (v *Vault) Close() error {
 	err := v.db.Close()
 	v.db = nil
 	if v.seal != nil {
-		secret.Wipe(v.seal.key)
+		v.seal.wipe()
 	}
 	v.lock.release()
 	return err
@@ -459,15 +471,25 @@ func (v *Vault) updateLocked(fn func(*bolt.Tx) error) (err error) {
 		return ErrClosed
 	}
 	return v.db.Update(func(tx *bolt.Tx) error {
+		w, err := v.beginManifest(tx)
+		if err != nil {
+			return err
+		}
+		v.pending = w
+		defer func() { v.pending = nil }()
 		if err := fn(tx); err != nil {
 			return err
 		}
-		return v.writeManifest(tx)
+		return v.commitManifest(tx, w)
 	})
 }
 
 func recoverDamage(err *error) {
 	if r := recover(); r != nil {
-		*err = fmt.Errorf("%w: %v (restore a backup, or run dexonboard vault check)", ErrDamaged, r)
+		*err = errDamagedPage
 	}
 }
+
+// errDamagedPage stands for bbolt's panics on damaged pages, whose own
+// words ("page expected to be…") help no one.
+var errDamagedPage = fmt.Errorf("%w: a page of the vault file is damaged (restore a backup, or run dexonboard vault check)", ErrDamaged)

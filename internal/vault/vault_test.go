@@ -451,3 +451,33 @@ func tamper(t *testing.T, path string, fn func(*bolt.Tx)) {
 		t.Fatal(err)
 	}
 }
+
+// The demo's cheap KDF is accepted only where the demo asks for it: a real
+// open of a demo vault is refused before the KDF runs, and a real vault
+// never gets it by default.
+func TestDemoKDFOnlyForDemoVaults(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "demo", "vault.db")
+	v, err := Create(path, testPass, Options{Demo: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v.hdr.KDF != DemoKDF {
+		t.Fatalf("demo vault KDF %+v", v.hdr.KDF)
+	}
+	v.Close()
+	if _, err := Open(path, testPass, Options{}); !errors.Is(err, ErrUnsafeKDF) {
+		t.Fatalf("demo vault opened as a real one: %v", err)
+	}
+	v, err = Open(path, testPass, Options{Demo: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	v.Close()
+	if (Options{}).withDefaults().KDF != DefaultKDF {
+		t.Fatal("real vaults no longer default to the full cost")
+	}
+	// The demo floor still bounds what a file may ask for.
+	if err := (KDFParams{MemoryKiB: 512, Passes: 1, Lanes: 1}).check(saltLen, Options{Demo: true}); !errors.Is(err, ErrUnsafeKDF) {
+		t.Fatalf("below the demo floor: %v", err)
+	}
+}

@@ -1,0 +1,250 @@
+package ui
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"os"
+	"strings"
+	"testing"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/muesli/termenv"
+	"github.com/tryrook/dexonboard/internal/dexcom"
+	"github.com/tryrook/dexonboard/internal/handoff"
+	"github.com/tryrook/dexonboard/internal/onboarding"
+	"github.com/tryrook/dexonboard/internal/sandbox"
+	"github.com/tryrook/dexonboard/internal/service"
+)
+
+// script answers the line mode's questions in order.
+type script struct {
+	answers []string
+	asked   []string
+}
+
+func (s *script) next(prompt string) (string, error) {
+	s.asked = append(s.asked, prompt)
+	if len(s.answers) == 0 {
+		return "", fmt.Errorf("no answer left for %q", prompt)
+	}
+	a := s.answers[0]
+	s.answers = s.answers[1:]
+	return a, nil
+}
+
+func (s *script) Input(prompt string) (string, error) { return s.next(prompt) }
+func (s *script) Password(prompt string) ([]byte, error) {
+	a, err := s.next(prompt)
+	return []byte(a), err
+}
+
+// stepInputs are the answers both front ends give to the fields.
+type stepInputs map[string]string
+
+// readyFor is a session whose earlier steps are done, as the wizard left them.
+func readyFor(t *testing.T, st onboarding.Step) (*world, *Session) {
+	t.Helper()
+	w := newWorld(t)
+	s := w.demoSession(t)
+	s.Demo, s.ExportDir = nil, t.TempDir()
+	s.Browse = sandbox.Autopilot(http.DefaultClient, "SandboxUser7", true)
+	a := s.App()
+	if st > onboarding.CollectCredentials {
+		a.ClientID, a.ClientSecret = sandbox.DemoClientID, secretOf(sandbox.DemoClientSecret)
+	}
+	if st > onboarding.ShareWithROOK {
+		a.ROOKRedirectURL = "https://rook.example/api/v1/dexcom/callback"
+	}
+	for _, done := range onboarding.Steps[:st] {
+		s.Progress.MarkDone(done, fixedNow)
+	}
+	if err := s.Save(); err != nil {
+		t.Fatal(err)
+	}
+	return w, s
+}
+
+// lineAnswers are the line mode's answers to step st's spec: every tick
+// yes, the fields' values, yes to sealing and connecting, no to moving on.
+func lineAnswers(st onboarding.Step, in stepInputs) []string {
+	var out []string
+	for _, r := range service.SpecOf(st).Rows {
+		switch {
+		case r.Kind == service.Tick:
+			out = append(out, "y")
+		case r.Kind == service.Field:
+			out = append(out, in[r.ID])
+		case r.ID == service.ActSeal, r.ID == service.ActConnect:
+			out = append(out, "y")
+		case r.ID == service.ActStartProduction:
+			out = append(out, "n")
+		}
+	}
+	if st != onboarding.RequestProduction {
+		out = append(out, "n") // continue to the next step? no
+	}
+	return out
+}
+
+// runLine runs the line mode on step st.
+func runLine(t *testing.T, s *Session, answers []string) (string, error) {
+	t.Helper()
+	var out bytes.Buffer
+	err := RunAccessible(context.Background(), s, &script{answers: answers}, &out)
+	if errors.Is(err, ErrQuit) {
+		err = nil
+	}
+	s.DrainSaves()
+	return out.String(), err
+}
+
+// runScreen drives the full-screen page of step st through the same spec:
+// space on ticks, the values typed into fields, enter on actions (waiting
+// for what each shows), d for the date.
+func runScreen(t *testing.T, s *Session, st onboarding.Step, in stepInputs, wait map[string]string) string {
+	t.Helper()
+	p := startProgram(t, NewWizard(s), 120, 40)
+	spec := service.SpecOf(st)
+	p.waitFor(t, spec.Heading)
+	if st == onboarding.AuthenticateTestUser {
+		p.send(keys("c")...)
+		p.waitFor(t, wait[service.ActConnect])
+	}
+	for i, r := range spec.Rows {
+		if st == onboarding.AuthenticateTestUser {
+			break
+		}
+		if i == 0 && r.Kind == service.Field {
+			p.send(keys("down", "up")...) // arriving on a field focuses it
+		}
+		switch r.Kind {
+		case service.Tick:
+			p.send(keys("space", "down")...)
+		case service.Field:
+			p.send(tea.KeyMsg{Type: tea.KeyCtrlU})
+			p.typeText(in[r.ID])
+			p.send(keys("enter")...) // stores it and moves on (or leaves the last)
+		case service.Action:
+			if r.ID != service.ActStartProduction && r.ID != service.ActCopyROOK && r.ID != service.ActCopyLoopback {
+				p.send(keys("enter")...)
+			}
+			if w := wait[r.ID]; w != "" {
+				p.waitFor(t, w)
+			}
+			p.send(keys("down")...)
+		}
+	}
+	if spec.Date != nil {
+		p.send(keys("d")...)
+	}
+	final := p.quit(t).(*Wizard)
+	s.DrainSaves()
+	v, _ := final.pages[final.current].View()
+	return v
+}
+
+// outcome is what a step left in the vault, with per-run values evened out.
+func outcome(t *testing.T, w *world, s *Session, st onboarding.Step) string {
+	t.Helper()
+	p, err := s.Vault.Profile("Demo Clinic")
+	if err != nil {
+		t.Fatal(err)
+	}
+	pr, err := s.Vault.Progress(p.ID, onboarding.SandboxTrack)
+	if err != nil || pr == nil {
+		t.Fatalf("progress: %v", err)
+	}
+	state := pr.State(st)
+	fields := map[string]string{}
+	for k, v := range state.Fields {
+		if k == "verification_code" || k == "verified_at" {
+			v = "(set)"
+		}
+		fields[k] = v
+	}
+	a := p.App(dexcom.Sandbox)
+	check := "none"
+	if p.LastCheck != nil {
+		check = fmt.Sprint(p.LastCheck.OK)
+	}
+	got := fmt.Sprintf("status=%s checked=%v fields=%v app={%q %q %q %q %q %q} check=%s",
+		state.Status, state.Checked, fields, a.Name, a.Description, a.ClientID, a.ClientSecret.Reveal(), a.RedirectURI, a.ROOKRedirectURL, check)
+	return strings.ReplaceAll(got, w.loopback, "LOOPBACK")
+}
+
+// TestBothFrontEndsSameResult drives every step of the sandbox track through
+// the line mode and the full-screen wizard, from the same spec and with the
+// same answers, and compares what each left in the vault.
+func TestBothFrontEndsSameResult(t *testing.T) {
+	colors(t, termenv.Ascii)
+	_, rcpt, err := handoff.NewIdentity()
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := stepInputs{"name": "Acme sandbox", "description": "Reads glucose for the clinic", "client_id": sandbox.DemoClientID,
+		"client_secret": sandbox.DemoClientSecret, "recipient": rcpt, "rook_redirect": "https://rook.example/api/v1/dexcom/callback"}
+	wait := map[string]string{service.ActStoreCredentials: "Stored encrypted", service.ActSeal: "Verification code",
+		service.ActPreflight: "✓ 200", service.ActConnect: "Verified"}
+	for _, st := range onboarding.Steps {
+		t.Run(st.String(), func(t *testing.T) {
+			lw, ls := readyFor(t, st)
+			in["loopback"] = lw.loopback
+			out, err := runLine(t, ls, lineAnswers(st, in))
+			if err != nil {
+				t.Fatalf("line mode: %v\n%s", err, out)
+			}
+			sw, ss := readyFor(t, st)
+			in["loopback"] = sw.loopback
+			runScreen(t, ss, st, in, wait)
+			line, screen := outcome(t, lw, ls, st), outcome(t, sw, ss, st)
+			if line != screen {
+				t.Fatalf("the front ends differ\nline:   %s\nscreen: %s", line, screen)
+			}
+			if ls.Progress.StatusOf(st) != onboarding.Done {
+				t.Fatalf("%s is %s after both front ends: %s\n%s", st, ls.Progress.StatusOf(st), line, out)
+			}
+			if st == onboarding.ShareWithROOK {
+				for _, s := range []*Session{ls, ss} {
+					if files, _ := os.ReadDir(s.ExportDir); len(files) != 1 || !strings.HasSuffix(files[0].Name(), ".age") {
+						t.Fatalf("no sealed hand-off in %s: %v", s.ExportDir, files)
+					}
+				}
+			}
+		})
+	}
+}
+
+// TestBothFrontEndsStopAfterThreeBadAnswers: a Client ID that is too short
+// is refused by both, with the same words, and nothing is stored; the line
+// mode stops after the third refusal.
+func TestBothFrontEndsStopAfterThreeBadAnswers(t *testing.T) {
+	colors(t, termenv.Ascii)
+	lw, ls := readyFor(t, onboarding.CollectCredentials)
+	out, err := runLine(t, ls, []string{"short", "short", "short", "never asked"})
+	if !errors.Is(err, service.ErrTooManyAttempts) {
+		t.Fatalf("line mode did not stop: %v\n%s", err, out)
+	}
+	refusal := "the Client ID is 5 characters, shorter than Dexcom's"
+	if strings.Count(out, refusal) != 3 {
+		t.Fatalf("line mode output:\n%s", out)
+	}
+
+	sw, ss := readyFor(t, onboarding.CollectCredentials)
+	p := startProgram(t, NewWizard(ss), 120, 40)
+	p.waitFor(t, "Step 3")
+	for range 3 {
+		p.send(tea.KeyMsg{Type: tea.KeyCtrlU})
+		p.typeText("short")
+		p.send(keys("enter")...)
+	}
+	p.waitFor(t, refusal)
+	p.quit(t)
+	ss.DrainSaves()
+	line, screen := outcome(t, lw, ls, onboarding.CollectCredentials), outcome(t, sw, ss, onboarding.CollectCredentials)
+	if line != screen || ls.App().ClientID != "" || ss.App().ClientID != "" {
+		t.Fatalf("a refused answer was stored\nline:   %s\nscreen: %s", line, screen)
+	}
+}
