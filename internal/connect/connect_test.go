@@ -497,9 +497,11 @@ func TestVerifyFetchesAtOnceWithinBounds(t *testing.T) {
 // starting ten days ago, a 30-day check asks only for the span that exists,
 // and finds every reading the whole window holds.
 func TestVerifyNarrowsWindowsToDataRange(t *testing.T) {
-	w := newWorld(t, sandbox.Config{History: 10 * 24 * time.Hour, UploadDelay: 48 * time.Hour})
+	now := time.Now().Truncate(time.Second) // one clock, so no reading arrives between calls
+	clock := func() time.Time { return now }
+	w := newWorld(t, sandbox.Config{Now: clock, History: 10 * 24 * time.Hour, UploadDelay: 48 * time.Hour})
 	c := w.check(&saver{}, nil, sandbox.Autopilot(http.DefaultClient, "SandboxUser7", true))
-	c.Days = 30
+	c.Days, c.Now = 30, clock
 	out, err := c.Run(context.Background())
 	if err != nil || !out.OK() {
 		t.Fatalf("%v %v", err, out.Err)
