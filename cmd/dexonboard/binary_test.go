@@ -124,3 +124,18 @@ func (r *running) exit(t *testing.T) error {
 	}
 	return nil
 }
+
+// envWithout is this process's environment without the named variables.
+func envWithout(names ...string) []string {
+	var out []string
+	for _, kv := range os.Environ() {
+		keep := true
+		for _, n := range names {
+			keep = keep && !strings.HasPrefix(kv, n+"=")
+		}
+		if keep {
+			out = append(out, kv)
+		}
+	}
+	return out
+}

@@ -7,6 +7,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -148,5 +149,34 @@ func TestWizardEndsOnSignalAtAPrompt(t *testing.T) {
 				t.Errorf("exit code %d, want %d", got, 128+int(sig))
 			}
 		})
+	}
+}
+
+// TestDemoInTmuxRemovesItsFolderWhenTmuxCloses: the full-screen demo in a
+// real terminal; killing the tmux server hangs the terminal up (SIGHUP).
+func TestDemoInTmuxRemovesItsFolderWhenTmuxCloses(t *testing.T) {
+	if _, err := exec.LookPath("tmux"); err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatal("CI is set but tmux is not installed: .ci/run must install it")
+		}
+		t.Skip("no tmux on this machine (and CI is not set)")
+	}
+	bin := dexonboardBinary(t)
+	tmp := t.TempDir()
+	s := &tmuxSession{t: t, socket: "dexonboard-hup-" + strconv.Itoa(os.Getpid()), name: "demo"}
+	s.tmux("new-session", "-d", "-s", s.name, "-x", "120", "-y", "40", "-e", "NO_COLOR=1", "-e", "TMPDIR="+tmp, bin, "demo")
+	defer exec.Command("tmux", "-L", s.socket, "kill-server").Run()
+	s.expect("the demo opens", "Prerequisites", "demo: throwaway vault in")
+	pid := strings.TrimSpace(s.tmux("display-message", "-p", "-t", s.name, "#{pane_pid}"))
+	if m, _ := filepath.Glob(filepath.Join(tmp, demoDirPrefix+pid+"-*")); len(m) != 1 {
+		t.Fatalf("no folder of the demo (pid %s) in %s: %q", pid, tmp, demoDirs(t, tmp))
+	}
+	s.tmux("kill-server")
+	deadline := time.Now().Add(20 * time.Second)
+	for len(demoDirs(t, tmp)) > 0 {
+		if time.Now().After(deadline) {
+			t.Fatalf("left behind after tmux closed: %q", demoDirs(t, tmp))
+		}
+		time.Sleep(50 * time.Millisecond)
 	}
 }

@@ -33,21 +33,6 @@ func withCoreLimitRaised(t *testing.T, start func()) bool {
 	return true
 }
 
-// envWithout is this process's environment without the named variables.
-func envWithout(names ...string) []string {
-	var out []string
-	for _, kv := range os.Environ() {
-		keep := true
-		for _, n := range names {
-			keep = keep && !strings.HasPrefix(kv, n+"=")
-		}
-		if keep {
-			out = append(out, kv)
-		}
-	}
-	return out
-}
-
 // TestBinaryDropsSecretsFromEnvironmentAndCoreDumps runs the wizard on a
 // vault unlocked from DEXONBOARD_PASSPHRASE and, while it waits at its
 // first question, reads the running process's /proc files: no core dumps,

@@ -54,7 +54,7 @@ func (v *Verification) Hint() string {
 	var apiErr *dexcom.APIError
 	switch {
 	case v.Err == nil && len(v.EGVs) == 0:
-		return "the calls worked but no readings came back for the window; try more --days, or another test user"
+		return "the calls worked but no readings came back for the window; try a longer window, or another test user"
 	case errors.As(v.Err, &apiErr):
 		return apiErr.Hint()
 	case errors.Is(v.Err, dexcom.ErrLoginExpired):
