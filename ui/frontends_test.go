@@ -248,3 +248,29 @@ func TestBothFrontEndsStopAfterThreeBadAnswers(t *testing.T) {
 		t.Fatalf("a refused answer was stored\nline:   %s\nscreen: %s", line, screen)
 	}
 }
+
+// TestLineModeWalkThroughFixes: what a walk through --accessible found. The
+// portal is named, not "o"; "o" is not taken as no; the title is not
+// repeated; after step 7 the production app's track is offered and walked.
+func TestLineModeWalkThroughFixes(t *testing.T) {
+	_, s := readyFor(t, onboarding.RequestProduction)
+	s.Progress.State(onboarding.Prerequisites).Status = onboarding.Todo // start at the prerequisites
+	answers := []string{"o", "y", "y", "y"}                             // "o" refused, then the two ticks, continue
+	answers = append(answers, "y", "y", "y", "y", "eu", "y", "n")       // step 7: ticks, production yes; region; its prerequisites tick, then stop
+	out, err := runLine(t, s, append(answers, "n"))
+	if err != nil && !errors.Is(err, ErrQuit) {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	for _, want := range []string{`"o" is not an answer: type y or n`, "\nPrerequisites (sandbox app)\nDexcom recommends two apps",
+		"All steps of the sandbox app are recorded.", "Prerequisites (production app)"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, "Prerequisites: Prerequisites") || strings.Contains(out, "o opens it") {
+		t.Fatalf("old wording:\n%s", out)
+	}
+	if s.Progress.Track != onboarding.ProductionTrack || s.Progress.Env != dexcom.EU {
+		t.Fatalf("production track not started: %s %s", s.Progress.Track, s.Progress.Env)
+	}
+}

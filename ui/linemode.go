@@ -213,7 +213,12 @@ func (a *lineMode) load(t onboarding.Track, env dexcom.Environment) error {
 // after the sandbox app it offers the production app's track.
 func (a *lineMode) walk() error {
 	pr := a.s.Progress
-	for st := pr.FirstUnfinished(); st <= pr.Last(); st++ {
+	first := pr.FirstUnfinished()
+	for st := first; st <= pr.Last(); st++ {
+		if st != first && pr.StatusOf(st) == onboarding.Done {
+			a.say("\n%s is done already.", st)
+			continue
+		}
 		if err := a.step(st); err != nil {
 			return err
 		}

@@ -21,10 +21,7 @@ type trackModel struct {
 }
 
 // Keys are the picker's bindings; esc goes back from the regions.
-func (m *trackModel) Keys() keySet {
-	m.k.Back.SetEnabled(m.regions)
-	return keySet{&m.k.Up, &m.k.Down, &m.k.Enter, &m.k.Back}
-}
+func (m *trackModel) Keys() keySet { return keySet{&m.k.Up, &m.k.Down, &m.k.Enter, &m.k.Back} }
 
 type (
 	trackChosenMsg struct{ progress *onboarding.Progress }
@@ -36,12 +33,13 @@ var regions = []dexcom.Environment{dexcom.US, dexcom.EU, dexcom.JP}
 func newTrackModel(s *Session, th Theme, k KeyMap) *trackModel {
 	m := &trackModel{s: s, theme: th}
 	m.k.Up, m.k.Down, m.k.Enter, m.k.Back = k.Up, k.Down, k.Enter, k.Back
+	m.k.Back.SetEnabled(false)
 	return m
 }
 
 func (m *trackModel) Init() tea.Cmd { return nil }
 
-func (m *trackModel) pickRegion() { m.regions, m.cursor = true, 0 }
+func (m *trackModel) pickRegion() { m.regions, m.cursor = true, 0; m.k.Back.SetEnabled(true) }
 
 func (m *trackModel) options() int {
 	if m.regions {
@@ -62,6 +60,7 @@ func (m *trackModel) Update(msg tea.Msg) (*trackModel, tea.Cmd) {
 			m.cursor = min(m.options()-1, m.cursor+1)
 		case key.Matches(msg, m.k.Back):
 			m.regions, m.cursor = false, 1
+			m.k.Back.SetEnabled(false)
 		case key.Matches(msg, m.k.Enter):
 			if !m.regions && m.cursor == 1 {
 				m.pickRegion()

@@ -28,10 +28,12 @@ type unlockModel struct {
 }
 
 // Keys are the unlock screen's bindings: enter, and tab between two fields.
-func (m *unlockModel) Keys() keySet {
+func (m *unlockModel) Keys() keySet { return keySet{&m.k.Next, &m.k.Prev, &m.k.Enter} }
+
+// syncKeys enables what works now: nothing while the key is derived.
+func (m *unlockModel) syncKeys() {
 	enable(len(m.inputs) > 1 && !m.working, &m.k.Next, &m.k.Prev)
 	m.k.Enter.SetEnabled(!m.working)
-	return keySet{&m.k.Next, &m.k.Prev, &m.k.Enter}
 }
 
 type passRating struct {
@@ -63,6 +65,7 @@ func newUnlockModel(s *Session, th Theme, k KeyMap) *unlockModel {
 		m.inputs = append(m.inputs, ti)
 	}
 	m.inputs[0].Focus()
+	m.syncKeys()
 	return m
 }
 
@@ -78,6 +81,7 @@ func (m *unlockModel) Init() tea.Cmd {
 func (m *unlockModel) Update(msg tea.Msg) (*unlockModel, tea.Cmd) {
 	before := m.inputs[0].Value()
 	cmd := m.update(msg)
+	m.syncKeys()
 	if v := m.inputs[0].Value(); m.s.Create && v != before {
 		m.rate(v)
 	}

@@ -121,6 +121,7 @@ func runCheck(ctx context.Context, e *env, o *checkOptions) error {
 	if plan.after != nil {
 		plan.after(report)
 	}
+	addFlagHints(report, runErr)
 	if o.asJSON {
 		if err := writeJSON(e.ios.Out, report); err != nil {
 			return err
@@ -196,7 +197,7 @@ func realPlan(e *env, o *checkOptions) (*checkPlan, error) {
 	}
 	if _, err := connect.ParseRedirect(plan.check.App.RedirectURI); err != nil {
 		plan.cleanup()
-		return nil, exitWith(exitUsage, err)
+		return nil, exitWith(exitUsage, fmt.Errorf("%w, and pass it with --redirect-uri", err))
 	}
 	return plan, nil
 }
@@ -232,6 +233,17 @@ func (plan *checkPlan) fromVault(e *env, o *checkOptions, env dexcom.Environment
 		}
 	}
 	return nil
+}
+
+// addFlagHints says which flag does what the report's hint asks; the
+// internal packages never name flags.
+func addFlagHints(r *connect.Report, runErr error) {
+	switch {
+	case errors.Is(runErr, connect.ErrPortInUse):
+		r.Hint = "close the other program, or register another loopback redirect URI in the Dexcom app and pass it with --redirect-uri"
+	case !r.OK && runErr == nil && r.Error == "" && r.EGVCount == 0:
+		r.Hint += " (--days sets the window, up to 90)"
+	}
 }
 
 func printReport(w io.Writer, r *connect.Report) {

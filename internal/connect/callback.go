@@ -54,7 +54,7 @@ type Redirect struct {
 // and http://[::1]:PORT/PATH, the forms Dexcom matches exactly.
 func ParseRedirect(raw string) (Redirect, error) {
 	u, err := url.Parse(raw)
-	hint := "register a loopback redirect URI such as http://localhost:8765/callback in the Dexcom app and pass it with --redirect-uri"
+	hint := "register a loopback redirect URI such as http://localhost:8765/callback in the Dexcom app"
 	if err != nil || u.Scheme != "http" || u.User != nil || u.RawQuery != "" || u.Fragment != "" {
 		return Redirect{}, fmt.Errorf("%w: %q; %s", ErrNotLoopback, raw, hint)
 	}
@@ -138,7 +138,7 @@ func Listen(raw, state string) (*CallbackServer, error) {
 func portError(r Redirect, host string, err error) error {
 	if isAddrInUse(err) {
 		return fmt.Errorf("%w: port %d on %s is taken by another program. Close it, or register another redirect URI "+
-			"(for example http://localhost:%d%s) in the Dexcom app and pass it with --redirect-uri", ErrPortInUse, r.Port, host, nextPort(r.Port), r.Path)
+			"(for example http://localhost:%d%s) in the Dexcom app", ErrPortInUse, r.Port, host, nextPort(r.Port), r.Path)
 	}
 	return fmt.Errorf("listen on %s port %d: %w", host, r.Port, err)
 }

@@ -308,7 +308,12 @@ func Open(path string, pass []byte, opts Options) (*Vault, error) {
 	if err != nil {
 		return nil, err
 	}
-	if problems := v.verifyManifest(); len(problems) > 0 {
+	problems, err := v.verifyManifest()
+	if err != nil {
+		v.Close()
+		return nil, err
+	}
+	if len(problems) > 0 {
 		v.Close()
 		return nil, fmt.Errorf("%w: %s (restore a backup; run dexonboard vault check for the full list)", ErrModified, problems[0])
 	}
