@@ -3,10 +3,13 @@ package main
 import (
 	"fmt"
 	"net/url"
+	"sync"
 	"time"
 
 	"github.com/spf13/cobra"
 	"github.com/tryrook/dexonboard/internal/iostreams"
+	"github.com/tryrook/dexonboard/internal/rooksim"
+	"github.com/tryrook/dexonboard/internal/safetext"
 	"github.com/tryrook/dexonboard/internal/sandbox"
 )
 
@@ -19,12 +22,15 @@ type sandboxServeOptions struct {
 	uploadDelay  time.Duration
 	quirks       bool
 	faults       sandbox.Faults
+	rookAddr     string
+	rookWebhook  string
+	rookFaults   rooksim.Faults
 }
 
 func newSandboxCmd(ios *iostreams.IOStreams) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "sandbox",
-		Short: "Run the embedded Dexcom sandbox simulator",
+		Short: "Run the embedded Dexcom and ROOK sandbox simulators",
 		Args:  cobra.NoArgs,
 	}
 	cmd.AddCommand(newSandboxServeCmd(ios))
@@ -35,14 +41,24 @@ func newSandboxServeCmd(ios *iostreams.IOStreams) *cobra.Command {
 	o := &sandboxServeOptions{}
 	cmd := &cobra.Command{
 		Use:   "serve",
-		Short: "Serve the simulated Dexcom sandbox API on a loopback address",
+		Short: "Serve the simulated Dexcom and ROOK sandbox APIs on loopback addresses",
 		Long: `Serve the simulated Dexcom sandbox: the OAuth login page and token endpoint
 (/v2/oauth2/* and /v3/oauth2/*) and every /v3/users/self data endpoint, with
 data for SandboxUser1 … SandboxUser7. It prints its base URL and the demo
-app's credentials; the client secret is a fake made for the simulator.`,
+app's credentials; the client secret is a fake made for the simulator.
+
+Beside it, the simulated ROOK sandbox (--rook-addr): the data-source
+authorizer, authorized data sources, revoke and the blood_glucose_event
+pull, with HTTP Basic auth. ROOK holds the demo app's Dexcom credentials,
+and its Redirect URL is registered with the demo app. After a connection it
+pushes documents to --rook-webhook. Its client UUID and secret key are
+fakes made for the simulator. The --rook-* fault switches make it fail as a
+misconfigured client or a busy ROOK does.`,
 		Example: `  dexonboard sandbox serve --addr 127.0.0.1:8780
   dexonboard sandbox serve --rate-limit 0.1 --server-errors 0.05 --latency 300ms
-  dexonboard sandbox serve --quirks`,
+  dexonboard sandbox serve --quirks
+  dexonboard sandbox serve --rook-webhook http://127.0.0.1:8790/rook
+  dexonboard sandbox serve --rook-wrong-client-id --rook-no-data-polls 3`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error { return sandboxServe(cmd, ios, o) },
 	}
@@ -59,6 +75,18 @@ app's credentials; the client secret is a fake made for the simulator.`,
 	f.Float64Var(&o.faults.ServerErrors, "server-errors", 0, "share of data calls answered 503 (0 to 1)")
 	f.Float64Var(&o.faults.ExpireTokens, "expire-tokens", 0, "share of data calls whose access token expires (401)")
 	f.DurationVar(&o.faults.Latency, "latency", 0, "delay added to every answer")
+	f.StringVar(&o.rookAddr, "rook-addr", "127.0.0.1:8781", "loopback address of the ROOK simulator (port 0 picks a free one)")
+	f.StringVar(&o.rookWebhook, "rook-webhook", "", "the client's data webhook: ROOK pushes blood_glucose_event documents there after a connection")
+	rf := &o.rookFaults
+	f.BoolVar(&rf.WrongClientID, "rook-wrong-client-id", false, "ROOK holds a Dexcom Client ID one character off the app's")
+	f.BoolVar(&rf.WrongSecret, "rook-wrong-secret", false, "ROOK holds a wrong Dexcom client secret (the code exchange fails)")
+	f.BoolVar(&rf.DexcomDisabled, "rook-dexcom-disabled", false, "Dexcom is not enabled for the ROOK client (the authorizer answers 422)")
+	f.BoolVar(&rf.RedirectNotRegistered, "rook-redirect-not-registered", false, "ROOK's Redirect URL is not registered with the Dexcom app (Step 5 skipped)")
+	f.IntVar(&rf.NoDataPolls, "rook-no-data-polls", 0, "the first N blood glucose pulls answer 204 (no data yet)")
+	f.BoolVar(&rf.RateLimitOnce, "rook-rate-limit-once", false, "the first ROOK API call answers 429")
+	f.BoolVar(&rf.ServerErrorOnce, "rook-server-error-once", false, "the first ROOK API call (after any 429) answers 503")
+	f.DurationVar(&rf.RetryAfter, "rook-retry-after", time.Second, "Retry-After sent with ROOK's 429 (0: none)")
+	f.DurationVar(&rf.Latency, "rook-latency", 0, "delay added to every ROOK answer")
 	return cmd
 }
 
@@ -68,14 +96,27 @@ func sandboxServe(cmd *cobra.Command, ios *iostreams.IOStreams, o *sandboxServeO
 			return exitWith(exitUsage, fmt.Errorf("fault shares go from 0 to 1, not %v", share))
 		}
 	}
+	if o.rookFaults.NoDataPolls < 0 {
+		return exitWith(exitUsage, fmt.Errorf("--rook-no-data-polls is a count, not %d", o.rookFaults.NoDataPolls))
+	}
+	if o.rookWebhook != "" {
+		if u, err := url.Parse(o.rookWebhook); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return exitWith(exitUsage, fmt.Errorf("--rook-webhook %q is not an http(s) URL", o.rookWebhook))
+		}
+	}
 	app := sandbox.DemoApp(o.redirectURIs...)
-	sim := sandbox.New(sandbox.Config{Seed: o.seed, Apps: []sandbox.App{app}, LenientDates: o.lenientDates,
-		History: o.history, UploadDelay: o.uploadDelay, Quirks: o.quirks, Faults: o.faults})
-	run, err := sandbox.Start(sim, o.addr)
+	rc := rooksim.DemoClient(app.ClientID, app.ClientSecret)
+	rc.WebhookURL = o.rookWebhook
+	st, err := rooksim.StartStack(rooksim.StackConfig{
+		Dexcom: sandbox.Config{Seed: o.seed, Apps: []sandbox.App{app}, LenientDates: o.lenientDates,
+			History: o.history, UploadDelay: o.uploadDelay, Quirks: o.quirks, Faults: o.faults},
+		ROOK:       rooksim.Config{Clients: []rooksim.Client{rc}, Faults: o.rookFaults, OnDelivery: printDelivery(ios)},
+		DexcomAddr: o.addr, ROOKAddr: o.rookAddr})
 	if err != nil {
 		return exitWith(exitUsage, err)
 	}
-	defer run.Close()
+	defer st.Close()
+	run := st.Dexcom
 	fmt.Fprintln(ios.ErrOut, "Dexcom sandbox simulator running; press ctrl+c to stop.")
 	fmt.Fprintln(ios.Out, "base url:", run.URL)
 	fmt.Fprintln(ios.Out, "client id:", app.ClientID)
@@ -86,7 +127,32 @@ func sandboxServe(cmd *cobra.Command, ios *iostreams.IOStreams, o *sandboxServeO
 	q := url.Values{"client_id": {app.ClientID}, "redirect_uri": {app.RedirectURIs[0]},
 		"response_type": {"code"}, "scope": {"offline_access"}, "state": {"try-me"}}
 	fmt.Fprintln(ios.Out, "login url:", run.URL+"/v2/oauth2/login?"+q.Encode())
+	fmt.Fprintln(ios.Out, "rook base url:", st.ROOK.URL)
+	fmt.Fprintln(ios.Out, "rook client uuid:", rc.UUID)
+	fmt.Fprintln(ios.Out, "rook secret key:", rc.SecretKey)
+	fmt.Fprintln(ios.Out, "rook redirect url:", st.ROOK.RedirectURL())
+	fmt.Fprintln(ios.Out, "rook authorizer:", st.ROOK.URL+"/api/v1/user_id/"+rooksim.DemoUserID+"/data_source/Dexcom/authorizer")
+	if rc.WebhookURL != "" {
+		fmt.Fprintln(ios.Out, "rook webhook:", rc.WebhookURL)
+	}
 	<-cmd.Context().Done()
 	fmt.Fprintln(ios.ErrOut, "stopped.")
 	return nil
+}
+
+// printDelivery reports each push to the webhook on stderr as it ends.
+func printDelivery(ios *iostreams.IOStreams) func(rooksim.Delivery) {
+	var mu sync.Mutex
+	return func(d rooksim.Delivery) {
+		mu.Lock()
+		defer mu.Unlock()
+		switch {
+		case d.Err != "":
+			fmt.Fprintf(ios.ErrOut, "rook push %s (%d readings) to %s failed: %s\n", d.Date, d.Readings, d.URL, safetext.Line(d.Err))
+		case !d.Received():
+			fmt.Fprintf(ios.ErrOut, "rook push %s (%d readings) to %s answered %d: ROOK retries after 2 h, 24 h and 48 h\n", d.Date, d.Readings, d.URL, d.Status)
+		default:
+			fmt.Fprintf(ios.ErrOut, "rook push %s (%d readings) to %s answered %d\n", d.Date, d.Readings, d.URL, d.Status)
+		}
+	}
 }

@@ -463,3 +463,63 @@ func TestLoginTimeout(t *testing.T) {
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }
+
+// TestVerifyFetchesAtOnceWithinBounds: after dataRange, devices and every
+// EGV and event window are fetched at the same time, never more than 4 in
+// flight, and the calls are reported in a fixed order.
+func TestVerifyFetchesAtOnceWithinBounds(t *testing.T) {
+	w := newWorld(t, sandbox.Config{Faults: sandbox.Faults{Latency: 100 * time.Millisecond}})
+	c := w.check(&saver{}, nil, sandbox.Autopilot(http.DefaultClient, "SandboxUser7", true))
+	c.Days = 90
+	out, err := c.Run(context.Background())
+	if err != nil || !out.OK() {
+		t.Fatalf("%v %v", err, out.Err)
+	}
+	if n := w.sim.Stats().MaxInFlight; n < 2 || n > 4 {
+		t.Errorf("%d data calls in flight at once, want 2 to 4", n)
+	}
+	var paths []string
+	for _, call := range out.Calls {
+		paths = append(paths, strings.TrimPrefix(call.Path, "/v3/users/self/"))
+	}
+	want := "dataRange devices egvs egvs egvs events events events"
+	if got := strings.Join(paths, " "); got != want {
+		t.Fatalf("calls %q, want %q", got, want)
+	}
+	for i := 3; i < len(out.Calls); i++ {
+		if out.Calls[i].Path == out.Calls[i-1].Path && out.Calls[i].Query < out.Calls[i-1].Query {
+			t.Errorf("windows out of order: %s before %s", out.Calls[i-1].Query, out.Calls[i].Query)
+		}
+	}
+}
+
+// TestVerifyNarrowsWindowsToDataRange: with data ending two days ago and
+// starting ten days ago, a 30-day check asks only for the span that exists,
+// and finds every reading the whole window holds.
+func TestVerifyNarrowsWindowsToDataRange(t *testing.T) {
+	now := time.Now().Truncate(time.Second) // one clock, so no reading arrives between calls
+	clock := func() time.Time { return now }
+	w := newWorld(t, sandbox.Config{Now: clock, History: 10 * 24 * time.Hour, UploadDelay: 48 * time.Hour})
+	c := w.check(&saver{}, nil, sandbox.Autopilot(http.DefaultClient, "SandboxUser7", true))
+	c.Days, c.Now = 30, clock
+	out, err := c.Run(context.Background())
+	if err != nil || !out.OK() {
+		t.Fatalf("%v %v", err, out.Err)
+	}
+	x := out.DataRange.EGVs
+	want := url.Values{"startDate": {dexcom.FormatQueryTime(x.Start.SystemTime.Time)},
+		"endDate": {dexcom.FormatQueryTime(x.End.SystemTime.Add(time.Second))}}.Encode()
+	var egvCalls []string
+	for _, call := range out.Calls {
+		if call.Path == "/v3/users/self/egvs" {
+			egvCalls = append(egvCalls, call.Query)
+		}
+	}
+	if len(egvCalls) != 1 || egvCalls[0] != want {
+		t.Fatalf("egv calls %v, want one with %s", egvCalls, want)
+	}
+	all, err := out.Client.EGVs(context.Background(), out.Window.Start, out.Window.End)
+	if err != nil || len(all.Records) != len(out.EGVs) || len(all.Records) < 2000 {
+		t.Fatalf("whole window %d readings, narrowed %d (%v)", len(all.Records), len(out.EGVs), err)
+	}
+}

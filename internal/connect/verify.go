@@ -1,12 +1,15 @@
 package connect
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/tryrook/dexonboard/internal/dexcom"
+	"golang.org/x/sync/errgroup"
 )
 
 // MaxDays is the longest verification window.
@@ -63,39 +66,91 @@ func (v *Verification) Hint() string {
 	return ""
 }
 
-// Verify calls dataRange, devices, EGVs and events for the last days (1 to
-// 90), stopping at the first failure.
+// Verify calls dataRange, then devices, EGVs and events for the last days
+// (1 to 90) at the same time (the client bounds the requests in flight),
+// and stops at the first failure. The EGV and event windows are narrowed to
+// what dataRange says exists.
 func Verify(ctx context.Context, env dexcom.Environment, c *dexcom.Client, days int, now time.Time) *Verification {
 	days = max(1, min(days, MaxDays))
 	v := &Verification{Env: env, Window: dexcom.Window{Start: now.Add(-time.Duration(days) * 24 * time.Hour), End: now}, Client: c}
-	defer func() { v.Calls = c.Calls() }()
+	defer func() { v.Calls = inCallOrder(c.Calls()) }()
 	dr, err := c.DataRange(ctx, time.Time{})
 	if err != nil {
 		v.Err = fmt.Errorf("dataRange: %w", err)
 		return v
 	}
 	v.DataRange = dr
-	v.Dropped = v.Dropped.Merge(dr.Dropped...)
-	devs, err := c.Devices(ctx)
-	if err != nil {
-		v.Err = fmt.Errorf("devices: %w", err)
+	var (
+		devs   *dexcom.Records[dexcom.Device]
+		egvs   *dexcom.Records[dexcom.EGV]
+		events *dexcom.Records[dexcom.Event]
+	)
+	g, gctx := errgroup.WithContext(ctx)
+	g.Go(func() (err error) {
+		if devs, err = c.Devices(gctx); err != nil {
+			err = fmt.Errorf("devices: %w", err)
+		}
+		return err
+	})
+	g.Go(func() (err error) {
+		w := narrow(v.Window, dr.EGVs)
+		if egvs, err = c.EGVs(gctx, w.Start, w.End); err != nil {
+			err = fmt.Errorf("egvs: %w", err)
+		}
+		return err
+	})
+	g.Go(func() (err error) {
+		w := narrow(v.Window, dr.Events)
+		if events, err = c.Events(gctx, w.Start, w.End); err != nil {
+			err = fmt.Errorf("events: %w", err)
+		}
+		return err
+	})
+	if err := g.Wait(); err != nil {
+		v.Err = err
 		return v
 	}
-	v.Devices = devs.Records
-	v.Dropped = v.Dropped.Merge(devs.Dropped...)
-	egvs, err := c.EGVs(ctx, v.Window.Start, v.Window.End)
-	if err != nil {
-		v.Err = fmt.Errorf("egvs: %w", err)
-		return v
-	}
-	v.EGVs = egvs.Records
-	v.Dropped = v.Dropped.Merge(egvs.Dropped...)
-	evs, err := c.Events(ctx, v.Window.Start, v.Window.End)
-	if err != nil {
-		v.Err = fmt.Errorf("events: %w", err)
-		return v
-	}
-	v.Events = evs.Records
-	v.Dropped = v.Dropped.Merge(evs.Dropped...)
+	v.Devices, v.EGVs, v.Events = devs.Records, egvs.Records, events.Records
+	v.Dropped = v.Dropped.Merge(dr.Dropped...).Merge(devs.Dropped...).Merge(egvs.Dropped...).Merge(events.Dropped...)
 	return v
+}
+
+// narrow cuts w to the extent of data that exists. Without an extent, or
+// when they do not overlap, w is asked for as it is, so the call is still
+// made and shown.
+func narrow(w dexcom.Window, x *dexcom.Extent) dexcom.Window {
+	if x == nil {
+		return w
+	}
+	first, last := x.Start.SystemTime.Time, x.End.SystemTime.Time.Add(time.Second) // end is exclusive
+	if !last.After(w.Start) || !first.Before(w.End) {
+		return w
+	}
+	if first.After(w.Start) {
+		w.Start = first
+	}
+	if last.Before(w.End) {
+		w.End = last
+	}
+	return w
+}
+
+// callOrder is the order calls are shown in, whatever order they ran in.
+var callOrder = map[string]int{"/v3/users/self/dataRange": 0, "/v3/users/self/devices": 1, "/v3/users/self/egvs": 2, "/v3/users/self/events": 3}
+
+// inCallOrder sorts calls by endpoint, then window, then attempt, so the
+// report reads the same on every run although the calls ran at once.
+func inCallOrder(calls []dexcom.Call) []dexcom.Call {
+	slices.SortStableFunc(calls, func(a, b dexcom.Call) int {
+		ra, oka := callOrder[a.Path]
+		rb, okb := callOrder[b.Path]
+		if !oka {
+			ra = len(callOrder)
+		}
+		if !okb {
+			rb = len(callOrder)
+		}
+		return cmp.Or(cmp.Compare(ra, rb), cmp.Compare(a.Query, b.Query), cmp.Compare(a.Attempt, b.Attempt))
+	})
+	return calls
 }

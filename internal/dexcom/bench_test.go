@@ -1,8 +1,8 @@
 package dexcom_test
 
 import (
+	"bytes"
 	"context"
-	"encoding/json"
 	"io"
 	"net/http"
 	"testing"
@@ -12,27 +12,50 @@ import (
 	"github.com/tryrook/dexonboard/internal/sandbox"
 )
 
-// BenchmarkDecodeEGVs30Days decodes one 30-day answer (about 8,600 readings).
-func BenchmarkDecodeEGVs30Days(b *testing.B) {
-	f := newFixture(b, "SandboxUser7", sandbox.Config{})
+// answer fetches one raw answer from the in-process simulator.
+func answer(b *testing.B, f *fixture, path string, span time.Duration) []byte {
 	tok, _ := f.client.Tokens().Token()
 	end := time.Now()
-	req, _ := http.NewRequest(http.MethodGet, f.ep.BaseURL+"/v3/users/self/egvs?startDate="+
-		dexcom.FormatQueryTime(end.Add(-dexcom.MaxWindow))+"&endDate="+dexcom.FormatQueryTime(end), nil)
+	req, _ := http.NewRequest(http.MethodGet, f.ep.BaseURL+path+"?startDate="+
+		dexcom.FormatQueryTime(end.Add(-span))+"&endDate="+dexcom.FormatQueryTime(end), nil)
 	tok.SetAuthHeader(req)
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		b.Fatal(err)
 	}
-	body, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return body
+}
+
+// BenchmarkDecodeEGVs30Days decodes one 30-day answer (about 8,600
+// readings) as the client does: streamed, record by record.
+func BenchmarkDecodeEGVs30Days(b *testing.B) {
+	f := newFixture(b, "SandboxUser7", sandbox.Config{})
+	body := answer(b, f, "/v3/users/self/egvs", dexcom.MaxWindow)
 	b.SetBytes(int64(len(body)))
 	b.ReportAllocs()
-	b.ResetTimer()
 	for b.Loop() {
-		var r dexcom.Records[dexcom.EGV]
-		if err := json.Unmarshal(body, &r); err != nil || len(r.Records) < 8000 {
-			b.Fatalf("%v, %d records", err, len(r.Records))
+		r, err := dexcom.DecodeEGVs(bytes.NewReader(body), 30)
+		if err != nil || len(r.Records) < 8000 {
+			b.Fatalf("%v", err)
+		}
+	}
+}
+
+// BenchmarkDecodeEvents30Days decodes one 30-day events answer.
+func BenchmarkDecodeEvents30Days(b *testing.B) {
+	f := newFixture(b, "SandboxUser7", sandbox.Config{})
+	body := answer(b, f, "/v3/users/self/events", dexcom.MaxWindow)
+	b.SetBytes(int64(len(body)))
+	b.ReportAllocs()
+	for b.Loop() {
+		r, err := dexcom.DecodeEvents(bytes.NewReader(body), 30)
+		if err != nil || len(r.Records) < 100 {
+			b.Fatalf("%v", err)
 		}
 	}
 }

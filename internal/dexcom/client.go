@@ -44,6 +44,7 @@ type Client struct {
 	http        *http.Client
 	retry       Retry
 	concurrency int
+	slots       chan struct{} // one per request in flight, across all fetches
 	sleep       func(context.Context, time.Duration) error
 	jitter      func() float64
 
@@ -60,7 +61,8 @@ func WithHTTPClient(h *http.Client) Option { return func(c *Client) { c.http = h
 // WithRetry sets the retry bounds.
 func WithRetry(r Retry) Option { return func(c *Client) { c.retry = r } }
 
-// WithConcurrency bounds parallel window fetches of long ranges.
+// WithConcurrency bounds the requests in flight at once, over every fetch
+// the client makes (default 4, well within Dexcom's rate limit).
 func WithConcurrency(n int) Option {
 	return func(c *Client) {
 		if n > 0 {
@@ -88,6 +90,7 @@ func NewClient(ep Endpoints, tokens *TokenSource, opts ...Option) *Client {
 	for _, o := range opts {
 		o(c)
 	}
+	c.slots = make(chan struct{}, c.concurrency)
 	return c
 }
 
@@ -145,6 +148,12 @@ func (c *Client) get(ctx context.Context, path string, q url.Values, decode func
 // arrives; any other answer's body is returned (cut short) for the error,
 // with the access token that was sent.
 func (c *Client) do(ctx context.Context, path string, q url.Values, attempt int, decode func(io.Reader) error) (status int, hdr http.Header, body []byte, sent string, err error) {
+	select { // the wait for a slot is not part of the call
+	case c.slots <- struct{}{}:
+		defer func() { <-c.slots }()
+	case <-ctx.Done():
+		return 0, nil, nil, "", ctx.Err()
+	}
 	call := Call{Method: http.MethodGet, Path: path, Query: q.Encode(), Attempt: attempt}
 	start := time.Now()
 	defer func() {

@@ -71,11 +71,7 @@ func decodeDataRange(r io.Reader) (*DataRange, error) {
 		}
 		var x Extent
 		if err := json.Unmarshal(f.raw, &x); err != nil {
-			reason, ok := recordReason(err)
-			if !ok {
-				reason = "not an extent"
-			}
-			dr.Dropped.add("dataRange", f.name+": "+reason)
+			dr.Dropped.add("dataRange", f.name+": "+recordReason(err))
 			continue
 		}
 		if p := x.problem(); p != "" {

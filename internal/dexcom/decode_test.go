@@ -244,3 +244,20 @@ func FuzzDecodeDataRange(f *testing.F) {
 		}
 	})
 }
+
+func TestMergeDropsRepeatsAcrossWindows(t *testing.T) {
+	at := func(s string) Timestamp { ts, _ := ParseTimestamp(s); return ts }
+	egv := func(id, when string) EGV { return EGV{RecordID: id, SystemTime: at(when)} }
+	parts := []*Records[EGV]{
+		{Records: []EGV{egv("a", "2025-06-10T08:00:00Z"), egv("b", "2025-06-10T08:05:00Z"), egv("c", "2025-06-10T08:05:00Z")}},
+		{Records: []EGV{egv("b", "2025-06-10T08:05:00Z"), egv("d", "2025-06-10T08:10:00Z"), egv("a", "2025-06-10T08:00:00Z")}},
+	}
+	got := mergeRecords(parts, at("2025-06-10T00:00:00Z").Time, at("2025-06-11T00:00:00Z").Time).Records
+	var ids []string
+	for _, e := range got {
+		ids = append(ids, e.RecordID)
+	}
+	if strings.Join(ids, "") != "abcd" {
+		t.Fatalf("merged %v", ids)
+	}
+}

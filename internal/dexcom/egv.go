@@ -165,3 +165,10 @@ func (e EGV) TrendOrUnknown() Trend {
 	}
 	return *e.Trend
 }
+
+func (e *EGV) share(p *pool) {
+	e.TransmitterID, e.Status, e.DisplayApp = p.ptr(e.TransmitterID), p.ptr(e.Status), p.ptr(e.DisplayApp)
+	e.Trend = p.trend(e.Trend)
+	e.Unit, e.RateUnit, e.DisplayDevice = p.str(e.Unit), p.str(e.RateUnit), p.str(e.DisplayDevice)
+	e.TransmitterGeneration, e.TransmitterGenerationVariant = p.str(e.TransmitterGeneration), p.str(e.TransmitterGenerationVariant)
+}

@@ -71,23 +71,77 @@ func fetchRange[T record](ctx context.Context, c *Client, path string, start, en
 // only records inside [start, end) (Dexcom may answer with more), sorted by
 // time.
 func mergeRecords[T record](parts []*Records[T], start, end time.Time) *Records[T] {
+	out := &Records[T]{}
 	n := 0
-	for _, p := range parts {
-		n += len(p.Records)
-	}
-	out := &Records[T]{Records: make([]T, 0, n)}
-	at := make(map[string]int, n)
-	var deleted map[string]bool
 	for _, p := range parts {
 		if out.UserID == "" {
 			out.RecordType, out.RecordVersion, out.UserID = p.RecordType, p.RecordVersion, p.UserID
 		}
 		out.Dropped = out.Dropped.Merge(p.Dropped...)
-		for _, r := range p.Records {
-			status := EventCreated
-			if s, ok := any(r).(statused); ok {
-				status = s.Status()
+		n += len(p.Records)
+	}
+	var zero T
+	if _, ok := any(zero).(statused); ok {
+		out.Records = mergeByStatus(parts, n)
+	} else {
+		out.Records = concat(parts, n)
+	}
+	out.Records = slices.DeleteFunc(out.Records, func(r T) bool {
+		t := r.At()
+		return t.Before(start) || !t.Before(end)
+	})
+	byTime := func(a, b T) int { return a.At().Compare(b.At()) }
+	if !slices.IsSortedFunc(out.Records, byTime) {
+		slices.SortStableFunc(out.Records, byTime)
+	}
+	if _, ok := any(zero).(statused); !ok {
+		out.Records = dropRepeats(out.Records)
+	}
+	return out
+}
+
+// concat joins the parts; one part is used as it is, without a copy.
+func concat[T record](parts []*Records[T], n int) []T {
+	if len(parts) == 1 {
+		return parts[0].Records
+	}
+	all := make([]T, 0, n)
+	for _, p := range parts {
+		all = append(all, p.Records...)
+		p.Records = nil // let the window's copy go
+	}
+	return all
+}
+
+// dropRepeats removes records sent twice (the same id at the same time) from
+// a time-sorted list; such repeats sit next to each other, so no map of ids
+// is needed for the thousands of readings.
+func dropRepeats[T record](rs []T) []T {
+	out := rs[:0]
+	for i, r := range rs {
+		repeat := false
+		for j := len(out) - 1; j >= 0 && out[j].At().Equal(r.At()); j-- {
+			if out[j].ID() == r.ID() {
+				repeat = true
+				break
 			}
+		}
+		if !repeat {
+			out = append(out, rs[i])
+		}
+	}
+	return out
+}
+
+// mergeByStatus applies events' statuses: the first record of an id stays
+// unless a later "updated" one replaces it; "deleted" removes the id.
+func mergeByStatus[T record](parts []*Records[T], n int) []T {
+	all := make([]T, 0, n)
+	at := make(map[string]int, n)
+	var deleted map[string]bool
+	for _, p := range parts {
+		for _, r := range p.Records {
+			status := any(r).(statused).Status()
 			id := r.ID()
 			if status == EventDeleted {
 				if deleted == nil {
@@ -98,18 +152,16 @@ func mergeRecords[T record](parts []*Records[T], start, end time.Time) *Records[
 			}
 			if i, dup := at[id]; dup {
 				if status == EventUpdated {
-					out.Records[i] = r
+					all[i] = r
 				}
 				continue
 			}
-			at[id] = len(out.Records)
-			out.Records = append(out.Records, r)
+			at[id] = len(all)
+			all = append(all, r)
 		}
 	}
-	out.Records = slices.DeleteFunc(out.Records, func(r T) bool {
-		t := r.At()
-		return deleted[r.ID()] || t.Before(start) || !t.Before(end)
-	})
-	slices.SortStableFunc(out.Records, func(a, b T) int { return a.At().Compare(b.At()) })
-	return out
+	if deleted != nil {
+		all = slices.DeleteFunc(all, func(r T) bool { return deleted[r.ID()] })
+	}
+	return all
 }

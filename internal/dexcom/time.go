@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"reflect"
 	"time"
+
+	"github.com/go-json-experiment/json/jsontext"
 )
 
 // QueryTimeLayout is how startDate and endDate are sent: UTC, no zone, no
@@ -82,20 +84,67 @@ func (ts *Timestamp) UnmarshalJSON(b []byte) error {
 		return nil
 	}
 	var s string
-	if err := json.Unmarshal(b, &s); err != nil {
+	if n := len(b); n >= 2 && b[0] == '"' && b[n-1] == '"' && bytes.IndexByte(b, '\\') < 0 {
+		s = string(b[1 : n-1]) // the usual case, without a second decoder
+	} else if err := json.Unmarshal(b, &s); err != nil {
 		return &json.UnmarshalTypeError{Value: jsonKind(b), Type: reflect.TypeFor[string]()}
 	}
+	ts.set(s)
+	return nil
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the streaming decoder the client
+// reads answers with: the text is read straight from its token.
+func (ts *Timestamp) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	switch k := dec.PeekKind(); k {
+	case '"':
+		tok, err := dec.ReadToken()
+		if err != nil {
+			return err
+		}
+		ts.set(tok.String())
+		return nil
+	case 'n':
+		*ts = Timestamp{}
+		_, err := dec.ReadToken()
+		return err
+	default:
+		if err := dec.SkipValue(); err != nil {
+			return err
+		}
+		return &json.UnmarshalTypeError{Value: v1Kind(k), Type: reflect.TypeFor[string]()}
+	}
+}
+
+// set reads s leniently: empty is no time, unreadable text is kept in Raw.
+func (ts *Timestamp) set(s string) {
 	if s == "" {
 		*ts = Timestamp{}
-		return nil
+		return
 	}
 	p, err := ParseTimestamp(s)
 	if err != nil {
 		*ts = Timestamp{Raw: s}
-		return nil
+		return
 	}
 	*ts = p
-	return nil
+}
+
+// v1Kind names a JSON kind as encoding/json's type errors do.
+func v1Kind(k jsontext.Kind) string {
+	switch k {
+	case '"':
+		return "string"
+	case '0':
+		return "number"
+	case 't', 'f':
+		return "bool"
+	case '{':
+		return "object"
+	case '[':
+		return "array"
+	}
+	return "null"
 }
 
 // MarshalJSON writes the original text, or RFC 3339 for a made-up value.

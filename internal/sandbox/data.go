@@ -1,7 +1,12 @@
 package sandbox
 
 import (
+	"bufio"
+	"encoding/json"
+	"fmt"
+	"iter"
 	"net/http"
+	"slices"
 	"strconv"
 	"time"
 
@@ -128,23 +133,55 @@ func (s *Server) clamp(start, end, now time.Time) (time.Time, time.Time) {
 }
 
 func serveRange[T any](s *Server, w http.ResponseWriter, r *http.Request, g generator, now time.Time, kind string, gen func(time.Time, time.Time) []T) {
+	serveSeq(s, w, r, g, now, kind, func(a, b time.Time) iter.Seq[T] { return slices.Values(gen(a, b)) })
+}
+
+// serveSeq answers a range endpoint, writing records as they are made.
+func serveSeq[T any](s *Server, w http.ResponseWriter, r *http.Request, g generator, now time.Time, kind string, gen func(time.Time, time.Time) iter.Seq[T]) {
 	start, end, ok := s.window(w, r)
 	if !ok {
 		return
 	}
-	recs := []T{}
+	recs := func(func(T) bool) {}
 	if cs, ce := s.clamp(start, end, now); ce.After(cs) {
 		recs = gen(cs, ce)
 	}
-	writeJSON(w, http.StatusOK, dexcom.Records[T]{RecordType: kind, RecordVersion: "3.0", UserID: userID(g.clientID, g.user.Name), Records: recs})
+	writeRecords(w, kind, userID(g.clientID, g.user.Name), recs)
+}
+
+// writeRecords writes the v3 envelope record by record, byte for byte as
+// encoding the whole dexcom.Records would, without holding the answer: a
+// 30-day EGV answer is 3.5 MB.
+func writeRecords[T any](w http.ResponseWriter, kind, user string, recs iter.Seq[T]) {
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(http.StatusOK)
+	bw := bufio.NewWriterSize(w, 32<<10)
+	k, _ := json.Marshal(kind)
+	u, _ := json.Marshal(user)
+	_, _ = fmt.Fprintf(bw, `{"recordType":%s,"recordVersion":"3.0","userId":%s,"records":[`, k, u)
+	first := true
+	for rec := range recs {
+		b, err := json.Marshal(rec)
+		if err != nil {
+			break // cannot happen for the simulator's own records; the answer ends short
+		}
+		if !first {
+			_ = bw.WriteByte(',')
+		}
+		first = false
+		_, _ = bw.Write(b)
+	}
+	_, _ = bw.WriteString("]}\n")
+	_ = bw.Flush()
 }
 
 func (s *Server) serveEGVs(w http.ResponseWriter, r *http.Request, g generator, now time.Time) {
 	if s.cfg.Quirks {
-		serveRange(s, w, r, g, now, "egv", func(a, b time.Time) []any { return quirkEGVs(g.egvs(a, b)) })
+		serveSeq(s, w, r, g, now, "egv", func(a, b time.Time) iter.Seq[any] { return quirkEGVs(g.egvSeq(a, b)) })
 		return
 	}
-	serveRange(s, w, r, g, now, "egv", g.egvs)
+	serveSeq(s, w, r, g, now, "egv", g.egvSeq)
 }
 
 func (s *Server) serveCalibrations(w http.ResponseWriter, r *http.Request, g generator, now time.Time) {

@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/hex"
+	"iter"
 	"math"
 	"strconv"
 	"time"
@@ -254,13 +255,23 @@ func slots(start, end time.Time) (first, last int64) {
 func (g generator) egvs(start, end time.Time) []dexcom.EGV {
 	first, last := slots(start, end)
 	out := make([]dexcom.EGV, 0, last-first+1)
-	for k := first; k <= last; k++ {
-		e, ok := g.egv(k)
-		if ok && !e.At().Before(start) && e.At().Before(end) {
-			out = append(out, e)
-		}
+	for e := range g.egvSeq(start, end) {
+		out = append(out, e)
 	}
 	return out
+}
+
+// egvSeq yields the readings of [start, end) one at a time.
+func (g generator) egvSeq(start, end time.Time) iter.Seq[dexcom.EGV] {
+	return func(yield func(dexcom.EGV) bool) {
+		first, last := slots(start, end)
+		for k := first; k <= last; k++ {
+			e, ok := g.egv(k)
+			if ok && !e.At().Before(start) && e.At().Before(end) && !yield(e) {
+				return
+			}
+		}
+	}
 }
 
 // days lists the local days overlapping [start, end).

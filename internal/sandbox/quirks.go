@@ -2,6 +2,7 @@ package sandbox
 
 import (
 	"encoding/json"
+	"iter"
 	"math"
 	"time"
 
@@ -37,32 +38,37 @@ const (
 // quirkUpdatedExtra is what an updated carbs event adds, in grams.
 const quirkUpdatedExtra = 10
 
-// quirkEGVs returns the readings with the day's quirks applied; text values
-// need raw JSON, so the list holds any.
-func quirkEGVs(recs []dexcom.EGV) []any {
-	out := make([]any, 0, len(recs))
-	for _, e := range recs {
-		slot := (e.At().Unix() / int64(cadence/time.Second)) % 288
-		exact := e.Status == nil && e.Value != nil
-		switch {
-		case slot == quirkTextValue:
-			out = append(out, withField(e, "value", `"n/a"`))
-			continue
-		case slot == quirkBadTime:
-			e.SystemTime = dexcom.Timestamp{Raw: quirkBadTimeAs}
-		case slot >= quirkMmolFrom && slot < quirkMmolFrom+quirkHour && exact:
-			e.Value = ptr(round(*e.Value/dexcom.MgDLPerMmolL, 1))
-			e.Unit = dexcom.UnitMmolL
-			if e.TrendRate != nil {
-				e.TrendRate = ptr(round(*e.TrendRate/dexcom.MgDLPerMmolL, 2))
+// quirkEGVs yields the readings with the day's quirks applied; text values
+// need raw JSON, so it yields any.
+func quirkEGVs(recs iter.Seq[dexcom.EGV]) iter.Seq[any] {
+	return func(yield func(any) bool) {
+		for e := range recs {
+			if !yield(quirkEGV(e)) {
+				return
 			}
-			e.RateUnit = dexcom.UnitMmolLPerMin
-		case slot >= quirkFracFrom && slot < quirkFracFrom+quirkHour && exact:
-			e.Value = ptr(*e.Value + 0.4)
 		}
-		out = append(out, e)
 	}
-	return out
+}
+
+func quirkEGV(e dexcom.EGV) any {
+	slot := (e.At().Unix() / int64(cadence/time.Second)) % 288
+	exact := e.Status == nil && e.Value != nil
+	switch {
+	case slot == quirkTextValue:
+		return withField(e, "value", `"n/a"`)
+	case slot == quirkBadTime:
+		e.SystemTime = dexcom.Timestamp{Raw: quirkBadTimeAs}
+	case slot >= quirkMmolFrom && slot < quirkMmolFrom+quirkHour && exact:
+		e.Value = ptr(round(*e.Value/dexcom.MgDLPerMmolL, 1))
+		e.Unit = dexcom.UnitMmolL
+		if e.TrendRate != nil {
+			e.TrendRate = ptr(round(*e.TrendRate/dexcom.MgDLPerMmolL, 2))
+		}
+		e.RateUnit = dexcom.UnitMmolLPerMin
+	case slot >= quirkFracFrom && slot < quirkFracFrom+quirkHour && exact:
+		e.Value = ptr(*e.Value + 0.4)
+	}
+	return e
 }
 
 // quirkEvents returns the events with the day's quirks added.

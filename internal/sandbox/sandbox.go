@@ -8,6 +8,7 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -81,6 +82,7 @@ type Server struct {
 	access  map[string]*grant
 	refresh map[string]*grant
 	forced  []int // statuses to answer the next data calls with
+	flying  int   // data calls being answered
 	stats   Stats
 }
 
@@ -91,6 +93,7 @@ type Stats struct {
 	TokenRefresh  int
 	Faults        int
 	MaxWindowSeen time.Duration
+	MaxInFlight   int // most data calls answered at the same time
 }
 
 // grant is what a code or token stands for.
@@ -160,6 +163,17 @@ func (s *Server) routes() {
 
 // ServeHTTP serves the simulated API.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if strings.HasPrefix(r.URL.Path, "/v3/users/self/") {
+		s.mu.Lock()
+		s.flying++
+		s.stats.MaxInFlight = max(s.stats.MaxInFlight, s.flying)
+		s.mu.Unlock()
+		defer func() {
+			s.mu.Lock()
+			s.flying--
+			s.mu.Unlock()
+		}()
+	}
 	if d := s.cfg.Faults.Latency; d > 0 {
 		select {
 		case <-time.After(d):

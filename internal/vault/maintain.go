@@ -248,7 +248,10 @@ func Check(path string, pass []byte, opts Options) (*Report, error) {
 	}
 	defer v.Close()
 	r := &Report{Path: path, Created: v.hdr.Created, KDF: v.hdr.KDF, KeyGen: v.hdr.KeyGen}
-	r.Problems = v.verifyManifest()
+	r.Problems, err = v.verifyManifest()
+	if err != nil {
+		r.Problems = append(r.Problems, err.Error())
+	}
 	err = v.view(func(tx *bolt.Tx) error {
 		for _, name := range dataBuckets {
 			_ = tx.Bucket(name).ForEach(func(k, val []byte) error {

@@ -196,10 +196,10 @@ func (v *Vault) commitManifest(tx *bolt.Tx, w *manifestWrite) error {
 }
 
 // verifyManifest compares the records with the index and the manifest; each
-// problem names a record where it can.
-func (v *Vault) verifyManifest() []string {
-	var problems []string
-	err := v.view(func(tx *bolt.Tx) error {
+// problem names a record where it can. An error means the file could not be
+// read that far (a damaged page).
+func (v *Vault) verifyManifest() (problems []string, err error) {
+	err = v.view(func(tx *bolt.Tx) error {
 		m, err := v.readManifest(tx)
 		switch {
 		case err != nil:
@@ -211,10 +211,7 @@ func (v *Vault) verifyManifest() []string {
 		}
 		return nil
 	})
-	if err != nil {
-		problems = append(problems, err.Error())
-	}
-	return problems
+	return problems, err
 }
 
 func (v *Vault) verifyIndex(tx *bolt.Tx, m *manifest) []string {

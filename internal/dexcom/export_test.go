@@ -1,0 +1,16 @@
+package dexcom
+
+import (
+	"io"
+	"time"
+)
+
+// DecodeEGVs exposes the EGV decoder to the benchmarks in dexcom_test.
+func DecodeEGVs(r io.Reader, days int) (*Records[EGV], error) {
+	return decodeRecords[EGV](r, "egvs", hint(time.Duration(days)*24*time.Hour, egvsPerDay))
+}
+
+// DecodeEvents exposes the event decoder to the benchmarks.
+func DecodeEvents(r io.Reader, days int) (*Records[Event], error) {
+	return decodeRecords[Event](r, "events", hint(time.Duration(days)*24*time.Hour, 16))
+}

@@ -1,0 +1,133 @@
+package rook
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/tryrook/dexonboard/internal/safetext"
+)
+
+// What went wrong, for errors.Is. The command or screen adds its own hints.
+var (
+	ErrBadCredentials       = errors.New("ROOK refused the client UUID and secret key")
+	ErrDataSourceNotEnabled = errors.New("the data source is not enabled for this ROOK client (or ROOK does not know it)")
+	ErrUnknownUser          = errors.New("ROOK does not know this user")
+	ErrMalformedDate        = errors.New("the date is not a YYYY-MM-DD date")
+	ErrBadRequest           = errors.New("ROOK refused the request")
+	ErrRateLimited          = errors.New("ROOK's rate limit was hit")
+	ErrServer               = errors.New("ROOK had a server error")
+)
+
+// APIError is a non-2xx answer from ROOK.
+type APIError struct {
+	Method     string
+	Path       string
+	Status     int
+	Message    string // the body's message/detail/error, cleaned
+	RetryAfter time.Duration
+	Kind       error // one of the Err… values above, or nil
+}
+
+func (e *APIError) Error() string {
+	msg := fmt.Sprintf("%s %s answered %d %s", e.Method, e.Path, e.Status, http.StatusText(e.Status))
+	if e.Message != "" {
+		msg += " (" + e.Message + ")"
+	}
+	if e.Kind != nil {
+		msg += ": " + e.Kind.Error()
+	}
+	return msg
+}
+
+// Unwrap lets errors.Is find the kind.
+func (e *APIError) Unwrap() error { return e.Kind }
+
+// endpoint tells what a status means on one call.
+type endpoint int
+
+const (
+	userCall endpoint = iota
+	sourceCall
+	glucoseCall
+)
+
+const maxMessage = 300
+
+func newAPIError(method, path string, ep endpoint, status int, hdr http.Header, body []byte) *APIError {
+	e := &APIError{Method: method, Path: path, Status: status, Message: bodyMessage(body),
+		RetryAfter: parseRetryAfter(hdr.Get("Retry-After"), time.Now())}
+	switch {
+	case status == http.StatusUnauthorized || status == http.StatusForbidden:
+		e.Kind = ErrBadCredentials
+	case status == http.StatusNotFound:
+		e.Kind = ErrUnknownUser
+	case status == http.StatusUnprocessableEntity && ep == sourceCall:
+		e.Kind = ErrDataSourceNotEnabled
+	case status == http.StatusBadRequest && ep == glucoseCall:
+		e.Kind = ErrMalformedDate
+	case status == http.StatusBadRequest || status == http.StatusUnprocessableEntity:
+		e.Kind = ErrBadRequest
+	case status == http.StatusTooManyRequests:
+		e.Kind = ErrRateLimited
+	case status >= 500:
+		e.Kind = ErrServer
+	}
+	return e
+}
+
+// bodyMessage reads ROOK's error text: a JSON message, detail or error
+// (FastAPI-style detail lists too), else the body as one short line.
+func bodyMessage(b []byte) string {
+	var j struct {
+		Message json.RawMessage `json:"message"`
+		Detail  json.RawMessage `json:"detail"`
+		Error   json.RawMessage `json:"error"`
+	}
+	msg := ""
+	if json.Unmarshal(b, &j) == nil {
+		for _, raw := range []json.RawMessage{j.Message, j.Detail, j.Error} {
+			if msg = rawText(raw); msg != "" {
+				break
+			}
+		}
+	} else {
+		msg = strings.Join(strings.Fields(string(b)), " ")
+	}
+	msg = safetext.Line(msg)
+	if len(msg) > maxMessage {
+		msg = strings.ToValidUTF8(msg[:maxMessage], "") + "…"
+	}
+	return msg
+}
+
+// rawText is a JSON string, or the compact text of anything else.
+func rawText(raw json.RawMessage) string {
+	if len(raw) == 0 || string(raw) == "null" {
+		return ""
+	}
+	var s string
+	if json.Unmarshal(raw, &s) == nil {
+		return s
+	}
+	return string(raw)
+}
+
+// parseRetryAfter reads seconds or an HTTP date; 0 when absent or unreadable.
+func parseRetryAfter(v string, now time.Time) time.Duration {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return 0
+	}
+	if secs, err := strconv.Atoi(v); err == nil && secs >= 0 {
+		return time.Duration(secs) * time.Second
+	}
+	if t, err := http.ParseTime(v); err == nil && t.After(now) {
+		return t.Sub(now)
+	}
+	return 0
+}

@@ -1,0 +1,109 @@
+package rooksim_test
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/tryrook/dexonboard/internal/rook"
+	"github.com/tryrook/dexonboard/internal/rooksim"
+	"github.com/tryrook/dexonboard/internal/sandbox"
+	"github.com/tryrook/dexonboard/internal/secret"
+)
+
+// receiver is a client's webhook answering status and keeping each body.
+type receiver struct {
+	*httptest.Server
+	mu     sync.Mutex
+	bodies [][]byte
+	hashes []string
+}
+
+func newReceiver(t *testing.T, status int) *receiver {
+	rc := &receiver{}
+	rc.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		b, _ := io.ReadAll(r.Body)
+		rc.mu.Lock()
+		rc.bodies = append(rc.bodies, b)
+		rc.hashes = append(rc.hashes, r.Header.Get("X-ROOK-Hash"))
+		rc.mu.Unlock()
+		if r.Method != http.MethodPost || r.Header.Get("Content-Type") != "application/json" || r.Header.Get("Authorization") != "" {
+			w.WriteHeader(http.StatusTeapot)
+			return
+		}
+		w.WriteHeader(status)
+	}))
+	t.Cleanup(rc.Close)
+	return rc
+}
+
+// connect runs the authorizer and the browser hop for userID.
+func connect(t *testing.T, st *rooksim.Stack, userID string) {
+	t.Helper()
+	ctx := context.Background()
+	c, err := rook.New(rook.Config{BaseURL: st.ROOK.URL, Credentials: rook.Credentials{ClientUUID: rooksim.DemoClientUUID, SecretKey: secret.New(rooksim.DemoSecretKey)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := c.Authorizer(ctx, userID, rook.Dexcom, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	loc, err := sandbox.LogIn(ctx, http.DefaultClient, a.AuthorizationURL, "SandboxUser7", true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp, err := http.Get(loc.String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 200 {
+		t.Fatalf("callback answered %d", resp.StatusCode)
+	}
+}
+
+func TestPushAfterConnection(t *testing.T) {
+	for _, status := range []int{200, 500} {
+		rc := newReceiver(t, status)
+		done := make(chan rooksim.Delivery, 8)
+		app := sandbox.DemoApp()
+		cl := rooksim.DemoClient(app.ClientID, app.ClientSecret)
+		cl.WebhookURL = rc.URL + "/rook"
+		st, err := rooksim.StartStack(rooksim.StackConfig{ROOK: rooksim.Config{Clients: []rooksim.Client{cl}, PushDays: 2,
+			OnDelivery: func(d rooksim.Delivery) { done <- d }}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		connect(t, st, "pushed-user")
+		var got []rooksim.Delivery
+		for range 2 {
+			select {
+			case d := <-done:
+				got = append(got, d)
+			case <-time.After(30 * time.Second):
+				t.Fatal("no delivery")
+			}
+		}
+		st.Close()
+		today := time.Now().UTC()
+		wantDates := []string{today.AddDate(0, 0, -1).Format(rook.DateLayout), today.Format(rook.DateLayout)}
+		for i, d := range got {
+			if d.Status != status || d.Received() != (status == 200) || d.Date != wantDates[i] || d.UserID != "pushed-user" || d.Readings == 0 {
+				t.Fatalf("delivery %d = %+v", i, d)
+			}
+			doc, err := rook.DecodeGlucose(bytes.NewReader(rc.bodies[i]))
+			if err != nil || doc.Readings() != d.Readings || doc.Date() != d.Date || rc.hashes[i] == "" {
+				t.Fatalf("body %d: %v readings %d hash %q", i, err, doc.Readings(), rc.hashes[i])
+			}
+		}
+		if len(st.ROOK.Deliveries()) != 2 {
+			t.Fatalf("deliveries recorded: %v", st.ROOK.Deliveries())
+		}
+	}
+}
