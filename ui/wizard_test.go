@@ -46,33 +46,42 @@ func checkDone(s *Session, out *connect.Outcome) tea.Msg {
 // TestPagesGolden draws every step page at 80x24 and 120x40, in light
 // colours and with NO_COLOR, and compares with testdata/ui.
 func TestPagesGolden(t *testing.T) {
+	eachLook(t, func(t *testing.T, look string, width, height int) {
+		w := newWorld(t)
+		s := w.demoSession(t)
+		wiz := NewWizard(s)
+		send(wiz, tea.WindowSizeMsg{Width: width, Height: height})
+		for i, p := range wiz.pages {
+			wiz.goTo(i)
+			v := wiz.View()
+			fits(t, v, width, height)
+			golden(t, fmt.Sprintf("step%d-%s", int(p.Step()), look), v)
+		}
+		// Step 6 after a verified login, with the glucose data.
+		s.App().ClientSecret = secretOf(sandbox.DemoClientSecret)
+		out := verifiedOutcome(t, w, s)
+		for i := range out.Calls {
+			out.Calls[i].Ms = 0 // timings differ per run
+		}
+		wiz.goTo(int(onboarding.AuthenticateTestUser))
+		send(wiz, checkDone(s, out))
+		fits(t, wiz.View(), width, height)
+		golden(t, "step6-verified-"+look, wiz.View())
+	})
+}
+
+// eachLook runs f in light colours and with NO_COLOR, at 80x24 and
+// 120x40; look names the variant ("light-80x24") for the golden files.
+func eachLook(t *testing.T, f func(t *testing.T, look string, width, height int)) {
 	for _, variant := range []struct {
 		name    string
 		profile termenv.Profile
 	}{{"light", termenv.TrueColor}, {"nocolor", termenv.Ascii}} {
 		for _, sz := range sizes {
-			t.Run(fmt.Sprintf("%s-%dx%d", variant.name, sz.w, sz.h), func(t *testing.T) {
+			look := fmt.Sprintf("%s-%dx%d", variant.name, sz.w, sz.h)
+			t.Run(look, func(t *testing.T) {
 				colors(t, variant.profile)
-				w := newWorld(t)
-				s := w.demoSession(t)
-				wiz := NewWizard(s)
-				send(wiz, tea.WindowSizeMsg{Width: sz.w, Height: sz.h})
-				for i, p := range wiz.pages {
-					wiz.goTo(i)
-					v := wiz.View()
-					fits(t, v, sz.w, sz.h)
-					golden(t, fmt.Sprintf("step%d-%s-%dx%d", int(p.Step()), variant.name, sz.w, sz.h), v)
-				}
-				// Step 6 after a verified login, with the glucose data.
-				s.App().ClientSecret = secretOf(sandbox.DemoClientSecret)
-				out := verifiedOutcome(t, w, s)
-				for i := range out.Calls {
-					out.Calls[i].Ms = 0 // timings differ per run
-				}
-				wiz.goTo(int(onboarding.AuthenticateTestUser))
-				send(wiz, checkDone(s, out))
-				fits(t, wiz.View(), sz.w, sz.h)
-				golden(t, fmt.Sprintf("step6-verified-%s-%dx%d", variant.name, sz.w, sz.h), wiz.View())
+				f(t, look, sz.w, sz.h)
 			})
 		}
 	}
