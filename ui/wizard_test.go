@@ -241,3 +241,54 @@ func TestStartProductionTrack(t *testing.T) {
 		t.Fatal("the production track was not saved")
 	}
 }
+
+// TestBackgroundResultsReachOnlyTheirPage: step 5's preflight answer does not
+// end the preflight step 0 is waiting for; step 0's own answer does.
+func TestBackgroundResultsReachOnlyTheirPage(t *testing.T) {
+	colors(t, termenv.Ascii)
+	w := newWorld(t)
+	s := w.demoSession(t)
+	s.App().ClientID, s.App().ClientSecret = sandbox.DemoClientID, secretOf(sandbox.DemoClientSecret)
+	wiz := NewWizard(s)
+	send(wiz, tea.WindowSizeMsg{Width: 120, Height: 40})
+	send(wiz, keys("p")...)
+	if !strings.Contains(wiz.View(), "asking Dexcom's authorization URL") {
+		t.Fatalf("the preflight did not start:\n%s", wiz.View())
+	}
+	send(wiz, preflightDoneMsg{step: onboarding.ConfigureRedirect, results: []PreflightResult{{RedirectURI: "https://step5.example/cb", Status: 400}}})
+	if v := wiz.View(); !strings.Contains(v, "asking Dexcom's authorization URL") || strings.Contains(v, "step5.example") {
+		t.Fatalf("step 5's answer reached step 0:\n%s", v)
+	}
+	send(wiz, preflightDoneMsg{step: onboarding.Prerequisites, results: []PreflightResult{{RedirectURI: w.loopback, Status: 200}}})
+	if v := wiz.View(); !strings.Contains(v, "✓ 200 "+w.loopback) {
+		t.Fatalf("step 0's answer did not arrive:\n%s", v)
+	}
+}
+
+// TestHelpShowsOnlyWorkingKeys: in a text field the letter keys are text, so
+// the help bar stops offering them, and pressing one types it.
+func TestHelpShowsOnlyWorkingKeys(t *testing.T) {
+	colors(t, termenv.Ascii)
+	w := newWorld(t)
+	s := w.demoSession(t)
+	wiz := NewWizard(s)
+	send(wiz, tea.WindowSizeMsg{Width: 160, Height: 40})
+	wiz.goTo(int(onboarding.ShareWithROOK))
+	help := func() string { return ansi.Strip(wiz.helpView()) }
+	if h := help(); !strings.Contains(h, "d set date to today") || !strings.Contains(h, "enter edit") {
+		t.Fatalf("help on the key field: %s", h)
+	}
+	send(wiz, keys("enter")...) // edit the field
+	h := help()
+	if strings.Contains(h, "set date") || strings.Contains(h, "next step") || !strings.Contains(h, "esc leave field") || !strings.Contains(h, "ctrl+c quit") {
+		t.Fatalf("help while typing: %s", h)
+	}
+	send(wiz, keys("d")...)
+	if s.Progress.Field(onboarding.ShareWithROOK, "shared_on") != "" {
+		t.Fatal("d set the date while typing in a field")
+	}
+	send(wiz, keys("esc", "d")...)
+	if s.Progress.Field(onboarding.ShareWithROOK, "shared_on") == "" {
+		t.Fatal("d did not set the date outside the field")
+	}
+}
