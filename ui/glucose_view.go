@@ -17,6 +17,7 @@ import (
 	"github.com/charmbracelet/lipgloss"
 	"github.com/tryrook/dexonboard/internal/dexcom"
 	"github.com/tryrook/dexonboard/internal/glucose"
+	"github.com/tryrook/dexonboard/internal/safetext"
 )
 
 // Windows are the spans the glucose view offers.
@@ -450,7 +451,7 @@ func (m *glucoseModel) table(rows int) string {
 		if e.Status != nil {
 			status = *e.Status
 		}
-		left = append(left, fmt.Sprintf("%-16s %6s %5s  %s", e.DisplayTime.Format("2006-01-02 15:04"), ReadingText(e, m.unit), TrendArrow(e.TrendOrUnknown()), status))
+		left = append(left, fmt.Sprintf("%-16s %6s %5s  %s", e.DisplayTime.Format("2006-01-02 15:04"), ReadingText(e, m.unit), TrendArrow(e.TrendOrUnknown()), safetext.Line(status)))
 	}
 	right := []string{m.th.Muted.Render(fmt.Sprintf("%-16s %-9s %s", "time", "event", "amount"))}
 	for i := len(d.Events) - 1; i >= 0 && len(right) < rows; i-- {
@@ -459,7 +460,7 @@ func (m *glucoseModel) table(rows int) string {
 		if e.Unit != nil {
 			amount += " " + *e.Unit
 		}
-		right = append(right, fmt.Sprintf("%-16s %-9s %s", e.DisplayTime.Format("2006-01-02 15:04"), e.EventType, amount))
+		right = append(right, fmt.Sprintf("%-16s %-9s %s", e.DisplayTime.Format("2006-01-02 15:04"), safetext.Line(e.EventType), safetext.Line(amount)))
 	}
 	if m.width < 90 {
 		return strings.Join(left, "\n")

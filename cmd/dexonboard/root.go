@@ -51,6 +51,7 @@ Run it with no command to start the wizard, or try everything offline with:
 		newDemoCmd(e),
 		newCheckCmd(e),
 		newSandboxCmd(ios),
+		newWebhookCmd(e),
 		newVaultCmd(e),
 		newHandoffCmd(e),
 		newReportCmd(e),

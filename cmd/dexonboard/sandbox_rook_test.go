@@ -18,20 +18,28 @@ import (
 // test ends and returns its printed "name: value" lines.
 func serve(t *testing.T, args ...string) map[string]string {
 	t.Helper()
+	lines, _ := start(t, "rook authorizer", append([]string{"sandbox", "serve", "--addr", "127.0.0.1:0", "--rook-addr", "127.0.0.1:0"}, args...)...)
+	return lines
+}
+
+// start runs a long-running command until the test ends. It returns the
+// "name: value" lines printed up to the one named last, and a scanner for
+// what follows.
+func start(t *testing.T, last string, args ...string) (map[string]string, *bufio.Scanner) {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	pr, pw := io.Pipe()
 	ios := &iostreams.IOStreams{In: strings.NewReader(""), Out: pw, ErrOut: io.Discard}
 	done := make(chan int)
 	go func() {
-		done <- runWith(ctx, &env{ios: ios, prompt: &fakePrompter{}},
-			append([]string{"sandbox", "serve", "--addr", "127.0.0.1:0", "--rook-addr", "127.0.0.1:0"}, args...))
+		done <- runWith(ctx, &env{ios: ios, prompt: &fakePrompter{}}, args)
 		pw.Close()
 	}()
 	t.Cleanup(func() {
 		cancel()
 		go func() { _, _ = io.Copy(io.Discard, pr) }()
 		if code := <-done; code != 0 {
-			t.Errorf("serve exited %d", code)
+			t.Errorf("%v exited %d", args, code)
 		}
 	})
 	lines := map[string]string{}
@@ -41,11 +49,11 @@ func serve(t *testing.T, args ...string) map[string]string {
 		if _, seen := lines[k]; !seen {
 			lines[k] = v
 		}
-		if k == "rook authorizer" {
+		if k == last {
 			break
 		}
 	}
-	return lines
+	return lines, sc
 }
 
 func TestSandboxServeBothSimulators(t *testing.T) {

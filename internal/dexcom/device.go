@@ -1,5 +1,7 @@
 package dexcom
 
+import "github.com/tryrook/dexonboard/internal/safetext"
+
 // Device is a display device (receiver or phone app) and its alert schedules.
 type Device struct {
 	LastUploadDate               *Timestamp      `json:"lastUploadDate,omitempty"`
@@ -23,6 +25,8 @@ func (d Device) Name() string {
 		gen = "G6 Pro"
 	case "":
 		gen = "CGM"
+	default:
+		gen = safetext.Line(gen) // an unknown generation is shown as Dexcom sent it
 	}
 	if d.DisplayApp != nil && *d.DisplayApp == "DexcomOne" {
 		gen = "Dexcom ONE"

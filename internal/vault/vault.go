@@ -16,6 +16,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
 	"sync"
@@ -412,6 +413,9 @@ func (v *Vault) Close() error {
 // dexonboard's own, the folder. The file is changed through a descriptor
 // opened without following links, so a link's target is never touched.
 func (v *Vault) fixPermissions() {
+	if runtime.GOOS == "windows" {
+		return // mode bits there only mirror the read-only attribute; ACLs decide
+	}
 	if f, err := os.OpenFile(v.path, os.O_RDONLY|noFollow, 0); err == nil {
 		if fi, err := f.Stat(); err == nil && fi.Mode().Perm()&0o077 != 0 && f.Chmod(0o600) == nil {
 			v.warnings = append(v.warnings, fmt.Sprintf("%s was readable by others (%v); changed to %v", v.path, fi.Mode().Perm(), fs.FileMode(0o600)))
@@ -435,7 +439,7 @@ func checkDir(dir string) error {
 	if err != nil {
 		return fmt.Errorf("vault folder: %w", err)
 	}
-	if fi.Mode().Perm()&0o022 != 0 {
+	if runtime.GOOS != "windows" && fi.Mode().Perm()&0o022 != 0 { // Windows reports 0777 for every folder
 		return fmt.Errorf("%w: the vault folder %s is writable by other users (%v): run chmod go-w %s, or keep the vault in a folder only you can write to",
 			ErrUnsafePath, dir, fi.Mode().Perm(), dir)
 	}

@@ -1,0 +1,181 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/spf13/cobra"
+	"github.com/tryrook/dexonboard/internal/iostreams"
+	"github.com/tryrook/dexonboard/internal/rook"
+	"github.com/tryrook/dexonboard/internal/safetext"
+	"github.com/tryrook/dexonboard/internal/webhook"
+)
+
+func newWebhookCmd(e *env) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "webhook",
+		Short: "Check a data webhook as ROOK delivers to it, or receive deliveries locally",
+		Args:  cobra.NoArgs,
+	}
+	cmd.AddCommand(newWebhookProbeCmd(e.ios), newWebhookListenCmd(e.ios))
+	return cmd
+}
+
+type webhookProbeOptions struct {
+	timeout time.Duration
+	env     string
+	json    bool
+}
+
+func newWebhookProbeCmd(ios *iostreams.IOStreams) *cobra.Command {
+	o := &webhookProbeOptions{}
+	cmd := &cobra.Command{
+		Use:   "probe URL",
+		Short: `POST a blood_glucose_event document to URL as ROOK would ("Ensure the response code is 200")`,
+		Long: `POST a realistic blood_glucose_event document (a test user, a day of readings)
+to URL as ROOK delivers data: JSON, no authentication, redirects not
+followed. It reports the status, the time taken, TLS (version, certificate
+verified or not) and any redirect.
+
+200 passes. 201 and 202 pass with a note: ROOK counts them as received, the
+guide asks for 200. Anything else fails, with what ROOK then does: it
+retries after 2 h, 24 h and 48 h, then keeps the delivery for 3 days
+(sandbox) or 10 days (production) to be resent; after that it is lost.
+
+Exit codes: 0 pass, 1 fail, 2 bad input.`,
+		Example: `  dexonboard webhook probe https://api.example.com/rook/webhook
+  dexonboard webhook probe http://127.0.0.1:8790/ --json`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error { return webhookProbe(cmd, ios, o, args[0]) },
+	}
+	f := cmd.Flags()
+	f.DurationVar(&o.timeout, "timeout", 15*time.Second, "how long to wait for the answer")
+	f.StringVar(&o.env, "rook-env", "", "sandbox or production: says how long ROOK keeps a failed delivery (default: both)")
+	f.BoolVar(&o.json, "json", false, "print the result as JSON on stdout")
+	return cmd
+}
+
+func webhookProbe(cmd *cobra.Command, ios *iostreams.IOStreams, o *webhookProbeOptions, target string) error {
+	var env rook.Environment
+	if o.env != "" {
+		var err error
+		if env, err = rook.ParseEnvironment(o.env); err != nil {
+			return exitWith(exitUsage, err)
+		}
+	}
+	if err := webhook.CheckURL(target); err != nil {
+		return exitWith(exitUsage, err)
+	}
+	r := webhook.Probe(cmd.Context(), target, webhook.SampleDocument(time.Now()), webhook.Options{Timeout: o.timeout, Env: env})
+	if o.json {
+		if err := writeProbeJSON(ios, r); err != nil {
+			return err
+		}
+	} else {
+		printProbe(ios, r)
+	}
+	if r.Verdict == webhook.Fail {
+		return &exitError{code: exitFailure, quiet: true}
+	}
+	return nil
+}
+
+func printProbe(ios *iostreams.IOStreams, r *webhook.Result) {
+	fmt.Fprintln(ios.Out, "POST", safetext.Line(r.URL))
+	if r.Err != nil {
+		fmt.Fprintf(ios.Out, "answer: none after %d ms (%s)\n", r.Duration.Milliseconds(), r.Err)
+	} else {
+		fmt.Fprintf(ios.Out, "status: %d (%d ms)\n", r.Status, r.Duration.Milliseconds())
+	}
+	switch {
+	case r.TLS == nil:
+		fmt.Fprintln(ios.Out, "tls: none (plain http)")
+	case r.TLS.Verified:
+		fmt.Fprintf(ios.Out, "tls: %s, certificate verified\n", r.TLS.Version)
+	default:
+		fmt.Fprintf(ios.Out, "tls: %s, certificate NOT verified (%s)\n", r.TLS.Version, r.TLS.VerifyError)
+	}
+	if r.Redirect != "" {
+		fmt.Fprintln(ios.Out, "redirect:", r.Redirect, "(not followed)")
+	}
+	fmt.Fprintf(ios.Out, "%s: %s\n", r.Verdict, r.Reason)
+}
+
+func writeProbeJSON(ios *iostreams.IOStreams, r *webhook.Result) error {
+	out := map[string]any{"url": r.URL, "status": r.Status, "ms": r.Duration.Milliseconds(),
+		"ok": r.Verdict != webhook.Fail, "verdict": r.Verdict.String(), "reason": r.Reason}
+	if r.TLS != nil {
+		out["tls"] = map[string]any{"version": r.TLS.Version, "verified": r.TLS.Verified, "error": r.TLS.VerifyError}
+	}
+	if r.Redirect != "" {
+		out["redirect"] = r.Redirect
+	}
+	if r.Err != nil {
+		out["error"] = r.Err.Error()
+	}
+	enc := json.NewEncoder(ios.Out)
+	enc.SetIndent("", "  ")
+	return enc.Encode(out)
+}
+
+type webhookListenOptions struct {
+	addr    string
+	maxBody int64
+}
+
+func newWebhookListenCmd(ios *iostreams.IOStreams) *cobra.Command {
+	o := &webhookListenOptions{}
+	cmd := &cobra.Command{
+		Use:   "listen",
+		Short: "Run a local webhook that answers 200 and prints each delivery",
+		Long: `Run a local receiver for ROOK's data webhook: it answers 200 to every
+readable JSON delivery and prints its data structure, user, date and number
+of readings (and the X-ROOK-Hash header, shown but not verified: ROOK's
+scheme is not public). For demos, for the simulator (sandbox serve
+--rook-webhook) and for clients who have no endpoint yet. ctrl+c stops it.`,
+		Example: `  dexonboard webhook listen
+  dexonboard webhook listen --addr 127.0.0.1:9000`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error { return webhookListen(cmd, ios, o) },
+	}
+	cmd.Flags().StringVar(&o.addr, "addr", "127.0.0.1:8790", "address to listen on (port 0 picks a free one)")
+	cmd.Flags().Int64Var(&o.maxBody, "max-body", webhook.DefaultMaxBody, "largest delivery accepted, in bytes")
+	return cmd
+}
+
+func webhookListen(cmd *cobra.Command, ios *iostreams.IOStreams, o *webhookListenOptions) error {
+	l, err := webhook.Listen(o.addr, o.maxBody, func(d webhook.Received) { printReceived(ios, d) })
+	if err != nil {
+		return exitWith(exitUsage, fmt.Errorf("%w (pick another --addr)", err))
+	}
+	defer l.Close()
+	fmt.Fprintln(ios.Out, "listening:", l.URL)
+	fmt.Fprintln(ios.ErrOut, "Waiting for deliveries; press ctrl+c to stop.")
+	<-cmd.Context().Done()
+	fmt.Fprintln(ios.ErrOut, "stopped.")
+	return nil
+}
+
+func printReceived(ios *iostreams.IOStreams, d webhook.Received) {
+	at := d.At.UTC().Format(time.RFC3339)
+	if d.Err != "" {
+		fmt.Fprintf(ios.Out, "%s refused (%d): %s\n", at, d.Status, d.Err)
+		return
+	}
+	line := fmt.Sprintf("%s %s user %s date %s readings %d", at, orDash(d.DataStructure), orDash(d.UserID), orDash(d.Date), d.Readings)
+	if d.Dropped > 0 {
+		line += fmt.Sprintf(" (%d unreadable)", d.Dropped)
+	}
+	if d.Hash != "" {
+		line += " X-ROOK-Hash " + d.Hash
+	}
+	fmt.Fprintln(ios.Out, line)
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}

@@ -1,0 +1,115 @@
+package webhook
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/tryrook/dexonboard/internal/rook"
+	"github.com/tryrook/dexonboard/internal/safetext"
+)
+
+// Received is one delivery a Listener took.
+type Received struct {
+	At            time.Time
+	DataStructure string
+	ClientUUID    string
+	UserID        string
+	Date          string // YYYY-MM-DD of the data, when it has one
+	Readings      int
+	Dropped       int    // samples that could not be read
+	Hash          string // X-ROOK-Hash as sent (shown, not verified: ROOK's scheme is not public)
+	Bytes         int64
+	Status        int    // what the listener answered
+	Err           string // why the body could not be read
+}
+
+// DefaultMaxBody bounds one delivery; a day of 5-minute readings is ~30 KB.
+const DefaultMaxBody = 4 << 20
+
+// Listener is a local receiver that answers 200 to every readable
+// delivery and reports each one.
+type Listener struct {
+	URL string
+
+	srv     *http.Server
+	maxBody int64
+	report  func(Received)
+	mu      sync.Mutex // serialises reports, so a callback needs no lock
+}
+
+// Listen serves on addr (e.g. 127.0.0.1:8790; port 0 picks a free one) and
+// calls report for each delivery, one at a time.
+func Listen(addr string, maxBody int64, report func(Received)) (*Listener, error) {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, fmt.Errorf("listen on %s: %w", addr, err)
+	}
+	if maxBody <= 0 {
+		maxBody = DefaultMaxBody
+	}
+	l := &Listener{URL: "http://" + ln.Addr().String(), maxBody: maxBody, report: report}
+	l.srv = &http.Server{Handler: l, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: time.Minute}
+	go func() { _ = l.srv.Serve(ln) }() // ends with ErrServerClosed on Close
+	return l, nil
+}
+
+// Close stops the listener, letting deliveries under way finish briefly.
+func (l *Listener) Close() error {
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	return l.srv.Shutdown(ctx)
+}
+
+// ServeHTTP takes one delivery.
+func (l *Listener) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.Method != http.MethodPost {
+		w.Header().Set("Allow", http.MethodPost)
+		http.Error(w, "POST a JSON document here", http.StatusMethodNotAllowed)
+		return
+	}
+	d := Received{At: time.Now(), Hash: clip(safetext.Line(r.Header.Get("X-ROOK-Hash")))}
+	body := &counter{r: http.MaxBytesReader(w, r.Body, l.maxBody)}
+	doc, err := rook.DecodeGlucose(body)
+	d.Bytes = body.n
+	var tooBig *http.MaxBytesError
+	switch {
+	case errors.As(err, &tooBig):
+		d.Status, d.Err = http.StatusRequestEntityTooLarge, fmt.Sprintf("the body is over %d bytes", l.maxBody)
+	case err != nil:
+		d.Status, d.Err = http.StatusBadRequest, "the body is not a JSON document: "+clip(safetext.Line(err.Error()))
+	default:
+		_, _ = io.Copy(io.Discard, body) // what follows the document
+		d.Status = http.StatusOK
+		d.DataStructure, d.ClientUUID, d.UserID = doc.DataStructure, doc.ClientUUID, doc.UserID
+		d.Date, d.Readings, d.Dropped = doc.Date(), doc.Readings(), doc.Dropped.Total()
+	}
+	if d.Status == http.StatusOK {
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusOK)
+		_, _ = w.Write([]byte(`{"received":true}` + "\n"))
+	} else {
+		http.Error(w, d.Err, d.Status)
+	}
+	if l.report != nil {
+		l.mu.Lock()
+		l.report(d)
+		l.mu.Unlock()
+	}
+}
+
+type counter struct {
+	r io.Reader
+	n int64
+}
+
+func (c *counter) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n += int64(n)
+	return n, err
+}

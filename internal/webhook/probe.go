@@ -1,0 +1,226 @@
+// Package webhook checks a client's data webhook the way ROOK delivers to
+// it (a JSON POST without authentication), and runs a local receiver that
+// answers 200 and reports each delivery. The rules are from ROOK's help
+// centre (reference §4): 200, 201 or 202 counts as received; a failed
+// delivery is retried after 2 h, 24 h and 48 h, then kept for 3 days
+// (sandbox) or 10 days (production) to be resent, then lost.
+package webhook
+
+import (
+	"bytes"
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/tryrook/dexonboard/internal/rook"
+	"github.com/tryrook/dexonboard/internal/safetext"
+)
+
+// Verdict is what a probe concluded.
+type Verdict int
+
+// The verdicts.
+const (
+	Fail         Verdict = iota
+	Pass                 // 200, as the guide asks
+	PassWithNote         // 201 or 202: ROOK counts them, the guide asks for 200
+)
+
+func (v Verdict) String() string {
+	switch v {
+	case Pass:
+		return "pass"
+	case PassWithNote:
+		return "pass (with a note)"
+	}
+	return "fail"
+}
+
+// TLSInfo is what the connection's TLS was.
+type TLSInfo struct {
+	Version     string // "TLS 1.3"
+	Verified    bool   // the certificate chains to a trusted root and names the host
+	VerifyError string // why not, cleaned
+}
+
+// Result is one probe.
+type Result struct {
+	URL      string
+	Status   int // 0 when no answer came
+	Duration time.Duration
+	TLS      *TLSInfo // nil for plain http
+	Redirect string   // Location of a 3xx answer (not followed), cleaned
+	Answer   string   // the start of the answer's body, one cleaned line
+	Verdict  Verdict
+	// Reason says why the verdict, and for a failure what ROOK will do.
+	Reason string
+	Err    error // no answer: the connection failed or timed out
+}
+
+// Options tune a probe.
+type Options struct {
+	Timeout time.Duration  // default 15 s
+	RootCAs *x509.CertPool // default: the system's roots
+	Env     rook.Environment
+}
+
+// WhatROOKDoes is ROOK's retry policy for a delivery that was not received.
+func WhatROOKDoes(env rook.Environment) string {
+	keep := "3 days (sandbox) or 10 days (production)"
+	switch env {
+	case rook.Sandbox:
+		keep = "3 days"
+	case rook.Production:
+		keep = "10 days"
+	}
+	return "ROOK retries the delivery after 2 h, 24 h and 48 h, then keeps it " + keep +
+		" to be resent; after that it is lost"
+}
+
+// Probe POSTs doc (JSON, no authentication) to target as ROOK would, without
+// following redirects, and judges the answer.
+func Probe(ctx context.Context, target string, doc any, o Options) *Result {
+	r := &Result{URL: safetext.Line(target)}
+	if err := CheckURL(target); err != nil {
+		r.Err, r.Reason = err, "the webhook URL is not an http(s) URL"
+		return r
+	}
+	u, _ := url.Parse(target)
+	body, err := json.Marshal(doc)
+	if err != nil {
+		r.Err = err
+		return r
+	}
+	if o.Timeout <= 0 {
+		o.Timeout = 15 * time.Second
+	}
+	hc := &http.Client{Timeout: o.Timeout, Transport: transport(u.Hostname(), o.RootCAs, r),
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, target, bytes.NewReader(body))
+	if err != nil {
+		r.Err = err
+		return r
+	}
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("User-Agent", "dexonboard webhook probe (as ROOK delivers)")
+	start := time.Now()
+	resp, err := hc.Do(req)
+	r.Duration = time.Since(start)
+	if err != nil {
+		r.Err = errors.New(safetext.Line(err.Error()))
+		r.Reason = "no answer: " + WhatROOKDoes(o.Env)
+		return r
+	}
+	defer resp.Body.Close()
+	head, _ := io.ReadAll(io.LimitReader(resp.Body, 512))
+	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 1<<20))
+	r.Status = resp.StatusCode
+	r.Answer = clip(safetext.Line(strings.Join(strings.Fields(string(head)), " ")))
+	if resp.StatusCode >= 300 && resp.StatusCode < 400 {
+		r.Redirect = clip(safetext.Line(resp.Header.Get("Location")))
+	}
+	judge(r, o.Env)
+	return r
+}
+
+// CheckURL accepts an absolute http(s) URL without control characters.
+func CheckURL(target string) error {
+	u, err := url.Parse(target)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || safetext.Has(target) {
+		return fmt.Errorf("%q is not an http(s) URL", clip(safetext.Line(target)))
+	}
+	return nil
+}
+
+// judge sets the verdict and its reason.
+func judge(r *Result, env rook.Environment) {
+	switch {
+	case r.TLS != nil && !r.TLS.Verified:
+		r.Verdict = Fail
+		r.Reason = "the certificate could not be verified (" + r.TLS.VerifyError + "), so ROOK's delivery may be refused: " + WhatROOKDoes(env)
+	case r.Status == http.StatusOK:
+		r.Verdict, r.Reason = Pass, "the webhook answered 200, as the guide asks"
+	case r.Status == http.StatusCreated || r.Status == http.StatusAccepted:
+		r.Verdict = PassWithNote
+		r.Reason = fmt.Sprintf("ROOK counts %d as received, but the guide asks for 200", r.Status)
+	case r.Redirect != "":
+		r.Verdict = Fail
+		r.Reason = fmt.Sprintf("the webhook answered %d, a redirect to %s; ROOK counts only 200, 201 or 202 from the URL itself, so point it at the final URL: %s", r.Status, r.Redirect, WhatROOKDoes(env))
+	default:
+		r.Verdict = Fail
+		r.Reason = fmt.Sprintf("the webhook answered %d, not 200: %s", r.Status, WhatROOKDoes(env))
+	}
+}
+
+// transport dials fresh connections (nothing reused between probes) and
+// records the TLS version and whether the certificate verifies, without
+// refusing an unverified one: the probe reports it instead.
+func transport(host string, roots *x509.CertPool, r *Result) *http.Transport {
+	return &http.Transport{
+		Proxy:             http.ProxyFromEnvironment,
+		DialContext:       (&net.Dialer{Timeout: 10 * time.Second}).DialContext,
+		DisableKeepAlives: true,
+		ForceAttemptHTTP2: true,
+		TLSClientConfig: &tls.Config{
+			MinVersion:         tls.VersionTLS12,
+			InsecureSkipVerify: true, // verified below, so the result can say why not
+			VerifyConnection: func(cs tls.ConnectionState) error {
+				info := &TLSInfo{Version: tls.VersionName(cs.Version)}
+				info.Verified, info.VerifyError = verify(cs, host, roots)
+				r.TLS = info
+				return nil
+			},
+		},
+	}
+}
+
+func verify(cs tls.ConnectionState, host string, roots *x509.CertPool) (bool, string) {
+	if len(cs.PeerCertificates) == 0 {
+		return false, "no certificate"
+	}
+	inter := x509.NewCertPool()
+	for _, c := range cs.PeerCertificates[1:] {
+		inter.AddCert(c)
+	}
+	_, err := cs.PeerCertificates[0].Verify(x509.VerifyOptions{Roots: roots, Intermediates: inter, DNSName: host})
+	if err != nil {
+		return false, clip(safetext.Line(err.Error()))
+	}
+	return true, ""
+}
+
+func clip(s string) string {
+	if len(s) > 200 {
+		return strings.ToValidUTF8(s[:200], "") + "…"
+	}
+	return s
+}
+
+// SampleDocument is a realistic blood_glucose_event document for a probe:
+// a day of readings every 5 minutes for a test user.
+func SampleDocument(now time.Time) rook.Document {
+	day := now.UTC().AddDate(0, 0, -1)
+	start := time.Date(day.Year(), day.Month(), day.Day(), 0, 0, 0, 0, time.UTC)
+	samples := make([]rook.Sample, 0, 288)
+	for i := range 288 {
+		// A gentle daily curve between about 90 and 170 mg/dL.
+		v := 130 + 40*sinApprox(float64(i)/288)
+		samples = append(samples, rook.Sample{At: start.Add(time.Duration(i)*5*time.Minute + 31*time.Second), MgDL: v})
+	}
+	return rook.NewDocument("dexonboard-probe", "dexonboard-webhook-probe", start, samples)
+}
+
+// sinApprox is a smooth wave over one period t in [0, 1).
+func sinApprox(t float64) float64 {
+	x := 4 * t * (1 - t) // 0 at the ends, 1 at noon
+	return 2*x - 1
+}
