@@ -252,6 +252,9 @@ func explain(err error) string {
 	case service.BadKey, service.NotLoopback:
 		return in.Detail
 	case service.Empty:
+		if in.Field == "the public key" {
+			return in.Error() + ": paste your ROOK contact's public key (age1…)"
+		}
 		return in.Error() + ": type it as it is in the portal"
 	}
 	return in.Error()

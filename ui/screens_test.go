@@ -1,12 +1,10 @@
 package ui
 
 import (
-	"fmt"
 	"strings"
 	"testing"
 
 	tea "github.com/charmbracelet/bubbletea"
-	"github.com/muesli/termenv"
 	"github.com/tryrook/dexonboard/internal/dexcom"
 	"github.com/tryrook/dexonboard/internal/onboarding"
 	"github.com/tryrook/dexonboard/internal/vault"
@@ -16,51 +14,42 @@ import (
 // list, the app picker) at both sizes, in light colours and with NO_COLOR.
 // The client list holds accented and wide names: columns stay aligned.
 func TestScreensGolden(t *testing.T) {
-	for _, variant := range []struct {
-		name    string
-		profile termenv.Profile
-	}{{"light", termenv.TrueColor}, {"nocolor", termenv.Ascii}} {
-		for _, sz := range sizes {
-			t.Run(fmt.Sprintf("%s-%dx%d", variant.name, sz.w, sz.h), func(t *testing.T) {
-				colors(t, variant.profile)
-				suffix := fmt.Sprintf("%s-%dx%d", variant.name, sz.w, sz.h)
-				w := newWorld(t)
-				shot := func(name string, wiz *Wizard) {
-					t.Helper()
-					v := wiz.View()
-					fits(t, v, sz.w, sz.h)
-					golden(t, name+"-"+suffix, v)
-				}
-				s := w.session()
-				s.VaultPath = "/home/you/.local/share/dexonboard/vault.db"
-				create := NewWizard(s)
-				send(create, tea.WindowSizeMsg{Width: sz.w, Height: sz.h})
-				shot("unlock-create", create)
-
-				s = w.demoSession(t)
-				s.VaultPath = "/home/you/.local/share/dexonboard/vault.db"
-				s.Demo, s.Profile, s.Progress = nil, nil, nil
-				addClients(t, s.Vault)
-				s.Vault, s.Create = nil, false
-				unlock := NewWizard(s)
-				send(unlock, tea.WindowSizeMsg{Width: sz.w, Height: sz.h})
-				shot("unlock", unlock)
-
-				s.Vault = w.openVault(t)
-				list := NewWizard(s)
-				send(list, tea.WindowSizeMsg{Width: sz.w, Height: sz.h})
-				send(list, list.profiles.Init()())
-				shot("profiles", list)
-
-				send(list, keys("enter")...)
-				p := list.profiles.list[0].Profile
-				send(list, profileChosenMsg{p})
-				shot("track", list)
-				send(list, keys("down", "enter")...)
-				shot("track-region", list)
-			})
+	eachLook(t, func(t *testing.T, look string, width, height int) {
+		w := newWorld(t)
+		shot := func(name string, wiz *Wizard) {
+			t.Helper()
+			v := wiz.View()
+			fits(t, v, width, height)
+			golden(t, name+"-"+look, v)
 		}
-	}
+		s := w.session()
+		s.VaultPath = "/home/you/.local/share/dexonboard/vault.db"
+		create := NewWizard(s)
+		send(create, tea.WindowSizeMsg{Width: width, Height: height})
+		shot("unlock-create", create)
+
+		s = w.demoSession(t)
+		s.VaultPath = "/home/you/.local/share/dexonboard/vault.db"
+		s.Demo, s.Profile, s.Progress = nil, nil, nil
+		addClients(t, s.Vault)
+		s.Vault, s.Create = nil, false
+		unlock := NewWizard(s)
+		send(unlock, tea.WindowSizeMsg{Width: width, Height: height})
+		shot("unlock", unlock)
+
+		s.Vault = w.openVault(t)
+		list := NewWizard(s)
+		send(list, tea.WindowSizeMsg{Width: width, Height: height})
+		send(list, list.profiles.Init()())
+		shot("profiles", list)
+
+		send(list, keys("enter")...)
+		p := list.profiles.list[0].Profile
+		send(list, profileChosenMsg{p})
+		shot("track", list)
+		send(list, keys("down", "enter")...)
+		shot("track-region", list)
+	})
 }
 
 // addClients puts three more clients in the vault: one whose check failed,

@@ -402,6 +402,17 @@ func (h helpKeys) FullHelp() [][]key.Binding {
 	return [][]key.Binding{h.page.ShortHelp(), h.global}
 }
 
+// enabled keeps the bindings that work.
+func enabled(bs ...key.Binding) []key.Binding {
+	var out []key.Binding
+	for _, b := range bs {
+		if b.Enabled() {
+			out = append(out, b)
+		}
+	}
+	return out
+}
+
 func (w *Wizard) helpKeys() helpKeys {
 	k := w.keys
 	switch w.screen {
@@ -409,7 +420,10 @@ func (w *Wizard) helpKeys() helpKeys {
 		if w.capturing() {
 			return helpKeys{page: w.pages[w.current].Keys(), global: []key.Binding{k.ForceQuit}}
 		}
-		return helpKeys{page: w.pages[w.current].Keys(), global: []key.Binding{k.Prev, k.Next, k.Help, k.Quit}}
+		prev, next := k.Prev, k.Next // copies: the first page has no previous, the last no next
+		prev.SetEnabled(w.current > 0)
+		next.SetEnabled(w.current < len(w.pages)-1)
+		return helpKeys{page: w.pages[w.current].Keys(), global: enabled(prev, next, k.Help, k.Quit)}
 	case screenGlucose:
 		return helpKeys{page: w.glucose.Keys(), global: []key.Binding{k.Help, k.Quit}}
 	case screenProfiles:

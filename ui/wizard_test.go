@@ -46,33 +46,42 @@ func checkDone(s *Session, out *connect.Outcome) tea.Msg {
 // TestPagesGolden draws every step page at 80x24 and 120x40, in light
 // colours and with NO_COLOR, and compares with testdata/ui.
 func TestPagesGolden(t *testing.T) {
+	eachLook(t, func(t *testing.T, look string, width, height int) {
+		w := newWorld(t)
+		s := w.demoSession(t)
+		wiz := NewWizard(s)
+		send(wiz, tea.WindowSizeMsg{Width: width, Height: height})
+		for i, p := range wiz.pages {
+			wiz.goTo(i)
+			v := wiz.View()
+			fits(t, v, width, height)
+			golden(t, fmt.Sprintf("step%d-%s", int(p.Step()), look), v)
+		}
+		// Step 6 after a verified login, with the glucose data.
+		s.App().ClientSecret = secretOf(sandbox.DemoClientSecret)
+		out := verifiedOutcome(t, w, s)
+		for i := range out.Calls {
+			out.Calls[i].Ms = 0 // timings differ per run
+		}
+		wiz.goTo(int(onboarding.AuthenticateTestUser))
+		send(wiz, checkDone(s, out))
+		fits(t, wiz.View(), width, height)
+		golden(t, "step6-verified-"+look, wiz.View())
+	})
+}
+
+// eachLook runs f in light colours and with NO_COLOR, at 80x24 and
+// 120x40; look names the variant ("light-80x24") for the golden files.
+func eachLook(t *testing.T, f func(t *testing.T, look string, width, height int)) {
 	for _, variant := range []struct {
 		name    string
 		profile termenv.Profile
 	}{{"light", termenv.TrueColor}, {"nocolor", termenv.Ascii}} {
 		for _, sz := range sizes {
-			t.Run(fmt.Sprintf("%s-%dx%d", variant.name, sz.w, sz.h), func(t *testing.T) {
+			look := fmt.Sprintf("%s-%dx%d", variant.name, sz.w, sz.h)
+			t.Run(look, func(t *testing.T) {
 				colors(t, variant.profile)
-				w := newWorld(t)
-				s := w.demoSession(t)
-				wiz := NewWizard(s)
-				send(wiz, tea.WindowSizeMsg{Width: sz.w, Height: sz.h})
-				for i, p := range wiz.pages {
-					wiz.goTo(i)
-					v := wiz.View()
-					fits(t, v, sz.w, sz.h)
-					golden(t, fmt.Sprintf("step%d-%s-%dx%d", int(p.Step()), variant.name, sz.w, sz.h), v)
-				}
-				// Step 6 after a verified login, with the glucose data.
-				s.App().ClientSecret = secretOf(sandbox.DemoClientSecret)
-				out := verifiedOutcome(t, w, s)
-				for i := range out.Calls {
-					out.Calls[i].Ms = 0 // timings differ per run
-				}
-				wiz.goTo(int(onboarding.AuthenticateTestUser))
-				send(wiz, checkDone(s, out))
-				fits(t, wiz.View(), sz.w, sz.h)
-				golden(t, fmt.Sprintf("step6-verified-%s-%dx%d", variant.name, sz.w, sz.h), wiz.View())
+				f(t, look, sz.w, sz.h)
 			})
 		}
 	}
@@ -230,5 +239,56 @@ func TestStartProductionTrack(t *testing.T) {
 	}
 	if p, _ := s.Vault.Progress(s.Profile.ID, onboarding.ProductionTrack); p == nil || p.Env != dexcom.EU {
 		t.Fatal("the production track was not saved")
+	}
+}
+
+// TestBackgroundResultsReachOnlyTheirPage: step 5's preflight answer does not
+// end the preflight step 0 is waiting for; step 0's own answer does.
+func TestBackgroundResultsReachOnlyTheirPage(t *testing.T) {
+	colors(t, termenv.Ascii)
+	w := newWorld(t)
+	s := w.demoSession(t)
+	s.App().ClientID, s.App().ClientSecret = sandbox.DemoClientID, secretOf(sandbox.DemoClientSecret)
+	wiz := NewWizard(s)
+	send(wiz, tea.WindowSizeMsg{Width: 120, Height: 40})
+	send(wiz, keys("p")...)
+	if !strings.Contains(wiz.View(), "asking Dexcom's authorization URL") {
+		t.Fatalf("the preflight did not start:\n%s", wiz.View())
+	}
+	send(wiz, preflightDoneMsg{step: onboarding.ConfigureRedirect, results: []PreflightResult{{RedirectURI: "https://step5.example/cb", Status: 400}}})
+	if v := wiz.View(); !strings.Contains(v, "asking Dexcom's authorization URL") || strings.Contains(v, "step5.example") {
+		t.Fatalf("step 5's answer reached step 0:\n%s", v)
+	}
+	send(wiz, preflightDoneMsg{step: onboarding.Prerequisites, results: []PreflightResult{{RedirectURI: w.loopback, Status: 200}}})
+	if v := wiz.View(); !strings.Contains(v, "✓ 200 "+w.loopback) {
+		t.Fatalf("step 0's answer did not arrive:\n%s", v)
+	}
+}
+
+// TestHelpShowsOnlyWorkingKeys: in a text field the letter keys are text, so
+// the help bar stops offering them, and pressing one types it.
+func TestHelpShowsOnlyWorkingKeys(t *testing.T) {
+	colors(t, termenv.Ascii)
+	w := newWorld(t)
+	s := w.demoSession(t)
+	wiz := NewWizard(s)
+	send(wiz, tea.WindowSizeMsg{Width: 160, Height: 40})
+	wiz.goTo(int(onboarding.ShareWithROOK))
+	help := func() string { return ansi.Strip(wiz.helpView()) }
+	if h := help(); !strings.Contains(h, "d set date to today") || !strings.Contains(h, "enter edit") {
+		t.Fatalf("help on the key field: %s", h)
+	}
+	send(wiz, keys("enter")...) // edit the field
+	h := help()
+	if strings.Contains(h, "set date") || strings.Contains(h, "next step") || !strings.Contains(h, "esc leave field") || !strings.Contains(h, "ctrl+c quit") {
+		t.Fatalf("help while typing: %s", h)
+	}
+	send(wiz, keys("d")...)
+	if s.Progress.Field(onboarding.ShareWithROOK, "shared_on") != "" {
+		t.Fatal("d set the date while typing in a field")
+	}
+	send(wiz, keys("esc", "d")...)
+	if s.Progress.Field(onboarding.ShareWithROOK, "shared_on") == "" {
+		t.Fatal("d did not set the date outside the field")
 	}
 }

@@ -33,7 +33,7 @@ func (s *Server) authorizer(w http.ResponseWriter, r *http.Request, c Client) {
 		writeJSON(w, http.StatusUnprocessableEntity, map[string]string{"message": "Unknown data source"})
 		return
 	}
-	if s.cfg.Faults.DexcomDisabled {
+	if s.cfg.Faults.DexcomDisabled || c.DexcomClientID == "" { // no app handed over yet: not enabled either
 		writeJSON(w, http.StatusUnprocessableEntity, map[string]string{"message": "Data source Dexcom is not enabled for this client"})
 		return
 	}

@@ -48,13 +48,26 @@ func StartStack(cfg StackConfig) (*Stack, error) {
 	for _, a := range cfg.Dexcom.Apps {
 		held := slices.ContainsFunc(cfg.ROOK.Clients, func(c Client) bool { return c.DexcomClientID == a.ClientID })
 		if held && !cfg.ROOK.Faults.RedirectNotRegistered {
-			a.RedirectURIs = append(slices.Clone(a.RedirectURIs), rk.RedirectURL())
-			dex.RegisterApp(a)
+			a = st.RegisterRedirect(a)
 		}
 		st.Apps = append(st.Apps, a)
 	}
 	return st, nil
 }
+
+// RegisterRedirect adds ROOK's Redirect URL to app's registered redirect
+// URIs at the Dexcom simulator, as the client does in Step 5, and returns
+// the app as registered.
+func (s *Stack) RegisterRedirect(app App) App {
+	if !slices.Contains(app.RedirectURIs, s.ROOK.RedirectURL()) {
+		app.RedirectURIs = append(slices.Clone(app.RedirectURIs), s.ROOK.RedirectURL())
+	}
+	s.Dexcom.RegisterApp(app)
+	return app
+}
+
+// App is a Dexcom simulator app.
+type App = sandbox.App
 
 // Close stops both simulators.
 func (s *Stack) Close() {

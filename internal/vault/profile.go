@@ -106,7 +106,8 @@ func (p *Profile) record() profileRecord {
 }
 
 func (r profileRecord) profile(id string) *Profile {
-	p := &Profile{ID: id, Name: r.Name, Company: r.Company, Notes: r.Notes, Created: r.Created, Updated: r.Updated,
+	// A name stored before names were checked may hold anything: read it clean.
+	p := &Profile{ID: id, Name: safetext.Line(r.Name), Company: r.Company, Notes: r.Notes, Created: r.Created, Updated: r.Updated,
 		Apps: map[dexcom.Environment]*App{}, LastCheck: r.LastCheck}
 	for env, a := range r.Apps {
 		e := dexcom.Environment(env)
@@ -264,6 +265,11 @@ func (v *Vault) SaveProfile(p *Profile) error {
 		}
 		if !ok {
 			return fmt.Errorf("%w: %q was deleted", ErrNoProfile, p.Name)
+		}
+		if old.Name != p.Name {
+			if err := ValidateProfileName(p.Name); err != nil {
+				return err
+			}
 		}
 		if !strings.EqualFold(old.Name, p.Name) {
 			if other, err := v.findProfile(tx, p.Name); err == nil && other.ID != p.ID {

@@ -1,0 +1,138 @@
+package service
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/tryrook/dexonboard/internal/dexcom"
+	"github.com/tryrook/dexonboard/internal/rook"
+)
+
+// ROOKFinding is a misconfiguration found on the way through ROOK, named
+// with its fix in the guide's words. Client IDs and URLs are not secrets
+// and are shown whole.
+type ROOKFinding struct {
+	Cause string
+	Fix   string
+	Err   error // the underlying error or *rook.AuthURLProblem
+}
+
+func (f *ROOKFinding) Error() string { return f.Cause + ": " + f.Fix }
+
+// Unwrap gives errors.Is/As the underlying error.
+func (f *ROOKFinding) Unwrap() error { return f.Err }
+
+// CheckROOKAuthorizationURL checks the authorization URL ROOK's authorizer
+// returned against what the client set up: the Dexcom host of the track's
+// environment (dexcomBase), Step 3's Client ID and Step 4's ROOK Redirect
+// URL, then that Dexcom's login page answers 200 for it (when hc is not
+// nil). It returns nil when all hold.
+func CheckROOKAuthorizationURL(ctx context.Context, hc *http.Client, authURL, dexcomBase, clientID, rookRedirect string) *ROOKFinding {
+	p := rook.InspectAuthorizationURL(ctx, hc, authURL, rook.Expected{DexcomBase: dexcomBase, ClientID: clientID, RedirectURL: rookRedirect})
+	if p == nil {
+		return nil
+	}
+	f := &ROOKFinding{Err: p}
+	switch p.Mismatch {
+	case rook.WrongClientID:
+		f.Cause = fmt.Sprintf("ROOK holds Client ID '%s', Step 3 has '%s'", p.Got, p.Want)
+		f.Fix = "ask your ROOK contact to correct it (Step 4)"
+	case rook.WrongRedirectURI:
+		f.Cause = fmt.Sprintf("ROOK sends Dexcom the Redirect URL '%s', Step 4 has '%s'", p.Got, p.Want)
+		f.Fix = "paste the Redirect URL your ROOK contact sent into Step 4 and into your Dexcom app (Step 5), or ask them which one is right"
+	case rook.WrongDexcomHost:
+		f.Cause = fmt.Sprintf("ROOK sends users to %s, but this track's Dexcom is %s", p.Got, p.Want)
+		f.Fix = "ask your ROOK contact to use the app of this environment (Step 4)"
+	case rook.DexcomRefused:
+		f.Cause, f.Fix = dexcomRefusal(p, clientID)
+	case rook.DexcomUnreachable:
+		f.Cause = "Dexcom's login page could not be reached (" + p.Detail + ")"
+		f.Fix = "check the network and try again"
+	default: // not a URL, not Dexcom's login, odd OAuth parameters
+		f.Cause = "ROOK's authorization URL is not a Dexcom login: " + p.Error()
+		f.Fix = "ask your ROOK contact to check the Dexcom connection of your client (Step 4)"
+	}
+	return f
+}
+
+// dexcomRefusal names what Dexcom's login page refused.
+func dexcomRefusal(p *rook.AuthURLProblem, clientID string) (cause, fix string) {
+	head := fmt.Sprintf("Dexcom answers %d", p.Status)
+	d := strings.ToLower(p.Detail)
+	switch {
+	case strings.Contains(d, "redirect_uri"):
+		return head + " invalid redirect_uri (" + p.Detail + ")", "paste ROOK's Redirect URL into your Dexcom app (Step 5)"
+	case strings.Contains(d, "client_id") || strings.Contains(d, "client id"):
+		return fmt.Sprintf("%s: Dexcom does not know Client ID '%s' (%s)", head, clientID, p.Detail),
+			"check the Client ID on your app's page in Dexcom's portal (Step 3) and ask your ROOK contact to correct it (Step 4)"
+	}
+	cause = head
+	if p.Detail != "" {
+		cause += " (" + p.Detail + ")"
+	}
+	return cause, "check the app's Client ID (Step 3) and that ROOK's Redirect URL is registered in it (Step 5)"
+}
+
+// ExplainROOKError names a ROOK API error with its fix; env is the ROOK
+// environment whose credentials were used. Errors it does not know come
+// back with a generic fix.
+func ExplainROOKError(err error, env rook.Environment) *ROOKFinding {
+	f := &ROOKFinding{Cause: err.Error(), Err: err}
+	switch {
+	case errors.Is(err, rook.ErrBadCredentials):
+		f.Cause = "ROOK refused the client UUID and secret key"
+		f.Fix = fmt.Sprintf("copy them again from ROOK's client portal, %s environment (each environment has its own)", env)
+	case errors.Is(err, rook.ErrDataSourceNotEnabled):
+		f.Cause = "Dexcom is not enabled for your ROOK client"
+		f.Fix = "ask your ROOK contact to enable the Dexcom button on your ROOK client portal (Step 4)"
+	case errors.Is(err, rook.ErrUnknownUser):
+		f.Cause = "ROOK does not know this user id"
+		f.Fix = "connect the user first (the authorizer creates it), or check the user id"
+	case errors.Is(err, rook.ErrMalformedDate):
+		f.Cause = "ROOK refused the date"
+		f.Fix = "use YYYY-MM-DD"
+	case errors.Is(err, rook.ErrRateLimited):
+		f.Fix = "wait a minute and try again"
+	case errors.Is(err, rook.ErrServer):
+		f.Fix = "ROOK had a server problem; try again in a few minutes"
+	default:
+		var ne interface{ Timeout() bool }
+		if errors.As(err, &ne) && ne.Timeout() {
+			f.Fix = "ROOK did not answer in time; check the network (and --rook-api-base) and try again"
+		} else {
+			f.Fix = "check the ROOK API address and the network, then try again"
+		}
+	}
+	return f
+}
+
+// ROOKAuthorizationCheck is CheckROOKAuthorizationURL for the session's
+// track: its Dexcom host, Step 3's Client ID and Step 4's Redirect URL.
+func (s *Session) ROOKAuthorizationCheck(ctx context.Context, authURL string) (*ROOKFinding, error) {
+	app := s.App()
+	switch {
+	case app.ClientID == "":
+		return nil, ErrNoClientID
+	case app.ROOKRedirectURL == "":
+		return nil, ErrNoROOKRedirect
+	}
+	ep, err := s.Endpoints(s.Progress.Env)
+	if err != nil {
+		return nil, err
+	}
+	return CheckROOKAuthorizationURL(ctx, s.HTTPClient(20*time.Second), authURL, ep.BaseURL, app.ClientID, app.ROOKRedirectURL), nil
+}
+
+// ROOKEnvironment is the ROOK environment of a Dexcom environment: the
+// sandbox app goes with ROOK's sandbox, every production region with ROOK's
+// production.
+func ROOKEnvironment(env dexcom.Environment) rook.Environment {
+	if env.IsProduction() {
+		return rook.Production
+	}
+	return rook.Sandbox
+}
