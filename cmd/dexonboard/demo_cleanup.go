@@ -40,7 +40,7 @@ func demoDirPID(name string) (int, bool) {
 // removeStaleDemoDirs removes the folders that demos killed without a
 // chance to clean up (SIGKILL, a crash, a power cut) left in tmp: those
 // whose process is gone. A live process's folder is never touched, nor a
-// symlink, nor a name without a pid.
+// symlink, another user's folder or a name without a pid.
 func removeStaleDemoDirs(tmp string, warn io.Writer) {
 	entries, err := os.ReadDir(tmp)
 	if err != nil {
@@ -50,6 +50,9 @@ func removeStaleDemoDirs(tmp string, warn io.Writer) {
 		pid, ok := demoDirPID(ent.Name())
 		if !ok || !ent.IsDir() || ent.Type()&os.ModeSymlink != 0 || pid == os.Getpid() || processAlive(pid) {
 			continue
+		}
+		if info, err := ent.Info(); err != nil || !ownedByMe(info) {
+			continue // another user's: not ours to judge, and not removable in a shared temp dir
 		}
 		if err := os.RemoveAll(filepath.Join(tmp, ent.Name())); err != nil {
 			fmt.Fprintln(warn, "warning: could not remove an old demo folder:", err)

@@ -68,8 +68,8 @@ func TestDemoRemovesItsFolderOnSignal(t *testing.T) {
 }
 
 // TestDemoRemovesStaleFoldersOnly: a folder whose demo was killed (its pid
-// is gone) is removed at the next start; a live process's folder, and
-// folders without a pid in the name, are kept.
+// is gone) is removed at the next start; a live process's folder, another
+// user's, a symlink and folders without a pid in the name are kept.
 func TestDemoRemovesStaleFoldersOnly(t *testing.T) {
 	tmp := t.TempDir()
 	gone := exec.Command("true")
@@ -95,6 +95,17 @@ func TestDemoRemovesStaleFoldersOnly(t *testing.T) {
 		if err := os.WriteFile(filepath.Join(d, "sub", "vault.db"), []byte("x"), 0o600); err != nil {
 			t.Fatal(err)
 		}
+	}
+	// Another user's folder is not ours to remove, dead pid or not.
+	if os.Getuid() == 0 {
+		theirs := filepath.Join(tmp, demoDirPrefix+strconv.Itoa(gone.Process.Pid)+"-theirs")
+		if err := os.Mkdir(theirs, 0o700); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Chown(theirs, 65534, 65534); err != nil {
+			t.Fatal(err)
+		}
+		kept = append(kept, theirs)
 	}
 	// A symlink named like a stale folder is not followed or removed.
 	target := t.TempDir()
