@@ -137,11 +137,12 @@ func run(spanList string, runs int, user string) error {
 
 // serve starts `dexonboard sandbox serve` on a free port and returns its URL.
 func serve(bin, redirect string) (string, func(), error) {
-	cmd := exec.Command(bin, "sandbox", "serve", "--addr", "127.0.0.1:0", "--redirect-uri", redirect)
+	cmd := exec.Command(bin, "sandbox", "serve", "--addr", "127.0.0.1:0", "--rook-addr", "127.0.0.1:0", "--redirect-uri", redirect)
 	out, err := cmd.StdoutPipe()
 	if err != nil {
 		return "", nil, err
 	}
+	cmd.Stderr = os.Stderr // a failure to listen says why
 	if err := cmd.Start(); err != nil {
 		return "", nil, err
 	}

@@ -244,7 +244,7 @@ func sleepCtx(ctx context.Context, d time.Duration) error {
 func (c *Client) Devices(ctx context.Context) (*Records[Device], error) {
 	var r *Records[Device]
 	err := c.get(ctx, "/v3/users/self/devices", nil, func(body io.Reader) (err error) {
-		r, err = decodeRecords[Device](body, "devices", 1)
+		r, err = decodeRecords(body, "devices", make([]Device, 0, 1))
 		return err
 	})
 	if err != nil {

@@ -87,17 +87,17 @@ var readOptions = json.JoinOptions(
 // decodeRecords reads a v3 envelope from r as a stream, record by record.
 // A record that does not decode or fails its checks is dropped and counted;
 // only an answer that is not JSON at all, or not an envelope, is an error.
-// hint pre-sizes the records slice.
+// Records are appended to buf (pre-sized by the caller).
 //
 // It reads with go-json-experiment/json (the upstream of encoding/json/v2,
 // already in the module graph): its streaming decoder reads a 30-day EGV
 // answer several times faster than encoding/json's Decoder.
-func decodeRecords[T checked](r io.Reader, endpoint string, hint int) (*Records[T], error) {
+func decodeRecords[T checked](r io.Reader, endpoint string, buf []T) (*Records[T], error) {
 	dec := jsontext.NewDecoder(r, readOptions)
 	if err := expectKind(dec, '{'); err != nil {
 		return nil, err
 	}
-	out := &Records[T]{Records: make([]T, 0, max(hint, 0))}
+	out := &Records[T]{Records: buf[:0]}
 	for dec.PeekKind() == '"' {
 		key, err := dec.ReadToken()
 		if err != nil {

@@ -38,7 +38,7 @@ func TestDecodeRecordsDropsBadRecords(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			r, err := decodeRecords[EGV](strings.NewReader(tt.body), "egvs", 4)
+			r, err := decodeRecords(strings.NewReader(tt.body), "egvs", make([]EGV, 0, 4))
 			if tt.fails {
 				if err == nil {
 					t.Fatalf("decoded %+v", r)
@@ -69,7 +69,7 @@ func TestEventValuesAndStatuses(t *testing.T) {
 	 {"recordId":"x","systemTime":"2025-06-10T17:20:00Z","eventType":"note","value":"lunch late","unit":null},
 	 {"recordId":"o","systemTime":"2025-06-10T17:20:00Z","eventType":"carbs","value":{"g":4}},
 	 {"recordId":"q","systemTime":"2025-06-10T17:20:00Z","eventType":"carbs","eventStatus":"voided"}]}`
-	r, err := decodeRecords[Event](strings.NewReader(body), "events", 0)
+	r, err := decodeRecords(strings.NewReader(body), "events", make([]Event, 0, 0))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -91,7 +91,7 @@ func TestMergeHonoursEventStatus(t *testing.T) {
 		{Records: []Event{ev("a", "updated", "50", "2025-06-10T08:05:00Z"), ev("b", "deleted", "10", "2025-06-10T09:00:00Z"), ev("c", "created", "1", "2025-06-10T10:00:00Z")}},
 	}
 	start, end := at("2025-06-10T00:00:00Z").Time, at("2025-06-11T00:00:00Z").Time
-	got := mergeRecords(parts, start, end).Records
+	got := mergeRecords(parts, nil, nil, start, end).Records
 	if len(got) != 2 || got[0].RecordID != "a" || got[0].Value != "50" || !got[0].At().Equal(at("2025-06-10T08:05:00Z").Time) || got[1].RecordID != "c" || got[1].Value != "99" {
 		t.Fatalf("merged %+v", got)
 	}
@@ -166,7 +166,7 @@ func fuzzDecoded[T checked](t *testing.T, r *Records[T], err error) {
 func FuzzDecodeEGVs(f *testing.F) {
 	seeds(f, "egvs")
 	f.Fuzz(func(t *testing.T, b []byte) {
-		r, err := decodeRecords[EGV](bytes.NewReader(b), "egvs", 0)
+		r, err := decodeRecords(bytes.NewReader(b), "egvs", make([]EGV, 0, 0))
 		fuzzDecoded(t, r, err)
 		if err == nil {
 			for _, e := range r.Records {
@@ -180,13 +180,13 @@ func FuzzDecodeEGVs(f *testing.F) {
 func FuzzDecodeEvents(f *testing.F) {
 	seeds(f, "events")
 	f.Fuzz(func(t *testing.T, b []byte) {
-		r, err := decodeRecords[Event](bytes.NewReader(b), "events", 0)
+		r, err := decodeRecords(bytes.NewReader(b), "events", make([]Event, 0, 0))
 		fuzzDecoded(t, r, err)
 		if err == nil {
 			for _, e := range r.Records {
 				_, _ = e.MgDL()
 			}
-			_ = mergeRecords([]*Records[Event]{r, r}, Timestamp{}.Time, NewTimestamp(Timestamp{}.Time, true).AddDate(9000, 0, 0))
+			_ = mergeRecords([]*Records[Event]{r, r}, nil, nil, Timestamp{}.Time, NewTimestamp(Timestamp{}.Time, true).AddDate(9000, 0, 0))
 		}
 	})
 }
@@ -194,7 +194,7 @@ func FuzzDecodeEvents(f *testing.F) {
 func FuzzDecodeDevices(f *testing.F) {
 	seeds(f, "devices")
 	f.Fuzz(func(t *testing.T, b []byte) {
-		r, err := decodeRecords[Device](bytes.NewReader(b), "devices", 0)
+		r, err := decodeRecords(bytes.NewReader(b), "devices", make([]Device, 0, 0))
 		fuzzDecoded(t, r, err)
 		if err == nil {
 			for _, d := range r.Records {
@@ -212,7 +212,7 @@ func FuzzDecodeDevices(f *testing.F) {
 func FuzzDecodeCalibrations(f *testing.F) {
 	seeds(f, "calibrations")
 	f.Fuzz(func(t *testing.T, b []byte) {
-		r, err := decodeRecords[Calibration](bytes.NewReader(b), "calibrations", 0)
+		r, err := decodeRecords(bytes.NewReader(b), "calibrations", make([]Calibration, 0, 0))
 		fuzzDecoded(t, r, err)
 		if err == nil {
 			for _, c := range r.Records {
@@ -225,7 +225,7 @@ func FuzzDecodeCalibrations(f *testing.F) {
 func FuzzDecodeAlerts(f *testing.F) {
 	seeds(f, "alerts")
 	f.Fuzz(func(t *testing.T, b []byte) {
-		r, err := decodeRecords[Alert](bytes.NewReader(b), "alerts", 0)
+		r, err := decodeRecords(bytes.NewReader(b), "alerts", make([]Alert, 0, 0))
 		fuzzDecoded(t, r, err)
 	})
 }
@@ -252,7 +252,7 @@ func TestMergeDropsRepeatsAcrossWindows(t *testing.T) {
 		{Records: []EGV{egv("a", "2025-06-10T08:00:00Z"), egv("b", "2025-06-10T08:05:00Z"), egv("c", "2025-06-10T08:05:00Z")}},
 		{Records: []EGV{egv("b", "2025-06-10T08:05:00Z"), egv("d", "2025-06-10T08:10:00Z"), egv("a", "2025-06-10T08:00:00Z")}},
 	}
-	got := mergeRecords(parts, at("2025-06-10T00:00:00Z").Time, at("2025-06-11T00:00:00Z").Time).Records
+	got := mergeRecords(parts, nil, nil, at("2025-06-10T00:00:00Z").Time, at("2025-06-11T00:00:00Z").Time).Records
 	var ids []string
 	for _, e := range got {
 		ids = append(ids, e.RecordID)

@@ -7,10 +7,10 @@ import (
 
 // DecodeEGVs exposes the EGV decoder to the benchmarks in dexcom_test.
 func DecodeEGVs(r io.Reader, days int) (*Records[EGV], error) {
-	return decodeRecords[EGV](r, "egvs", hint(time.Duration(days)*24*time.Hour, egvsPerDay))
+	return decodeRecords(r, "egvs", make([]EGV, 0, hint(time.Duration(days)*24*time.Hour, egvsPerDay)))
 }
 
 // DecodeEvents exposes the event decoder to the benchmarks.
 func DecodeEvents(r io.Reader, days int) (*Records[Event], error) {
-	return decodeRecords[Event](r, "events", hint(time.Duration(days)*24*time.Hour, 16))
+	return decodeRecords(r, "events", make([]Event, 0, hint(time.Duration(days)*24*time.Hour, 16)))
 }

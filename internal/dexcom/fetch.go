@@ -48,6 +48,7 @@ func fetchRange[T record](ctx context.Context, c *Client, path string, start, en
 	}
 	endpoint := path[len("/v3/users/self/"):]
 	windows := SplitWindows(start, end, MaxWindow)
+	regions, backing := regionsFor[T](windows, perDay)
 	parts := make([]*Records[T], len(windows))
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(c.concurrency)
@@ -55,7 +56,7 @@ func fetchRange[T record](ctx context.Context, c *Client, path string, start, en
 		g.Go(func() error {
 			q := url.Values{"startDate": {FormatQueryTime(w.Start)}, "endDate": {FormatQueryTime(w.End)}}
 			return c.get(gctx, path, q, func(body io.Reader) (err error) {
-				parts[i], err = decodeRecords[T](body, endpoint, hint(w.End.Sub(w.Start), perDay))
+				parts[i], err = decodeRecords(body, endpoint, regions[i])
 				return err
 			})
 		})
@@ -63,14 +64,34 @@ func fetchRange[T record](ctx context.Context, c *Client, path string, start, en
 	if err := g.Wait(); err != nil {
 		return nil, err
 	}
-	return mergeRecords(parts, start, end), nil
+	return mergeRecords(parts, regions, backing, start, end), nil
+}
+
+// regionsFor carves one array, sized from the windows, into a region per
+// window: the windows decode side by side into it and are then joined in
+// place, without a second array as large as the whole range.
+func regionsFor[T any](windows []Window, perDay int) ([][]T, []T) {
+	sizes := make([]int, len(windows))
+	total := 0
+	for i, w := range windows {
+		sizes[i] = hint(w.End.Sub(w.Start), perDay)
+		total += sizes[i]
+	}
+	backing := make([]T, total)
+	regions := make([][]T, len(windows))
+	off := 0
+	for i, n := range sizes {
+		regions[i] = backing[off : off : off+n]
+		off += n
+	}
+	return regions, backing
 }
 
 // mergeRecords joins the windows' answers: one record per id (an "updated"
 // event replaces the earlier record of its id, a "deleted" one removes it),
 // only records inside [start, end) (Dexcom may answer with more), sorted by
 // time.
-func mergeRecords[T record](parts []*Records[T], start, end time.Time) *Records[T] {
+func mergeRecords[T record](parts []*Records[T], regions [][]T, backing []T, start, end time.Time) *Records[T] {
 	out := &Records[T]{}
 	n := 0
 	for _, p := range parts {
@@ -84,7 +105,7 @@ func mergeRecords[T record](parts []*Records[T], start, end time.Time) *Records[
 	if _, ok := any(zero).(statused); ok {
 		out.Records = mergeByStatus(parts, n)
 	} else {
-		out.Records = concat(parts, n)
+		out.Records = join(parts, regions, backing, n)
 	}
 	out.Records = slices.DeleteFunc(out.Records, func(r T) bool {
 		t := r.At()
@@ -100,17 +121,32 @@ func mergeRecords[T record](parts []*Records[T], start, end time.Time) *Records[
 	return out
 }
 
-// concat joins the parts; one part is used as it is, without a copy.
-func concat[T record](parts []*Records[T], n int) []T {
+// join puts the parts one after the other. Parts that stayed in their
+// regions of backing are moved down in place (each lands at or before its
+// region, so no part is overwritten before it moves); if one outgrew its
+// region (append made it a new array, of a larger capacity), a new array is
+// made for all.
+func join[T record](parts []*Records[T], regions [][]T, backing []T, n int) []T {
 	if len(parts) == 1 {
 		return parts[0].Records
 	}
-	all := make([]T, 0, n)
-	for _, p := range parts {
-		all = append(all, p.Records...)
-		p.Records = nil // let the window's copy go
+	inPlace := len(regions) == len(parts)
+	for i := 0; inPlace && i < len(parts); i++ {
+		inPlace = cap(parts[i].Records) == cap(regions[i])
 	}
-	return all
+	if !inPlace {
+		all := make([]T, 0, n)
+		for _, p := range parts {
+			all = append(all, p.Records...)
+		}
+		return all
+	}
+	at := 0
+	for _, p := range parts {
+		at += copy(backing[at:], p.Records)
+	}
+	clear(backing[at:]) // let go of what the moved records left behind
+	return backing[:at:at]
 }
 
 // dropRepeats removes records sent twice (the same id at the same time) from
