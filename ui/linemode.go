@@ -120,8 +120,11 @@ func (a *lineMode) unlock() error {
 			}
 		}
 		v, err := open(pass)
-		if err != nil {
-			return errors.New(unlockHint(err.Error()))
+		switch {
+		case errors.Is(err, vault.ErrWrongPassword):
+			return errors.New(unlockHint(err.Error())) // asked again
+		case err != nil:
+			return fatal{err} // in use, damaged: another passphrase will not help
 		}
 		a.s.Vault = v
 		return nil

@@ -11,6 +11,7 @@ import (
 
 // accountExtra is step 1's portal link and Dexcom's review status.
 type accountExtra struct {
+	noExtra
 	open, status key.Binding
 	opened       string
 }
@@ -55,9 +56,6 @@ func openURL(s *Session, u string) tea.Cmd {
 		return openedMsg{url: u, err: s.Browse(context.Background(), u)}
 	}
 }
-
-func (e *accountExtra) act(*stepPage, string) tea.Cmd { return nil }
-func (e *accountExtra) above(*stepPage) string        { return "" }
 
 func (e *accountExtra) below(p *stepPage) string {
 	th := p.theme

@@ -10,6 +10,7 @@ import (
 
 // credentialsExtra is step 3's storing of the Client ID and Secret.
 type credentialsExtra struct {
+	noExtra
 	stored string
 }
 
@@ -33,10 +34,6 @@ func (e *credentialsExtra) enter(p *stepPage) tea.Cmd {
 	}
 	return p.form.move(2)
 }
-
-func (e *credentialsExtra) keys(*stepPage) keySet  { return nil }
-func (e *credentialsExtra) sync(*stepPage)         {}
-func (e *credentialsExtra) above(*stepPage) string { return "" }
 
 func (e *credentialsExtra) handle(p *stepPage, msg tea.Msg) (tea.Cmd, bool) {
 	if _, ok := msg.(profileSavedMsg); ok {

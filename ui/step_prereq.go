@@ -9,6 +9,7 @@ import (
 
 // prereqExtra is the prerequisites' preflight of the stored app.
 type prereqExtra struct {
+	noExtra
 	preflight key.Binding
 	results   []PreflightResult
 	checking  bool
@@ -35,9 +36,6 @@ func (e *prereqExtra) handle(p *stepPage, msg tea.Msg) (tea.Cmd, bool) {
 	}
 	return nil, false
 }
-
-func (e *prereqExtra) act(*stepPage, string) tea.Cmd { return nil }
-func (e *prereqExtra) above(*stepPage) string        { return "" }
 
 func (e *prereqExtra) below(p *stepPage) string {
 	th := p.theme

@@ -11,6 +11,7 @@ import (
 
 // shareExtra is step 4's sealed hand-off for ROOK.
 type shareExtra struct {
+	noExtra
 	sealed *service.Sealed
 }
 
@@ -23,8 +24,6 @@ type sealedMsg struct {
 func (sealedMsg) forStep() onboarding.Step { return onboarding.ShareWithROOK }
 
 func (e *shareExtra) keys(p *stepPage) keySet { return keySet{&p.date} }
-func (e *shareExtra) sync(*stepPage)          {}
-func (e *shareExtra) above(*stepPage) string  { return "" }
 
 func (e *shareExtra) handle(p *stepPage, msg tea.Msg) (tea.Cmd, bool) {
 	m, ok := msg.(sealedMsg)

@@ -302,7 +302,11 @@ func (w *Wizard) View() string {
 	case screenSteps:
 		pw, ph := w.pageSize(lipgloss.Height(help))
 		v, cursor := w.pageView()
-		page := scrollToCursor(w.theme.Page.Width(pw).Render(v), ph, cursor)
+		style := w.theme.Page.Width(pw)
+		page := style.Render(v)
+		if lipgloss.Height(page) > ph {
+			page = scrollToCursor(page, ph, wrappedLine(style, v, cursor))
+		}
 		body = lipgloss.JoinHorizontal(lipgloss.Top, w.sidebar(ph), page)
 	}
 	return lipgloss.JoinVertical(lipgloss.Left, w.header(), "", body, "\n"+help)
@@ -435,4 +439,14 @@ func (w *Wizard) helpKeys() helpKeys {
 		return helpKeys{page: w.track.Keys(), global: []key.Binding{k.Quit}}
 	}
 	return helpKeys{page: w.unlock.Keys(), global: []key.Binding{k.ForceQuit}}
+}
+
+// wrappedLine is where line cursor of v lands once style has wrapped the
+// lines longer than its width.
+func wrappedLine(style lipgloss.Style, v string, cursor int) int {
+	above := strings.SplitAfterN(v, "\n", cursor+1)
+	if len(above) <= cursor {
+		return cursor
+	}
+	return lipgloss.Height(style.Render(strings.Join(above[:cursor], ""))) - 1
 }

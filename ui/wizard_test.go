@@ -218,6 +218,14 @@ func TestSmallTerminalFollowsTheCursor(t *testing.T) {
 	if !strings.Contains(v, "↓ more below") || !strings.Contains(v, "▸ Redirect URL returned by ROOK") {
 		t.Fatalf("cursor row not in view:\n%s", v)
 	}
+	// Step 5's URLs are wider than the page and wrap above the cursor.
+	wiz.goTo(int(onboarding.ConfigureRedirect))
+	s := wiz.s
+	s.App().ROOKRedirectURL = "https://rook.example/api/v1/dexcom/callback/" + strings.Repeat("long-path-segment/", 12)
+	send(wiz, keys("down", "down", "down", "down")...)
+	if v := wiz.View(); !strings.Contains(v, "▸ [ Run the preflight (p) ]") {
+		t.Fatalf("step 5's cursor row not in view:\n%s", v)
+	}
 }
 
 // TestStartProductionTrack: step 7's button asks for the region and opens

@@ -30,6 +30,10 @@ func main() {
 	os.Exit(code)
 }
 
+// signalGrace is how long a signalled command may take to stop by itself
+// (longer than the demo's own grace, so the demo cleans up first).
+const signalGrace = 3 * grace
+
 // endOnSignal cancels the run on SIGINT or SIGTERM, so a command stops and
 // cleans up. A prompt blocked on standard input never sees that, so the
 // process exits anyway a moment later, or at a second signal.
@@ -40,7 +44,7 @@ func endOnSignal(cancel func()) {
 	cancel()
 	select {
 	case <-ch:
-	case <-time.After(3 * grace):
+	case <-time.After(signalGrace):
 	}
 	os.Exit(128 + signalNumber(sig))
 }

@@ -36,7 +36,7 @@ func takeSecretVars() {
 	}
 }
 
-// passphraseEnv is a passphrase variable's value, from wherever it is now.
+// secretEnv is a secret variable's value, from wherever it is now.
 func secretEnv(name string) string {
 	if takenEnv != nil {
 		return takenEnv[name]

@@ -117,7 +117,7 @@ func sandboxServe(cmd *cobra.Command, ios *iostreams.IOStreams, o *sandboxServeO
 	}
 	defer st.Close()
 	run := st.Dexcom
-	fmt.Fprintln(ios.ErrOut, "Dexcom sandbox simulator running; press ctrl+c to stop.")
+	fmt.Fprintln(ios.ErrOut, "Dexcom and ROOK sandbox simulators running; press ctrl+c to stop.")
 	fmt.Fprintln(ios.Out, "base url:", run.URL)
 	fmt.Fprintln(ios.Out, "client id:", app.ClientID)
 	fmt.Fprintln(ios.Out, "client secret:", app.ClientSecret)

@@ -19,7 +19,8 @@ import (
 	"github.com/tryrook/dexonboard/internal/safetext"
 )
 
-// Errors that end a login attempt, each with its own message.
+// Errors that end a login attempt, each with its own message;
+// ErrStateMismatch only answers a request that is ignored.
 var (
 	ErrStateMismatch = errors.New("this request does not carry the state of the login under way (an old tab or a forged callback), so it was ignored; finish the login from the link dexonboard shows now")
 	ErrMissingCode   = errors.New("the answer carried no authorization code; start the login again")

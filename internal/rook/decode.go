@@ -6,6 +6,7 @@ import (
 	"io"
 	"math"
 	"slices"
+	"strconv"
 	"time"
 
 	"github.com/tryrook/dexonboard/internal/dexcom"
@@ -184,20 +185,21 @@ func (d *GlucoseDay) event(dec *json.Decoder) error {
 
 // sample reads one granular entry; an unusable one is dropped and counted.
 func (d *GlucoseDay) sample(dec *json.Decoder, ev *GlucoseEvent) error {
-	var raw json.RawMessage
-	if err := dec.Decode(&raw); err != nil {
-		return err
-	}
-	if d.kept >= maxSamples {
-		d.drop("more samples than one document may hold")
-		return nil
-	}
 	var s struct {
 		Datetime json.RawMessage `json:"datetime_string"`
 		Value    json.RawMessage `json:"blood_glucose_mg_per_dL_int"`
 	}
-	if err := json.Unmarshal(raw, &s); err != nil {
-		d.drop("sample is not an object")
+	// Decode reads the whole value before filling s, so a sample of the
+	// wrong kind leaves the stream at the next one.
+	if err := dec.Decode(&s); err != nil {
+		if _, ok := err.(*json.UnmarshalTypeError); ok {
+			d.drop("sample is not an object")
+			return nil
+		}
+		return err
+	}
+	if d.kept >= maxSamples {
+		d.drop("more samples than one document may hold")
 		return nil
 	}
 	at, why := parseTime(s.Datetime)
@@ -217,11 +219,11 @@ func (d *GlucoseDay) sample(dec *json.Decoder, ev *GlucoseEvent) error {
 
 // parseTime reads a datetime_string; why says what is wrong.
 func parseTime(raw json.RawMessage) (time.Time, string) {
-	var s string
 	if len(raw) == 0 || string(raw) == "null" {
 		return time.Time{}, "datetime_string is missing"
 	}
-	if json.Unmarshal(raw, &s) != nil {
+	s, ok := plainString(raw)
+	if !ok && json.Unmarshal(raw, &s) != nil {
 		return time.Time{}, "datetime_string is not text"
 	}
 	ts, err := dexcom.ParseTimestamp(s)
@@ -231,10 +233,27 @@ func parseTime(raw json.RawMessage) (time.Time, string) {
 	return ts.Time.UTC(), ""
 }
 
+// plainString is the fast path for a JSON string without escapes.
+func plainString(raw json.RawMessage) (string, bool) {
+	if len(raw) < 2 || raw[0] != '"' || raw[len(raw)-1] != '"' {
+		return "", false
+	}
+	inner := raw[1 : len(raw)-1]
+	for _, c := range inner {
+		if c == '\\' || c == '"' || c < 0x20 || c >= 0x80 {
+			return "", false
+		}
+	}
+	return string(inner), true
+}
+
 // glucoseValue reads a number in mg/dL (ROOK says int; a fraction is kept).
 func glucoseValue(raw json.RawMessage) (float64, bool) {
-	var v float64
-	if len(raw) == 0 || json.Unmarshal(raw, &v) != nil {
+	if len(raw) == 0 || raw[0] == '"' || raw[0] == 'n' || raw[0] == '{' || raw[0] == '[' || raw[0] == 't' || raw[0] == 'f' {
+		return 0, false
+	}
+	v, err := strconv.ParseFloat(string(raw), 64)
+	if err != nil {
 		return 0, false
 	}
 	if math.IsNaN(v) || math.IsInf(v, 0) || v < 0 || v > 10_000 {

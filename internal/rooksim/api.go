@@ -52,8 +52,14 @@ func (s *Server) authorizer(w http.ResponseWriter, r *http.Request, c Client) {
 		return
 	}
 	held := s.heldLocked(c)
+	now := s.cfg.Now()
+	for k, p := range s.pending { // forget links nobody followed
+		if now.After(p.expires) {
+			delete(s.pending, k)
+		}
+	}
 	state := randomToken()
-	s.pending[state] = pending{client: c.UUID, userID: userID, redirectURL: redirect, expires: s.cfg.Now().Add(stateTTL)}
+	s.pending[state] = pending{client: c.UUID, userID: userID, redirectURL: redirect, expires: now.Add(stateTTL)}
 	base := s.base
 	s.mu.Unlock()
 	q := url.Values{"client_id": {held.DexcomClientID}, "redirect_uri": {base + CallbackPath},

@@ -11,6 +11,7 @@ import (
 	"context"
 	"crypto/subtle"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"strconv"
 	"sync"
@@ -184,6 +185,20 @@ func (s *Server) AddClient(c Client) {
 	s.mu.Lock()
 	s.clients[c.UUID] = c
 	s.mu.Unlock()
+}
+
+// SetWebhookURL points client uuid's data webhook at u (the demo's local
+// listener, known once it listens); "" stops pushes.
+func (s *Server) SetWebhookURL(uuid, u string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	c, ok := s.clients[uuid]
+	if !ok {
+		return fmt.Errorf("%w: %s", ErrUnknownClient, uuid)
+	}
+	c.WebhookURL = u
+	s.clients[uuid] = c
+	return nil
 }
 
 // HeldClientID is the Dexcom Client ID ROOK holds for client uuid, after

@@ -140,12 +140,17 @@ func TestListenerReceivesSimulatorPush(t *testing.T) {
 	l, ch := listen(t, 0)
 	app := sandbox.DemoApp()
 	cl := rooksim.DemoClient(app.ClientID, app.ClientSecret)
-	cl.WebhookURL = l.URL + "/rook"
 	st, err := rooksim.StartStack(rooksim.StackConfig{ROOK: rooksim.Config{Clients: []rooksim.Client{cl}}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer st.Close()
+	if err := st.ROOK.SetWebhookURL(cl.UUID, l.URL+"/rook"); err != nil { // as the demo does once it listens
+		t.Fatal(err)
+	}
+	if err := st.ROOK.SetWebhookURL("nobody", l.URL); err == nil {
+		t.Fatal("a webhook was set for an unknown client")
+	}
 	ctx := context.Background()
 	c, err := rook.New(rook.Config{BaseURL: st.ROOK.URL, Credentials: rook.Credentials{ClientUUID: cl.UUID, SecretKey: secret.New(cl.SecretKey)}})
 	if err != nil {

@@ -1,0 +1,115 @@
+package rook_test
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/tryrook/dexonboard/internal/dexcom"
+	"github.com/tryrook/dexonboard/internal/rook"
+	"github.com/tryrook/dexonboard/internal/rooksim"
+)
+
+func TestWaitAuthorizedIsBounded(t *testing.T) {
+	st := stack(t, rooksim.Faults{})
+	var waits []time.Duration
+	c := client(t, st, func(cfg *rook.Config) {
+		cfg.Sleep = func(_ context.Context, d time.Duration) error { waits = append(waits, d); return nil }
+	})
+	ctx := context.Background()
+	if _, err := c.Authorizer(ctx, "w", rook.Dexcom, ""); err != nil {
+		t.Fatal(err)
+	}
+	err := c.WaitAuthorized(ctx, "w", rook.Dexcom, rook.Poll{Attempts: 4, Delay: time.Second, MaxDelay: 3 * time.Second})
+	if !errors.Is(err, rook.ErrNotYet) {
+		t.Fatalf("err = %v", err)
+	}
+	if want := []time.Duration{time.Second, 2 * time.Second, 3 * time.Second}; len(waits) != 3 || waits[0] != want[0] || waits[1] != want[1] || waits[2] != want[2] {
+		t.Fatalf("waits %v", waits)
+	}
+	connected := connected(t, st, "w2", "SandboxUser7")
+	if err := connected.WaitAuthorized(ctx, "w2", rook.Dexcom, rook.DefaultPoll); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.WaitAuthorized(ctx, "nobody", rook.Dexcom, rook.DefaultPoll); !errors.Is(err, rook.ErrUnknownUser) {
+		t.Fatalf("unknown user: %v", err)
+	}
+}
+
+func TestLatestGlucoseAndComparison(t *testing.T) {
+	st := stack(t, rooksim.Faults{NoDataPolls: 2})
+	c := connected(t, st, "l", "SandboxUser5")
+	dc := dexcomDirect(t, st, "SandboxUser5")
+	ctx := context.Background()
+	// Two days ahead has nothing yet: the newest day with data is today
+	// (yesterday in the minutes after midnight UTC, before today's first reading).
+	from := time.Now().UTC().AddDate(0, 0, 2)
+	days, err := c.LatestGlucose(ctx, "l", from, 5, rook.Poll{Attempts: 3, Delay: time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	last := days[len(days)-1]
+	newest := map[string]bool{time.Now().UTC().Format(rook.DateLayout): true, time.Now().UTC().AddDate(0, 0, -1).Format(rook.DateLayout): true}
+	if len(days) < 3 || days[0].Found || days[1].Found || !last.Found || !newest[last.Date] {
+		t.Fatalf("days %+v", days)
+	}
+	// The first two pulls were the 204s of NoDataPolls; the calls say so.
+	var statuses []int
+	for _, call := range c.Calls() {
+		if call.Path == "/v2/processed_data/body_health/events/blood_glucose" {
+			statuses = append(statuses, call.Status)
+		}
+	}
+	if len(statuses) < 4 || statuses[0] != 204 || statuses[1] != 204 || statuses[len(statuses)-1] != 200 {
+		t.Fatalf("pull statuses %v", statuses)
+	}
+
+	yesterday := time.Now().UTC().AddDate(0, 0, -1)
+	start := yesterday.Truncate(24 * time.Hour)
+	egvs, err := dc.EGVs(ctx, start, start.Add(24*time.Hour))
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc, found, err := c.BloodGlucose(ctx, "l", start.Format(rook.DateLayout))
+	if err != nil || !found {
+		t.Fatal(found, err)
+	}
+	cmp := rook.Compare(doc, start.Format(rook.DateLayout), egvs.Records)
+	if cmp.Dexcom == 0 || cmp.Matched != cmp.Dexcom || cmp.ROOK != cmp.Dexcom {
+		t.Fatalf("%+v", cmp)
+	}
+	// One reading ROOK lacks and one it has wrong: 2 fewer matched.
+	doc.Events[0].Samples = doc.Events[0].Samples[1:]
+	doc.Events[0].Samples[0].MgDL += 5
+	if got := rook.Compare(doc, start.Format(rook.DateLayout), egvs.Records); got.Matched != cmp.Dexcom-2 || got.String() == "" {
+		t.Fatalf("%+v", got)
+	}
+}
+
+func TestSamplesFromEGVs(t *testing.T) {
+	f := func(v float64) *float64 { return &v }
+	s := func(v string) *string { return &v }
+	at := time.Date(2026, 11, 20, 1, 0, 0, 0, time.UTC)
+	egvs := []dexcom.EGV{
+		{SystemTime: dexcom.NewTimestamp(at, true), Value: f(120.4), Unit: "mg/dL"},
+		{SystemTime: dexcom.NewTimestamp(at.Add(5*time.Minute), true), Value: f(7), Unit: "mmol/L"},
+		{SystemTime: dexcom.NewTimestamp(at.Add(10*time.Minute), true), Status: s("low")},
+		{SystemTime: dexcom.NewTimestamp(at.Add(15*time.Minute), true), Status: s("high")},
+		{SystemTime: dexcom.NewTimestamp(at.Add(20*time.Minute), true)}, // no value, no status: left out
+		{SystemTime: dexcom.NewTimestamp(at.Add(25*time.Minute), false), Value: f(39), Status: s("low")},
+	}
+	got := rook.SamplesFromEGVs(egvs)
+	want := []float64{120.4, 7 * 18.0182, 39, 401, 39}
+	if len(got) != len(want) {
+		t.Fatalf("%+v", got)
+	}
+	for i := range want {
+		if d := got[i].MgDL - want[i]; d > 0.01 || d < -0.01 {
+			t.Errorf("%d: %v, want %v", i, got[i].MgDL, want[i])
+		}
+	}
+	if !got[4].At.Equal(at.Add(25 * time.Minute)) {
+		t.Errorf("zoneless time read as %v", got[4].At)
+	}
+}
