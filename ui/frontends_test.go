@@ -117,13 +117,13 @@ func runScreen(t *testing.T, s *Session, st onboarding.Step, in stepInputs, wait
 		if st == onboarding.AuthenticateTestUser {
 			break
 		}
-		if i == 0 && r.Kind == service.Field {
-			p.send(keys("down", "up")...) // arriving on a field focuses it
-		}
 		switch r.Kind {
 		case service.Tick:
 			p.send(keys("space", "down")...)
 		case service.Field:
+			if i == 0 || spec.Rows[i-1].Kind != service.Field {
+				p.send(keys("enter")...) // edit it (enter on the field before moved on editing)
+			}
 			p.send(tea.KeyMsg{Type: tea.KeyCtrlU})
 			p.typeText(in[r.ID])
 			p.send(keys("enter")...) // stores it and moves on (or leaves the last)
@@ -235,6 +235,7 @@ func TestBothFrontEndsStopAfterThreeBadAnswers(t *testing.T) {
 	sw, ss := readyFor(t, onboarding.CollectCredentials)
 	p := startProgram(t, NewWizard(ss), 120, 40)
 	p.waitFor(t, "Step 3")
+	p.send(keys("enter")...) // edit the Client ID
 	for range 3 {
 		p.send(tea.KeyMsg{Type: tea.KeyCtrlU})
 		p.typeText("short")
