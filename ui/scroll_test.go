@@ -118,3 +118,46 @@ func TestFieldsNeverTrapNavigation(t *testing.T) {
 		t.Fatalf("pgdn in a field stayed on %s", wiz.Current())
 	}
 }
+
+// TestHelpBarKeepsTheWayOn: at 80 columns every step's help bar still shows
+// → next, ? help and q quit (the page's own keys give way first), and ?
+// lists every key of the page, a field's keys included.
+func TestHelpBarKeepsTheWayOn(t *testing.T) {
+	colors(t, termenv.Ascii)
+	w := newWorld(t)
+	wiz := NewWizard(w.demoSession(t))
+	send(wiz, tea.WindowSizeMsg{Width: 80, Height: 24})
+	for i := range wiz.pages[:len(wiz.pages)-1] {
+		wiz.goTo(i)
+		h := ansi.Strip(wiz.helpView())
+		for _, want := range []string{"→/pgdn next step", "? help", "q quit"} {
+			if !strings.Contains(h, want) || ansi.StringWidth(h) > 80 {
+				t.Errorf("step %d: %q missing from the help bar: %s", i, want, h)
+			}
+		}
+	}
+	wiz.goTo(int(onboarding.ShareWithROOK))
+	send(wiz, keys("?")...)
+	h := ansi.Strip(wiz.helpView())
+	for _, want := range []string{"enter", "tab", "shift+tab", "esc", "set date to today", "ctrl+c", "←/pgup", "→/pgdn", "? ", "q "} {
+		if !strings.Contains(h, want) {
+			t.Errorf("? does not list %q:\n%s", want, h)
+		}
+	}
+	fits(t, wiz.View(), 80, 24)
+}
+
+// TestHelpBarAtTheBottom: the region picker (a short screen) keeps its help
+// bar on the terminal's last line, as every screen does.
+func TestHelpBarAtTheBottom(t *testing.T) {
+	colors(t, termenv.Ascii)
+	w := newWorld(t)
+	s := w.demoSession(t)
+	wiz := NewWizard(s)
+	send(wiz, tea.WindowSizeMsg{Width: 80, Height: 24})
+	send(wiz, startProductionMsg{})
+	lines := strings.Split(ansi.Strip(wiz.View()), "\n")
+	if len(lines) != 24 || !strings.Contains(lines[23], "q quit") || !strings.Contains(strings.Join(lines, "\n"), "which region?") {
+		t.Fatalf("%d lines, the last %q:\n%s", len(lines), lines[len(lines)-1], strings.Join(lines, "\n"))
+	}
+}

@@ -9,7 +9,6 @@ import (
 	"github.com/charmbracelet/bubbles/progress"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
-	"github.com/charmbracelet/x/ansi"
 	"github.com/tryrook/dexonboard/internal/onboarding"
 )
 
@@ -321,6 +320,9 @@ func (w *Wizard) View() string {
 		page := w.theme.Page.Width(pw).Render(w.sc.window(layOut(v, pw-2, cursor), ph))
 		body = lipgloss.JoinHorizontal(lipgloss.Top, w.sidebar(ph), page)
 	}
+	if w.height > 0 { // the help bar sits at the bottom on every screen
+		body = lipgloss.NewStyle().Height(w.height - 3 - lipgloss.Height(help)).Render(body)
+	}
 	return lipgloss.JoinVertical(lipgloss.Left, w.header(), "", body, "\n"+help)
 }
 
@@ -395,62 +397,6 @@ func (w *Wizard) pageView() (string, int) {
 		v += "\n\n" + style.Render(w.flash)
 	}
 	return v, cursor
-}
-
-// helpView is the help bar, cut to the width (bubbles/help lets the last
-// item overflow when even its ellipsis does not fit).
-func (w *Wizard) helpView() string {
-	v := w.help.View(w.helpKeys())
-	if w.width <= 0 || w.help.ShowAll {
-		return v
-	}
-	return ansi.Truncate(v, w.width, "…")
-}
-
-// helpKeys shows the current screen's keys, then the global ones.
-type helpKeys struct {
-	page   keySet
-	global []key.Binding
-}
-
-func (h helpKeys) ShortHelp() []key.Binding { return append(h.page.ShortHelp(), h.global...) }
-func (h helpKeys) FullHelp() [][]key.Binding {
-	return [][]key.Binding{h.page.ShortHelp(), h.global}
-}
-
-// enabled keeps the bindings that work.
-func enabled(bs ...key.Binding) []key.Binding {
-	var out []key.Binding
-	for _, b := range bs {
-		if b.Enabled() {
-			out = append(out, b)
-		}
-	}
-	return out
-}
-
-func (w *Wizard) helpKeys() helpKeys {
-	k := w.keys
-	switch w.screen {
-	case screenSteps:
-		if w.capturing() {
-			return helpKeys{page: w.pages[w.current].Keys(), global: []key.Binding{k.ForceQuit}}
-		}
-		prev, next := k.Prev, k.Next // copies: the first page has no previous, the last no next
-		prev.SetEnabled(w.current > 0)
-		next.SetEnabled(w.current < len(w.pages)-1)
-		return helpKeys{page: w.pages[w.current].Keys(), global: enabled(prev, next, k.Help, k.Quit)}
-	case screenGlucose:
-		return helpKeys{page: w.glucose.Keys(), global: []key.Binding{k.Help, k.Quit}}
-	case screenProfiles:
-		if w.profiles.capturing() {
-			return helpKeys{page: w.profiles.Keys(), global: []key.Binding{k.ForceQuit}}
-		}
-		return helpKeys{page: w.profiles.Keys(), global: []key.Binding{k.Quit}}
-	case screenTrack:
-		return helpKeys{page: w.track.Keys(), global: []key.Binding{k.Quit}}
-	}
-	return helpKeys{page: w.unlock.Keys(), global: []key.Binding{k.ForceQuit}}
 }
 
 // layout is the step page as the screen shows it, and the rows it has.
