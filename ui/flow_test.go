@@ -89,11 +89,12 @@ func TestFullFlowThenResume(t *testing.T) {
 	p.send(keys("space", "down", "space", "down", "space", "down", "space", "down", "space", "down", "space", "d", "right")...)
 	// Step 2: three ticks, then the name.
 	p.waitFor(t, "Step 2")
-	p.send(keys("space", "down", "space", "down", "space", "down")...)
+	p.send(keys("space", "down", "space", "down", "space", "down", "enter")...)
 	p.typeText("Acme sandbox")
 	p.send(keys("enter", "esc", "right")...)
-	// Step 3: the cursor waits in the empty Client ID field.
+	// Step 3: the cursor waits on the empty Client ID field; enter edits it.
 	p.waitFor(t, "Step 3")
+	p.send(keys("enter")...)
 	p.typeText(sandbox.DemoClientID)
 	p.send(keys("tab")...)
 	p.send(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(sandbox.DemoClientSecret), Paste: true})
@@ -102,12 +103,12 @@ func TestFullFlowThenResume(t *testing.T) {
 	p.send(keys("right")...)
 	// Step 4: ticks, ROOK's URL, the date.
 	p.waitFor(t, "Step 4")
-	p.send(keys("down", "down", "space", "down", "space", "down")...)
+	p.send(keys("down", "down", "space", "down", "space", "down", "enter")...)
 	p.typeText("https://rook.example/api/v1/dexcom/callback")
 	p.send(keys("enter", "d", "right")...)
 	// Step 5: the loopback URL of this test, the tick, the preflight.
 	p.waitFor(t, "Step 5")
-	p.send(keys("down")...)
+	p.send(keys("down", "enter")...)
 	p.send(tea.KeyMsg{Type: tea.KeyCtrlU})
 	p.typeText(w.loopback)
 	p.send(keys("enter", "down", "space", "p")...) // enter stores the URL and moves on

@@ -48,6 +48,7 @@ func newForm(spec service.Spec, s *Session, k KeyMap) form {
 		if r.Kind == service.Field {
 			fr.input = newInput(r.PlaceholderFor(s), r.Limit, r.Secret)
 			fr.input.SetValue(r.Get(s))
+			fr.input.CursorStart() // show the start, not the end
 		}
 		f.rows = append(f.rows, fr)
 	}
@@ -104,21 +105,32 @@ func (f *form) keySet() keySet {
 	return keySet{&k.Up, &k.Down, &k.NextField, &k.PrevField, &k.Toggle, &k.Edit, &k.Store, &k.Leave, &k.Press}
 }
 
-// move puts the cursor on row i and focuses it if it is a field.
+// move puts the cursor on row i. A field is edited only after enter, so
+// letters stay keys; moving on from a field being edited edits the next.
 func (f *form) move(i int) tea.Cmd {
 	defer f.sync()
 	if len(f.rows) == 0 {
 		return nil
 	}
 	i = max(0, min(len(f.rows)-1, i))
+	editing := f.capturing()
 	if r := f.current(); r.Kind == service.Field {
 		r.input.Blur()
+		r.input.CursorStart()
 	}
 	f.cursor = i
-	if r := f.current(); r.Kind == service.Field {
-		return r.input.Focus()
+	if r := f.current(); r.Kind == service.Field && editing {
+		return f.edit(r)
 	}
 	return nil
+}
+
+// edit focuses a field with its cursor at the end of what it holds.
+func (f *form) edit(r *row) tea.Cmd {
+	cmd := r.input.Focus()
+	r.input.CursorEnd()
+	f.sync()
+	return cmd
 }
 
 // focus moves to the row with this id.
@@ -131,10 +143,12 @@ func (f *form) focus(id string) tea.Cmd {
 	return nil
 }
 
-// blur leaves the current field, keeping the cursor on it.
+// blur leaves the current field, keeping the cursor on it and showing
+// the field's start.
 func (f *form) blur() {
 	if r := f.current(); r != nil && r.input != nil {
 		r.input.Blur()
+		r.input.CursorStart()
 	}
 	f.sync()
 }
@@ -177,9 +191,7 @@ func (f *form) update(msg tea.Msg) (formEvent, *row, tea.Cmd) {
 		f.blur()
 		return evMoved, r, nil
 	case key.Matches(km, k.Edit):
-		cmd := r.input.Focus()
-		f.sync()
-		return evNone, r, cmd
+		return evNone, r, f.edit(r)
 	case key.Matches(km, k.Toggle):
 		return evToggled, r, nil
 	case key.Matches(km, k.Press):

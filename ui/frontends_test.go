@@ -83,10 +83,23 @@ func lineAnswers(st onboarding.Step, in stepInputs) []string {
 			out = append(out, "n")
 		}
 	}
+	if f := service.SpecOf(st).Status; f != nil {
+		out = append(out, fmt.Sprint(optionIndex(f, in[f.ID])+1))
+	}
 	if st != onboarding.RequestProduction {
 		out = append(out, "n") // continue to the next step? no
 	}
 	return out
+}
+
+// optionIndex is where value is among the status field's options.
+func optionIndex(f *service.StatusField, value string) int {
+	for i, o := range f.Options {
+		if o == value {
+			return i
+		}
+	}
+	panic("not an option: " + value)
 }
 
 // runLine runs the line mode on step st.
@@ -117,13 +130,13 @@ func runScreen(t *testing.T, s *Session, st onboarding.Step, in stepInputs, wait
 		if st == onboarding.AuthenticateTestUser {
 			break
 		}
-		if i == 0 && r.Kind == service.Field {
-			p.send(keys("down", "up")...) // arriving on a field focuses it
-		}
 		switch r.Kind {
 		case service.Tick:
 			p.send(keys("space", "down")...)
 		case service.Field:
+			if i == 0 || spec.Rows[i-1].Kind != service.Field {
+				p.send(keys("enter")...) // edit it (enter on the field before moved on editing)
+			}
 			p.send(tea.KeyMsg{Type: tea.KeyCtrlU})
 			p.typeText(in[r.ID])
 			p.send(keys("enter")...) // stores it and moves on (or leaves the last)
@@ -139,6 +152,12 @@ func runScreen(t *testing.T, s *Session, st onboarding.Step, in stepInputs, wait
 	}
 	if spec.Date != nil {
 		p.send(keys("d")...)
+	}
+	if f := spec.Status; f != nil {
+		for range optionIndex(f, in[f.ID]) {
+			p.send(keys("r")...)
+		}
+		p.waitFor(t, in[f.ID])
 	}
 	final := p.quit(t).(*Wizard)
 	s.DrainSaves()
@@ -185,7 +204,8 @@ func TestBothFrontEndsSameResult(t *testing.T) {
 		t.Fatal(err)
 	}
 	in := stepInputs{"name": "Acme sandbox", "description": "Reads glucose for the clinic", "client_id": sandbox.DemoClientID,
-		"client_secret": sandbox.DemoClientSecret, "recipient": rcpt, "rook_redirect": "https://rook.example/api/v1/dexcom/callback"}
+		"client_secret": sandbox.DemoClientSecret, "recipient": rcpt, "rook_redirect": "https://rook.example/api/v1/dexcom/callback",
+		"review": service.ReviewStatuses[2]}
 	wait := map[string]string{service.ActStoreCredentials: "Stored encrypted", service.ActSeal: "Verification code",
 		service.ActPreflight: "✓ 200", service.ActConnect: "Verified"}
 	for _, st := range onboarding.Steps {
@@ -235,6 +255,7 @@ func TestBothFrontEndsStopAfterThreeBadAnswers(t *testing.T) {
 	sw, ss := readyFor(t, onboarding.CollectCredentials)
 	p := startProgram(t, NewWizard(ss), 120, 40)
 	p.waitFor(t, "Step 3")
+	p.send(keys("enter")...) // edit the Client ID
 	for range 3 {
 		p.send(tea.KeyMsg{Type: tea.KeyCtrlU})
 		p.typeText("short")

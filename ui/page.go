@@ -113,6 +113,7 @@ func (p *stepPage) SetSize(w, h int) {
 	for _, r := range p.form.rows {
 		if r.input != nil {
 			r.input.Width = inputWidth(w)
+			r.input.SetCursor(r.input.Position()) // fit the shown part to the new width
 		}
 	}
 }
@@ -251,6 +252,8 @@ func explain(err error) string {
 	switch in.Problem {
 	case service.BadKey, service.NotLoopback:
 		return in.Detail
+	case service.NotAnOption:
+		return in.Error() + ": type its number"
 	case service.Empty:
 		if in.Field == "the public key" {
 			return in.Error() + ": paste your ROOK contact's public key (age1…)"

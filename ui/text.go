@@ -39,25 +39,6 @@ func truncate(s string, n int) string {
 	return ansi.Truncate(s, n, "…")
 }
 
-// scrollToCursor fits a page into h lines: when it is taller, the window
-// follows the cursor's line and says what lies above and below.
-func scrollToCursor(s string, h, cursor int) string {
-	lines := strings.Split(s, "\n")
-	if len(lines) <= h || h < 3 {
-		return s
-	}
-	// Scroll only as far as needed to keep a few lines below the cursor.
-	top := max(0, min(cursor-(h-5), len(lines)-h))
-	view := append([]string(nil), lines[top:top+h]...)
-	if top > 0 {
-		view[0] = "  ↑ more above"
-	}
-	if top+h < len(lines) {
-		view[h-1] = "  ↓ more below"
-	}
-	return strings.Join(view, "\n")
-}
-
 // padCells pads s with spaces to n cells (fmt pads by runes, not cells).
 func padCells(s string, n int) string {
 	return s + strings.Repeat(" ", max(0, n-ansi.StringWidth(s)))

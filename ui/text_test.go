@@ -48,8 +48,26 @@ func TestScrollFollowsTheCursorLine(t *testing.T) {
 	}
 	lines[3] = "a ▸ in the prose"
 	lines[30] = "the cursor"
-	got := strings.Split(scrollToCursor(strings.Join(lines, "\n"), 10, 30), "\n")
-	if len(got) != 10 || !strings.Contains(strings.Join(got, "\n"), "the cursor") || got[0] != "  ↑ more above" {
+	pl := layOut(strings.Join(lines, "\n"), 80, 30)
+	var sc scroll
+	sc.show(len(pl.lines), 10, pl.cursor, pl.cursor+3)
+	got := strings.Split(sc.window(pl, 10), "\n")
+	if len(got) != 10 || !strings.Contains(strings.Join(got, "\n"), "the cursor") || got[0] != "↑ more above" {
 		t.Fatalf("window:\n%s", strings.Join(got, "\n"))
+	}
+}
+
+// TestWrappedLinesKeepTheirIndent: a line wider than the page goes on under
+// its own indent, colour codes intact.
+func TestWrappedLinesKeepTheirIndent(t *testing.T) {
+	line := "    \x1b[1mhint\x1b[0m " + strings.Repeat("word ", 12)
+	got := wrapIndented(line, 30)
+	if len(got) < 2 {
+		t.Fatalf("not wrapped: %q", got)
+	}
+	for i, l := range got {
+		if ansi.StringWidth(l) > 30 || !strings.HasPrefix(ansi.Strip(l), "    ") || strings.HasPrefix(ansi.Strip(l), "     ") {
+			t.Errorf("line %d: %q", i, ansi.Strip(l))
+		}
 	}
 }

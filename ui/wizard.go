@@ -9,7 +9,6 @@ import (
 	"github.com/charmbracelet/bubbles/progress"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
-	"github.com/charmbracelet/x/ansi"
 	"github.com/tryrook/dexonboard/internal/onboarding"
 )
 
@@ -54,6 +53,7 @@ type Wizard struct {
 	width, height int
 	flash         string
 	flashErr      bool
+	sc            scroll // the step page's window
 	quitting      bool
 }
 
@@ -96,6 +96,7 @@ func (w *Wizard) startSteps() {
 	w.screen = screenSteps
 	w.pages = buildPages(w.s, w.theme, w.keys)
 	w.current = min(int(w.s.Progress.FirstUnfinished()), len(w.pages)-1)
+	w.sc = scroll{}
 	w.resize()
 }
 
@@ -122,8 +123,22 @@ func (w *Wizard) capturing() bool {
 	return false
 }
 
-// Update routes a message.
+// Update routes a message; on the steps, the page's window then follows
+// what the message changed.
 func (w *Wizard) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	if w.screen != screenSteps || w.width == 0 {
+		return w.update(msg)
+	}
+	page := w.current
+	before, _ := w.layout()
+	m, cmd := w.update(msg)
+	if w.screen == screenSteps {
+		w.follow(msg, page, before)
+	}
+	return m, cmd
+}
+
+func (w *Wizard) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		w.width, w.height = msg.Width, msg.Height
@@ -173,7 +188,7 @@ func (w *Wizard) globalKey(msg tea.KeyMsg) (tea.Cmd, bool) {
 		return tea.Sequence(saveProgress(w.s), tea.Quit), true
 	}
 	if w.capturing() {
-		return nil, false
+		return w.leaveField(msg)
 	}
 	switch {
 	case key.Matches(msg, w.keys.Help):
@@ -193,7 +208,7 @@ func (w *Wizard) goTo(i int) tea.Cmd {
 		return nil
 	}
 	w.current = i
-	w.flash = ""
+	w.flash, w.sc = "", scroll{}
 	return w.pages[i].Enter()
 }
 
@@ -302,12 +317,11 @@ func (w *Wizard) View() string {
 	case screenSteps:
 		pw, ph := w.pageSize(lipgloss.Height(help))
 		v, cursor := w.pageView()
-		style := w.theme.Page.Width(pw)
-		page := style.Render(v)
-		if lipgloss.Height(page) > ph {
-			page = scrollToCursor(page, ph, wrappedLine(style, v, cursor))
-		}
+		page := w.theme.Page.Width(pw).Render(w.sc.window(layOut(v, pw-2, cursor), ph))
 		body = lipgloss.JoinHorizontal(lipgloss.Top, w.sidebar(ph), page)
+	}
+	if w.height > 0 { // the help bar sits at the bottom on every screen
+		body = lipgloss.NewStyle().Height(w.height - 3 - lipgloss.Height(help)).Render(body)
 	}
 	return lipgloss.JoinVertical(lipgloss.Left, w.header(), "", body, "\n"+help)
 }
@@ -385,68 +399,66 @@ func (w *Wizard) pageView() (string, int) {
 	return v, cursor
 }
 
-// helpView is the help bar, cut to the width (bubbles/help lets the last
-// item overflow when even its ellipsis does not fit).
-func (w *Wizard) helpView() string {
-	v := w.help.View(w.helpKeys())
-	if w.width <= 0 || w.help.ShowAll {
-		return v
+// layout is the step page as the screen shows it, and the rows it has.
+func (w *Wizard) layout() (pageLines, int) {
+	pw, ph := w.pageSize(lipgloss.Height(w.helpView()))
+	v, cursor := w.pageView()
+	return layOut(v, pw-2, cursor), ph
+}
+
+// follow moves the page's window after msg: to the cursor when it moved or
+// the page or size changed, a line on ↓/↑ past the last/first row, else to
+// what changed (the newest result).
+func (w *Wizard) follow(msg tea.Msg, page int, before pageLines) {
+	after, h := w.layout()
+	n := len(after.lines)
+	km, isKey := msg.(tea.KeyMsg)
+	_, resized := msg.(tea.WindowSizeMsg)
+	if !w.sc.placed {
+		w.sc.toCursor(before, h) // where the page was shown
 	}
-	return ansi.Truncate(v, w.width, "…")
-}
-
-// helpKeys shows the current screen's keys, then the global ones.
-type helpKeys struct {
-	page   keySet
-	global []key.Binding
-}
-
-func (h helpKeys) ShortHelp() []key.Binding { return append(h.page.ShortHelp(), h.global...) }
-func (h helpKeys) FullHelp() [][]key.Binding {
-	return [][]key.Binding{h.page.ShortHelp(), h.global}
-}
-
-// enabled keeps the bindings that work.
-func enabled(bs ...key.Binding) []key.Binding {
-	var out []key.Binding
-	for _, b := range bs {
-		if b.Enabled() {
-			out = append(out, b)
+	switch {
+	case page != w.current || resized || after.cursor != before.cursor:
+		w.sc.toCursor(after, h)
+	case isKey && w.arrow(km, w.keys.Down):
+		w.sc.by(n, h, 1)
+	case isKey && w.arrow(km, w.keys.Up):
+		w.sc.by(n, h, -1)
+	default:
+		if a, b, ok := changed(before.lines, after.lines); ok {
+			w.sc.show(n, h, a, b)
 		}
 	}
-	return out
 }
 
-func (w *Wizard) helpKeys() helpKeys {
-	k := w.keys
-	switch w.screen {
-	case screenSteps:
-		if w.capturing() {
-			return helpKeys{page: w.pages[w.current].Keys(), global: []key.Binding{k.ForceQuit}}
-		}
-		prev, next := k.Prev, k.Next // copies: the first page has no previous, the last no next
-		prev.SetEnabled(w.current > 0)
-		next.SetEnabled(w.current < len(w.pages)-1)
-		return helpKeys{page: w.pages[w.current].Keys(), global: enabled(prev, next, k.Help, k.Quit)}
-	case screenGlucose:
-		return helpKeys{page: w.glucose.Keys(), global: []key.Binding{k.Help, k.Quit}}
-	case screenProfiles:
-		if w.profiles.capturing() {
-			return helpKeys{page: w.profiles.Keys(), global: []key.Binding{k.ForceQuit}}
-		}
-		return helpKeys{page: w.profiles.Keys(), global: []key.Binding{k.Quit}}
-	case screenTrack:
-		return helpKeys{page: w.track.Keys(), global: []key.Binding{k.Quit}}
+// arrow: the key is b, which in a field being edited only the arrow is.
+func (w *Wizard) arrow(km tea.KeyMsg, b key.Binding) bool {
+	if w.capturing() {
+		return km.Type == tea.KeyDown && b.Keys()[0] == "down" || km.Type == tea.KeyUp && b.Keys()[0] == "up"
 	}
-	return helpKeys{page: w.unlock.Keys(), global: []key.Binding{k.ForceQuit}}
+	return key.Matches(km, b)
 }
 
-// wrappedLine is where line cursor of v lands once style has wrapped the
-// lines longer than its width.
-func wrappedLine(style lipgloss.Style, v string, cursor int) int {
-	above := strings.SplitAfterN(v, "\n", cursor+1)
-	if len(above) <= cursor {
-		return cursor
+// leaveField lets pgdn/pgup, and →/← in an empty field, leave the field
+// being edited for the next or previous step: focus never traps navigation.
+func (w *Wizard) leaveField(msg tea.KeyMsg) (tea.Cmd, bool) {
+	if w.screen != screenSteps {
+		return nil, false
 	}
-	return lipgloss.Height(style.Render(strings.Join(above[:cursor], ""))) - 1
+	p, ok := w.pages[w.current].(*stepPage)
+	if !ok {
+		return nil, false
+	}
+	empty := p.form.current().input.Value() == ""
+	d := 0
+	switch {
+	case msg.Type == tea.KeyPgDown || msg.Type == tea.KeyRight && empty:
+		d = 1
+	case msg.Type == tea.KeyPgUp || msg.Type == tea.KeyLeft && empty:
+		d = -1
+	default:
+		return nil, false
+	}
+	_, cmd := p.Update(tea.KeyMsg{Type: tea.KeyEsc}) // leaves it as esc does: a changed answer is stored
+	return tea.Batch(cmd, w.goTo(w.current+d)), true
 }

@@ -75,13 +75,11 @@ type checked interface{ problem() string }
 // maxReason bounds a reason's length: reasons may quote field names.
 const maxReason = 120
 
-// readOptions read Dexcom's answers as leniently as encoding/json does:
-// duplicate names and invalid UTF-8 are accepted, names match whatever
-// their case.
+// readOptions read Dexcom's answers leniently: duplicate names and invalid
+// UTF-8 are accepted. Names match exactly, as Dexcom writes them.
 var readOptions = json.JoinOptions(
 	jsontext.AllowDuplicateNames(true),
 	jsontext.AllowInvalidUTF8(true),
-	json.MatchCaseInsensitiveNames(true),
 )
 
 // decodeRecords reads a v3 envelope from r as a stream, record by record.
@@ -145,7 +143,13 @@ func decodeList[T checked](dec *jsontext.Decoder, endpoint string, out *Records[
 	for dec.PeekKind() != ']' {
 		var rec T
 		before := dec.InputOffset()
-		if err := json.UnmarshalDecode(dec, &rec); err != nil {
+		var err error
+		if f, ok := any(&rec).(fastDecoder); ok {
+			err = f.decodeFrom(dec, shared)
+		} else {
+			err = json.UnmarshalDecode(dec, &rec)
+		}
+		if err != nil {
 			if err := skipRest(dec, err, depth, before); err != nil {
 				return err
 			}
@@ -156,7 +160,7 @@ func decodeList[T checked](dec *jsontext.Decoder, endpoint string, out *Records[
 			out.Dropped.add(endpoint, p)
 			continue
 		}
-		if s, ok := any(&rec).(sharer); ok {
+		if s, ok := any(&rec).(sharer); ok && !isFast[T]() {
 			s.share(shared)
 		}
 		out.Records = append(out.Records, rec)
@@ -174,7 +178,8 @@ func skipRest(dec *jsontext.Decoder, err error, depth int, before int64) error {
 		return err
 	}
 	var se *json.SemanticError
-	if !errors.As(err, &se) {
+	var te *jsonv1.UnmarshalTypeError
+	if !errors.As(err, &se) && !errors.As(err, &te) {
 		return err // a failed read of the body
 	}
 	for dec.StackDepth() > depth { // stopped inside the record
@@ -348,6 +353,18 @@ func jsonKind(b []byte) string {
 		return "null"
 	}
 	return "number"
+}
+
+// fastDecoder is a record that reads itself from the stream, sharing its
+// texts as it goes (EGV: see egv_decode.go).
+type fastDecoder interface {
+	decodeFrom(*jsontext.Decoder, *pool) error
+}
+
+func isFast[T any]() bool {
+	var zero T
+	_, ok := any(&zero).(fastDecoder)
+	return ok
 }
 
 // sharer is a record whose repeated texts can be shared with other records.

@@ -2,11 +2,15 @@ package dexcom
 
 import (
 	"bytes"
-	"encoding/json"
+	jsonv1 "encoding/json"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/go-json-experiment/json"
+	"github.com/go-json-experiment/json/jsontext"
 
 	"github.com/tryrook/dexonboard/internal/safetext"
 )
@@ -123,15 +127,15 @@ func seeds(f *testing.F, endpoint string) {
 		if err != nil {
 			f.Fatal(err)
 		}
-		var env map[string]json.RawMessage
-		if err := json.Unmarshal(b, &env); err != nil {
+		var env map[string]jsonv1.RawMessage
+		if err := jsonv1.Unmarshal(b, &env); err != nil {
 			f.Fatal(err)
 		}
-		var recs []json.RawMessage
-		if json.Unmarshal(env["records"], &recs) == nil && len(recs) > 2 {
-			env["records"], _ = json.Marshal(recs[:2])
+		var recs []jsonv1.RawMessage
+		if jsonv1.Unmarshal(env["records"], &recs) == nil && len(recs) > 2 {
+			env["records"], _ = jsonv1.Marshal(recs[:2])
 		}
-		b, _ = json.Marshal(env)
+		b, _ = jsonv1.Marshal(env)
 		f.Add(b)
 	}
 	for _, s := range []string{
@@ -260,4 +264,56 @@ func TestMergeDropsRepeatsAcrossWindows(t *testing.T) {
 	if strings.Join(ids, "") != "abcd" {
 		t.Fatalf("merged %v", ids)
 	}
+}
+
+// FuzzEGVDecodersAgree holds the hand-written EGV reader to the
+// reflection-based unmarshal of the same library: for any record, both fail
+// or both read the same reading.
+func FuzzEGVDecodersAgree(f *testing.F) {
+	seeds(f, "egvs")
+	for _, s := range []string{
+		`{"recordId":"a","recordId":null,"value":1e999,"transmitterTicks":1.0}`,
+		`{"record\u0049d":"a","unit":"mg\/dL","trend":null,"trend":"flat","status":7}`,
+		`{"value":"151","systemTime":12,"displayTime":[],"x":{"y":[1,{"z":null}]}}`,
+		`[1]`, `null`, `"egv"`, `{"transmitterId":"t","transmitterId":null,"displayApp":"G7","unit":null}`,
+	} {
+		f.Add([]byte(`{"records":[` + s + `]}`))
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		dec := jsontext.NewDecoder(bytes.NewReader(b), readOptions)
+		if tok, err := dec.ReadToken(); err != nil || tok.Kind() != '{' {
+			return
+		}
+		for dec.PeekKind() == '"' {
+			name, err := dec.ReadToken()
+			if err != nil {
+				return
+			}
+			if name.String() != "records" || dec.PeekKind() != '[' {
+				if dec.SkipValue() != nil {
+					return
+				}
+				continue
+			}
+			_, _ = dec.ReadToken()
+			for dec.PeekKind() != ']' {
+				raw, err := dec.ReadValue()
+				if err != nil {
+					return
+				}
+				raw = bytes.Clone(raw)
+				var slow EGV
+				slowErr := json.Unmarshal(raw, &slow, readOptions)
+				var fast EGV
+				fastErr := fast.decodeFrom(jsontext.NewDecoder(bytes.NewReader(raw), readOptions), newPool())
+				if (slowErr == nil) != (fastErr == nil) {
+					t.Fatalf("%s: reflection %v, hand-written %v", raw, slowErr, fastErr)
+				}
+				if slowErr == nil && !reflect.DeepEqual(slow, fast) {
+					t.Fatalf("%s:\n reflection   %+v\n hand-written %+v", raw, slow, fast)
+				}
+			}
+			return
+		}
+	})
 }
