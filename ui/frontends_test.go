@@ -83,10 +83,23 @@ func lineAnswers(st onboarding.Step, in stepInputs) []string {
 			out = append(out, "n")
 		}
 	}
+	if f := service.SpecOf(st).Status; f != nil {
+		out = append(out, fmt.Sprint(optionIndex(f, in[f.ID])+1))
+	}
 	if st != onboarding.RequestProduction {
 		out = append(out, "n") // continue to the next step? no
 	}
 	return out
+}
+
+// optionIndex is where value is among the status field's options.
+func optionIndex(f *service.StatusField, value string) int {
+	for i, o := range f.Options {
+		if o == value {
+			return i
+		}
+	}
+	panic("not an option: " + value)
 }
 
 // runLine runs the line mode on step st.
@@ -140,6 +153,12 @@ func runScreen(t *testing.T, s *Session, st onboarding.Step, in stepInputs, wait
 	if spec.Date != nil {
 		p.send(keys("d")...)
 	}
+	if f := spec.Status; f != nil {
+		for range optionIndex(f, in[f.ID]) {
+			p.send(keys("r")...)
+		}
+		p.waitFor(t, in[f.ID])
+	}
 	final := p.quit(t).(*Wizard)
 	s.DrainSaves()
 	v, _ := final.pages[final.current].View()
@@ -185,7 +204,8 @@ func TestBothFrontEndsSameResult(t *testing.T) {
 		t.Fatal(err)
 	}
 	in := stepInputs{"name": "Acme sandbox", "description": "Reads glucose for the clinic", "client_id": sandbox.DemoClientID,
-		"client_secret": sandbox.DemoClientSecret, "recipient": rcpt, "rook_redirect": "https://rook.example/api/v1/dexcom/callback"}
+		"client_secret": sandbox.DemoClientSecret, "recipient": rcpt, "rook_redirect": "https://rook.example/api/v1/dexcom/callback",
+		"review": service.ReviewStatuses[2]}
 	wait := map[string]string{service.ActStoreCredentials: "Stored encrypted", service.ActSeal: "Verification code",
 		service.ActPreflight: "✓ 200", service.ActConnect: "Verified"}
 	for _, st := range onboarding.Steps {

@@ -259,12 +259,30 @@ func (a *lineMode) step(st onboarding.Step) error {
 		a.s.SetToday(st, d.ID)
 		a.say("Recorded the date: %s", a.s.Progress.Field(st, d.ID))
 	}
+	if err := a.status(st, spec.Status); err != nil {
+		_ = a.s.Save()
+		return err
+	}
 	a.s.Settle(st)
 	if err := a.s.Save(); err != nil {
 		return err
 	}
 	a.say("%s is %s. Progress saved.", st, a.s.Progress.StatusOf(st))
 	return nil
+}
+
+// status asks for the step's status field by its options' numbers.
+func (a *lineMode) status(st onboarding.Step, f *service.StatusField) error {
+	if f == nil {
+		return nil
+	}
+	for i, o := range f.Options {
+		a.say("  %d. %s", i+1, o)
+	}
+	prompt := fmt.Sprintf("%s [%s]: ", f.Label, a.s.StatusOf(st))
+	return a.ask(strings.ToLower(f.Label), func() (string, error) { return a.p.Input(prompt) }, func(ans string) error {
+		return a.s.SetStatus(st, ans)
+	})
 }
 
 func (a *lineMode) row(st onboarding.Step, r service.Row) error {

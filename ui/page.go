@@ -252,6 +252,8 @@ func explain(err error) string {
 	switch in.Problem {
 	case service.BadKey, service.NotLoopback:
 		return in.Detail
+	case service.NotAnOption:
+		return in.Error() + ": type its number"
 	case service.Empty:
 		if in.Field == "the public key" {
 			return in.Error() + ": paste your ROOK contact's public key (age1…)"

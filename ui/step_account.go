@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"fmt"
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
@@ -40,7 +41,7 @@ func (e *accountExtra) handle(p *stepPage, msg tea.Msg) (tea.Cmd, bool) {
 		case key.Matches(msg, e.open):
 			return openURL(p.s, service.PortalURL), true
 		case key.Matches(msg, e.status):
-			p.s.NextReviewStatus()
+			p.s.NextStatus(p.spec.Step)
 			return saveProgress(p.s), true
 		}
 	}
@@ -59,12 +60,8 @@ func openURL(s *Session, u string) tea.Cmd {
 
 func (e *accountExtra) below(p *stepPage) string {
 	th := p.theme
-	review := p.s.Progress.Field(onboarding.CreateAccount, "review")
-	if review == "" {
-		review = service.ReviewStatuses[0]
-	}
 	out := "\n" + p.dateLine(15) + "\n" +
-		th.Key.Render("Review status  ") + review + th.Muted.Render("  (r changes it)") + "\n"
+		th.Key.Render(fmt.Sprintf("%-15s", p.spec.Status.Label)) + p.s.StatusOf(p.spec.Step) + th.Muted.Render("  (r changes it)") + "\n"
 	if e.opened != "" {
 		out += "\n" + th.Muted.Render("Portal: ") + th.Code.Render(e.opened)
 	}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"flag"
 	"io"
 	"os"
 	"os/exec"
@@ -26,22 +27,34 @@ func dexonboardBinary(t *testing.T) string {
 	if testing.Short() {
 		t.Skip("builds and runs the binary")
 	}
-	built.once.Do(func() {
-		built.dir, built.err = os.MkdirTemp("", "dexonboard-bin-")
-		if built.err != nil {
-			return
-		}
-		_ = os.Chmod(built.dir, 0o755) // another user may run it (the dumpable test)
-		built.path = filepath.Join(built.dir, "dexonboard")
-		built.out, built.err = exec.Command("go", "build", "-o", built.path, ".").CombinedOutput()
-	})
+	built.once.Do(buildBinary)
 	if built.err != nil {
 		t.Fatalf("build: %v\n%s", built.err, built.out)
 	}
 	return built.path
 }
 
+func buildBinary() {
+	built.dir, built.err = os.MkdirTemp("", "dexonboard-bin-")
+	if built.err != nil {
+		return
+	}
+	_ = os.Chmod(built.dir, 0o755) // another user may run it (the dumpable test)
+	built.path = filepath.Join(built.dir, "dexonboard")
+	built.out, built.err = exec.Command("go", "build", "-o", built.path, ".").CombinedOutput()
+}
+
+// prebuildBinary starts the build while the in-process tests run, when the
+// whole package runs (not -short, no -run): the tests that need the binary
+// then wait less, or not at all.
+func prebuildBinary() {
+	if !testing.Short() && flag.Lookup("test.run").Value.String() == "" {
+		go built.once.Do(buildBinary)
+	}
+}
+
 func removeBuiltBinary() {
+	built.once.Do(func() {}) // waits for a build still running
 	if built.dir != "" {
 		os.RemoveAll(built.dir)
 	}

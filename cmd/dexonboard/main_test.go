@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"flag"
 	"os"
 	"strings"
 	"testing"
@@ -17,6 +18,8 @@ func TestMain(m *testing.M) {
 	if os.Getenv(asBinaryEnv) == "1" {
 		main() // the test binary as dexonboard itself: see selfexec_test.go
 	}
+	flag.Parse()
+	prebuildBinary()
 	code := m.Run()
 	removeBuiltBinary()
 	os.Exit(code)

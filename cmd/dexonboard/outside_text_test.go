@@ -99,6 +99,7 @@ func TestBinaryKeepsEscapesFromOutsideOff(t *testing.T) {
 		{"api", "api broke", exitAPI},
 	} {
 		t.Run(tc.at, func(t *testing.T) {
+			t.Parallel() // own simulator, vault and child processes
 			dex := outsideDexcom(t, tc.at)
 			path := filepath.Join(t.TempDir(), "v.db")
 			redirect, err := connect.FreeRedirectURI()

@@ -13,7 +13,7 @@ func TestDemoAccessible(t *testing.T) {
 	y := func(n int) []string { return strings.Split(strings.Repeat("y ", n), " ")[:n] }
 	var answers []string
 	answers = append(answers, y(2+1)...)                                                        // prerequisites, continue
-	answers = append(answers, y(6+1)...)                                                        // step 1
+	answers = append(answers, append(y(6), "2", "y")...)                                        // step 1: ticks, review status, continue
 	answers = append(answers, append(y(3), "Demo sandbox app", "", "y")...)                     // step 2: ticks, name, no description
 	answers = append(answers, sandbox.DemoClientID, sandbox.DemoClientSecret, "y")              // step 3
 	answers = append(answers, "", "y", "y", "y", "https://rook.example/api/v1/dexcom/callback") // step 4: the demo's key, seal, ticks, URL

@@ -13,6 +13,7 @@ const (
 	Empty       Problem = iota // nothing given
 	NotLoopback                // not a loopback redirect URI
 	BadKey                     // not an age public key
+	NotAnOption                // none of a status field's options
 )
 
 // InputError is an answer that was refused: which field, and what is wrong.

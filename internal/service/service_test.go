@@ -212,3 +212,42 @@ func TestSealWritesANewFileOnlyTheRecipientOpens(t *testing.T) {
 		t.Fatalf("open: %v", err)
 	}
 }
+
+// TestReviewStatusIsPartOfStep1: both front ends read step 1's status field
+// from its spec; r moves it on, an answer picks it by number or words.
+func TestReviewStatusIsPartOfStep1(t *testing.T) {
+	s := newSession(t)
+	f := SpecOf(onboarding.CreateAccount).Status
+	if f == nil || f.ID != "review" || len(f.Options) != len(ReviewStatuses) {
+		t.Fatalf("step 1's spec has no review status: %+v", f)
+	}
+	if got := s.StatusOf(onboarding.CreateAccount); got != "not submitted" {
+		t.Fatalf("unset status reads %q", got)
+	}
+	s.NextStatus(onboarding.CreateAccount)
+	s.NextStatus(onboarding.CreateAccount)
+	if got := s.Progress.Field(onboarding.CreateAccount, "review"); got != "review meeting scheduled" {
+		t.Fatalf("two moves on: %q", got)
+	}
+	for _, c := range [][2]string{{"4", "approved"}, {"", "approved"}, {" Submitted, awaiting review ", "submitted, awaiting review"}} {
+		ans, want := c[0], c[1]
+		if err := s.SetStatus(onboarding.CreateAccount, ans); err != nil {
+			t.Fatalf("%q: %v", ans, err)
+		}
+		if got := s.StatusOf(onboarding.CreateAccount); got != want {
+			t.Fatalf("%q gave %q, want %q", ans, got, want)
+		}
+	}
+	var in *InputError
+	for _, bad := range []string{"5", "0", "y", "approved!"} {
+		if err := s.SetStatus(onboarding.CreateAccount, bad); !errors.As(err, &in) || in.Problem != NotAnOption {
+			t.Fatalf("%q: %v", bad, err)
+		}
+	}
+	if got := s.StatusOf(onboarding.CreateAccount); got != "submitted, awaiting review" {
+		t.Fatalf("a refused answer changed it to %q", got)
+	}
+	if SpecOf(onboarding.CreateApp).Status != nil || s.SetStatus(onboarding.CreateApp, "x") != nil {
+		t.Fatal("step 2 has no status field")
+	}
+}

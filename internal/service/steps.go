@@ -1,6 +1,10 @@
 package service
 
 import (
+	"fmt"
+	"strconv"
+	"strings"
+
 	"github.com/tryrook/dexonboard/internal/onboarding"
 )
 
@@ -52,6 +56,14 @@ type Row struct {
 // DateField is a step's date (d in the wizard sets it to today).
 type DateField struct{ ID, Label string }
 
+// StatusField is a step's status kept beside its checklist, one of Options
+// (the first is the unset value; r in the wizard moves it on, the line mode
+// asks for it).
+type StatusField struct {
+	ID, Label string
+	Options   []string
+}
+
 // Spec describes a step once, for every front end: what it explains, what it
 // asks, what it does and which date it records. What completes it is Complete.
 type Spec struct {
@@ -60,6 +72,7 @@ type Spec struct {
 	Intro   func(s *Session) string
 	Rows    []Row
 	Date    *DateField
+	Status  *StatusField
 }
 
 // Heading is "Step N · Title", or "Prerequisites".
@@ -147,7 +160,8 @@ var specs = map[onboarding.Step]Spec{
 			tick("company", "Company details and contact"),
 			tick("submitted", "Form submitted"),
 		},
-		Date: &DateField{ID: "submitted_on", Label: "Submitted on"},
+		Date:   &DateField{ID: "submitted_on", Label: "Submitted on"},
+		Status: &StatusField{ID: "review", Label: "Review status", Options: ReviewStatuses},
 	},
 	onboarding.CreateApp: {
 		Step: onboarding.CreateApp, Heading: heading(onboarding.CreateApp, "Create an application"),
@@ -218,14 +232,53 @@ func text(s string) func(*Session) string { return func(*Session) string { retur
 // ReviewStatuses are the states of Dexcom's review of a registration (step 1).
 var ReviewStatuses = []string{"not submitted", "submitted, awaiting review", "review meeting scheduled", "approved"}
 
-// NextReviewStatus moves step 1's review status on by one.
-func (s *Session) NextReviewStatus() {
-	cur := s.Progress.Field(onboarding.CreateAccount, "review")
-	next := ReviewStatuses[1]
-	for i, st := range ReviewStatuses {
-		if st == cur {
-			next = ReviewStatuses[(i+1)%len(ReviewStatuses)]
+// StatusOf is step st's status field's value: the recorded one, or the
+// first option when none is.
+func (s *Session) StatusOf(st onboarding.Step) string {
+	f := specs[st].Status
+	if f == nil {
+		return ""
+	}
+	if v := s.Progress.Field(st, f.ID); v != "" {
+		return v
+	}
+	return f.Options[0]
+}
+
+// NextStatus moves step st's status field on by one option.
+func (s *Session) NextStatus(st onboarding.Step) {
+	f := specs[st].Status
+	if f == nil {
+		return
+	}
+	next := f.Options[1%len(f.Options)]
+	for i, o := range f.Options {
+		if o == s.StatusOf(st) {
+			next = f.Options[(i+1)%len(f.Options)]
 		}
 	}
-	s.Progress.SetField(onboarding.CreateAccount, "review", next, s.Time())
+	s.Progress.SetField(st, f.ID, next, s.Time())
+}
+
+// SetStatus records step st's status field from an answer: an option's
+// number (from 1) or its words; nothing keeps the recorded one.
+func (s *Session) SetStatus(st onboarding.Step, answer string) error {
+	f := specs[st].Status
+	if f == nil {
+		return nil
+	}
+	answer = strings.TrimSpace(answer)
+	if answer == "" {
+		return nil
+	}
+	for i, o := range f.Options {
+		if answer == strconv.Itoa(i+1) || strings.EqualFold(answer, o) {
+			if o != s.StatusOf(st) {
+				s.Progress.SetField(st, f.ID, o, s.Time())
+			}
+			return nil
+		}
+	}
+	return &InputError{Field: "the " + strings.ToLower(f.Label), Problem: NotAnOption,
+		Detail: fmt.Sprintf("%q is not one of its %d options", answer, len(f.Options))}
 }
