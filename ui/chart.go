@@ -144,8 +144,12 @@ func renderChart(th Theme, in chartInput) string {
 		return chartMax - (float64(cy*4)+1.5)/float64(4*ph-1)*(chartMax-chartMin)
 	}
 	lowRow, highRow := py(70)/4, py(180)/4
-	labels := map[int]string{py(chartMax) / 4: in.unit.Format(chartMax), highRow: in.unit.Format(180), py(250) / 4: in.unit.Format(250),
-		lowRow: in.unit.Format(70), py(chartMin) / 4: in.unit.Format(chartMin)}
+	// The dotted lines' labels go last: on a short chart 40 or 250 share
+	// their row, and the row is the line's.
+	labels := map[int]string{}
+	for _, v := range []float64{chartMax, 250, chartMin, 180, 70} {
+		labels[py(v)/4] = in.unit.Format(v)
+	}
 	var b strings.Builder
 	row := runs{b: &b}
 	for cy := 0; cy < ph; cy++ {

@@ -403,8 +403,8 @@ func (m *glucoseModel) figures(p *prepared) string {
 	st := p.stats
 	u := m.unit
 	w := max(20, m.width-28)
-	l1 := fmt.Sprintf("%d readings · sensor active %.0f%% · mean %s · SD %s · CV %.0f%% · GMI %.1f%%",
-		st.Count, st.SensorActive, u.Format(st.Mean), u.Format(st.SD), st.CV, st.GMI)
+	l1 := joinWrap(w, " · ", fmt.Sprintf("%d readings", st.Count), fmt.Sprintf("sensor active %.0f%%", st.SensorActive),
+		"mean "+u.Format(st.Mean), "SD "+u.Format(st.SD), fmt.Sprintf("CV %.0f%%", st.CV), fmt.Sprintf("GMI %.1f%%", st.GMI))
 	r := st.Ranges
 	bands := []struct {
 		pct   float64
@@ -413,7 +413,8 @@ func (m *glucoseModel) figures(p *prepared) string {
 	}{{r.VeryLow, m.th.BarVeryLow, "<54"}, {r.Low, m.th.BarLow, "54-69"}, {r.InRange, m.th.BarIn, "70-180"},
 		{r.High, m.th.BarHigh, "181-250"}, {r.VeryHigh, m.th.BarVeryHigh, ">250"}}
 	barW := min(w, 50)
-	var bar, legend strings.Builder
+	var bar strings.Builder
+	var legend []string
 	used := 0
 	for i, b := range bands {
 		n := int(math.Round(b.pct / 100 * float64(barW)))
@@ -422,19 +423,17 @@ func (m *glucoseModel) figures(p *prepared) string {
 		}
 		used += n
 		bar.WriteString(b.style.Render(strings.Repeat([]string{"▁", "▂", "█", "▆", "▇"}[i], n)))
-		fmt.Fprintf(&legend, "%s %.0f%%  ", b.label, b.pct)
-	}
-	if u == glucose.MmolL {
-		legend.Reset()
-		for i, b := range bands {
-			fmt.Fprintf(&legend, "%s %.0f%%  ", []string{"<3.0", "3.0-3.8", "3.9-10.0", "10.1-13.9", ">13.9"}[i], b.pct)
+		label := b.label
+		if u == glucose.MmolL {
+			label = []string{"<3.0", "3.0-3.8", "3.9-10.0", "10.1-13.9", ">13.9"}[i]
 		}
+		legend = append(legend, fmt.Sprintf("%s %.0f%%", label, b.pct))
 	}
 	return strings.Join([]string{
-		truncate(l1, w),
+		l1,
 		"Time in ranges",
 		bar.String(),
-		m.th.Muted.Render(truncate(strings.TrimSpace(legend.String()), w)),
+		m.th.Muted.Render(joinWrap(w, "  ", legend...)),
 	}, "\n")
 }
 
@@ -584,4 +583,22 @@ func writeCSV(path string, egvs []dexcom.EGV) error {
 		return err
 	}
 	return f.Close()
+}
+
+// joinWrap joins parts with sep, starting a new line where the next part
+// would pass width cells: every figure shows, none is cut.
+func joinWrap(width int, sep string, parts ...string) string {
+	var lines []string
+	line := ""
+	for _, p := range parts {
+		switch {
+		case line == "":
+			line = p
+		case lipgloss.Width(line+sep+p) > width:
+			lines, line = append(lines, line), p
+		default:
+			line += sep + p
+		}
+	}
+	return strings.Join(append(lines, line), "\n")
 }

@@ -4,8 +4,10 @@ import (
 	"context"
 	"encoding/csv"
 	"fmt"
+	"math"
 	"net/http"
 	"os"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -201,3 +203,51 @@ func BenchmarkGlucoseView(b *testing.B) {
 }
 
 var _ = tea.Quit
+
+// TestChartLabelsAreTheirLinesValues: at every chart height the dotted
+// lines are labelled 70 and 180 (a short chart put 40 on the 70 line), and
+// the labels read from the top down in falling order.
+func TestChartLabelsAreTheirLinesValues(t *testing.T) {
+	start := fixedNow.Add(-time.Hour)
+	for h := 5; h <= 40; h++ {
+		out := ansi.Strip(renderChart(DefaultTheme(), chartInput{start: start, end: fixedNow, unit: glucose.MgDL, width: 74, height: h}))
+		prev := math.Inf(1)
+		for i, line := range strings.Split(out, "\n") {
+			label := strings.TrimSpace(line[:min(len(line), yLabelW)])
+			if label == "" || strings.ContainsAny(label, ":*") {
+				continue
+			}
+			v, err := strconv.ParseFloat(label, 64)
+			if err != nil {
+				t.Fatalf("height %d line %d: label %q", h, i, label)
+			}
+			dotted := strings.Contains(line, "· · ·")
+			if dotted != (v == 70 || v == 180) {
+				t.Errorf("height %d line %d: label %v on a line dotted=%v: %q", h, i, v, dotted, line)
+			}
+			if v >= prev {
+				t.Errorf("height %d line %d: %v below %v", h, i, v, prev)
+			}
+			prev = v
+		}
+	}
+}
+
+// TestGlucoseFiguresAllShowAt80: every consensus figure is on screen at
+// 80x24, in both units (the line of figures wraps instead of being cut).
+func TestGlucoseFiguresAllShowAt80(t *testing.T) {
+	colors(t, termenv.Ascii)
+	w := newWorld(t)
+	fetch, _ := simFetch(t, w, "SandboxUser7")
+	g := openGlucose(t, fetch, "SandboxUser7", 80, 21, 1)
+	for _, unit := range []string{"mg/dL", "mmol/L"} {
+		v := ansi.Strip(g.View())
+		fits(t, v, 80, 21)
+		for _, want := range []string{"readings", "sensor active", "mean", "SD", "CV", "GMI", "<", ">"} {
+			if !strings.Contains(v, want) {
+				t.Errorf("%s: %q is not on screen:\n%s", unit, want, v)
+			}
+		}
+		g, _ = g.Update(keys("u")[0])
+	}
+}
