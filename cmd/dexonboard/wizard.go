@@ -15,10 +15,12 @@ import (
 	"github.com/tryrook/dexonboard/internal/dexcom"
 	"github.com/tryrook/dexonboard/internal/handoff"
 	"github.com/tryrook/dexonboard/internal/onboarding"
+	"github.com/tryrook/dexonboard/internal/rooksim"
 	"github.com/tryrook/dexonboard/internal/sandbox"
 	"github.com/tryrook/dexonboard/internal/secret"
 	"github.com/tryrook/dexonboard/internal/service"
 	"github.com/tryrook/dexonboard/internal/vault"
+	"github.com/tryrook/dexonboard/internal/webhook"
 	"github.com/tryrook/dexonboard/ui"
 )
 
@@ -124,7 +126,7 @@ func runDemo(ctx context.Context, e *env, o *wizardOptions) (err error) {
 	if err != nil {
 		return exitWith(exitFailure, err)
 	}
-	sim, err := sandbox.Start(sandbox.New(sandbox.Config{Apps: []sandbox.App{sandbox.DemoApp(loopback, demoROOKRedirect)}}), "127.0.0.1:0")
+	sim, err := sandbox.Start(sandbox.New(sandbox.Config{Apps: []sandbox.App{sandbox.DemoApp(loopback)}}), "127.0.0.1:0")
 	if err != nil {
 		return exitWith(exitFailure, err)
 	}
@@ -134,6 +136,11 @@ func runDemo(ctx context.Context, e *env, o *wizardOptions) (err error) {
 		return exitWith(exitFailure, err)
 	}
 	defer closeSession(s)
+	stopROOK, err := demoROOK(s, sim, loopback)
+	if err != nil {
+		return exitWith(exitFailure, err)
+	}
+	defer stopROOK()
 	mu.Lock()
 	session = s
 	mu.Unlock()
@@ -189,6 +196,51 @@ func demoSession(dir, simURL, loopback string) (*service.Session, error) {
 			Prefill: service.Prefill{ClientID: sandbox.DemoClientID, ClientSecret: sandbox.DemoClientSecret, ROOKRedirect: demoROOKRedirect, Recipient: demoRecipient},
 		},
 	}, nil
+}
+
+// demoROOK starts the simulated ROOK beside the demo's Dexcom simulator,
+// and a local webhook receiver it delivers to. ROOK knows the demo client
+// but holds no Dexcom app until it opens the hand-off of step 4; ROOK's
+// Redirect URL is registered at Dexcom only when step 5 is confirmed.
+func demoROOK(s *service.Session, dex *sandbox.Running, loopback string) (stop func(), err error) {
+	identity, recipient, err := handoff.NewIdentity()
+	if err != nil {
+		return nil, err
+	}
+	rk, err := rooksim.Start(rooksim.New(rooksim.Config{DexcomBaseURL: dex.URL,
+		Clients: []rooksim.Client{{UUID: rooksim.DemoClientUUID, SecretKey: rooksim.DemoSecretKey}}}), "127.0.0.1:0")
+	if err != nil {
+		return nil, err
+	}
+	deliveries := make(chan service.Delivery, 16)
+	hook, err := webhook.Listen("127.0.0.1:0", 0, func(r webhook.Received) {
+		select { // never block the receiver: the wizard reads what it needs
+		case deliveries <- service.Delivery{DataStructure: r.DataStructure, UserID: r.UserID, Date: r.Date, Readings: r.Readings, Status: r.Status, At: r.At}:
+		default:
+		}
+	})
+	if err != nil {
+		rk.Close()
+		return nil, err
+	}
+	hookURL := hook.URL + "/rook/webhook"
+	_ = rk.SetWebhookURL(rooksim.DemoClientUUID, hookURL)
+	d := s.Demo
+	d.Prefill.ROOKRedirect, d.Prefill.Recipient = rk.RedirectURL(), recipient
+	d.Prefill.ROOKClientUUID, d.Prefill.ROOKSecretKey, d.Prefill.WebhookURL = rooksim.DemoClientUUID, rooksim.DemoSecretKey, hookURL
+	s.ROOKAPIBase = rk.URL
+	d.ROOK = &service.DemoROOK{
+		TakeHandoff: func(sealed []byte) (string, string, error) {
+			h, err := rk.TakeHandoff(rooksim.DemoClientUUID, sealed, identity)
+			if err != nil {
+				return "", "", err
+			}
+			return h.RedirectURL, h.Code, nil
+		},
+		RegisterRedirect: func(u string) { dex.RegisterApp(sandbox.DemoApp(loopback, u)) },
+		Deliveries:       deliveries,
+	}
+	return func() { rk.Close(); hook.Close() }, nil
 }
 
 func addWizardFlags(cmd *cobra.Command, o *wizardOptions) {
