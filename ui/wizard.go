@@ -27,10 +27,11 @@ const (
 	screenTrack
 	screenSteps
 	screenGlucose
+	screenFinished
 )
 
 func (s screen) String() string {
-	return [...]string{"unlock", "profiles", "track", "steps", "glucose"}[s]
+	return [...]string{"unlock", "profiles", "track", "steps", "glucose", "finished"}[s]
 }
 
 // Wizard is the root model: it routes messages to the current screen and
@@ -49,6 +50,7 @@ type Wizard struct {
 	pages    []page
 	current  int
 	glucose  *glucoseModel
+	finished *finishedModel
 
 	width, height int
 	flash         string
@@ -169,9 +171,12 @@ func (w *Wizard) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		w.screen, w.glucose = screenGlucose, msg.g
 		w.resize()
 		return w, w.glucose.Init()
-	case closeGlucoseMsg:
+	case closeGlucoseMsg, backToStepsMsg:
 		w.screen = screenSteps
 		return w, nil
+	case showProfilesMsg:
+		w.screen, w.profiles = screenProfiles, newProfilesModel(w.s, w.theme, w.keys)
+		return w, w.profiles.Init()
 	case startProductionMsg:
 		w.screen = screenTrack
 		w.track = newTrackModel(w.s, w.theme, w.keys)
@@ -194,6 +199,9 @@ func (w *Wizard) globalKey(msg tea.KeyMsg) (tea.Cmd, bool) {
 	case key.Matches(msg, w.keys.Help):
 		w.help.ShowAll = !w.help.ShowAll
 		w.resize()
+		return nil, true
+	case w.screen == screenSteps && key.Matches(msg, w.keys.Next) && w.current == len(w.pages)-1:
+		w.screen, w.finished = screenFinished, newFinishedModel(w.s, w.theme, w.keys)
 		return nil, true
 	case w.screen == screenSteps && key.Matches(msg, w.keys.Next):
 		return w.goTo(w.current + 1), true
@@ -230,6 +238,10 @@ func (w *Wizard) updateScreen(msg tea.Msg) tea.Cmd {
 	case screenTrack:
 		var cmd tea.Cmd
 		w.track, cmd = w.track.Update(msg)
+		return cmd
+	case screenFinished:
+		var cmd tea.Cmd
+		w.finished, cmd = w.finished.Update(msg)
 		return cmd
 	case screenGlucose:
 		if _, ok := msg.(tea.KeyMsg); ok || isGlucoseMsg(msg) {
@@ -317,6 +329,8 @@ func (w *Wizard) View() string {
 		body = w.track.View()
 	case screenGlucose:
 		body = w.glucose.View()
+	case screenFinished:
+		body = w.finished.View()
 	case screenSteps:
 		pw, ph := w.pageSize(lipgloss.Height(help))
 		v, cursor := w.pageView()
