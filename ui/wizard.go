@@ -290,6 +290,9 @@ func (w *Wizard) resize() {
 		p.SetSize(pw, ph)
 	}
 	w.help.Width = w.width
+	if w.unlock != nil {
+		w.unlock.width = w.width
+	}
 	if w.glucose != nil {
 		w.glucose.SetSize(w.width, w.height-3-helpH)
 	}

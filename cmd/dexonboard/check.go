@@ -13,10 +13,14 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/tryrook/dexonboard/internal/connect"
 	"github.com/tryrook/dexonboard/internal/dexcom"
+	"github.com/tryrook/dexonboard/internal/rook"
+	"github.com/tryrook/dexonboard/internal/rooksim"
 	"github.com/tryrook/dexonboard/internal/safetext"
 	"github.com/tryrook/dexonboard/internal/sandbox"
 	"github.com/tryrook/dexonboard/internal/secret"
 	"github.com/tryrook/dexonboard/internal/service"
+	"github.com/tryrook/dexonboard/internal/vault"
+	"github.com/tryrook/dexonboard/internal/webhook"
 )
 
 type checkOptions struct {
@@ -32,26 +36,41 @@ type checkOptions struct {
 	demo        bool
 	user        string
 	timeout     time.Duration
+	rook        rookFlags
 }
 
 func newCheckCmd(e *env) *cobra.Command {
 	o := &checkOptions{}
 	cmd := &cobra.Command{
 		Use:   "check",
-		Short: "Log a test user in and verify that every API call answers 200",
-		Long: `Log a Dexcom test user in through a local callback server, then call
-dataRange, devices, EGVs and events and report each call's status and time.
-Exit code 0 means verified: every call answered 200 and readings came back.
+		Short: "Log a test user in (directly with Dexcom, through ROOK, or both) and verify the data",
+		Long: `Check the credentials directly with Dexcom (--via dexcom, the default): log a
+Dexcom test user in through a local callback server, then call dataRange,
+devices, EGVs and events and report each call's status and time.
 
-Credentials come from a vault profile (--profile), or from --client-id with the
-secret in $DEXCOM_CLIENT_SECRET (never a flag). With --demo everything runs
-against the embedded sandbox simulator and the login completes by itself.
+Through ROOK (--via rook), as the guide's Step 6 does: ask ROOK's authorizer
+for Dexcom (redirect_url: a local page on 127.0.0.1, a free port unless
+--redirect-uri gives one), check the authorization URL before any browser
+opens (the Dexcom host, --client-id, --rook-redirect-url, and that Dexcom's
+login answers 200), open it, wait for the browser to come back, wait until
+ROOK reports Dexcom connected, and pull blood glucose from ROOK. --via both
+runs both and compares ROOK's readings with Dexcom's. --webhook-url probes
+the data webhook as ROOK delivers to it.
 
-Exit codes: 0 verified, 2 bad input, 3 login failed, 4 API failed, 5 vault.`,
+Credentials come from a vault profile (--profile), or from flags with the
+secrets in $DEXCOM_CLIENT_SECRET and $ROOK_SECRET_KEY (never flags); --via
+rook needs no Dexcom secret. With --demo everything runs against the
+embedded Dexcom and ROOK simulators (both legs by default) and the login
+completes by itself.
+
+Exit codes: 0 verified (every leg that ran passed), 2 bad input, 3 login
+failed, 4 API failed, 5 vault, 6 ROOK leg failed.`,
 		Example: `  dexonboard check --demo
-  dexonboard check --profile "Acme Health"
+  dexonboard check --demo --via both --json | jq .rook
+  dexonboard check --profile "Acme Health" --via both
   DEXCOM_CLIENT_SECRET=… dexonboard check --client-id abc --redirect-uri http://localhost:8765/callback --no-browser
-  dexonboard check --demo --json | jq .calls`,
+  ROOK_SECRET_KEY=… dexonboard check --via rook --rook-client-uuid 4e1c… --client-id abc \
+      --rook-redirect-url https://…/callback --rook-user-id me --no-browser`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error { return runCheck(cmd.Context(), e, o) },
 	}
@@ -68,24 +87,28 @@ Exit codes: 0 verified, 2 bad input, 3 login failed, 4 API failed, 5 vault.`,
 	f.BoolVar(&o.demo, "demo", false, "run against the embedded sandbox simulator; the login completes by itself")
 	f.StringVar(&o.user, "user", "SandboxUser7", "with --demo: the sandbox user who logs in")
 	f.DurationVar(&o.timeout, "timeout", connect.DefaultTimeout, "how long to wait for the login")
+	o.rook.register(f)
 	return cmd
 }
 
-// checkPlan is what a check needs, however it was described.
+// checkPlan is what a check needs, however it was described: the direct
+// leg (check; nil with --via rook) and the ROOK leg (rook; nil with --via
+// dexcom).
 type checkPlan struct {
-	check   service.Check
+	check   *service.Check
+	rook    *service.ROOKLeg
 	after   func(*connect.Report) // records the result (vault profile)
 	cleanup func()
 }
 
 func runCheck(ctx context.Context, e *env, o *checkOptions) error {
-	if o.days < 1 || o.days > connect.MaxDays {
-		return exitWith(exitUsage, fmt.Errorf("--days must be 1 to %d", connect.MaxDays))
+	if err := o.validate(); err != nil {
+		return err
 	}
 	var plan *checkPlan
 	var err error
 	if o.demo {
-		plan, err = demoPlan(o)
+		plan, err = demoPlan(e, o)
 	} else {
 		plan, err = realPlan(e, o)
 	}
@@ -94,7 +117,62 @@ func runCheck(ctx context.Context, e *env, o *checkOptions) error {
 	}
 	defer plan.cleanup()
 	stages := newStageLine(e.ios.ErrOut, e.ios.IsStderrTTY() && !o.asJSON)
-	plan.check.OnStage = func(s connect.Stage, _ string) {
+	out := &checkJSON{Via: o.rook.via}
+	var runErr error
+	if plan.check != nil {
+		var res *service.CheckResult
+		res, runErr, err = runDirect(ctx, stages, plan, o)
+		if err != nil {
+			return err
+		}
+		out.Report = res.Report
+		if plan.rook != nil && res.Outcome != nil && res.Outcome.Verification != nil {
+			plan.rook.Dexcom = res.Outcome.Client
+		}
+	}
+	if plan.rook != nil {
+		out.ROOK = runROOK(ctx, stages, plan.rook, o)
+	}
+	out.OK = (out.Report == nil || out.Report.OK) && (out.ROOK == nil || out.ROOK.OK)
+	if o.asJSON {
+		if err := writeJSON(e.ios.Out, out); err != nil {
+			return err
+		}
+	} else {
+		if out.Report != nil {
+			printReport(e.ios.Out, out.Report)
+		}
+		if out.ROOK != nil {
+			printROOKReport(e.ios.Out, out.ROOK)
+		}
+	}
+	switch {
+	case errors.Is(runErr, context.Canceled) || ctx.Err() != nil:
+		return exitWith(exitCancelled, errors.New("cancelled"))
+	case runErr != nil:
+		return &exitError{code: exitLogin, err: runErr, quiet: !o.asJSON}
+	case out.Report != nil && !out.Report.OK:
+		return &exitError{code: exitAPI, err: errors.New(out.Report.Error), quiet: true}
+	case out.ROOK != nil && !out.ROOK.OK:
+		return &exitError{code: exitROOK, err: errors.New(out.ROOK.Error), quiet: true}
+	}
+	return nil
+}
+
+// checkJSON is check's JSON report: the direct leg's fields at the top (as
+// before --via), the ROOK leg under "rook", and ok for every leg that ran.
+type checkJSON struct {
+	*connect.Report
+	Via  string              `json:"via"`
+	ROOK *service.ROOKReport `json:"rook,omitempty"`
+	OK   bool                `json:"ok"`
+}
+
+// runDirect runs the direct check with its stage line; err means it could
+// not start (the vault), runErr that the login failed.
+func runDirect(ctx context.Context, stages *stageLine, plan *checkPlan, o *checkOptions) (res *service.CheckResult, runErr, err error) {
+	c := plan.check
+	c.OnStage = func(s connect.Stage, _ string) {
 		switch s {
 		case connect.StageWaiting:
 			stages.Start("waiting for the test user to log in (ctrl+c to cancel)")
@@ -104,45 +182,30 @@ func runCheck(ctx context.Context, e *env, o *checkOptions) error {
 			stages.Start("calling dataRange, devices, EGVs and events")
 		}
 	}
-	plan.check.Timeout = o.timeout
-	plan.check.Days = o.days
-	stages.Start("connecting to " + plan.check.Env.Label())
-	res, err := plan.check.Run(ctx)
+	c.Timeout = o.timeout
+	c.Days = o.days
+	stages.Start("checking the credentials directly with " + c.Env.Label())
+	res, err = c.Run(ctx)
 	if err != nil {
 		stages.Finish("✗")
-		return exitWith(exitVault, err)
+		return nil, nil, exitWith(exitVault, err)
 	}
-	runErr, report := res.Err, res.Report
 	mark := "✓"
 	if !res.OK() {
 		mark = "✗"
 	}
 	stages.Finish(mark)
 	if plan.after != nil {
-		plan.after(report)
+		plan.after(res.Report)
 	}
-	addFlagHints(report, runErr)
-	if o.asJSON {
-		if err := writeJSON(e.ios.Out, report); err != nil {
-			return err
-		}
-	} else {
-		printReport(e.ios.Out, report)
-	}
-	switch {
-	case errors.Is(runErr, context.Canceled):
-		return exitWith(exitCancelled, errors.New("cancelled"))
-	case runErr != nil:
-		return &exitError{code: exitLogin, err: runErr, quiet: !o.asJSON}
-	case !report.OK:
-		return &exitError{code: exitAPI, err: errors.New(report.Error), quiet: true}
-	}
-	return nil
+	addFlagHints(res.Report, res.Err)
+	return res, res.Err, nil
 }
 
-// demoPlan starts the embedded simulator with the demo app registered for a
-// free loopback redirect URI, and logs the user in without a browser.
-func demoPlan(o *checkOptions) (*checkPlan, error) {
+// demoPlan starts the embedded Dexcom and ROOK simulators, wired as the
+// guide has it, with the demo app registered for a free loopback redirect
+// URI and ROOK's Redirect URL, and logs the user in without a browser.
+func demoPlan(e *env, o *checkOptions) (*checkPlan, error) {
 	if _, ok := sandbox.FindUser(o.user); !ok {
 		return nil, exitWith(exitUsage, fmt.Errorf("--user %q: use SandboxUser1 … SandboxUser7", o.user))
 	}
@@ -150,21 +213,44 @@ func demoPlan(o *checkOptions) (*checkPlan, error) {
 	if err != nil {
 		return nil, exitWith(exitFailure, err)
 	}
-	sim, err := sandbox.Start(sandbox.New(sandbox.Config{Apps: []sandbox.App{sandbox.DemoApp(redirect)}}), "127.0.0.1:0")
+	st, err := rooksim.StartStack(rooksim.StackConfig{Dexcom: sandbox.Config{Apps: []sandbox.App{sandbox.DemoApp(redirect)}}})
 	if err != nil {
 		return nil, exitWith(exitFailure, err)
 	}
-	ep, _ := dexcom.NewEndpoints(dexcom.Custom, sim.URL, dexcom.OAuthVersion(o.oauth))
+	ep, _ := dexcom.NewEndpoints(dexcom.Custom, st.Dexcom.URL, dexcom.OAuthVersion(o.oauth))
 	app := dexcom.App{ClientID: sandbox.DemoClientID, ClientSecret: secret.New(sandbox.DemoClientSecret), RedirectURI: redirect}
 	hc := &http.Client{Timeout: 30 * time.Second}
-	return &checkPlan{
-		check:   service.Check{Endpoints: ep, Env: dexcom.Sandbox, App: app, HTTP: hc, Open: sandbox.Autopilot(hc, o.user, true)},
-		cleanup: func() { sim.Close() },
-	}, nil
+	open := sandbox.Autopilot(hc, o.user, true)
+	plan := &checkPlan{cleanup: st.Close}
+	if o.rook.via != viaROOK {
+		plan.check = &service.Check{Endpoints: ep, Env: dexcom.Sandbox, App: app, HTTP: hc, Open: open}
+	}
+	if o.rook.via != viaDexcom {
+		leg := o.rook.leg(e, o, rook.Sandbox, st.Dexcom.URL, hc, open)
+		leg.BaseURL = st.ROOK.URL
+		leg.Credentials = rook.Credentials{ClientUUID: rooksim.DemoClientUUID, SecretKey: secret.New(rooksim.DemoSecretKey)}
+		leg.ClientID, leg.RedirectURL = sandbox.DemoClientID, st.ROOK.RedirectURL()
+		if leg.UserID == "" {
+			leg.UserID = rooksim.DemoUserID
+		}
+		if leg.WebhookURL == "" {
+			// ROOK's pushes and the probe go to a local receiver.
+			l, err := webhook.Listen("127.0.0.1:0", 0, func(webhook.Received) {})
+			if err != nil {
+				st.Close()
+				return nil, exitWith(exitFailure, err)
+			}
+			_ = st.ROOK.SetWebhookURL(rooksim.DemoClientUUID, l.URL+"/rook")
+			leg.WebhookURL = l.URL + "/rook"
+			plan.cleanup = func() { st.Close(); l.Close() }
+		}
+		plan.rook = leg
+	}
+	return plan, nil
 }
 
-// realPlan reads credentials from the vault profile or from --client-id and
-// $DEXCOM_CLIENT_SECRET.
+// realPlan reads credentials from the vault profile or from the flags and
+// $DEXCOM_CLIENT_SECRET / $ROOK_SECRET_KEY.
 func realPlan(e *env, o *checkOptions) (*checkPlan, error) {
 	env, err := dexcom.ParseEnvironment(o.env)
 	if err != nil || env == dexcom.Custom {
@@ -180,48 +266,71 @@ func realPlan(e *env, o *checkOptions) (*checkPlan, error) {
 		open = connect.NewOpener(e.ios.ErrOut, o.noBrowser).Open
 	}
 	plan := &checkPlan{cleanup: func() {}}
-	plan.check = service.Check{Endpoints: ep, Env: env, HTTP: hc, Open: open}
+	var prof *vault.Profile
 	if o.profile != "" {
-		if err := plan.fromVault(e, o, env); err != nil {
+		v, p, err := openProfile(e, o)
+		if err != nil {
 			return nil, err
 		}
-	} else {
+		plan.cleanup = func() { v.Close() }
+		prof = p
+		if o.rook.via != viaROOK {
+			if err := plan.fromVault(e, o, env, v, p); err != nil {
+				plan.cleanup()
+				return nil, err
+			}
+		}
+	} else if o.rook.via != viaROOK {
 		sec := secretEnv("DEXCOM_CLIENT_SECRET")
 		if o.clientID == "" || sec == "" {
-			return nil, exitWith(exitUsage, errors.New("give --profile NAME, or --client-id with the secret in $DEXCOM_CLIENT_SECRET (or try --demo)"))
+			return nil, exitWith(exitUsage, errors.New("give --profile NAME, or --client-id with the secret in $DEXCOM_CLIENT_SECRET (or try --demo; --via rook needs no Dexcom secret)"))
 		}
-		plan.check.App = dexcom.App{ClientID: o.clientID, ClientSecret: secret.New(sec), RedirectURI: o.redirectURI}
+		plan.check = &service.Check{App: dexcom.App{ClientID: o.clientID, ClientSecret: secret.New(sec), RedirectURI: o.redirectURI}}
 	}
-	if plan.check.App.RedirectURI == "" {
-		plan.check.App.RedirectURI = sandbox.DemoRedirectURI
+	if c := plan.check; c != nil {
+		c.Endpoints, c.Env, c.HTTP, c.Open = ep, env, hc, open
+		if c.App.RedirectURI == "" {
+			c.App.RedirectURI = sandbox.DemoRedirectURI
+		}
+		if _, err := connect.ParseRedirect(c.App.RedirectURI); err != nil {
+			plan.cleanup()
+			return nil, exitWith(exitUsage, fmt.Errorf("%w, and pass it with --redirect-uri", err))
+		}
 	}
-	if _, err := connect.ParseRedirect(plan.check.App.RedirectURI); err != nil {
-		plan.cleanup()
-		return nil, exitWith(exitUsage, fmt.Errorf("%w, and pass it with --redirect-uri", err))
+	if o.rook.via != viaDexcom {
+		leg, err := o.rook.realLeg(e, o, env, ep.BaseURL, hc, open, prof)
+		if err != nil {
+			plan.cleanup()
+			return nil, err
+		}
+		plan.rook = leg
 	}
 	return plan, nil
 }
 
-// fromVault takes the app from a profile, reuses and saves its login, and
-// records the outcome on the profile.
-func (plan *checkPlan) fromVault(e *env, o *checkOptions, env dexcom.Environment) error {
+// openProfile opens the vault and reads --profile.
+func openProfile(e *env, o *checkOptions) (*vault.Vault, *vault.Profile, error) {
 	v, pass, err := openVault(e.ios, e.prompt, &e.vault)
 	if err != nil {
-		return err
+		return nil, nil, err
 	}
 	secret.Wipe(pass)
-	plan.cleanup = func() { v.Close() }
 	p, err := v.Profile(o.profile)
 	if err != nil {
 		v.Close()
-		return exitWith(exitVault, err)
+		return nil, nil, exitWith(exitVault, err)
 	}
+	return v, p, nil
+}
+
+// fromVault takes the app from a profile, reuses and saves its login, and
+// records the outcome on the profile.
+func (plan *checkPlan) fromVault(e *env, o *checkOptions, env dexcom.Environment, v *vault.Vault, p *vault.Profile) error {
 	a, ok := p.Apps[env]
 	if !ok || a.ClientID == "" || a.ClientSecret.Empty() {
-		v.Close()
 		return exitWith(exitUsage, fmt.Errorf("profile %q has no %s app credentials: add them with dexonboard vault add %q --env %s", p.Name, env.Label(), p.Name, env))
 	}
-	plan.check.App = a.Credentials()
+	plan.check = &service.Check{App: a.Credentials()}
 	if o.redirectURI != "" {
 		plan.check.App.RedirectURI = o.redirectURI
 	}

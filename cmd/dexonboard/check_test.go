@@ -60,7 +60,7 @@ func TestCheckBadInput(t *testing.T) {
 		}
 	}
 	t.Setenv("DEXCOM_CLIENT_SECRET", "s")
-	r := runCmd(t, "", nil, "check", "--client-id", "abc", "--redirect-uri", "https://example.com/cb")
+	r := runCmd(t, "", nil, "check", "--client-id", "abcdefgh12", "--redirect-uri", "https://example.com/cb")
 	if r.code != exitUsage || !strings.Contains(r.errOut, "loopback") {
 		t.Fatalf("non-loopback redirect: %+v", r)
 	}

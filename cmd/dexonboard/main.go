@@ -105,6 +105,7 @@ const (
 	exitLogin     = 3
 	exitAPI       = 4
 	exitVault     = 5
+	exitROOK      = 6 // check: the ROOK leg failed
 	exitCancelled = 130
 )
 

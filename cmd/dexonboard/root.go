@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/spf13/cobra"
 	"github.com/tryrook/dexonboard/internal/connect"
@@ -21,6 +22,9 @@ type env struct {
 	// browse opens a login URL; nil means the real opener (a browser, or
 	// the URL printed). Tests walk the login page instead.
 	browse func(ctx context.Context, loginURL string) error
+	// sleep waits between ROOK's retries and polls; nil is a real timer.
+	// Tests make the waits instant.
+	sleep func(ctx context.Context, d time.Duration) error
 }
 
 func newRootCmdWith(e *env) *cobra.Command {
@@ -89,7 +93,7 @@ With --check, run the self-check against the simulator instead (= check --demo).
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if o.check {
-				return runCheck(cmd.Context(), e, &checkOptions{demo: true, days: 1, user: "SandboxUser7", oauth: "v2", timeout: connect.DefaultTimeout})
+				return runCheck(cmd.Context(), e, &checkOptions{demo: true, days: 1, user: "SandboxUser7", oauth: "v2", timeout: connect.DefaultTimeout, rook: rookFlags{days: 3}})
 			}
 			return runDemo(cmd.Context(), e, o)
 		},

@@ -61,3 +61,23 @@ func TestValidateROOKRedirect(t *testing.T) {
 		}
 	}
 }
+
+// The simulator's loopback http Redirect URL is accepted only by the
+// simulator's rule; real environments keep https.
+func TestValidateSimulatedROOKRedirect(t *testing.T) {
+	sim := "http://127.0.0.1:8781/api/v1/oauth/dexcom/callback"
+	if err := ValidateSimulatedROOKRedirect(sim); err != nil {
+		t.Fatalf("simulator's URL refused: %v", err)
+	}
+	if err := ValidateROOKRedirect(sim); err == nil {
+		t.Fatal("a real environment accepted a loopback http Redirect URL")
+	}
+	for _, bad := range []string{"http://rook.example/cb", "http://127.0.0.1/cb", "http://127.0.0.1:8781/cb#x", ""} {
+		if err := ValidateSimulatedROOKRedirect(bad); err == nil {
+			t.Errorf("%q accepted", bad)
+		}
+	}
+	if err := ValidateSimulatedROOKRedirect("https://rook.example/cb"); err != nil {
+		t.Errorf("https refused: %v", err)
+	}
+}

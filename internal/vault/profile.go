@@ -44,6 +44,13 @@ type App struct {
 	ClientSecret    secret.String
 	RedirectURI     string // the loopback URI used for the self-check
 	ROOKRedirectURL string // the redirect URL ROOK returned
+	// ROOK's API credentials for the ROOK environment of this app's track
+	// (sandbox or production), the test user connected through ROOK, and
+	// the client's data webhook.
+	ROOKClientUUID string
+	ROOKSecretKey  secret.String
+	ROOKUserID     string
+	WebhookURL     string
 }
 
 // CheckResult is the outcome of the last verification, without secrets.
@@ -93,6 +100,10 @@ type appRecord struct {
 	ClientSecret    string `json:"client_secret,omitempty"`
 	RedirectURI     string `json:"redirect_uri,omitempty"`
 	ROOKRedirectURL string `json:"rook_redirect_url,omitempty"`
+	ROOKClientUUID  string `json:"rook_client_uuid,omitempty"`
+	ROOKSecretKey   string `json:"rook_secret_key,omitempty"`
+	ROOKUserID      string `json:"rook_user_id,omitempty"`
+	WebhookURL      string `json:"webhook_url,omitempty"`
 }
 
 func (p *Profile) record() profileRecord {
@@ -100,7 +111,8 @@ func (p *Profile) record() profileRecord {
 		Apps: map[string]appRecord{}, LastCheck: p.LastCheck}
 	for env, a := range p.Apps {
 		r.Apps[string(env)] = appRecord{Name: a.Name, Description: a.Description, ClientID: a.ClientID,
-			ClientSecret: a.ClientSecret.Reveal(), RedirectURI: a.RedirectURI, ROOKRedirectURL: a.ROOKRedirectURL}
+			ClientSecret: a.ClientSecret.Reveal(), RedirectURI: a.RedirectURI, ROOKRedirectURL: a.ROOKRedirectURL,
+			ROOKClientUUID: a.ROOKClientUUID, ROOKSecretKey: a.ROOKSecretKey.Reveal(), ROOKUserID: a.ROOKUserID, WebhookURL: a.WebhookURL}
 	}
 	return r
 }
@@ -112,7 +124,8 @@ func (r profileRecord) profile(id string) *Profile {
 	for env, a := range r.Apps {
 		e := dexcom.Environment(env)
 		p.Apps[e] = &App{Env: e, Name: a.Name, Description: a.Description, ClientID: a.ClientID,
-			ClientSecret: secret.New(a.ClientSecret), RedirectURI: a.RedirectURI, ROOKRedirectURL: a.ROOKRedirectURL}
+			ClientSecret: secret.New(a.ClientSecret), RedirectURI: a.RedirectURI, ROOKRedirectURL: a.ROOKRedirectURL,
+			ROOKClientUUID: a.ROOKClientUUID, ROOKSecretKey: secret.New(a.ROOKSecretKey), ROOKUserID: a.ROOKUserID, WebhookURL: a.WebhookURL}
 	}
 	return p
 }
@@ -317,6 +330,12 @@ func describeChanges(old, cur profileRecord) []string {
 		}
 		if !bytes.Equal([]byte(o.ClientSecret), []byte(c.ClientSecret)) {
 			out = append(out, e+" client secret "+setOrChanged(o.ClientSecret))
+		}
+		if o.ROOKClientUUID != c.ROOKClientUUID || !bytes.Equal([]byte(o.ROOKSecretKey), []byte(c.ROOKSecretKey)) {
+			out = append(out, e+" ROOK credentials changed")
+		}
+		if o.ROOKUserID != c.ROOKUserID || o.WebhookURL != c.WebhookURL {
+			out = append(out, e+" ROOK test user or webhook changed")
 		}
 		if o.RedirectURI != c.RedirectURI || o.ROOKRedirectURL != c.ROOKRedirectURL {
 			out = append(out, e+" redirect URLs changed")

@@ -1,0 +1,84 @@
+package main
+
+import (
+	"context"
+	"os"
+	"os/exec"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+	"github.com/tryrook/dexonboard/internal/rooksim"
+)
+
+// TestCheckThroughROOKRealBrowser runs `check --via rook` with headless
+// Chromium as the test user's browser: ROOK's authorization URL, Dexcom's
+// login page (SandboxUser7, Authorize), ROOK's callback, and back to the
+// check's own loopback page, which ends the wait.
+func TestCheckThroughROOKRealBrowser(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts a browser")
+	}
+	exe := ""
+	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
+		if p, err := exec.LookPath(name); err == nil {
+			exe = p
+			break
+		}
+	}
+	if exe == "" {
+		if os.Getenv("CI") != "" {
+			t.Fatal("CI is set but no chromium is installed")
+		}
+		t.Skip("no chromium on this machine (and CI is not set)")
+	}
+	alloc, cancel := chromedp.NewExecAllocator(context.Background(),
+		append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(exe), chromedp.NoSandbox,
+			chromedp.Flag("disable-gpu", true), chromedp.UserDataDir(t.TempDir()),
+			chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
+			chromedp.Flag("disable-sync", true), chromedp.Flag("disable-quic", true))...)
+	defer cancel()
+	bctx, cancelBrowser := chromedp.NewContext(alloc)
+	defer cancelBrowser()
+	type landing struct{ at, text string }
+	landed := make(chan landing, 1)
+	browse := func(_ context.Context, u string) error {
+		var landedAt, landedText string
+		defer func() { landed <- landing{landedAt, landedText} }()
+		ctx, cancel := context.WithTimeout(bctx, 90*time.Second)
+		defer cancel()
+		if err := chromedp.Do(ctx,
+			chromedp.Navigate(u),
+			chromedp.WaitVisible(chromedp.ID("user")),
+			chromedp.SetValue(chromedp.ID("user"), "SandboxUser7"),
+			chromedp.Click(chromedp.ID("authorize")),
+			chromedp.WaitVisible(chromedp.ID("done")),
+		); err != nil {
+			return err
+		}
+		var err error
+		if landedAt, err = chromedp.Run(ctx, chromedp.Location()); err != nil {
+			return err
+		}
+		landedText, err = chromedp.Run(ctx, chromedp.Text(chromedp.ID("done")))
+		return err
+	}
+	w := newROOKWorld(t, rooksim.Faults{})
+	t.Setenv("ROOK_SECRET_KEY", rooksim.DemoSecretKey)
+	r := w.checkWith(t, browse)
+	if r.code != 0 {
+		t.Fatalf("%+v", r)
+	}
+	c := decodeCheck(t, r.out)
+	if !c.ROOK.Authorized || len(c.ROOK.Glucose) == 0 {
+		t.Fatalf("%s", r.out)
+	}
+	// The check goes on as soon as the page is served; the browser
+	// reports what it shows a moment later.
+	l := <-landed
+	landedAt, landedText := l.at, l.text
+	if !strings.HasPrefix(landedAt, "http://127.0.0.1:") || !strings.Contains(landedAt, "/rook/connected/") || landedText != "Back from ROOK" {
+		t.Fatalf("the browser ended at %s showing %q", landedAt, landedText)
+	}
+}

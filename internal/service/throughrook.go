@@ -1,0 +1,386 @@
+package service
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/tryrook/dexonboard/internal/connect"
+	"github.com/tryrook/dexonboard/internal/dexcom"
+	"github.com/tryrook/dexonboard/internal/onboarding"
+	"github.com/tryrook/dexonboard/internal/rook"
+	"github.com/tryrook/dexonboard/internal/safetext"
+	"github.com/tryrook/dexonboard/internal/webhook"
+)
+
+// ROOKStage is one stage of Step 6 through ROOK, in the order they run.
+type ROOKStage int
+
+// The stages, each shown as a line of the stage list.
+const (
+	StageAuthorizer ROOKStage = iota // ask ROOK's authorizer for Dexcom
+	StageCheckURL                    // check the authorization URL
+	StageBrowser                     // open the browser and wait for it to come back
+	StageAuthorized                  // wait until ROOK reports Dexcom connected
+	StageGlucose                     // pull blood glucose from ROOK
+	StageCompare                     // compare with Dexcom's readings
+	StageWebhook                     // probe the data webhook
+	stageCount
+)
+
+// ROOKStages lists the stages for a stage list.
+func ROOKStages() []ROOKStage {
+	out := make([]ROOKStage, stageCount)
+	for i := range out {
+		out[i] = ROOKStage(i)
+	}
+	return out
+}
+
+func (s ROOKStage) String() string {
+	return [...]string{
+		"ask ROOK's authorizer for Dexcom",
+		"check the authorization URL (Dexcom host, Client ID, Redirect URL, 200 at Dexcom)",
+		"open the login in a browser and wait for it to come back",
+		"wait until ROOK reports Dexcom connected",
+		"pull blood glucose from ROOK",
+		"compare with Dexcom's readings",
+		"probe the data webhook",
+	}[s]
+}
+
+// Key is the stage's short name in reports.
+func (s ROOKStage) Key() string {
+	return [...]string{"authorizer", "authorization_url", "browser", "authorized", "glucose", "compare", "webhook"}[s]
+}
+
+// ROOKLeg is Step 6 through ROOK: ROOK's authorizer with redirect_url set
+// to a local page, the authorization URL checked before any browser opens,
+// the login, ROOK's word that Dexcom is connected, its blood glucose, and
+// (optionally) the comparison with Dexcom and a webhook probe. `check` and
+// both front ends of the wizard run it.
+type ROOKLeg struct {
+	Env         rook.Environment
+	BaseURL     string // overrides Env's API host
+	Credentials rook.Credentials
+	UserID      string
+	// What the authorization URL must carry: the track's Dexcom host,
+	// Step 3's Client ID, Step 4's ROOK Redirect URL.
+	DexcomBase, ClientID, RedirectURL string
+	// LandingURI is the local page ROOK sends the browser back to; "" is
+	// 127.0.0.1 on a free port.
+	LandingURI string
+	// Open shows the authorization URL (a browser, the screen, the demo's
+	// autopilot); it runs in its own goroutine.
+	Open    func(ctx context.Context, url string) error
+	Timeout time.Duration // how long to wait for the browser
+	Poll    rook.Poll     // waits for ROOK (connected, first data)
+	Days    int           // how many days back to look for data
+	HTTP    *http.Client  // for Dexcom's login page and the webhook
+	APIHTTP *http.Client  // for ROOK's API (nil: rook's default with APITimeout)
+	// APITimeout bounds one ROOK API call (0: rook.DefaultTimeout).
+	APITimeout time.Duration
+	Retry      *rook.Retry
+	Sleep      func(context.Context, time.Duration) error
+	Now        func() time.Time
+	// Dexcom, when the direct check ran, fetches Dexcom's readings of the
+	// day ROOK returned, for the comparison.
+	Dexcom     *dexcom.Client
+	WebhookURL string // "" skips the probe
+	OnStage    func(ROOKStage, string)
+}
+
+// ROOKDay is one day ROOK was asked for.
+type ROOKDay struct {
+	Date  string `json:"date"`
+	Count int    `json:"count"` // granular readings ROOK returned
+}
+
+// ROOKComparison is ROOK's day against Dexcom's.
+type ROOKComparison struct {
+	Date    string `json:"date"`
+	ROOK    int    `json:"rook"`
+	Dexcom  int    `json:"dexcom"`
+	Matched int    `json:"matched"`
+	Summary string `json:"summary"`
+}
+
+// WebhookReport is a webhook probe, secret-free.
+type WebhookReport struct {
+	URL        string `json:"url"`
+	Status     int    `json:"status"`
+	Verdict    string `json:"verdict"`
+	Ms         int64  `json:"ms"`
+	TLS        string `json:"tls,omitempty"`
+	TLSChecked bool   `json:"tls_verified,omitempty"`
+	Redirect   string `json:"redirect,omitempty"`
+	Reason     string `json:"reason"`
+	OK         bool   `json:"ok"`
+}
+
+// ROOKReport is what the ROOK leg found, as `check --json` prints it.
+type ROOKReport struct {
+	Environment      string          `json:"environment"`
+	APIBase          string          `json:"api_base"`
+	ClientUUID       string          `json:"client_uuid"`
+	UserID           string          `json:"user_id"`
+	RedirectURL      string          `json:"redirect_url"` // the local page given to the authorizer
+	AuthorizationURL string          `json:"authorization_url"`
+	AlreadyConnected bool            `json:"already_connected,omitempty"`
+	Authorized       bool            `json:"authorized"`
+	Glucose          []ROOKDay       `json:"glucose"`
+	Comparison       *ROOKComparison `json:"comparison,omitempty"`
+	Webhook          *WebhookReport  `json:"webhook,omitempty"`
+	Calls            []rook.Call     `json:"calls"`
+	OK               bool            `json:"ok"`
+	FailedStage      string          `json:"failed_stage,omitempty"`
+	Error            string          `json:"error,omitempty"`
+	Fix              string          `json:"fix,omitempty"`
+}
+
+// ROOKResult is the leg's outcome: the report, the newest day's document
+// (for the glucose view) and the failure, named with its fix.
+type ROOKResult struct {
+	Report  ROOKReport
+	Latest  *rook.GlucoseDay
+	Failed  ROOKStage
+	Finding *ROOKFinding // nil when every stage passed
+}
+
+// OK reports whether every stage that ran passed.
+func (r *ROOKResult) OK() bool { return r.Finding == nil }
+
+// ErrNoROOKCredentials means the ROOK client UUID or secret key is missing.
+var ErrNoROOKCredentials = errors.New("the ROOK client UUID and secret key are not stored yet (step 6)")
+
+// Run runs the leg. It always returns a result; a failure is its Finding.
+func (l ROOKLeg) Run(ctx context.Context) *ROOKResult {
+	now := time.Now
+	if l.Now != nil {
+		now = l.Now
+	}
+	env := l.Env
+	if env == "" {
+		env = rook.Sandbox
+	}
+	res := &ROOKResult{Report: ROOKReport{Environment: string(env), ClientUUID: safetext.Line(l.Credentials.ClientUUID), UserID: safetext.Line(l.UserID), Glucose: []ROOKDay{}}}
+	rep := &res.Report
+	fail := func(stage ROOKStage, f *ROOKFinding) *ROOKResult {
+		res.Failed, res.Finding = stage, f
+		rep.FailedStage, rep.Error, rep.Fix = stage.Key(), safetext.Line(f.Cause), f.Fix
+		return res
+	}
+	stage := func(s ROOKStage, detail string) {
+		if l.OnStage != nil {
+			l.OnStage(s, detail)
+		}
+	}
+	c, err := rook.New(rook.Config{Env: env, BaseURL: l.BaseURL, Credentials: l.Credentials, HTTP: l.APIHTTP,
+		Timeout: l.APITimeout, Retry: l.Retry, Sleep: l.Sleep})
+	if err != nil {
+		return fail(StageAuthorizer, ExplainROOKError(err, env))
+	}
+	rep.APIBase = c.BaseURL()
+	defer func() { rep.Calls = c.Calls() }()
+
+	landing, err := rook.ListenLanding(l.LandingURI)
+	if err != nil {
+		return fail(StageAuthorizer, &ROOKFinding{Cause: err.Error(), Fix: "close the program using that port, or give another loopback address", Err: err})
+	}
+	defer landing.Close()
+	rep.RedirectURL = landing.URL()
+
+	stage(StageAuthorizer, "")
+	a, err := c.Authorizer(ctx, l.UserID, rook.Dexcom, landing.URL())
+	if err != nil {
+		return fail(StageAuthorizer, ExplainROOKError(err, env))
+	}
+	rep.AuthorizationURL = a.AuthorizationURL
+	if a.Authorized {
+		rep.AlreadyConnected = true
+	} else {
+		stage(StageCheckURL, a.AuthorizationURL)
+		if f := CheckROOKAuthorizationURL(ctx, l.HTTP, a.AuthorizationURL, l.DexcomBase, l.ClientID, l.RedirectURL); f != nil {
+			return fail(StageCheckURL, f)
+		}
+		stage(StageBrowser, a.AuthorizationURL)
+		if f := l.browse(ctx, landing, a.AuthorizationURL); f != nil {
+			return fail(StageBrowser, f)
+		}
+	}
+
+	stage(StageAuthorized, "")
+	if err := c.WaitAuthorized(ctx, l.UserID, rook.Dexcom, l.Poll); err != nil {
+		if errors.Is(err, rook.ErrNotYet) {
+			return fail(StageAuthorized, &ROOKFinding{Cause: "the browser came back, but ROOK does not report Dexcom connected for " + safetext.Line(l.UserID),
+				Fix: "connect again; if it keeps failing, ask your ROOK contact to look at this user's connection", Err: err})
+		}
+		return fail(StageAuthorized, ExplainROOKError(err, env))
+	}
+	rep.Authorized = true
+
+	stage(StageGlucose, "")
+	days, err := c.LatestGlucose(ctx, l.UserID, now(), max(l.Days, 1), l.Poll)
+	for _, d := range days {
+		n := 0
+		if d.Found {
+			n = d.Doc.Readings()
+		}
+		rep.Glucose = append(rep.Glucose, ROOKDay{Date: d.Date, Count: n})
+		if n > 0 {
+			res.Latest = d.Doc
+		}
+	}
+	if err != nil {
+		return fail(StageGlucose, ExplainROOKError(err, env))
+	}
+	if res.Latest == nil {
+		return fail(StageGlucose, &ROOKFinding{Cause: fmt.Sprintf("ROOK has no blood glucose for %s in the last %d days yet", safetext.Line(l.UserID), max(l.Days, 1)),
+			Fix: "ROOK pulls new users' data in the background: wait a few minutes and run it again, and check that the test user has readings at Dexcom", Err: rook.ErrNotYet})
+	}
+
+	if l.Dexcom != nil {
+		stage(StageCompare, "")
+		last := rep.Glucose[len(rep.Glucose)-1]
+		start, _ := time.Parse(rook.DateLayout, last.Date)
+		recs, err := l.Dexcom.EGVs(ctx, start, start.Add(24*time.Hour))
+		if err != nil {
+			return fail(StageCompare, &ROOKFinding{Cause: "Dexcom's readings for " + last.Date + " could not be read: " + safetext.Line(err.Error()),
+				Fix: "run the check again", Err: err})
+		}
+		cmp := rook.Compare(res.Latest, last.Date, recs.Records)
+		rep.Comparison = &ROOKComparison{Date: cmp.Date, ROOK: cmp.ROOK, Dexcom: cmp.Dexcom, Matched: cmp.Matched, Summary: cmp.String()}
+	}
+
+	if l.WebhookURL != "" {
+		stage(StageWebhook, l.WebhookURL)
+		w := ProbeWebhook(ctx, l.WebhookURL, env, now())
+		rep.Webhook = w
+		if !w.OK {
+			return fail(StageWebhook, &ROOKFinding{Cause: "the data webhook " + w.URL + " failed: " + w.Reason,
+				Fix: "make the endpoint answer 200 to a JSON POST without authentication, then probe it again"})
+		}
+	}
+	rep.OK = true
+	return res
+}
+
+// browse opens the authorization URL and waits for the browser to land on
+// the local page; an opener that fails (the demo's autopilot) ends the wait.
+func (l ROOKLeg) browse(ctx context.Context, landing *rook.Landing, authURL string) *ROOKFinding {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	timeout := l.Timeout
+	if timeout <= 0 {
+		timeout = connect.DefaultTimeout
+	}
+	type landed struct {
+		got rook.Landed
+		err error
+	}
+	done := make(chan landed, 1)
+	go func() {
+		got, err := landing.Wait(ctx, timeout)
+		done <- landed{got, err}
+	}()
+	openErr := make(chan error, 1)
+	if l.Open != nil {
+		go func() { openErr <- l.Open(ctx, authURL) }()
+	}
+	var r landed
+	select {
+	case r = <-done:
+	case err := <-openErr:
+		if err != nil && !errors.Is(err, connect.ErrShowURLOnly) {
+			return &ROOKFinding{Cause: "the login did not finish: " + safetext.Line(err.Error()),
+				Fix: "open the authorization URL in a browser, log the test user in and press Authorize", Err: err}
+		}
+		r = <-done
+	}
+	switch {
+	case errors.Is(r.err, context.Canceled):
+		return &ROOKFinding{Cause: "cancelled", Fix: "run it again", Err: r.err}
+	case r.err != nil:
+		return &ROOKFinding{Cause: "the browser did not come back from ROOK in " + timeout.String(),
+			Fix: "open the authorization URL, log the test user in and press Authorize; ROOK then sends the browser back here", Err: r.err}
+	case r.got.Error != "":
+		return explainLanding(r.got)
+	}
+	return nil
+}
+
+// explainLanding names a failure ROOK reported on the way back [I: ROOK's
+// error codes are the simulator's].
+func explainLanding(got rook.Landed) *ROOKFinding {
+	f := &ROOKFinding{Cause: "ROOK could not connect Dexcom: " + got.Error, Err: errors.New(got.Error)}
+	if got.Description != "" {
+		f.Cause += " (" + got.Description + ")"
+	}
+	switch got.Error {
+	case "token_exchange_failed":
+		f.Fix = "Dexcom refused the code exchange with the Client Secret ROOK holds: check the secret on your app's page (Step 3) and ask your ROOK contact to correct it (Step 4)"
+	case "access_denied":
+		f.Fix = "the test user denied access: connect again and press Authorize"
+	default:
+		f.Fix = "connect again; if it keeps failing, send this message to your ROOK contact"
+	}
+	return f
+}
+
+// ProbeWebhook posts a realistic blood_glucose_event document to u as ROOK
+// would and reports the verdict.
+func ProbeWebhook(ctx context.Context, u string, env rook.Environment, now time.Time) *WebhookReport {
+	r := webhook.Probe(ctx, u, webhook.SampleDocument(now), webhook.Options{Env: env})
+	w := &WebhookReport{URL: r.URL, Status: r.Status, Verdict: r.Verdict.String(), Ms: r.Duration.Milliseconds(),
+		Redirect: r.Redirect, Reason: r.Reason, OK: r.Verdict != webhook.Fail}
+	if r.TLS != nil {
+		w.TLS, w.TLSChecked = r.TLS.Version, r.TLS.Verified
+	}
+	if r.Err != nil && w.Reason == "" {
+		w.Reason = safetext.Line(r.Err.Error())
+	} else if r.Err != nil {
+		w.Reason = safetext.Line(r.Err.Error()) + ": " + w.Reason
+	}
+	return w
+}
+
+// ValidateROOKRedirectFor is Step 4's rule for ROOK's Redirect URL;
+// simulated allows the simulator's loopback http one (the demo, a ROOK API
+// on loopback), never for a real ROOK environment.
+func ValidateROOKRedirectFor(raw string, simulated bool) error {
+	if simulated {
+		return onboarding.ValidateSimulatedROOKRedirect(raw)
+	}
+	return onboarding.ValidateROOKRedirect(raw)
+}
+
+// IsLoopbackURL reports whether u is an http(s) URL on this machine.
+func IsLoopbackURL(u string) bool {
+	p, err := url.Parse(u)
+	if err != nil || (p.Scheme != "http" && p.Scheme != "https") {
+		return false
+	}
+	switch p.Hostname() {
+	case "127.0.0.1", "localhost", "::1":
+		return true
+	}
+	return false
+}
+
+// ValidateROOKUserID accepts a ROOK user id: 1 to 200 visible characters,
+// no spaces (it goes into URL paths).
+func ValidateROOKUserID(id string) error {
+	switch {
+	case strings.TrimSpace(id) == "":
+		return errors.New("the ROOK user id is empty")
+	case len(id) > 200:
+		return fmt.Errorf("the ROOK user id is %d characters, at most 200", len(id))
+	case strings.ContainsFunc(id, func(r rune) bool { return r <= ' ' || r == 0x7f || r == '/' || r == '?' || r == '#' }):
+		return errors.New("the ROOK user id may not contain spaces, control characters, / ? or #")
+	}
+	return nil
+}
