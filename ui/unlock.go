@@ -224,6 +224,8 @@ func unlockHint(msg string) string {
 		return msg + ". Try again; nothing was changed."
 	case strings.Contains(msg, "in use"):
 		return msg + "."
+	case strings.HasSuffix(msg, "does not follow links to its vault"), strings.HasSuffix(msg, "is not a plain file"): // vault.WrongFileError
+		return msg + ": quit, and start dexonboard with --vault and the vault file itself."
 	}
 	return msg
 }

@@ -39,8 +39,8 @@ func runWizard(ctx context.Context, e *env, o *wizardOptions) error {
 	}
 	s := &service.Session{
 		VaultPath: path, Create: !vault.Exists(path), APIBase: o.apiBase,
-		Open:        func(p []byte) (*vault.Vault, error) { return vault.Open(path, p, vaultOptions) },
-		CreateVault: func(p []byte) (*vault.Vault, error) { return vault.Create(path, p, vaultOptions) },
+		Open:        func(p []byte) (*vault.Vault, error) { return vault.Open(path, p, e.vault.screenOptions()) },
+		CreateVault: func(p []byte) (*vault.Vault, error) { return vault.Create(path, p, e.vault.screenOptions()) },
 		Browse:      quietBrowser(e),
 		HTTP:        &http.Client{Timeout: 60 * time.Second},
 	}
