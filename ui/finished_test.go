@@ -2,8 +2,14 @@ package ui
 
 import (
 	"net/http/httptest"
+	"strings"
 	"testing"
 	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/ansi"
+	"github.com/tryrook/dexonboard/internal/dexcom"
+	"github.com/tryrook/dexonboard/internal/handoff"
 
 	"github.com/muesli/termenv"
 	"github.com/tryrook/dexonboard/internal/connect"
@@ -58,4 +64,64 @@ func TestBothDemoTracksReachTheFinishedScreen(t *testing.T) {
 	p.send(keys("l")...)
 	p.waitFor(t, "Client profiles")
 	p.quit(t)
+}
+
+// TestStaleHandoffAndSharedClientIDShow: new credentials stored after the
+// seal flag step 4 (unticked, with why) on the screen; the production app
+// given the sandbox's Client ID gets a warning on step 3.
+func TestStaleHandoffAndSharedClientIDShow(t *testing.T) {
+	colors(t, termenv.Ascii)
+	w := newWorld(t)
+	s := w.demoSession(t)
+	s.ExportDir = t.TempDir()
+	wiz := NewWizard(s)
+	send(wiz, tea.WindowSizeMsg{Width: 80, Height: 24})
+	wiz.goTo(int(onboarding.CollectCredentials))
+	send(wiz, keys("enter")...) // store the demo's credentials
+	_, rcpt, err := handoff.NewIdentity()
+	if err != nil {
+		t.Fatal(err)
+	}
+	job, err := s.Seal(rcpt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sl, err := job()
+	if err != nil {
+		t.Fatal(err)
+	}
+	wiz.goTo(int(onboarding.ShareWithROOK))
+	send(wiz, sealedMsg{sealed: sl})
+	send(wiz, keys("down", "down", "space")...) // sent
+	if !s.Progress.Checked(onboarding.ShareWithROOK, "shared") {
+		t.Fatal("the tick did not take")
+	}
+	wiz.goTo(int(onboarding.CollectCredentials))
+	send(wiz, keys("up", "enter")...) // edit the secret
+	send(wiz, tea.KeyMsg{Type: tea.KeyCtrlU})
+	send(wiz, tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("another-secret-0123456789abcdef"), Paste: true})
+	send(wiz, keys("enter", "enter")...) // store the secret's field, then the button
+	pageText := func(w *Wizard) string { v, _ := w.pages[w.current].View(); return ansi.Strip(v) }
+	if v := pageText(wiz); !strings.Contains(v, "changed after the hand-off was sealed") {
+		t.Fatalf("step 3 does not say the hand-off is stale:\n%s", v)
+	}
+	if s.Progress.Checked(onboarding.ShareWithROOK, "shared") || s.Progress.StatusOf(onboarding.ShareWithROOK) != onboarding.Attention {
+		t.Fatal("step 4 still ticked")
+	}
+	wiz.goTo(int(onboarding.ShareWithROOK))
+	if !strings.Contains(ansi.Strip(wiz.View()), "! 4. Share with ROOK") || !strings.Contains(pageText(wiz), "seal it again") {
+		t.Fatalf("step 4 is not flagged:\n%s", wiz.View())
+	}
+
+	s.Progress = onboarding.NewProgress(onboarding.ProductionTrack, dexcom.US)
+	prod := NewWizard(s)
+	send(prod, tea.WindowSizeMsg{Width: 80, Height: 24})
+	prod.goTo(int(onboarding.CollectCredentials))
+	for _, id := range []string{"client_id", "client_secret"} {
+		prod.pages[prod.current].(*stepPage).form.input(id).SetValue(map[string]string{"client_id": sandbox.DemoClientID, "client_secret": sandbox.DemoClientSecret}[id])
+	}
+	send(prod, keys("down", "down", "enter")...)
+	if v := pageText(prod); !strings.Contains(v, "sandbox app has the same Client ID") {
+		t.Fatalf("no warning for the sandbox's Client ID on the production app:\n%s", prod.View())
+	}
 }

@@ -1,6 +1,8 @@
 package service
 
 import (
+	"fmt"
+	"github.com/tryrook/dexonboard/internal/dexcom"
 	"strings"
 
 	"github.com/tryrook/dexonboard/internal/connect"
@@ -143,7 +145,35 @@ func (s *Session) StoreCredentials(id, sec string) error {
 	a := s.App()
 	a.ClientID, a.ClientSecret = id, secret.New(sec)
 	s.Progress.MarkDone(onboarding.CollectCredentials, s.Time())
+	s.flagStaleSeal()
 	return nil
+}
+
+// CredentialNotes are what to know about the stored credentials that does
+// not refuse them: the other track's app has the same Client ID (Dexcom
+// gives each app its own), or the sealed hand-off holds the old ones.
+func (s *Session) CredentialNotes() []string {
+	var notes []string
+	id := s.App().ClientID
+	for env, other := range s.Profile.Apps {
+		if env != s.Progress.Env && id != "" && other.ClientID == id {
+			notes = append(notes, fmt.Sprintf("the %s app has the same Client ID: Dexcom gives each app its own, so check this one was copied from the %s app's page",
+				trackOf(env), trackOf(s.Progress.Env)))
+			break
+		}
+	}
+	if s.sealStale() {
+		notes = append(notes, "step 4: "+ErrStaleHandoff.Error())
+	}
+	return notes
+}
+
+// trackOf names the app of env: sandbox or production.
+func trackOf(env dexcom.Environment) string {
+	if env == dexcom.Sandbox {
+		return "sandbox"
+	}
+	return "production"
 }
 
 // ValidateROOKRedirect accepts an https URL without a fragment (onboarding's rule).
