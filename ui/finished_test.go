@@ -125,3 +125,38 @@ func TestStaleHandoffAndSharedClientIDShow(t *testing.T) {
 		t.Fatalf("no warning for the sandbox's Client ID on the production app:\n%s", prod.View())
 	}
 }
+
+// TestQuitWithUnstoredInputAsks: q and ctrl+c with a Client ID typed but
+// not stored ask first; esc goes back with the input kept; s stores it and
+// quits.
+func TestQuitWithUnstoredInputAsks(t *testing.T) {
+	colors(t, termenv.Ascii)
+	w := newWorld(t)
+	s := w.demoSession(t)
+	s.Demo.Prefill = Prefill{}
+	wiz := NewWizard(s)
+	send(wiz, tea.WindowSizeMsg{Width: 80, Height: 24})
+	wiz.goTo(int(onboarding.CollectCredentials))
+	send(wiz, keys("enter")...)
+	send(wiz, tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(sandbox.DemoClientID), Paste: true})
+	send(wiz, keys("tab")...)
+	send(wiz, tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(sandbox.DemoClientSecret), Paste: true})
+	send(wiz, keys("esc")...)
+	for _, quit := range []string{"q", "ctrl+c"} {
+		_, cmd := wiz.Update(keys(quit)[0])
+		v := ansi.Strip(wiz.View())
+		if cmd != nil || wiz.quitting || !strings.Contains(v, "Typed but not stored: Client ID & Secret: Client ID, Client Secret") {
+			t.Fatalf("%s quit without asking:\n%s", quit, v)
+		}
+		fits(t, v, 80, 24)
+		send(wiz, keys("esc")...)
+		if wiz.asking != nil || wiz.pages[wiz.current].(*stepPage).form.input("client_id").Value() != sandbox.DemoClientID {
+			t.Fatal("esc did not go back with the input kept")
+		}
+	}
+	send(wiz, keys("q")...)
+	_, cmd := wiz.Update(keys("s")[0])
+	if cmd == nil || !wiz.quitting || s.App().ClientID != sandbox.DemoClientID || s.App().ClientSecret.Reveal() != sandbox.DemoClientSecret {
+		t.Fatalf("s did not store and quit: quitting %v, client id %q", wiz.quitting, s.App().ClientID)
+	}
+}

@@ -9,6 +9,9 @@ import (
 // helpView is the help bar. When the keys do not fit the width, the page's
 // keys go first, from the last, so → next, ? help and q quit stay.
 func (w *Wizard) helpView() string {
+	if w.asking != nil {
+		return w.askView()
+	}
 	hk := w.helpKeys()
 	if w.help.ShowAll {
 		return w.help.View(hk)

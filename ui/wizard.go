@@ -55,7 +55,10 @@ type Wizard struct {
 	width, height int
 	flash         string
 	flashErr      bool
-	sc            scroll // the step page's window
+	sc            scroll   // the step page's window
+	asking        []string // unstored input while asking whether to quit
+	askProblem    string
+	quitKeys      quitKeys
 	quitting      bool
 }
 
@@ -63,7 +66,7 @@ type Wizard struct {
 // already has a vault, profile and track (the demo).
 func NewWizard(s *Session) *Wizard {
 	th, k := DefaultTheme(), DefaultKeys()
-	w := &Wizard{s: s, theme: th, keys: k, help: help.New(),
+	w := &Wizard{s: s, theme: th, keys: k, help: help.New(), quitKeys: newQuitKeys(),
 		bar: progress.New(progress.WithSolidFill(string(colAccent.Dark)), progress.WithoutPercentage(), progress.WithWidth(sidebarW-4))}
 	w.help.Styles.ShortKey = th.Key.Bold(true)
 	w.help.Styles.ShortDesc = th.Help
@@ -188,9 +191,11 @@ func (w *Wizard) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 
 // globalKey handles quit, help and step navigation.
 func (w *Wizard) globalKey(msg tea.KeyMsg) (tea.Cmd, bool) {
+	if w.asking != nil {
+		return w.answerQuit(msg), true
+	}
 	if key.Matches(msg, w.keys.ForceQuit) || (key.Matches(msg, w.keys.Quit) && !w.capturing()) {
-		w.quitting = true
-		return tea.Sequence(saveProgress(w.s), tea.Quit), true
+		return w.quit(), true
 	}
 	if w.capturing() {
 		return w.leaveField(msg)
