@@ -291,10 +291,11 @@ func (m *profilesModel) View() string {
 		return th.Page.Render(b.String() + th.Muted.Render("reading the vault…"))
 	}
 	if len(m.list) > 0 {
-		b.WriteString(th.Muted.Render(fmt.Sprintf("    %-28s %-11s %-11s %s", "PROFILE", "SANDBOX", "PRODUCTION", "LAST CHECK")) + "\n")
+		b.WriteString(th.Muted.Render(fmt.Sprintf("    %-26s %-11s  %-11s  %s", "PROFILE", "SANDBOX", "PRODUCTION", "LAST CHECK")) + "\n")
 	}
 	for i, r := range m.list {
-		line := fmt.Sprintf("%s %-11s %-11s %s", padCells(truncate(r.Profile.Name, 28), 28), r.Sandbox, r.Production, r.CheckText())
+		// Two spaces between the columns: "not started" fills its column.
+		line := fmt.Sprintf("%s %-11s  %-11s  %s", padCells(truncate(r.Profile.Name, 26), 26), r.Sandbox, r.Production, r.CheckText())
 		if r.Attention {
 			line = th.Attention.Render("!") + " " + line
 		} else {

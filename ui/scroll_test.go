@@ -161,3 +161,35 @@ func TestHelpBarAtTheBottom(t *testing.T) {
 		t.Fatalf("%d lines, the last %q:\n%s", len(lines), lines[len(lines)-1], strings.Join(lines, "\n"))
 	}
 }
+
+// TestNothingCutAt80: the vault setup shows a long path and its prose whole,
+// and the client list keeps its columns apart, at 80 columns.
+func TestNothingCutAt80(t *testing.T) {
+	colors(t, termenv.Ascii)
+	w := newWorld(t)
+	s := w.session()
+	s.VaultPath = "/home/a-person-with-a-long-name/.local/share/dexonboard/clients/of/the/clinic/vault.db"
+	wiz := NewWizard(s)
+	send(wiz, tea.WindowSizeMsg{Width: 80, Height: 24})
+	v := ansi.Strip(wiz.View())
+	fits(t, v, 80, 24)
+	flat := strings.Join(strings.Fields(v), " ")
+	for _, want := range []string{"progress in one encrypted file:", "including ROOK, can open the vault.", "/of/the/ clinic/vault.db"} {
+		if !strings.Contains(flat, want) {
+			t.Errorf("%q is cut:\n%s", want, v)
+		}
+	}
+
+	s = w.demoSession(t)
+	s.Demo, s.Profile, s.Progress = nil, nil, nil
+	addClients(t, s.Vault)
+	s.Vault = w.openVault(t)
+	list := NewWizard(s)
+	send(list, tea.WindowSizeMsg{Width: 80, Height: 24})
+	send(list, list.profiles.Init()())
+	v = ansi.Strip(list.View())
+	fits(t, v, 80, 24)
+	if strings.Contains(v, "not started not started") || strings.Contains(v, "started never") || !strings.Contains(v, "✗ 2026-11-24 sandbox") {
+		t.Errorf("columns run together or are cut:\n%s", v)
+	}
+}

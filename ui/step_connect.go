@@ -406,7 +406,8 @@ func (p *connectPage) idleView() string {
 		b.WriteString("\n" + th.Muted.Render("r through ROOK · c directly with Dexcom · both log in here; b uses your browser · e edits ROOK's credentials") + "\n")
 		return b.String()
 	}
-	b.WriteString(th.ButtonActive.Render("Connect through ROOK (r)") + "  " + th.Button.Render("Check directly with Dexcom (c)") + "  " + th.Muted.Render("e edits ROOK's credentials") + "\n")
+	b.WriteString(th.ButtonActive.Render("Connect through ROOK (r)") + "\n" + th.Button.Render("Check directly with Dexcom (c)") + "\n" +
+		th.Muted.Render("e edits ROOK's credentials") + "\n")
 	return b.String()
 }
 

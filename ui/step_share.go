@@ -75,5 +75,8 @@ func (e *shareExtra) below(p *stepPage) string {
 	if e.rookCode != "" {
 		out += th.OK.Render("✓ ROOK's CSE (simulated) opened it, read ") + th.Title.Render(e.rookCode) + th.OK.Render(" and sent the Redirect URL above") + "\n"
 	}
+	if st, ok := p.s.Progress.Steps[onboarding.ShareWithROOK]; ok && st.Status == onboarding.Attention {
+		out += th.Attention.Render("! "+st.Problem) + "\n"
+	}
 	return out + p.problemView()
 }

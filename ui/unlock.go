@@ -19,6 +19,7 @@ type unlockModel struct {
 	focus   int
 	err     string
 	working bool
+	width   int // the terminal's, for wrapping
 
 	// The new passphrase's strength, rated in Update when it changes (a
 	// rating takes milliseconds, View runs every frame).
@@ -177,9 +178,9 @@ func (m *unlockModel) View() string {
 	th := m.theme
 	if m.s.Create {
 		b.WriteString(th.Title.Render("Create your vault") + "\n\n")
-		b.WriteString("dexonboard keeps Client IDs, Secrets, tokens and progress in one\nencrypted file:\n")
-		b.WriteString(th.Muted.Render(m.s.VaultPath) + "\n\n")
-		b.WriteString("Choose a passphrase. Without it nobody, including ROOK, can open the vault.\n\n")
+		b.WriteString(wrap(m.width, "dexonboard keeps Client IDs, Secrets, tokens and progress in one encrypted file:") + "\n")
+		b.WriteString(m.path() + "\n\n")
+		b.WriteString(wrap(m.width, "Choose a passphrase. Without it nobody, including ROOK, can open the vault.") + "\n\n")
 		b.WriteString("Passphrase\n" + m.inputs[0].View() + "\n")
 		if r := m.rating; r != nil {
 			style := th.Error
@@ -191,16 +192,25 @@ func (m *unlockModel) View() string {
 		b.WriteString("\nRepeat it\n" + m.inputs[1].View() + "\n")
 	} else {
 		b.WriteString(th.Title.Render("Unlock your vault") + "\n\n")
-		b.WriteString(th.Muted.Render(m.s.VaultPath) + "\n\n")
+		b.WriteString(m.path() + "\n\n")
 		b.WriteString("Passphrase\n" + m.inputs[0].View() + "\n")
 	}
 	switch {
 	case m.working:
 		b.WriteString("\n" + th.Muted.Render("deriving the key…"))
 	case m.err != "":
-		b.WriteString("\n" + th.Error.Render(unlockHint(m.err)))
+		b.WriteString("\n" + th.Error.Render(wrap(m.width, unlockHint(m.err))))
 	}
 	return th.Page.Render(b.String())
+}
+
+// path is the vault's path, whole: a long one goes on over several lines.
+func (m *unlockModel) path() string {
+	width := m.width - 4 // the page's padding, and a cell to spare
+	if m.width <= 0 {
+		width = 76
+	}
+	return m.theme.Muted.Render(strings.Join(wrapIndented(m.s.VaultPath, width), "\n"))
 }
 
 func strengthBar(score int) string {
@@ -214,6 +224,8 @@ func unlockHint(msg string) string {
 		return msg + ". Try again; nothing was changed."
 	case strings.Contains(msg, "in use"):
 		return msg + "."
+	case strings.HasSuffix(msg, "does not follow links to its vault"), strings.HasSuffix(msg, "is not a plain file"): // vault.WrongFileError
+		return msg + ": quit, and start dexonboard with --vault and the vault file itself."
 	}
 	return msg
 }

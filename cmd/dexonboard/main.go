@@ -14,6 +14,7 @@ import (
 
 	"github.com/tryrook/dexonboard/internal/iostreams"
 	"github.com/tryrook/dexonboard/internal/safetext"
+	"github.com/tryrook/dexonboard/internal/vault"
 )
 
 func main() {
@@ -54,6 +55,25 @@ func run(ctx context.Context, ios *iostreams.IOStreams, args []string) int {
 	return runWith(ctx, &env{ios: ios, prompt: newPrompter(ios)}, args)
 }
 
+// advice is what the command line adds to an error from internal/: the
+// flag or variable that fixes it.
+func advice(err error) string {
+	var wrong *vault.WrongFileError
+	switch {
+	case errors.As(err, &wrong) && wrong.Link:
+		return ": pass the real file with --vault"
+	case errors.As(err, &wrong):
+		return ": pass the vault file itself with --vault"
+	case errors.Is(err, vault.ErrExists):
+		return " (open it, or pass --vault for another path)"
+	case errors.Is(err, vault.ErrNoDefaultPath):
+		return " (set DEXONBOARD_VAULT or pass --vault)"
+	case errors.Is(err, vault.ErrInUse):
+		return " (--wait sets how long to wait for it)"
+	}
+	return ""
+}
+
 // runWith runs the command line with a given env (tests pass fakes).
 func runWith(ctx context.Context, e *env, args []string) int {
 	ios := e.ios
@@ -66,11 +86,11 @@ func runWith(ctx context.Context, e *env, args []string) int {
 	var ee *exitError
 	if errors.As(err, &ee) {
 		if ee.err != nil && !ee.quiet {
-			fmt.Fprintln(ios.ErrOut, "error:", safetext.Line(ee.err.Error()))
+			fmt.Fprintln(ios.ErrOut, "error:", safetext.Line(ee.err.Error()+advice(ee.err)))
 		}
 		return ee.code
 	}
-	fmt.Fprintln(ios.ErrOut, "error:", safetext.Line(err.Error()))
+	fmt.Fprintln(ios.ErrOut, "error:", safetext.Line(err.Error()+advice(err)))
 	if errors.Is(err, context.Canceled) {
 		return exitCancelled
 	}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"strings"
+	"time"
 
 	"github.com/tryrook/dexonboard/internal/iostreams"
 	"github.com/tryrook/dexonboard/internal/vault"
@@ -48,6 +49,47 @@ func secretEnv(name string) string {
 type vaultFlags struct {
 	path     string
 	passFile string
+	wait     time.Duration // --wait: for another dexonboard to let go of the vault
+	waitSet  bool          // --wait was given (the wizard's screens wait only then)
+}
+
+// defaultWait is how long a command waits for another dexonboard that holds
+// the vault. Commands hold it for a key derivation and a write, a second or
+// two on a busy machine (rotate-key for two derivations and a copy): a
+// person running two at once should see both succeed, not "in use". A
+// wizard holds it until it quits; then the wait ends with "in use".
+const defaultWait = 10 * time.Second
+
+// options are the vault settings of a command that runs to its end: it waits
+// up to --wait, and says on standard error that it waits.
+func (f *vaultFlags) options(ios *iostreams.IOStreams) vault.Options {
+	o := vaultOptions
+	o.LockTimeout = f.lockTimeout()
+	o.LockWait = func(pid int) {
+		who := "another dexonboard"
+		if pid > 0 {
+			who += fmt.Sprintf(" (pid %d)", pid)
+		}
+		fmt.Fprintf(ios.ErrOut, "the vault is in use by %s; waiting up to %s for it (--wait sets how long)\n", who, f.wait)
+	}
+	return o
+}
+
+// screenOptions are the vault settings of the wizard's screens: the vault's
+// own short wait unless --wait was given (nothing may print on the screen).
+func (f *vaultFlags) screenOptions() vault.Options {
+	o := vaultOptions
+	if f.waitSet {
+		o.LockTimeout = f.lockTimeout()
+	}
+	return o
+}
+
+func (f *vaultFlags) lockTimeout() time.Duration {
+	if f.wait <= 0 {
+		return -1 // vault.Options: do not wait
+	}
+	return f.wait
 }
 
 func (f *vaultFlags) resolvePath() (string, error) {
@@ -131,7 +173,7 @@ func openVault(ios *iostreams.IOStreams, p prompter, f *vaultFlags) (*vault.Vaul
 	if err != nil {
 		return nil, nil, exitWith(exitVault, err)
 	}
-	v, err := vault.Open(path, pass, vaultOptions)
+	v, err := vault.Open(path, pass, f.options(ios))
 	if err != nil {
 		return nil, nil, exitWith(exitVault, err)
 	}

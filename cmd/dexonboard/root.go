@@ -43,11 +43,15 @@ Run it with no command to start the wizard, or try everything offline with:
 		Args:          cobra.NoArgs,
 	}
 	wo := &wizardOptions{}
-	root.RunE = func(cmd *cobra.Command, _ []string) error { return runWizard(cmd.Context(), e, wo) }
+	root.RunE = func(cmd *cobra.Command, _ []string) error {
+		e.vault.waitSet = cmd.Flags().Changed("wait")
+		return runWizard(cmd.Context(), e, wo)
+	}
 	addWizardFlags(root, wo)
 	root.Flags().StringVar(&wo.apiBase, "api-base", "", "API base URL instead of Dexcom's (a simulator from dexonboard sandbox serve)")
 	root.PersistentFlags().StringVar(&e.vault.path, "vault", "", "vault file (default $DEXONBOARD_VAULT, else $XDG_DATA_HOME/dexonboard/vault.db)")
 	root.PersistentFlags().StringVar(&e.vault.passFile, "passphrase-file", "", "read the vault passphrase from this file (else $DEXONBOARD_PASSPHRASE, else a prompt)")
+	root.PersistentFlags().DurationVar(&e.vault.wait, "wait", defaultWait, "how long to wait for another dexonboard to let go of the vault (0: do not wait)")
 	root.SetIn(ios.In)
 	root.SetOut(ios.Out)
 	root.SetErr(ios.ErrOut)

@@ -53,7 +53,7 @@ func newVaultInitCmd(e *env) *cobra.Command {
 				return exitWith(exitVault, err)
 			}
 			defer secret.Wipe(pass)
-			v, err := vault.Create(path, pass, vaultOptions)
+			v, err := vault.Create(path, pass, e.vault.options(e.ios))
 			if err != nil {
 				return exitWith(exitVault, err)
 			}
@@ -413,7 +413,7 @@ func newVaultCheckCmd(e *env) *cobra.Command {
 				return exitWith(exitVault, err)
 			}
 			defer secret.Wipe(pass)
-			r, err := vault.Check(path, pass, vaultOptions)
+			r, err := vault.Check(path, pass, e.vault.options(e.ios))
 			if err != nil {
 				return exitWith(exitVault, err)
 			}

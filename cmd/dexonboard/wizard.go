@@ -41,8 +41,8 @@ func runWizard(ctx context.Context, e *env, o *wizardOptions) error {
 	}
 	s := &service.Session{
 		VaultPath: path, Create: !vault.Exists(path), APIBase: o.apiBase,
-		Open:        func(p []byte) (*vault.Vault, error) { return vault.Open(path, p, vaultOptions) },
-		CreateVault: func(p []byte) (*vault.Vault, error) { return vault.Create(path, p, vaultOptions) },
+		Open:        func(p []byte) (*vault.Vault, error) { return vault.Open(path, p, e.vault.screenOptions()) },
+		CreateVault: func(p []byte) (*vault.Vault, error) { return vault.Create(path, p, e.vault.screenOptions()) },
 		Browse:      quietBrowser(e),
 		HTTP:        &http.Client{Timeout: 60 * time.Second},
 	}
@@ -122,21 +122,13 @@ func runDemo(ctx context.Context, e *env, o *wizardOptions) (err error) {
 			err = &exitError{code: 128 + signalNumber(sig), quiet: true}
 		}
 	}()
-	loopback, err := connect.FreeRedirectURI()
-	if err != nil {
-		return exitWith(exitFailure, err)
-	}
-	sim, err := sandbox.Start(sandbox.New(sandbox.Config{Apps: []sandbox.App{sandbox.DemoApp(loopback)}}), "127.0.0.1:0")
+	sim, s, err := newDemoWorld(dir)
 	if err != nil {
 		return exitWith(exitFailure, err)
 	}
 	defer sim.Close()
-	s, err := demoSession(dir, sim.URL, loopback)
-	if err != nil {
-		return exitWith(exitFailure, err)
-	}
 	defer closeSession(s)
-	stopROOK, err := demoROOK(s, sim, loopback)
+	stopROOK, err := demoROOK(s, sim)
 	if err != nil {
 		return exitWith(exitFailure, err)
 	}
@@ -149,6 +141,35 @@ func runDemo(ctx context.Context, e *env, o *wizardOptions) (err error) {
 		s.Browse = e.browse
 	}
 	return runSession(ctx, e, s, o.accessible)
+}
+
+// newDemoWorld starts the simulator with the demo's two apps (sandbox and
+// production), each registered for its own free loopback and ROOK's URL,
+// and the session on a throwaway vault in dir.
+func newDemoWorld(dir string) (*sandbox.Running, *service.Session, error) {
+	loopback, err := connect.FreeRedirectURI()
+	if err != nil {
+		return nil, nil, err
+	}
+	prodLoopback := loopback
+	for prodLoopback == loopback {
+		if prodLoopback, err = connect.FreeRedirectURI(); err != nil {
+			return nil, nil, err
+		}
+	}
+	apps := []sandbox.App{sandbox.DemoApp(loopback, demoROOKRedirect), sandbox.DemoProductionApp(prodLoopback, demoROOKRedirect)}
+	sim, err := sandbox.Start(sandbox.New(sandbox.Config{Apps: apps}), "127.0.0.1:0")
+	if err != nil {
+		return nil, nil, err
+	}
+	s, err := demoSession(dir, sim.URL, loopback)
+	if err != nil {
+		sim.Close()
+		return nil, nil, err
+	}
+	s.Demo.Production = service.Prefill{ClientID: sandbox.DemoProductionClientID, ClientSecret: sandbox.DemoProductionClientSecret,
+		ROOKRedirect: demoROOKRedirect, Recipient: s.Demo.Prefill.Recipient, Loopback: prodLoopback}
+	return sim, s, nil
 }
 
 func demoSession(dir, simURL, loopback string) (*service.Session, error) {
@@ -202,7 +223,7 @@ func demoSession(dir, simURL, loopback string) (*service.Session, error) {
 // and a local webhook receiver it delivers to. ROOK knows the demo client
 // but holds no Dexcom app until it opens the hand-off of step 4; ROOK's
 // Redirect URL is registered at Dexcom only when step 5 is confirmed.
-func demoROOK(s *service.Session, dex *sandbox.Running, loopback string) (stop func(), err error) {
+func demoROOK(s *service.Session, dex *sandbox.Running) (stop func(), err error) {
 	identity, recipient, err := handoff.NewIdentity()
 	if err != nil {
 		return nil, err
@@ -226,8 +247,10 @@ func demoROOK(s *service.Session, dex *sandbox.Running, loopback string) (stop f
 	hookURL := hook.URL + "/rook/webhook"
 	_ = rk.SetWebhookURL(rooksim.DemoClientUUID, hookURL)
 	d := s.Demo
-	d.Prefill.ROOKRedirect, d.Prefill.Recipient = rk.RedirectURL(), recipient
-	d.Prefill.ROOKClientUUID, d.Prefill.ROOKSecretKey, d.Prefill.WebhookURL = rooksim.DemoClientUUID, rooksim.DemoSecretKey, hookURL
+	for _, p := range []*service.Prefill{&d.Prefill, &d.Production} {
+		p.ROOKRedirect, p.Recipient = rk.RedirectURL(), recipient
+		p.ROOKClientUUID, p.ROOKSecretKey, p.WebhookURL = rooksim.DemoClientUUID, rooksim.DemoSecretKey, hookURL
+	}
 	s.ROOKAPIBase = rk.URL
 	d.ROOK = &service.DemoROOK{
 		TakeHandoff: func(sealed []byte) (string, string, error) {
@@ -237,8 +260,14 @@ func demoROOK(s *service.Session, dex *sandbox.Running, loopback string) (stop f
 			}
 			return h.RedirectURL, h.Code, nil
 		},
-		RegisterRedirect: func(u string) { dex.RegisterApp(sandbox.DemoApp(loopback, u)) },
-		Deliveries:       deliveries,
+		RegisterRedirect: func(clientID, loopback, u string) {
+			app := sandbox.DemoApp(loopback, demoROOKRedirect, u)
+			if clientID == sandbox.DemoProductionClientID {
+				app = sandbox.DemoProductionApp(loopback, demoROOKRedirect, u)
+			}
+			dex.RegisterApp(app)
+		},
+		Deliveries: deliveries,
 	}
 	return func() { rk.Close(); hook.Close() }, nil
 }

@@ -34,7 +34,7 @@ var rookClientUUIDRow = Row{Kind: Field, ID: "rook_client_uuid", Label: "ROOK cl
 	Placeholder: "from ROOK's client portal, {rookenv} environment", Hint: "not secret; each ROOK environment has its own",
 	Get: func(s *Session) string {
 		if d := s.Demo; d != nil && s.App().ROOKClientUUID == "" {
-			return d.Prefill.ROOKClientUUID
+			return s.prefill().ROOKClientUUID
 		}
 		return s.App().ROOKClientUUID
 	},
@@ -52,7 +52,7 @@ var rookSecretKeyRow = Row{Kind: Field, ID: "rook_secret_key", Label: "ROOK secr
 	Placeholder: "{rookenv} secret key (hidden; paste works)", Hint: "shown as dots; stored only in the encrypted vault",
 	Get: func(s *Session) string {
 		if d := s.Demo; d != nil && s.App().ROOKSecretKey.Empty() {
-			return d.Prefill.ROOKSecretKey
+			return s.prefill().ROOKSecretKey
 		}
 		return s.App().ROOKSecretKey.Reveal()
 	},
@@ -91,7 +91,7 @@ var webhookRow = Row{Kind: Field, ID: "webhook_url", Label: "Data webhook URL (R
 	Placeholder: "https://api.example.com/rook/webhook", Hint: "ROOK POSTs JSON without authentication; the guide asks that it answers 200",
 	Get: func(s *Session) string {
 		if d := s.Demo; d != nil && s.App().WebhookURL == "" {
-			return d.Prefill.WebhookURL
+			return s.prefill().WebhookURL
 		}
 		return s.App().WebhookURL
 	},
@@ -139,7 +139,7 @@ func (s *Session) ROOKLegOf(open func(context.Context, string) error, dc *dexcom
 	}
 	creds := rook.Credentials{ClientUUID: a.ROOKClientUUID, SecretKey: a.ROOKSecretKey}
 	if d := s.Demo; d != nil && creds.ClientUUID == "" && creds.SecretKey.Empty() {
-		creds = rook.Credentials{ClientUUID: d.Prefill.ROOKClientUUID, SecretKey: secret.New(d.Prefill.ROOKSecretKey)}
+		creds = rook.Credentials{ClientUUID: s.prefill().ROOKClientUUID, SecretKey: secret.New(s.prefill().ROOKSecretKey)}
 	}
 	if creds.ClientUUID == "" || creds.SecretKey.Empty() {
 		return ROOKLeg{}, ErrNoROOKCredentials

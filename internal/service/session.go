@@ -55,6 +55,9 @@ type Demo struct {
 	LogIn   func(user string) func(ctx context.Context, url string) error
 	Users   []DemoUser
 	Prefill Prefill
+	// Production is the production track's demo app: its own Client ID and
+	// registered loopback, so that track runs end to end too.
+	Production Prefill
 	// ROOK is the simulated ROOK beside the Dexcom simulator (nil: none).
 	ROOK *DemoROOK
 }
@@ -66,8 +69,9 @@ type DemoROOK struct {
 	// TakeHandoff opens a sealed hand-off with ROOK's key and answers with
 	// ROOK's Redirect URL and the verification code it read.
 	TakeHandoff func(sealed []byte) (redirectURL, code string, err error)
-	// RegisterRedirect adds url to the Dexcom app's redirect URIs.
-	RegisterRedirect func(url string)
+	// RegisterRedirect registers url, beside the app's loopback, as the
+	// redirect URIs of the Dexcom app clientID.
+	RegisterRedirect func(clientID, loopback, url string)
 	// Deliveries hears each delivery at the demo's webhook receiver.
 	Deliveries <-chan Delivery
 }
@@ -82,8 +86,20 @@ type Delivery struct {
 
 // Prefill are values the demo types for the presenter (none is a real secret).
 type Prefill struct {
-	ClientID, ClientSecret, ROOKRedirect, Recipient string
-	ROOKClientUUID, ROOKSecretKey, WebhookURL       string
+	ClientID, ClientSecret, ROOKRedirect, Recipient, Loopback string
+	ROOKClientUUID, ROOKSecretKey, WebhookURL                 string
+}
+
+// prefill is the demo's values for the current track's app.
+func (s *Session) prefill() Prefill {
+	d := s.Demo
+	if d == nil {
+		return Prefill{}
+	}
+	if s.Progress != nil && s.Progress.Track == onboarding.ProductionTrack && d.Production.ClientID != "" {
+		return d.Production
+	}
+	return d.Prefill
 }
 
 // DemoUser is one entry of the demo's test-user picker.
@@ -179,7 +195,7 @@ func (s *Session) Toggle(step onboarding.Step, item string) {
 // presenter just confirmed: ROOK's Redirect URL is now registered.
 func (s *Session) demoRegisterRedirect() {
 	if d := s.Demo; d != nil && d.ROOK != nil && d.ROOK.RegisterRedirect != nil && s.App().ROOKRedirectURL != "" {
-		d.ROOK.RegisterRedirect(s.App().ROOKRedirectURL)
+		d.ROOK.RegisterRedirect(s.App().ClientID, s.Loopback(), s.App().ROOKRedirectURL)
 	}
 }
 

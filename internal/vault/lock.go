@@ -23,15 +23,15 @@ func lockPath(path string) string { return path + ".lock" }
 
 type fileLock struct{ f *os.File }
 
-// acquireLock takes the vault's lock, waiting up to timeout for another
-// process to let go.
-func acquireLock(path string, timeout time.Duration) (*fileLock, error) {
+// acquireLock takes the vault's lock, waiting up to opts.LockTimeout for
+// another process to let go.
+func acquireLock(path string, opts Options) (*fileLock, error) {
 	f, err := openSideFile(lockPath(path))
 	if err != nil {
 		return nil, err
 	}
-	deadline := time.Now().Add(timeout)
-	for {
+	deadline := time.Now().Add(opts.LockTimeout)
+	for tries := 0; ; tries++ {
 		err := tryLock(f)
 		if err == nil {
 			break
@@ -44,6 +44,9 @@ func acquireLock(path string, timeout time.Duration) (*fileLock, error) {
 			pid := readPID(f)
 			f.Close()
 			return nil, &InUseError{Path: path, PID: pid}
+		}
+		if tries == 0 && opts.LockWait != nil {
+			opts.LockWait(readPID(f))
 		}
 		time.Sleep(20 * time.Millisecond)
 	}

@@ -35,6 +35,9 @@ var (
 	ErrDamaged  = errors.New("vault is damaged")
 	ErrModified = errors.New("vault contents were modified")
 	ErrClosed   = errors.New("vault is closed (dexonboard is quitting; this change was not saved)")
+	// ErrNoDefaultPath: no vault path was given and there is no home folder
+	// to keep it in.
+	ErrNoDefaultPath = errors.New("no default place for the vault")
 	// ErrUnsafePath: a symbolic link, a shared folder or a foreign file
 	// where the vault or its side files belong.
 	ErrUnsafePath = errors.New("unsafe vault location")
@@ -57,13 +60,34 @@ func (e *InUseError) Error() string {
 // Is makes errors.Is(err, ErrInUse) work.
 func (e *InUseError) Is(t error) bool { return t == ErrInUse }
 
+// WrongFileError is a vault path that is not the vault file itself: a
+// symbolic link, or not a plain file. It is an ErrUnsafePath; front ends
+// say how to give the right path.
+type WrongFileError struct {
+	Path string
+	Link bool // a symbolic link (else not a plain file)
+}
+
+func (e *WrongFileError) Error() string {
+	if e.Link {
+		return ErrUnsafePath.Error() + ": " + e.Path + " is a symbolic link; dexonboard does not follow links to its vault"
+	}
+	return ErrUnsafePath.Error() + ": " + e.Path + " is not a plain file"
+}
+
+// Is makes errors.Is(err, ErrUnsafePath) work.
+func (e *WrongFileError) Is(t error) bool { return t == ErrUnsafePath }
+
 // Options tune a vault. The zero value is right for real use.
 type Options struct {
 	KDF          KDFParams     // for new vaults and new passphrases; zero: DefaultKDF
 	AllowWeakKDF bool          // accept InsecureTestKDF; tests only
 	Demo         bool          // a throwaway demo vault: DemoKDF by default, and accepted on open
-	LockTimeout  time.Duration // how long to wait for another process; zero: 1 s
+	LockTimeout  time.Duration // how long to wait for another process; zero: 1 s; negative: no wait
 	Now          func() time.Time
+	// LockWait, if set, is called once when another process holds the vault
+	// and this one starts waiting for it (pid 0: not known).
+	LockWait func(pid int)
 }
 
 func (o Options) withDefaults() Options {
@@ -130,7 +154,7 @@ func DefaultPath() (string, error) {
 	}
 	home, err := os.UserHomeDir()
 	if err != nil {
-		return "", fmt.Errorf("find the vault: %w (set DEXONBOARD_VAULT or use --vault)", err)
+		return "", fmt.Errorf("%w: %w", ErrNoDefaultPath, err)
 	}
 	return filepath.Join(home, ".local", "share", "dexonboard", "vault.db"), nil
 }
@@ -151,7 +175,7 @@ func Create(path string, pass []byte, opts Options) (*Vault, error) {
 		return nil, symlinkError(path)
 	}
 	if _, err := os.Lstat(path); err == nil {
-		return nil, fmt.Errorf("%w: %s (open it, or choose another --vault path)", ErrExists, path)
+		return nil, fmt.Errorf("%w: %s", ErrExists, path)
 	}
 	if err := makeDir(filepath.Dir(path)); err != nil {
 		return nil, err
@@ -159,7 +183,7 @@ func Create(path string, pass []byte, opts Options) (*Vault, error) {
 	if err := checkDir(filepath.Dir(path)); err != nil {
 		return nil, err
 	}
-	lock, err := acquireLock(path, opts.LockTimeout)
+	lock, err := acquireLock(path, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -334,12 +358,12 @@ func unlock(path string, pass []byte, opts Options) (*Vault, error) {
 	case fi.Mode()&fs.ModeSymlink != 0:
 		return nil, symlinkError(path)
 	case !fi.Mode().IsRegular():
-		return nil, fmt.Errorf("%w: %s is not a plain file: pass the vault file itself with --vault", ErrUnsafePath, path)
+		return nil, &WrongFileError{Path: path}
 	}
 	if err := checkDir(filepath.Dir(path)); err != nil {
 		return nil, err
 	}
-	lock, err := acquireLock(path, opts.LockTimeout)
+	lock, err := acquireLock(path, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -447,7 +471,7 @@ func checkDir(dir string) error {
 }
 
 func symlinkError(path string) error {
-	return fmt.Errorf("%w: %s is a symbolic link; dexonboard does not follow links to its vault: pass the real file with --vault", ErrUnsafePath, path)
+	return &WrongFileError{Path: path, Link: true}
 }
 
 // view runs fn in a read transaction; bbolt's panics on damaged pages become errors.

@@ -481,3 +481,30 @@ func TestDemoKDFOnlyForDemoVaults(t *testing.T) {
 		t.Fatalf("below the demo floor: %v", err)
 	}
 }
+
+// TestOpenerWaitsForTheHolder: a second opener says once that it waits (with
+// the holder's pid) and gets the vault as soon as the holder lets go; with
+// a negative LockTimeout it does not wait at all.
+func TestOpenerWaitsForTheHolder(t *testing.T) {
+	path, v := newTestVault(t)
+	opts := testOpts
+	opts.LockTimeout = -1
+	opts.LockWait = func(int) { t.Error("told to wait with no wait allowed") }
+	if _, err := Open(path, testPass, opts); !errors.Is(err, ErrInUse) {
+		t.Fatalf("no wait: %v", err)
+	}
+	var waits []int
+	opts.LockTimeout = time.Minute
+	opts.LockWait = func(pid int) {
+		waits = append(waits, pid)
+		v.Close() // the holder finishes while this one waits
+	}
+	v2, err := Open(path, testPass, opts)
+	if err != nil {
+		t.Fatalf("waited, and: %v", err)
+	}
+	v2.Close()
+	if len(waits) != 1 || waits[0] != os.Getpid() {
+		t.Fatalf("LockWait calls: %v, want one with pid %d", waits, os.Getpid())
+	}
+}
