@@ -589,21 +589,3 @@ func writeCSV(path string, egvs []dexcom.EGV) error {
 	}
 	return f.Close()
 }
-
-// joinWrap joins parts with sep, starting a new line where the next part
-// would pass width cells: every figure shows, none is cut.
-func joinWrap(width int, sep string, parts ...string) string {
-	var lines []string
-	line := ""
-	for _, p := range parts {
-		switch {
-		case line == "":
-			line = p
-		case lipgloss.Width(line+sep+p) > width:
-			lines, line = append(lines, line), p
-		default:
-			line += sep + p
-		}
-	}
-	return strings.Join(append(lines, line), "\n")
-}
