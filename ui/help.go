@@ -100,7 +100,7 @@ func (w *Wizard) fieldKeys() []key.Binding {
 			k := w.keys
 			edit := k.Edit
 			edit.SetHelp("enter", "edit a field, then:")
-			return []key.Binding{edit, k.Store, k.Tab, k.ShiftTab, k.Leave, k.FieldPageDown, k.FieldRight, k.ForceQuit}
+			return []key.Binding{edit, k.Store, k.Tab, k.ShiftTab, k.Leave, k.ForceQuit}
 		}
 	}
 	return nil
