@@ -262,7 +262,10 @@ func TestBothFrontEndsStopAfterThreeBadAnswers(t *testing.T) {
 		p.send(keys("enter")...)
 	}
 	p.waitFor(t, refusal)
-	p.quit(t)
+	p.send(keys("ctrl+c")...)
+	p.waitFor(t, "Typed but not stored", "discard and quit")
+	p.send(keys("d")...)
+	p.tm.FinalModel(t)
 	ss.DrainSaves()
 	line, screen := outcome(t, lw, ls, onboarding.CollectCredentials), outcome(t, sw, ss, onboarding.CollectCredentials)
 	if line != screen || ls.App().ClientID != "" || ss.App().ClientID != "" {

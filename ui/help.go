@@ -9,6 +9,9 @@ import (
 // helpView is the help bar. When the keys do not fit the width, the page's
 // keys go first, from the last, so → next, ? help and q quit stay.
 func (w *Wizard) helpView() string {
+	if w.asking != nil {
+		return w.askView()
+	}
 	hk := w.helpKeys()
 	if w.help.ShowAll {
 		return w.help.View(hk)
@@ -67,13 +70,14 @@ func (w *Wizard) helpKeys() helpKeys {
 		if w.capturing() {
 			return helpKeys{page: w.pages[w.current].Keys(), global: []key.Binding{k.ForceQuit}}
 		}
-		prev, next := k.Prev, k.Next // copies: the first page has no previous, the last no next
+		prev, next := k.Prev, k.Next // copies: the first page has no previous; after the last, the finished screen
 		prev.SetEnabled(w.current > 0)
-		next.SetEnabled(w.current < len(w.pages)-1)
 		return helpKeys{page: w.pages[w.current].Keys(), optional: enabled(prev),
 			global: enabled(next, k.Help, k.Quit), more: w.fieldKeys()}
 	case screenGlucose:
 		return helpKeys{page: w.glucose.Keys(), global: []key.Binding{k.Help, k.Quit}}
+	case screenFinished:
+		return helpKeys{page: w.finished.Keys(), global: []key.Binding{k.Help, k.Quit}}
 	case screenProfiles:
 		if w.profiles.capturing() {
 			return helpKeys{page: w.profiles.Keys(), global: []key.Binding{k.ForceQuit}}

@@ -348,6 +348,9 @@ func (a *lineMode) action(r service.Row) error {
 			return err
 		}
 		a.say("%s", storedText(a.s))
+		for _, n := range a.s.CredentialNotes() {
+			a.say("Note: %s", n)
+		}
 	case service.ActSeal:
 		return a.seal()
 	case service.ActCopyROOK:

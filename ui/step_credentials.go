@@ -57,6 +57,9 @@ func (e *credentialsExtra) below(p *stepPage) string {
 	out := p.problemView()
 	if e.stored != "" {
 		out += "\n" + p.theme.OK.Render("✓ ") + e.stored
+		for _, n := range p.s.CredentialNotes() {
+			out += "\n" + p.theme.Warn.Render("! "+n)
+		}
 	}
 	return out
 }

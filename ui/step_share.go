@@ -66,5 +66,8 @@ func (e *shareExtra) below(p *stepPage) string {
 		out += th.OK.Render("✓ Sealed (also copied to the clipboard): ") + s.Path + "\n"
 		out += th.Key.Render("Verification code  ") + th.Title.Render(s.Code) + th.Muted.Render("  read it out: ROOK must see the same") + "\n"
 	}
+	if st, ok := p.s.Progress.Steps[onboarding.ShareWithROOK]; ok && st.Status == onboarding.Attention {
+		out += th.Attention.Render("! "+st.Problem) + "\n"
+	}
 	return out + p.problemView()
 }

@@ -27,10 +27,11 @@ const (
 	screenTrack
 	screenSteps
 	screenGlucose
+	screenFinished
 )
 
 func (s screen) String() string {
-	return [...]string{"unlock", "profiles", "track", "steps", "glucose"}[s]
+	return [...]string{"unlock", "profiles", "track", "steps", "glucose", "finished"}[s]
 }
 
 // Wizard is the root model: it routes messages to the current screen and
@@ -49,11 +50,15 @@ type Wizard struct {
 	pages    []page
 	current  int
 	glucose  *glucoseModel
+	finished *finishedModel
 
 	width, height int
 	flash         string
 	flashErr      bool
-	sc            scroll // the step page's window
+	sc            scroll   // the step page's window
+	asking        []string // unstored input while asking whether to quit
+	askProblem    string
+	quitKeys      quitKeys
 	quitting      bool
 }
 
@@ -61,7 +66,7 @@ type Wizard struct {
 // already has a vault, profile and track (the demo).
 func NewWizard(s *Session) *Wizard {
 	th, k := DefaultTheme(), DefaultKeys()
-	w := &Wizard{s: s, theme: th, keys: k, help: help.New(),
+	w := &Wizard{s: s, theme: th, keys: k, help: help.New(), quitKeys: newQuitKeys(),
 		bar: progress.New(progress.WithSolidFill(string(colAccent.Dark)), progress.WithoutPercentage(), progress.WithWidth(sidebarW-4))}
 	w.help.Styles.ShortKey = th.Key.Bold(true)
 	w.help.Styles.ShortDesc = th.Help
@@ -169,9 +174,12 @@ func (w *Wizard) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		w.screen, w.glucose = screenGlucose, msg.g
 		w.resize()
 		return w, w.glucose.Init()
-	case closeGlucoseMsg:
+	case closeGlucoseMsg, backToStepsMsg:
 		w.screen = screenSteps
 		return w, nil
+	case showProfilesMsg:
+		w.screen, w.profiles = screenProfiles, newProfilesModel(w.s, w.theme, w.keys)
+		return w, w.profiles.Init()
 	case startProductionMsg:
 		w.screen = screenTrack
 		w.track = newTrackModel(w.s, w.theme, w.keys)
@@ -183,9 +191,11 @@ func (w *Wizard) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 
 // globalKey handles quit, help and step navigation.
 func (w *Wizard) globalKey(msg tea.KeyMsg) (tea.Cmd, bool) {
+	if w.asking != nil {
+		return w.answerQuit(msg), true
+	}
 	if key.Matches(msg, w.keys.ForceQuit) || (key.Matches(msg, w.keys.Quit) && !w.capturing()) {
-		w.quitting = true
-		return tea.Sequence(saveProgress(w.s), tea.Quit), true
+		return w.quit(), true
 	}
 	if w.capturing() {
 		return w.leaveField(msg)
@@ -194,6 +204,9 @@ func (w *Wizard) globalKey(msg tea.KeyMsg) (tea.Cmd, bool) {
 	case key.Matches(msg, w.keys.Help):
 		w.help.ShowAll = !w.help.ShowAll
 		w.resize()
+		return nil, true
+	case w.screen == screenSteps && key.Matches(msg, w.keys.Next) && w.current == len(w.pages)-1:
+		w.screen, w.finished = screenFinished, newFinishedModel(w.s, w.theme, w.keys)
 		return nil, true
 	case w.screen == screenSteps && key.Matches(msg, w.keys.Next):
 		return w.goTo(w.current + 1), true
@@ -230,6 +243,10 @@ func (w *Wizard) updateScreen(msg tea.Msg) tea.Cmd {
 	case screenTrack:
 		var cmd tea.Cmd
 		w.track, cmd = w.track.Update(msg)
+		return cmd
+	case screenFinished:
+		var cmd tea.Cmd
+		w.finished, cmd = w.finished.Update(msg)
 		return cmd
 	case screenGlucose:
 		if _, ok := msg.(tea.KeyMsg); ok || isGlucoseMsg(msg) {
@@ -317,6 +334,8 @@ func (w *Wizard) View() string {
 		body = w.track.View()
 	case screenGlucose:
 		body = w.glucose.View()
+	case screenFinished:
+		body = w.finished.View()
 	case screenSteps:
 		pw, ph := w.pageSize(lipgloss.Height(help))
 		v, cursor := w.pageView()

@@ -67,6 +67,11 @@ func TestPagesGolden(t *testing.T) {
 		send(wiz, checkDone(s, out))
 		fits(t, wiz.View(), width, height)
 		golden(t, "step6-verified-"+look, wiz.View())
+		// After the last step: what was done, the report command, the way on.
+		wiz.goTo(len(wiz.pages) - 1)
+		send(wiz, keys("right")...)
+		fits(t, wiz.View(), width, height)
+		golden(t, "finished-"+look, wiz.View())
 	})
 }
 

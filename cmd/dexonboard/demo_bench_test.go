@@ -5,8 +5,6 @@ import (
 	"testing"
 
 	tea "github.com/charmbracelet/bubbletea"
-	"github.com/tryrook/dexonboard/internal/connect"
-	"github.com/tryrook/dexonboard/internal/sandbox"
 	"github.com/tryrook/dexonboard/internal/vault"
 	"github.com/tryrook/dexonboard/ui"
 )
@@ -25,15 +23,7 @@ func BenchmarkDemoFirstFrame(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		loopback, err := connect.FreeRedirectURI()
-		if err != nil {
-			b.Fatal(err)
-		}
-		sim, err := sandbox.Start(sandbox.New(sandbox.Config{Apps: []sandbox.App{sandbox.DemoApp(loopback, demoROOKRedirect)}}), "127.0.0.1:0")
-		if err != nil {
-			b.Fatal(err)
-		}
-		s, err := demoSession(dir, sim.URL, loopback)
+		sim, s, err := newDemoWorld(dir)
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -120,19 +120,11 @@ func runDemo(ctx context.Context, e *env, o *wizardOptions) (err error) {
 			err = &exitError{code: 128 + signalNumber(sig), quiet: true}
 		}
 	}()
-	loopback, err := connect.FreeRedirectURI()
-	if err != nil {
-		return exitWith(exitFailure, err)
-	}
-	sim, err := sandbox.Start(sandbox.New(sandbox.Config{Apps: []sandbox.App{sandbox.DemoApp(loopback, demoROOKRedirect)}}), "127.0.0.1:0")
+	sim, s, err := newDemoWorld(dir)
 	if err != nil {
 		return exitWith(exitFailure, err)
 	}
 	defer sim.Close()
-	s, err := demoSession(dir, sim.URL, loopback)
-	if err != nil {
-		return exitWith(exitFailure, err)
-	}
 	defer closeSession(s)
 	mu.Lock()
 	session = s
@@ -142,6 +134,35 @@ func runDemo(ctx context.Context, e *env, o *wizardOptions) (err error) {
 		s.Browse = e.browse
 	}
 	return runSession(ctx, e, s, o.accessible)
+}
+
+// newDemoWorld starts the simulator with the demo's two apps (sandbox and
+// production), each registered for its own free loopback and ROOK's URL,
+// and the session on a throwaway vault in dir.
+func newDemoWorld(dir string) (*sandbox.Running, *service.Session, error) {
+	loopback, err := connect.FreeRedirectURI()
+	if err != nil {
+		return nil, nil, err
+	}
+	prodLoopback := loopback
+	for prodLoopback == loopback {
+		if prodLoopback, err = connect.FreeRedirectURI(); err != nil {
+			return nil, nil, err
+		}
+	}
+	apps := []sandbox.App{sandbox.DemoApp(loopback, demoROOKRedirect), sandbox.DemoProductionApp(prodLoopback, demoROOKRedirect)}
+	sim, err := sandbox.Start(sandbox.New(sandbox.Config{Apps: apps}), "127.0.0.1:0")
+	if err != nil {
+		return nil, nil, err
+	}
+	s, err := demoSession(dir, sim.URL, loopback)
+	if err != nil {
+		sim.Close()
+		return nil, nil, err
+	}
+	s.Demo.Production = service.Prefill{ClientID: sandbox.DemoProductionClientID, ClientSecret: sandbox.DemoProductionClientSecret,
+		ROOKRedirect: demoROOKRedirect, Recipient: s.Demo.Prefill.Recipient, Loopback: prodLoopback}
+	return sim, s, nil
 }
 
 func demoSession(dir, simURL, loopback string) (*service.Session, error) {

@@ -30,6 +30,18 @@ const (
 	DemoRedirectURI  = "http://localhost:8765/callback"
 )
 
+// The demo's production app: another Client ID, so the production track of
+// the demo is a second app as it is at Dexcom.
+const (
+	DemoProductionClientID     = "dexonboard-demo-production-app"
+	DemoProductionClientSecret = "demo-secret-production-2b8e61d04c93a7f5"
+)
+
+// DemoProductionApp is the demo's production app, registered for redirectURIs.
+func DemoProductionApp(redirectURIs ...string) App {
+	return App{Name: "dexonboard demo (production)", ClientID: DemoProductionClientID, ClientSecret: DemoProductionClientSecret, RedirectURIs: redirectURIs}
+}
+
 // DemoApp is the built-in demo app, registered for redirectURIs (the default
 // loopback URIs when none are given).
 func DemoApp(redirectURIs ...string) App {

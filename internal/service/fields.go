@@ -1,6 +1,8 @@
 package service
 
 import (
+	"fmt"
+	"github.com/tryrook/dexonboard/internal/dexcom"
 	"strings"
 
 	"github.com/tryrook/dexonboard/internal/connect"
@@ -35,8 +37,8 @@ var appDescriptionRow = Row{Kind: Field, ID: "description", Label: "Description"
 var clientIDRow = Row{Kind: Field, ID: "client_id", Label: "Client ID", Limit: 128,
 	Placeholder: "Client ID from the app's page",
 	Get: func(s *Session) string {
-		if d := s.Demo; d != nil && s.App().ClientID == "" {
-			return d.Prefill.ClientID
+		if s.Demo != nil && s.App().ClientID == "" {
+			return s.prefill().ClientID
 		}
 		return s.App().ClientID
 	},
@@ -46,8 +48,8 @@ var clientIDRow = Row{Kind: Field, ID: "client_id", Label: "Client ID", Limit: 1
 var clientSecretRow = Row{Kind: Field, ID: "client_secret", Label: "Client Secret", Limit: 128, Secret: true,
 	Placeholder: "Client Secret (hidden; paste works)", Hint: "shown as dots; stored only in the encrypted vault",
 	Get: func(s *Session) string {
-		if d := s.Demo; d != nil && s.App().ClientID == "" {
-			return d.Prefill.ClientSecret
+		if s.Demo != nil && s.App().ClientID == "" {
+			return s.prefill().ClientSecret
 		}
 		return s.App().ClientSecret.Reveal()
 	},
@@ -57,8 +59,8 @@ var clientSecretRow = Row{Kind: Field, ID: "client_secret", Label: "Client Secre
 var recipientRow = Row{Kind: Field, ID: "recipient", Label: "ROOK engineer's public key", Limit: 200, Optional: true,
 	Placeholder: "age1… (your ROOK contact's public key)", Hint: "from dexonboard handoff keygen on their side; not secret",
 	Get: func(s *Session) string {
-		if d := s.Demo; d != nil {
-			return d.Prefill.Recipient
+		if s.Demo != nil {
+			return s.prefill().Recipient
 		}
 		return ""
 	},
@@ -78,8 +80,8 @@ var rookRedirectRow = Row{Kind: Field, ID: "rook_redirect", Label: "Redirect URL
 	Placeholder: "https://… (the Redirect URL your ROOK contact sent)",
 	Hint:        "https, no #fragment; paste the URL or ROOK's whole reply; enter stores it",
 	Get: func(s *Session) string {
-		if d := s.Demo; d != nil && s.App().ROOKRedirectURL == "" {
-			return d.Prefill.ROOKRedirect
+		if s.Demo != nil && s.App().ROOKRedirectURL == "" {
+			return s.prefill().ROOKRedirect
 		}
 		return s.App().ROOKRedirectURL
 	},
@@ -112,6 +114,9 @@ func (r Row) PlaceholderFor(s *Session) string {
 func (s *Session) Loopback() string {
 	if a := s.App(); a.RedirectURI == "" {
 		a.RedirectURI = DefaultLoopback
+		if l := s.prefill().Loopback; l != "" {
+			a.RedirectURI = l // the demo app's registered one
+		}
 	}
 	return s.App().RedirectURI
 }
@@ -140,7 +145,35 @@ func (s *Session) StoreCredentials(id, sec string) error {
 	a := s.App()
 	a.ClientID, a.ClientSecret = id, secret.New(sec)
 	s.Progress.MarkDone(onboarding.CollectCredentials, s.Time())
+	s.flagStaleSeal()
 	return nil
+}
+
+// CredentialNotes are what to know about the stored credentials that does
+// not refuse them: the other track's app has the same Client ID (Dexcom
+// gives each app its own), or the sealed hand-off holds the old ones.
+func (s *Session) CredentialNotes() []string {
+	var notes []string
+	id := s.App().ClientID
+	for env, other := range s.Profile.Apps {
+		if env != s.Progress.Env && id != "" && other.ClientID == id {
+			notes = append(notes, fmt.Sprintf("the %s app has the same Client ID: Dexcom gives each app its own, so check this one was copied from the %s app's page",
+				trackOf(env), trackOf(s.Progress.Env)))
+			break
+		}
+	}
+	if s.sealStale() {
+		notes = append(notes, "step 4: "+ErrStaleHandoff.Error())
+	}
+	return notes
+}
+
+// trackOf names the app of env: sandbox or production.
+func trackOf(env dexcom.Environment) string {
+	if env == dexcom.Sandbox {
+		return "sandbox"
+	}
+	return "production"
 }
 
 // ValidateROOKRedirect accepts an https URL without a fragment (onboarding's rule).

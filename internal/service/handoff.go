@@ -1,6 +1,9 @@
 package service
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -29,6 +32,7 @@ func SealHandoff(p *vault.Profile, env dexcom.Environment, recipient string, now
 // Sealed is a hand-off written to a file.
 type Sealed struct {
 	Path, Code string
+	Print      string // which credentials it holds (credentialsPrint)
 	Armored    []byte
 }
 
@@ -43,6 +47,7 @@ func (s *Session) Seal(recipient string) (func() (*Sealed, error), error) {
 		return nil, &InputError{Field: "the public key", Problem: Empty}
 	}
 	prof, env, now, dir := CloneProfile(s.Profile), s.Progress.Env, s.Time(), s.ExportDir
+	fp := credentialsPrint(prof.App(env))
 	return func() (*Sealed, error) {
 		armored, code, err := SealHandoff(prof, env, recipient, now, 0)
 		if err != nil {
@@ -53,13 +58,40 @@ func (s *Session) Seal(recipient string) (func() (*Sealed, error), error) {
 		if err != nil {
 			return nil, err
 		}
-		return &Sealed{Path: path, Code: code, Armored: armored}, nil
+		return &Sealed{Path: path, Code: code, Armored: armored, Print: fp}, nil
 	}, nil
 }
 
-// RecordSeal keeps the verification code on step 4.
+// RecordSeal keeps the verification code on step 4, and a fingerprint of
+// the credentials sealed, so a later change of them shows the file stale.
 func (s *Session) RecordSeal(sl *Sealed) {
 	s.Progress.SetField(onboarding.ShareWithROOK, "verification_code", sl.Code, s.Time())
+	s.Progress.SetField(onboarding.ShareWithROOK, sealedField, sl.Print, s.Time())
+}
+
+// sealedField is step 4's record of which credentials the hand-off holds.
+const sealedField = "sealed_credentials"
+
+// ErrStaleHandoff is why step 4 needs attention after new credentials.
+var ErrStaleHandoff = errors.New("the Client ID or Secret changed after the hand-off was sealed: seal it again and send ROOK the new file")
+
+// credentialsPrint identifies an app's Client ID and Secret without
+// holding them (a hash; it is kept in the encrypted vault all the same).
+func credentialsPrint(a *vault.App) string {
+	sum := sha256.Sum256([]byte(a.ClientID + "\x00" + a.ClientSecret.Reveal()))
+	return hex.EncodeToString(sum[:8])
+}
+
+// flagStaleSeal unticks step 4 and says why when the sealed hand-off holds
+// other credentials than the app's.
+func (s *Session) flagStaleSeal() {
+	if !s.sealStale() {
+		return
+	}
+	if st, ok := s.Progress.Steps[onboarding.ShareWithROOK]; ok {
+		delete(st.Checked, "shared")
+	}
+	s.Progress.MarkAttention(onboarding.ShareWithROOK, ErrStaleHandoff.Error(), s.Time())
 }
 
 // WriteNew writes a new 0600 file in dir (default: the working directory),
@@ -98,4 +130,10 @@ func Slug(s string) string {
 		}
 	}
 	return strings.Trim(b.String(), "-")
+}
+
+// sealStale: a hand-off was sealed, with other credentials than the app's.
+func (s *Session) sealStale() bool {
+	sealed := s.Progress.Field(onboarding.ShareWithROOK, sealedField)
+	return sealed != "" && sealed != credentialsPrint(s.App())
 }

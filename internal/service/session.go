@@ -53,11 +53,26 @@ type Demo struct {
 	LogIn   func(user string) func(ctx context.Context, url string) error
 	Users   []DemoUser
 	Prefill Prefill
+	// Production is the production track's demo app: its own Client ID and
+	// registered loopback, so that track runs end to end too.
+	Production Prefill
 }
 
 // Prefill are values the demo types for the presenter (none is a real secret).
 type Prefill struct {
-	ClientID, ClientSecret, ROOKRedirect, Recipient string
+	ClientID, ClientSecret, ROOKRedirect, Recipient, Loopback string
+}
+
+// prefill is the demo's values for the current track's app.
+func (s *Session) prefill() Prefill {
+	d := s.Demo
+	if d == nil {
+		return Prefill{}
+	}
+	if s.Progress != nil && s.Progress.Track == onboarding.ProductionTrack && d.Production.ClientID != "" {
+		return d.Production
+	}
+	return d.Prefill
 }
 
 // DemoUser is one entry of the demo's test-user picker.

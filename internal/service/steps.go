@@ -121,7 +121,7 @@ func Complete(s *Session, st onboarding.Step) bool {
 	case onboarding.CollectCredentials:
 		return HasCredentials(s)
 	case onboarding.ShareWithROOK:
-		return AllTicked(s, st) && p.Field(st, "shared_on") != "" && a.ROOKRedirectURL != ""
+		return AllTicked(s, st) && p.Field(st, "shared_on") != "" && a.ROOKRedirectURL != "" && !s.sealStale()
 	case onboarding.RequestProduction:
 		return AllTicked(s, st) && p.Field(st, "requested_on") != ""
 	}
