@@ -160,3 +160,16 @@ func TestQuitWithUnstoredInputAsks(t *testing.T) {
 		t.Fatalf("s did not store and quit: quitting %v, client id %q", wiz.quitting, s.App().ClientID)
 	}
 }
+
+// TestPreflightBeforeCredentialsSaysWhy: p on the prerequisites before the
+// credentials are stored says why nothing runs, on screen at 80x24.
+func TestPreflightBeforeCredentialsSaysWhy(t *testing.T) {
+	colors(t, termenv.Ascii)
+	w := newWorld(t)
+	wiz := NewWizard(w.demoSession(t))
+	send(wiz, tea.WindowSizeMsg{Width: 80, Height: 24})
+	_, cmd := wiz.Update(keys("p")[0])
+	if v := ansi.Strip(wiz.View()); cmd != nil || !strings.Contains(v, "Nothing to preflight yet") {
+		t.Fatalf("p before credentials (cmd %v):\n%s", cmd != nil, v)
+	}
+}

@@ -48,7 +48,7 @@ func newForm(spec service.Spec, s *Session, k KeyMap) form {
 		if r.Kind == service.Field {
 			fr.input = newInput(r.PlaceholderFor(s), r.Limit, r.Secret)
 			fr.input.SetValue(r.Get(s))
-			fr.input.CursorStart() // show the start, not the end
+			showStart(fr.input)
 		}
 		f.rows = append(f.rows, fr)
 	}
@@ -116,7 +116,7 @@ func (f *form) move(i int) tea.Cmd {
 	editing := f.capturing()
 	if r := f.current(); r.Kind == service.Field {
 		r.input.Blur()
-		r.input.CursorStart()
+		showStart(r.input)
 	}
 	f.cursor = i
 	if r := f.current(); r.Kind == service.Field && editing {
@@ -148,7 +148,7 @@ func (f *form) focus(id string) tea.Cmd {
 func (f *form) blur() {
 	if r := f.current(); r != nil && r.input != nil {
 		r.input.Blur()
-		r.input.CursorStart()
+		showStart(r.input)
 	}
 	f.sync()
 }
@@ -270,4 +270,12 @@ func (f *form) input(id string) *textinput.Model {
 		}
 	}
 	panic("form: no field " + id) // a programming error in a page
+}
+
+// showStart shows a field from its first character. Moving to the end first
+// makes bubbles' textinput measure its window again (after SetValue or a new
+// Width it keeps the old one, showing text past its width).
+func showStart(ti *textinput.Model) {
+	ti.CursorEnd()
+	ti.CursorStart()
 }

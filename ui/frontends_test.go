@@ -298,3 +298,23 @@ func TestLineModeWalkThroughFixes(t *testing.T) {
 		t.Fatalf("production track not started: %s %s", s.Progress.Track, s.Progress.Env)
 	}
 }
+
+// TestLineModeNotesTheSandboxClientIDOnProduction: the line mode, like the
+// wizard, stores the production app's credentials and notes that the
+// sandbox app has the same Client ID.
+func TestLineModeNotesTheSandboxClientIDOnProduction(t *testing.T) {
+	colors(t, termenv.Ascii)
+	_, s := readyFor(t, onboarding.ShareWithROOK) // the sandbox app's credentials are stored
+	s.Progress = onboarding.NewProgress(onboarding.ProductionTrack, dexcom.US)
+	for _, done := range onboarding.Steps[:onboarding.CollectCredentials] {
+		s.Progress.MarkDone(done, fixedNow)
+	}
+	in := stepInputs{"client_id": sandbox.DemoClientID, "client_secret": sandbox.DemoClientSecret}
+	out, err := runLine(t, s, lineAnswers(onboarding.CollectCredentials, in))
+	if err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	if !strings.Contains(out, "Note: the sandbox app has the same Client ID") || s.App().ClientID != sandbox.DemoClientID {
+		t.Fatalf("no note about the shared Client ID:\n%s", out)
+	}
+}

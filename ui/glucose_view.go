@@ -268,11 +268,16 @@ func (m *glucoseModel) Update(msg tea.Msg) (*glucoseModel, tea.Cmd) {
 	switch msg := msg.(type) {
 	case glucoseLoadedMsg:
 		m.loading = false
-		if msg.err != nil {
+		if msg.err != nil && msg.window == m.window {
 			m.err = msg.err
 			return m, nil
 		}
-		m.seed(msg.window, msg.data)
+		if msg.err == nil {
+			m.seed(msg.window, msg.data)
+		}
+		if _, ok := m.data[m.window]; !ok {
+			return m, m.load(m.window) // w was pressed meanwhile: the latest window
+		}
 	case exportedMsg:
 		if msg.err != nil {
 			m.note = "export failed: " + msg.err.Error()
@@ -292,9 +297,9 @@ func (m *glucoseModel) onKey(msg tea.KeyMsg) tea.Cmd {
 		return func() tea.Msg { return closeGlucoseMsg{} }
 	case key.Matches(msg, m.keys.Window):
 		m.window, m.scroll = (m.window+1)%len(Windows), 0
-		if _, ok := m.data[m.window]; !ok {
+		if _, ok := m.data[m.window]; !ok && !m.loading {
 			return m.load(m.window)
-		}
+		} // while one loads, the window last chosen is fetched when it lands
 	case key.Matches(msg, m.keys.Units):
 		m.unit = 1 - m.unit
 	case key.Matches(msg, m.keys.Mode):
@@ -583,22 +588,4 @@ func writeCSV(path string, egvs []dexcom.EGV) error {
 		return err
 	}
 	return f.Close()
-}
-
-// joinWrap joins parts with sep, starting a new line where the next part
-// would pass width cells: every figure shows, none is cut.
-func joinWrap(width int, sep string, parts ...string) string {
-	var lines []string
-	line := ""
-	for _, p := range parts {
-		switch {
-		case line == "":
-			line = p
-		case lipgloss.Width(line+sep+p) > width:
-			lines, line = append(lines, line), p
-		default:
-			line += sep + p
-		}
-	}
-	return strings.Join(append(lines, line), "\n")
 }

@@ -251,3 +251,29 @@ func TestGlucoseFiguresAllShowAt80(t *testing.T) {
 		g, _ = g.Update(keys("u")[0])
 	}
 }
+
+// TestWindowPressesWhileLoadingAreKept: w pressed twice while a window loads
+// moves the tab each time; one fetch runs at a time, and when it lands the
+// window last chosen is fetched and drawn.
+func TestWindowPressesWhileLoadingAreKept(t *testing.T) {
+	colors(t, termenv.Ascii)
+	w := newWorld(t)
+	fetch, _ := simFetch(t, w, "SandboxUser7")
+	g := openGlucose(t, fetch, "SandboxUser7", 120, 40, 1)
+	g, first := g.Update(keys("w")[0]) // 7 d
+	if first == nil {
+		t.Fatal("7 d was not fetched")
+	}
+	g, second := g.Update(keys("w")[0]) // 14 d, while 7 d loads
+	if second != nil || !strings.Contains(g.View(), "[14 d]") {
+		t.Fatalf("a second fetch while one runs (%v), or the tab did not move:\n%s", second != nil, g.View())
+	}
+	g, next := g.Update(first())
+	if next == nil || g.prep[2] == nil {
+		t.Fatal("14 d, chosen while 7 d loaded, was not fetched next")
+	}
+	g, _ = g.Update(next())
+	if v := g.View(); g.prep[3] == nil || !strings.Contains(v, "[14 d]") || !strings.Contains(v, "readings") {
+		t.Fatalf("14 d not drawn:\n%s", v)
+	}
+}

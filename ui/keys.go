@@ -12,6 +12,9 @@ type KeyMap struct {
 	Preflight, Report, Recheck, Paste                           key.Binding
 	Window, Units, Mode, Export, Refresh                        key.Binding
 	Help, Quit, ForceQuit                                       key.Binding
+	// In a field being edited only these leave it or scroll: pgdn/pgup
+	// always, →/← when it is empty, the arrows past the first/last row.
+	FieldPageDown, FieldPageUp, FieldRight, FieldLeft, FieldDown, FieldUp key.Binding
 }
 
 // DefaultKeys are dexonboard's keys.
@@ -53,6 +56,10 @@ func DefaultKeys() KeyMap {
 		Help:      b("?", "help", "?"),
 		Quit:      b("q", "quit", "q", "ctrl+c"),
 		ForceQuit: b("ctrl+c", "quit", "ctrl+c"),
+
+		FieldPageDown: b("pgdn", "next step", "pgdown"), FieldPageUp: b("pgup", "previous step", "pgup"),
+		FieldRight: b("→", "next step (empty field)", "right"), FieldLeft: b("←", "previous step (empty field)", "left"),
+		FieldDown: b("↓", "down", "down"), FieldUp: b("↑", "up", "up"),
 	}
 }
 

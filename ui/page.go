@@ -113,7 +113,9 @@ func (p *stepPage) SetSize(w, h int) {
 	for _, r := range p.form.rows {
 		if r.input != nil {
 			r.input.Width = inputWidth(w)
-			r.input.SetCursor(r.input.Position()) // fit the shown part to the new width
+			pos := r.input.Position() // fit the shown part to the new width
+			showStart(r.input)
+			r.input.SetCursor(pos)
 		}
 	}
 }

@@ -350,7 +350,9 @@ func (p *connectPage) runningView() string {
 	}
 	b.WriteString("\n\n")
 	if p.loginURL != "" {
-		b.WriteString("If no browser opened, open this URL (also from another machine):\n")
+		// The login ends at the loopback Redirect URL, which only this
+		// machine's browser reaches.
+		b.WriteString("If no browser opened, open this URL in a browser on this machine (the login returns to " + p.s.Loopback() + "):\n")
 		b.WriteString(th.Code.Render(p.loginURL) + "\n\n")
 	}
 	b.WriteString(th.Muted.Render("esc cancels"))

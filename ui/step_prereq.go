@@ -20,7 +20,7 @@ func (e *prereqExtra) init(p *stepPage) { e.preflight = p.keys.Preflight }
 func (e *prereqExtra) keys(*stepPage) keySet { return keySet{&e.preflight} }
 
 func (e *prereqExtra) sync(p *stepPage) {
-	e.preflight.SetEnabled(service.HasCredentials(p.s) && !e.checking)
+	e.preflight.SetEnabled(!e.checking && !p.Capturing()) // without credentials p says why
 }
 
 func (e *prereqExtra) handle(p *stepPage, msg tea.Msg) (tea.Cmd, bool) {
@@ -30,7 +30,11 @@ func (e *prereqExtra) handle(p *stepPage, msg tea.Msg) (tea.Cmd, bool) {
 		return nil, true
 	case tea.KeyMsg:
 		if key.Matches(msg, e.preflight) {
-			e.checking = true
+			if !service.HasCredentials(p.s) {
+				p.problem = "Nothing to preflight yet: store the Client ID and Secret in step 3 first (→ three times)."
+				return nil, true
+			}
+			e.checking, p.problem = true, ""
 			return preflight(p.s, onboarding.Prerequisites, p.s.Loopback()), true
 		}
 	}
@@ -42,7 +46,7 @@ func (e *prereqExtra) below(p *stepPage) string {
 	out := "\n" + th.Header.Render("Preflight") + "  "
 	switch {
 	case !service.HasCredentials(p.s):
-		return out + th.Muted.Render("available once the Client ID and Secret are stored (step 3)")
+		return out + th.Muted.Render("available once the Client ID and Secret are stored (step 3)") + p.problemView()
 	case e.checking:
 		return out + th.Muted.Render("asking Dexcom's authorization URL…")
 	case e.results == nil:

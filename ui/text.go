@@ -43,3 +43,21 @@ func truncate(s string, n int) string {
 func padCells(s string, n int) string {
 	return s + strings.Repeat(" ", max(0, n-ansi.StringWidth(s)))
 }
+
+// joinWrap joins parts with sep, starting a new line where the next part
+// would pass width cells: every figure shows, none is cut.
+func joinWrap(width int, sep string, parts ...string) string {
+	var lines []string
+	line := ""
+	for _, p := range parts {
+		switch {
+		case line == "":
+			line = p
+		case ansi.StringWidth(line+sep+p) > width:
+			lines, line = append(lines, line), p
+		default:
+			line += sep + p
+		}
+	}
+	return strings.Join(append(lines, line), "\n")
+}

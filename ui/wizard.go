@@ -442,9 +442,9 @@ func (w *Wizard) follow(msg tea.Msg, page int, before pageLines) {
 	switch {
 	case page != w.current || resized || after.cursor != before.cursor:
 		w.sc.toCursor(after, h)
-	case isKey && w.arrow(km, w.keys.Down):
+	case isKey && w.arrow(km, w.keys.Down, w.keys.FieldDown):
 		w.sc.by(n, h, 1)
-	case isKey && w.arrow(km, w.keys.Up):
+	case isKey && w.arrow(km, w.keys.Up, w.keys.FieldUp):
 		w.sc.by(n, h, -1)
 	default:
 		if a, b, ok := changed(before.lines, after.lines); ok {
@@ -453,10 +453,11 @@ func (w *Wizard) follow(msg tea.Msg, page int, before pageLines) {
 	}
 }
 
-// arrow: the key is b, which in a field being edited only the arrow is.
-func (w *Wizard) arrow(km tea.KeyMsg, b key.Binding) bool {
+// arrow: the key is b, or in a field being edited (where j and k are
+// letters) inField.
+func (w *Wizard) arrow(km tea.KeyMsg, b, inField key.Binding) bool {
 	if w.capturing() {
-		return km.Type == tea.KeyDown && b.Keys()[0] == "down" || km.Type == tea.KeyUp && b.Keys()[0] == "up"
+		return key.Matches(km, inField)
 	}
 	return key.Matches(km, b)
 }
@@ -474,9 +475,9 @@ func (w *Wizard) leaveField(msg tea.KeyMsg) (tea.Cmd, bool) {
 	empty := p.form.current().input.Value() == ""
 	d := 0
 	switch {
-	case msg.Type == tea.KeyPgDown || msg.Type == tea.KeyRight && empty:
+	case key.Matches(msg, w.keys.FieldPageDown) || empty && key.Matches(msg, w.keys.FieldRight):
 		d = 1
-	case msg.Type == tea.KeyPgUp || msg.Type == tea.KeyLeft && empty:
+	case key.Matches(msg, w.keys.FieldPageUp) || empty && key.Matches(msg, w.keys.FieldLeft):
 		d = -1
 	default:
 		return nil, false

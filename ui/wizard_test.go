@@ -133,7 +133,8 @@ func TestCancelDuringWait(t *testing.T) {
 	}
 	waitFor(t, page, connect.StageWaiting)
 	v := wiz.View()
-	if !strings.Contains(v, "waiting for the test user") || !strings.Contains(v, "/v2/oauth2/login?") {
+	if !strings.Contains(v, "waiting for the test user") || !strings.Contains(v, "/v2/oauth2/login?") ||
+		strings.Contains(v, "another machine") || !strings.Contains(v, "in a browser on this machine") {
 		t.Fatalf("waiting view:\n%s", v)
 	}
 	send(wiz, keys("esc")...)

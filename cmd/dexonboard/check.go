@@ -285,6 +285,9 @@ func realPlan(e *env, o *checkOptions) (*checkPlan, error) {
 		if o.clientID == "" || sec == "" {
 			return nil, exitWith(exitUsage, errors.New("give --profile NAME, or --client-id with the secret in $DEXCOM_CLIENT_SECRET (or try --demo; --via rook needs no Dexcom secret)"))
 		}
+		if err := service.CheckClientID(o.clientID); err != nil { // before a login waits for a browser
+			return nil, exitWith(exitUsage, fmt.Errorf("--client-id: %w", err))
+		}
 		plan.check = &service.Check{App: dexcom.App{ClientID: o.clientID, ClientSecret: secret.New(sec), RedirectURI: o.redirectURI}}
 	}
 	if c := plan.check; c != nil {

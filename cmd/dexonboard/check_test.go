@@ -64,6 +64,11 @@ func TestCheckBadInput(t *testing.T) {
 	if r.code != exitUsage || !strings.Contains(r.errOut, "loopback") {
 		t.Fatalf("non-loopback redirect: %+v", r)
 	}
+	// A Client ID Dexcom cannot have is refused before any login starts.
+	r = runCmd(t, "", nil, "check", "--client-id", "bad id", "--no-browser")
+	if r.code != exitUsage || !strings.Contains(r.errOut, "--client-id") || !strings.Contains(r.errOut, "spaces") {
+		t.Fatalf("bad client id: %+v", r)
+	}
 }
 
 // checkWorld is a simulator on loopback and a vault profile holding its demo app.

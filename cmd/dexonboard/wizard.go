@@ -202,8 +202,10 @@ func demoSession(dir, simURL, loopback string) (*service.Session, error) {
 	for _, u := range sandbox.Users {
 		users = append(users, service.DemoUser{Name: u.Name, Device: u.Device})
 	}
+	// No ExportDir: exports and the sealed file go to the working directory,
+	// as outside the demo, not into the folder deleted on exit.
 	return &service.Session{
-		Vault: v, VaultPath: dir + "/vault.db", Profile: p, Progress: progress, APIBase: simURL, HTTP: hc, ExportDir: dir,
+		Vault: v, VaultPath: dir + "/vault.db", Profile: p, Progress: progress, APIBase: simURL, HTTP: hc,
 		Demo: &service.Demo{
 			TempDir: dir, Users: users,
 			LogIn:   func(user string) func(context.Context, string) error { return sandbox.Autopilot(hc, user, true) },

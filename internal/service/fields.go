@@ -121,6 +121,13 @@ func (s *Session) Loopback() string {
 	return s.App().RedirectURI
 }
 
+// CheckClientID refuses a Client ID Dexcom cannot have (empty, spaces,
+// control characters), for front ends that take one outside the steps.
+func CheckClientID(id string) error {
+	_, err := credential("the Client ID", id)
+	return err
+}
+
 // credential checks a Client ID or Secret with onboarding's rules.
 func credential(name, v string) (string, error) {
 	v = strings.TrimSpace(v)
