@@ -56,7 +56,7 @@ func TestBothDemoTracksReachTheFinishedScreen(t *testing.T) {
 	p.send(keys("p")...)
 	p.waitFor(t, "✓ 200")
 	p.send(keys("right")...)
-	p.waitFor(t, "▸ SandboxUser7")
+	p.waitFor(t, "Step 6", "Check directly with Dexcom (c)", "production · client") // no sandbox picker on the production track
 	p.send(keys("c")...)
 	p.waitFor(t, "Verified")
 	p.send(keys("right")...)

@@ -81,7 +81,7 @@ func TestFullFlowThenResume(t *testing.T) {
 	p.send(keys("enter")...)
 	p.waitFor(t, "Which Dexcom app")
 	p.send(keys("enter")...)
-	p.waitFor(t, "Dexcom recommends two apps")
+	p.waitFor(t, "ROOK recommends two Dexcom applications")
 
 	// Prerequisites and step 1.
 	p.send(keys("space", "down", "space", "right")...)
@@ -103,7 +103,7 @@ func TestFullFlowThenResume(t *testing.T) {
 	p.send(keys("right")...)
 	// Step 4: ticks, ROOK's URL, the date.
 	p.waitFor(t, "Step 4")
-	p.send(keys("down", "down", "space", "down", "space", "down", "enter")...)
+	p.send(keys("down", "down", "space", "down", "space", "down", "space", "down", "enter")...)
 	p.typeText("https://rook.example/api/v1/dexcom/callback")
 	p.send(keys("enter", "d", "right")...)
 	// Step 5: the loopback URL of this test, the tick, the preflight.

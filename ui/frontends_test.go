@@ -79,7 +79,7 @@ func lineAnswers(st onboarding.Step, in stepInputs) []string {
 			out = append(out, in[r.ID])
 		case r.ID == service.ActSeal, r.ID == service.ActConnect:
 			out = append(out, "y")
-		case r.ID == service.ActStartProduction:
+		case r.ID == service.ActStartProduction, r.ID == service.ActConnectROOK:
 			out = append(out, "n")
 		}
 	}
@@ -279,13 +279,13 @@ func TestBothFrontEndsStopAfterThreeBadAnswers(t *testing.T) {
 func TestLineModeWalkThroughFixes(t *testing.T) {
 	_, s := readyFor(t, onboarding.RequestProduction)
 	s.Progress.State(onboarding.Prerequisites).Status = onboarding.Todo // start at the prerequisites
-	answers := []string{"o", "y", "y", "y"}                             // "o" refused, then the two ticks, continue
-	answers = append(answers, "y", "y", "y", "y", "eu", "y", "n")       // step 7: ticks, production yes; region; its prerequisites tick, then stop
+	answers := []string{"o", "y", "y", "", "y"}                         // "o" refused, then the two ticks, no webhook, continue
+	answers = append(answers, "y", "y", "y", "y", "eu", "y", "n", "")   // step 7: ticks, production yes; region; its prerequisites' ticks and webhook
 	out, err := runLine(t, s, append(answers, "n"))
 	if err != nil && !errors.Is(err, ErrQuit) {
 		t.Fatalf("%v\n%s", err, out)
 	}
-	for _, want := range []string{`"o" is not an answer: type y or n`, "\nPrerequisites (sandbox app)\nDexcom recommends two apps",
+	for _, want := range []string{`"o" is not an answer: type y or n`, "\nPrerequisites (sandbox app)\nROOK recommends two Dexcom applications",
 		"All steps of the sandbox app are recorded.", "Prerequisites (production app)"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("output lacks %q:\n%s", want, out)

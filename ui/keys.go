@@ -10,6 +10,7 @@ type KeyMap struct {
 	Edit, Store, Leave, Press                                   key.Binding
 	Connect, Browser, Glucose, Cancel, Copy, Open, Date, Status key.Binding
 	Preflight, Report, Recheck, Paste                           key.Binding
+	ROOK, EditROOK                                              key.Binding
 	Window, Units, Mode, Export, Refresh                        key.Binding
 	Help, Quit, ForceQuit                                       key.Binding
 	// In a field being edited only these leave it or scroll: pgdn/pgup
@@ -45,6 +46,8 @@ func DefaultKeys() KeyMap {
 		Date:      b("d", "set date to today", "d"),
 		Status:    b("r", "review status", "r"),
 		Preflight: b("p", "preflight", "p"),
+		ROOK:      b("r", "connect through ROOK", "r"),
+		EditROOK:  b("e", "ROOK credentials", "e"),
 		Report:    b("r", "report", "r"),
 		Recheck:   b("c", "check again", "c"),
 		Paste:     b("o", "open a hand-off", "o"),

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"time"
 
 	"github.com/tryrook/dexonboard/internal/connect"
 	"github.com/tryrook/dexonboard/internal/dexcom"
@@ -36,7 +37,8 @@ type lineMode struct {
 	p          Prompter
 	out        io.Writer
 	answers    map[string]string
-	production bool // step 7 asked to go on to the production app
+	production bool           // step 7 asked to go on to the production app
+	dexcom     *dexcom.Client // the direct check's login, for ROOK's comparison
 }
 
 // RunAccessible walks the steps with plain prompts.
@@ -365,6 +367,10 @@ func (a *lineMode) action(r service.Row) error {
 		a.preflight()
 	case service.ActConnect:
 		return a.connect()
+	case service.ActConnectROOK:
+		return a.connectROOK()
+	case service.ActProbeWebhook:
+		a.probeWebhook()
 	case service.ActStartProduction:
 		ok, err := a.yes("Then start the production app's track?")
 		a.production = ok
@@ -393,6 +399,13 @@ func (a *lineMode) seal() error {
 	}
 	a.s.RecordSeal(sl)
 	a.say("Sealed: %s\nVerification code %s: read it out, ROOK must see the same.", sl.Path, sl.Code)
+	code, err := a.s.DemoHandover(sl)
+	switch {
+	case err != nil:
+		a.say("ROOK could not open the hand-off: %s", err)
+	case code != "":
+		a.say("ROOK's CSE (simulated) opened it, read %s and sent its Redirect URL: %s", code, a.s.App().ROOKRedirectURL)
+	}
 	return nil
 }
 
@@ -449,5 +462,60 @@ func (a *lineMode) connect() error {
 		return nil
 	}
 	a.say("Verified: %d readings; latest %s, trend %s.", rep.EGVCount, rep.LatestEGV.Reading, rep.LatestEGV.Trend)
+	if res.Outcome != nil && res.Outcome.Verification != nil {
+		a.dexcom = res.Outcome.Client
+	}
 	return nil
+}
+
+// connectROOK is step 6 through ROOK: each stage on its own line, then the
+// result, the comparison and (in the demo) the webhook delivery.
+func (a *lineMode) connectROOK() error {
+	if ok, err := a.yes("Connect a test account through ROOK now?"); err != nil || !ok {
+		return err
+	}
+	open := a.s.Browse
+	if d := a.s.Demo; d != nil {
+		open = d.LogIn("SandboxUser7")
+	}
+	show := func(ctx context.Context, u string) error {
+		a.say("Open this URL to log the test account in:\n%s", u)
+		if open != nil {
+			return open(ctx, u)
+		}
+		return connect.ErrShowURLOnly
+	}
+	leg, err := a.s.ROOKLegOf(show, a.dexcom)
+	if err != nil {
+		a.say("Not connected through ROOK: %s", explain(err))
+		return nil
+	}
+	leg.OnStage = func(st service.ROOKStage, _ string) { a.say("… %s", st) }
+	res := leg.Run(a.ctx)
+	a.s.RecordROOK(res)
+	if !res.OK() {
+		a.say("Not connected through ROOK: %s\nWhat to do: %s", res.Finding.Cause, res.Finding.Fix)
+		return nil
+	}
+	for _, d := range res.Report.Glucose {
+		a.say("ROOK: %s has %d readings", d.Date, d.Count)
+	}
+	if c := res.Report.Comparison; c != nil {
+		a.say("%s", c.Summary)
+	}
+	if d, ok := a.s.AwaitDelivery(a.ctx, leg.UserID, 10*time.Second); ok {
+		a.say("Webhook: ROOK delivered %s for %s, %s, %d readings (answered %d): Dexcom → ROOK → webhook", d.DataStructure, d.UserID, d.Date, d.Readings, d.Status)
+	}
+	return nil
+}
+
+// probeWebhook posts a document to the track's webhook as ROOK would.
+func (a *lineMode) probeWebhook() {
+	w, err := a.s.ProbeAppWebhook(a.ctx)
+	if err != nil {
+		a.say("Webhook: %s", explain(err))
+		return
+	}
+	a.s.RecordWebhook(w)
+	a.say("Webhook %s answered %d in %d ms: %s. %s", w.URL, w.Status, w.Ms, w.Verdict, w.Reason)
 }

@@ -252,13 +252,13 @@ func explain(err error) string {
 		return err.Error()
 	}
 	switch in.Problem {
-	case service.BadKey, service.NotLoopback:
+	case service.BadKey, service.NotLoopback, service.BadValue:
 		return in.Detail
 	case service.NotAnOption:
 		return in.Error() + ": type its number"
 	case service.Empty:
 		if in.Field == "the public key" {
-			return in.Error() + ": paste your ROOK contact's public key (age1…)"
+			return in.Error() + ": paste your CSE's public key (age1…)"
 		}
 		return in.Error() + ": type it as it is in the portal"
 	}

@@ -47,7 +47,18 @@ type connectPage struct {
 	summary  string
 	runID    int
 	k        connectKeys
+	via      runVia         // which run the page shows
+	dexcom   *dexcom.Client // the direct check's login, for ROOK's comparison
+	rook     rookRun
 }
+
+// runVia is which of step 6's runs the page shows.
+type runVia int
+
+const (
+	viaDirectRun runVia = iota // check the credentials directly with Dexcom
+	viaROOKRun                 // connect a test account through ROOK
+)
 
 // Step 6's background messages, tagged with the attempt they belong to.
 type (
@@ -65,8 +76,11 @@ func newConnectPage(b base) *connectPage {
 	sp := spinner.New(spinner.WithSpinner(spinner.Dot))
 	sp.Style = b.theme.Current
 	k := b.keys
-	p := &connectPage{base: b, spin: sp, k: connectKeys{Up: k.Up, Down: k.Down, Connect: k.Connect, Glucose: k.Glucose,
+	direct := k.Connect
+	direct.SetHelp("c", "check directly with Dexcom")
+	p := &connectPage{base: b, spin: sp, k: connectKeys{Up: k.Up, Down: k.Down, Connect: direct, ROOK: k.ROOK, EditROOK: k.EditROOK, Glucose: k.Glucose,
 		Browser: k.Browser, Continue: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "continue")), Cancel: k.Cancel}}
+	p.rook.form = newROOKForm(b.s, b.keys)
 	defer p.sync()
 	if b.s.Demo != nil {
 		for i, u := range b.s.Demo.Users {
@@ -82,19 +96,29 @@ func (p *connectPage) Step() onboarding.Step { return onboarding.AuthenticateTes
 
 // connectKeys are step 6's bindings; sync enables them with the state.
 type connectKeys struct {
-	Up, Down, Connect, Glucose, Browser, Continue, Cancel key.Binding
+	Up, Down, ROOK, Connect, EditROOK, Glucose, Browser, Continue, Cancel key.Binding
 }
 
 func (p *connectPage) Keys() keySet {
 	k := &p.k
-	return keySet{&k.Up, &k.Down, &k.Connect, &k.Glucose, &k.Browser, &k.Continue, &k.Cancel}
+	if p.rook.editing {
+		return p.rook.form.keySet()
+	}
+	return keySet{&k.Up, &k.Down, &k.ROOK, &k.Connect, &k.EditROOK, &k.Glucose, &k.Browser, &k.Continue, &k.Cancel}
 }
 
 func (p *connectPage) sync() {
 	k, running, done, demo := &p.k, p.state == connectRunning, p.state == connectDone, p.s.Demo != nil
-	enable(!running && demo, &k.Up, &k.Down, &k.Browser)
-	enable(!running, &k.Connect)
-	enable(!running && done, &k.Glucose, &k.Continue)
+	p.rook.form.sync()
+	if p.rook.editing {
+		enable(false, &k.Up, &k.Down, &k.ROOK, &k.Connect, &k.EditROOK, &k.Glucose, &k.Browser, &k.Continue, &k.Cancel)
+		return
+	}
+	enable(!running && p.picker(), &k.Up, &k.Down)
+	enable(!running && demo, &k.Browser)
+	enable(!running, &k.Connect, &k.ROOK, &k.EditROOK)
+	enable(!running && done && p.glucose != nil, &k.Glucose)
+	enable(!running && done, &k.Continue)
 	enable(running, &k.Cancel)
 	if done {
 		k.Connect.SetKeys("c")
@@ -110,13 +134,30 @@ func (p *connectPage) Enter() tea.Cmd {
 	return nil
 }
 
-func (p *connectPage) SetSize(w, h int) { p.width, p.height = w, h }
-func (p *connectPage) Capturing() bool  { return false }
+func (p *connectPage) SetSize(w, h int) {
+	p.width, p.height = w, h
+	p.rook.form.width = w
+	for _, r := range p.rook.form.rows {
+		r.input.Width = inputWidth(w)
+	}
+}
+
+// Capturing is true while the ROOK fields are edited: every key is theirs.
+func (p *connectPage) Capturing() bool { return p.rook.editing }
+
+// picker reports whether the demo's sandbox test-user picker shows: never
+// on the production track.
+func (p *connectPage) picker() bool {
+	return p.s.Demo != nil && !p.s.Progress.Env.IsProduction()
+}
 
 func (p *connectPage) Update(msg tea.Msg) (page, tea.Cmd) {
 	defer p.sync()
 	switch msg := msg.(type) {
 	case tea.KeyMsg:
+		if p.rook.editing {
+			return p, p.editKey(msg)
+		}
 		return p, p.key(msg)
 	case connectEventsMsg:
 		if msg.run != p.runID {
@@ -154,8 +195,18 @@ func (p *connectPage) key(msg tea.KeyMsg) tea.Cmd {
 	case key.Matches(msg, k.Connect):
 		p.browser = false
 		return p.start()
+	case key.Matches(msg, k.ROOK):
+		p.browser = false
+		return p.startROOK()
+	case key.Matches(msg, k.EditROOK):
+		p.rook.editing, p.rook.problem = true, ""
+		p.rook.form.cursor = 0
+		return p.rook.form.edit(&p.rook.form.rows[0])
 	case key.Matches(msg, k.Browser):
 		p.browser = true
+		if p.via == viaROOKRun {
+			return p.startROOK()
+		}
 		return p.start()
 	case key.Matches(msg, k.Continue):
 		return advance
@@ -175,6 +226,9 @@ func (p *connectPage) tick() tea.Cmd {
 // or the person's browser (the URL is always on screen too).
 func (p *connectPage) opener() func(context.Context, string) error {
 	if d := p.s.Demo; d != nil && !p.browser {
+		if !p.picker() {
+			return d.LogIn("SandboxUser7") // the simulator's stand-in for a real user
+		}
 		return d.LogIn(d.Users[p.user].Name)
 	}
 	if p.s.Browse != nil {
@@ -190,6 +244,7 @@ func (p *connectPage) start() tea.Cmd {
 	p.stop()
 	p.runID++
 	run := p.runID
+	p.via = viaDirectRun
 	events := make(chan tea.Msg, 16)
 	check, err := p.s.CheckOf(p.opener())
 	if err != nil {
@@ -232,6 +287,9 @@ func (p *connectPage) stop() {
 }
 
 func (p *connectPage) event(msg tea.Msg) tea.Cmd {
+	if cmd, ok := p.rookEvent(msg); ok {
+		return cmd
+	}
 	switch m := msg.(type) {
 	case loginStageMsg:
 		p.stage = m.stage
@@ -263,6 +321,7 @@ func (p *connectPage) finish(res *service.CheckResult) tea.Cmd {
 	p.state = connectDone
 	p.glucose = p.newGlucose()
 	p.summary = p.summaryText()
+	p.dexcom = res.Outcome.Client
 	return tea.Batch(saveProgress(p.s), saveProfile(p.s, onboarding.AuthenticateTestUser))
 }
 
@@ -287,7 +346,11 @@ type openGlucoseMsg struct{ g *glucoseModel }
 // View draws the page; in the demo its cursor is the picked test user.
 func (p *connectPage) View() (string, int) {
 	v := p.view()
-	if p.s.Demo == nil || p.state == connectRunning || p.state == connectDone {
+	if p.rook.editing {
+		_, cur := p.rook.form.view(p.theme, p.s)
+		return v, strings.Count(v[:strings.Index(v, p.rook.form.rows[0].Label)], "\n") + cur
+	}
+	if !p.picker() || p.state == connectRunning || p.state == connectDone {
 		return v, 0
 	}
 	return v, strings.Count(v[:strings.Index(v, "Test user (")], "\n") + 2 + p.user
@@ -298,12 +361,20 @@ func (p *connectPage) view() string {
 	var b strings.Builder
 	b.WriteString(th.Title.Render(spec.Heading) + "\n\n")
 	b.WriteString(wrap(p.width, spec.Intro(p.s)) + "\n\n")
-	switch p.state {
-	case connectRunning:
+	rook := p.via == viaROOKRun
+	switch {
+	case p.state == connectRunning && rook:
+		b.WriteString(p.rookRunningView())
+	case p.state == connectDone && rook:
+		b.WriteString(p.rookDoneView())
+	case p.state == connectFailed && rook:
+		b.WriteString(p.rookFailedView())
+		b.WriteString("\n" + p.idleView())
+	case p.state == connectRunning:
 		b.WriteString(p.runningView())
-	case connectDone:
+	case p.state == connectDone:
 		b.WriteString(p.doneView())
-	case connectFailed:
+	case p.state == connectFailed:
 		b.WriteString(th.Error.Render("✗ "+p.err.Error()) + "\n")
 		if p.outcome != nil {
 			b.WriteString(callsView(th, p.outcome.Calls))
@@ -321,16 +392,22 @@ func (p *connectPage) view() string {
 func (p *connectPage) idleView() string {
 	th := p.theme
 	var b strings.Builder
-	b.WriteString(th.Key.Render("Redirect  ") + th.Code.Render(p.s.App().RedirectURI) + "\n\n")
-	if d := p.s.Demo; d != nil {
+	b.WriteString(p.rookIdleView())
+	if p.rook.editing {
+		return b.String()
+	}
+	b.WriteString(th.Key.Render("Direct    ") + th.Code.Render(p.s.App().RedirectURI) + "\n\n")
+	if p.picker() {
+		d := p.s.Demo
 		b.WriteString("Test user (the simulator's login page offers the same list):\n")
 		for i, u := range d.Users {
 			b.WriteString(option(th, i == p.user, u.Name, u.Device))
 		}
-		b.WriteString("\n" + th.Muted.Render("c logs in here, without a browser · b uses your browser") + "\n")
+		b.WriteString("\n" + th.Muted.Render("r through ROOK · c directly with Dexcom · both log in here; b uses your browser · e edits ROOK's credentials") + "\n")
 		return b.String()
 	}
-	b.WriteString(th.ButtonActive.Render("Connect (c)") + "\n")
+	b.WriteString(th.ButtonActive.Render("Connect through ROOK (r)") + "\n" + th.Button.Render("Check directly with Dexcom (c)") + "\n" +
+		th.Muted.Render("e edits ROOK's credentials") + "\n")
 	return b.String()
 }
 
@@ -369,10 +446,10 @@ func formatClock(d time.Duration) string {
 func (p *connectPage) doneView() string {
 	th := p.theme
 	var b strings.Builder
-	b.WriteString(th.OK.Render("✓ Verified: every call answered 200 and readings came back") + "\n")
+	b.WriteString(th.OK.Render("✓ Verified directly with Dexcom: every call answered 200 and readings came back") + "\n")
 	b.WriteString(callsView(th, p.outcome.Calls) + "\n")
 	b.WriteString(p.summary)
-	b.WriteString("\n" + th.Muted.Render("g shows the glucose data · enter continues · c connects again"))
+	b.WriteString("\n" + th.Muted.Render("g shows the glucose data · enter continues · r connects through ROOK · c checks again"))
 	return b.String()
 }
 

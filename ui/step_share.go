@@ -12,7 +12,8 @@ import (
 // shareExtra is step 4's sealed hand-off for ROOK.
 type shareExtra struct {
 	noExtra
-	sealed *service.Sealed
+	sealed   *service.Sealed
+	rookCode string // the demo's simulated ROOK read this code
 }
 
 // sealedMsg carries the sealed hand-off (or why it failed) back to step 4.
@@ -36,7 +37,12 @@ func (e *shareExtra) handle(p *stepPage, msg tea.Msg) (tea.Cmd, bool) {
 	}
 	e.sealed, p.problem = m.sealed, ""
 	p.s.RecordSeal(m.sealed)
-	return saveProgress(p.s), true
+	code, err := p.s.DemoHandover(m.sealed)
+	if err != nil {
+		p.problem = "ROOK could not open the hand-off: " + err.Error()
+	}
+	e.rookCode = code
+	return tea.Batch(saveProgress(p.s), saveProfile(p.s, onboarding.ShareWithROOK)), true
 }
 
 // act seals the app's credentials for the recipient into a new 0600 file
@@ -65,6 +71,9 @@ func (e *shareExtra) below(p *stepPage) string {
 	if s := e.sealed; s != nil {
 		out += th.OK.Render("✓ Sealed (also copied to the clipboard): ") + s.Path + "\n"
 		out += th.Key.Render("Verification code  ") + th.Title.Render(s.Code) + th.Muted.Render("  read it out: ROOK must see the same") + "\n"
+	}
+	if e.rookCode != "" {
+		out += th.OK.Render("✓ ROOK's CSE (simulated) opened it, read ") + th.Title.Render(e.rookCode) + th.OK.Render(" and sent the Redirect URL above") + "\n"
 	}
 	if st, ok := p.s.Progress.Steps[onboarding.ShareWithROOK]; ok && st.Status == onboarding.Attention {
 		out += th.Attention.Render("! "+st.Problem) + "\n"

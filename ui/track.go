@@ -100,9 +100,9 @@ func (m *trackModel) View() string {
 		b.WriteString("\n" + th.Muted.Render("esc goes back"))
 	} else {
 		b.WriteString(th.Title.Render("Which Dexcom app are you onboarding?") + "\n\n")
-		b.WriteString("Dexcom recommends two apps: one for the sandbox (test users, immediate access)\n")
-		b.WriteString("and one for production (real users, after Dexcom's review). Steps 1-6 are done\n")
-		b.WriteString("for each; step 7 moves from the first to the second.\n\n")
+		b.WriteString("ROOK recommends two Dexcom apps: one for the sandbox (test users, immediate\n")
+		b.WriteString("access) and one for production (real users, after Dexcom's review). Steps 1-6\n")
+		b.WriteString("are done for each; step 7 moves from the first to the second.\n\n")
 		b.WriteString(option(th, m.cursor == 0, "Sandbox app", "test users on "+dexcom.Sandbox.BaseURL()))
 		b.WriteString(option(th, m.cursor == 1, "Production app", "real users in the US, EU or Japan"))
 	}

@@ -218,7 +218,7 @@ func TestSmallTerminalFollowsTheCursor(t *testing.T) {
 	wiz := NewWizard(w.demoSession(t))
 	send(wiz, tea.WindowSizeMsg{Width: 80, Height: 24})
 	wiz.goTo(int(onboarding.ShareWithROOK))
-	send(wiz, keys("down", "down", "down", "down")...)
+	send(wiz, keys("down", "down", "down", "down", "down")...)
 	v := wiz.View()
 	fits(t, v, 80, 24)
 	if !strings.Contains(v, "↓ more below") || !strings.Contains(v, "▸ Redirect URL returned by ROOK") {

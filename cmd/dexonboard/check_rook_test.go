@@ -146,7 +146,7 @@ func TestCheckThroughROOKFaults(t *testing.T) {
 	}{
 		{name: "healthy", code: 0, browser: true},
 		{name: "wrong Client ID held by ROOK", faults: rooksim.Faults{WrongClientID: true}, code: exitROOK, stage: "authorization_url",
-			cause: "ROOK holds Client ID '", fix: "ask your ROOK contact to correct it (Step 4)"},
+			cause: "ROOK holds Client ID '", fix: "ask your CSE to correct it (Step 4)"},
 		{name: "Redirect URL not registered at Dexcom", faults: rooksim.Faults{RedirectNotRegistered: true}, code: exitROOK, stage: "authorization_url",
 			cause: "invalid redirect_uri", fix: "paste ROOK's Redirect URL into your Dexcom app (Step 5)"},
 		{name: "Dexcom not enabled", faults: rooksim.Faults{DexcomDisabled: true}, code: exitROOK, stage: "authorizer",

@@ -15,10 +15,12 @@ import (
 	"github.com/tryrook/dexonboard/internal/dexcom"
 	"github.com/tryrook/dexonboard/internal/handoff"
 	"github.com/tryrook/dexonboard/internal/onboarding"
+	"github.com/tryrook/dexonboard/internal/rooksim"
 	"github.com/tryrook/dexonboard/internal/sandbox"
 	"github.com/tryrook/dexonboard/internal/secret"
 	"github.com/tryrook/dexonboard/internal/service"
 	"github.com/tryrook/dexonboard/internal/vault"
+	"github.com/tryrook/dexonboard/internal/webhook"
 	"github.com/tryrook/dexonboard/ui"
 )
 
@@ -126,6 +128,11 @@ func runDemo(ctx context.Context, e *env, o *wizardOptions) (err error) {
 	}
 	defer sim.Close()
 	defer closeSession(s)
+	stopROOK, err := demoROOK(s, sim)
+	if err != nil {
+		return exitWith(exitFailure, err)
+	}
+	defer stopROOK()
 	mu.Lock()
 	session = s
 	mu.Unlock()
@@ -212,6 +219,59 @@ func demoSession(dir, simURL, loopback string) (*service.Session, error) {
 			Prefill: service.Prefill{ClientID: sandbox.DemoClientID, ClientSecret: sandbox.DemoClientSecret, ROOKRedirect: demoROOKRedirect, Recipient: demoRecipient},
 		},
 	}, nil
+}
+
+// demoROOK starts the simulated ROOK beside the demo's Dexcom simulator,
+// and a local webhook receiver it delivers to. ROOK knows the demo client
+// but holds no Dexcom app until it opens the hand-off of step 4; ROOK's
+// Redirect URL is registered at Dexcom only when step 5 is confirmed.
+func demoROOK(s *service.Session, dex *sandbox.Running) (stop func(), err error) {
+	identity, recipient, err := handoff.NewIdentity()
+	if err != nil {
+		return nil, err
+	}
+	rk, err := rooksim.Start(rooksim.New(rooksim.Config{DexcomBaseURL: dex.URL,
+		Clients: []rooksim.Client{{UUID: rooksim.DemoClientUUID, SecretKey: rooksim.DemoSecretKey}}}), "127.0.0.1:0")
+	if err != nil {
+		return nil, err
+	}
+	deliveries := make(chan service.Delivery, 16)
+	hook, err := webhook.Listen("127.0.0.1:0", 0, func(r webhook.Received) {
+		select { // never block the receiver: the wizard reads what it needs
+		case deliveries <- service.Delivery{DataStructure: r.DataStructure, UserID: r.UserID, Date: r.Date, Readings: r.Readings, Status: r.Status, At: r.At}:
+		default:
+		}
+	})
+	if err != nil {
+		rk.Close()
+		return nil, err
+	}
+	hookURL := hook.URL + "/rook/webhook"
+	_ = rk.SetWebhookURL(rooksim.DemoClientUUID, hookURL)
+	d := s.Demo
+	for _, p := range []*service.Prefill{&d.Prefill, &d.Production} {
+		p.ROOKRedirect, p.Recipient = rk.RedirectURL(), recipient
+		p.ROOKClientUUID, p.ROOKSecretKey, p.WebhookURL = rooksim.DemoClientUUID, rooksim.DemoSecretKey, hookURL
+	}
+	s.ROOKAPIBase = rk.URL
+	d.ROOK = &service.DemoROOK{
+		TakeHandoff: func(sealed []byte) (string, string, error) {
+			h, err := rk.TakeHandoff(rooksim.DemoClientUUID, sealed, identity)
+			if err != nil {
+				return "", "", err
+			}
+			return h.RedirectURL, h.Code, nil
+		},
+		RegisterRedirect: func(clientID, loopback, u string) {
+			app := sandbox.DemoApp(loopback, demoROOKRedirect, u)
+			if clientID == sandbox.DemoProductionClientID {
+				app = sandbox.DemoProductionApp(loopback, demoROOKRedirect, u)
+			}
+			dex.RegisterApp(app)
+		},
+		Deliveries: deliveries,
+	}
+	return func() { rk.Close(); hook.Close() }, nil
 }
 
 func addWizardFlags(cmd *cobra.Command, o *wizardOptions) {

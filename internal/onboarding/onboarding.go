@@ -61,7 +61,7 @@ var stepTitles = map[Step]string{
 	CollectCredentials:   "Collect the Client ID and Secret",
 	ShareWithROOK:        "Share them with ROOK",
 	ConfigureRedirect:    "Configure the Redirect URL",
-	AuthenticateTestUser: "Authenticate a test user",
+	AuthenticateTestUser: "Authenticate a test account through ROOK",
 	RequestProduction:    "Request production access",
 }
 
@@ -72,7 +72,7 @@ var stepShort = map[Step]string{
 	CollectCredentials:   "Client ID & Secret",
 	ShareWithROOK:        "Share with ROOK",
 	ConfigureRedirect:    "Redirect URL",
-	AuthenticateTestUser: "Test user login",
+	AuthenticateTestUser: "Test account via ROOK",
 	RequestProduction:    "Production access",
 }
 

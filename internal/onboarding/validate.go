@@ -45,7 +45,7 @@ func ValidateROOKRedirect(raw string) error {
 	u, err := url.Parse(raw)
 	switch {
 	case raw == "":
-		return fmt.Errorf("paste the Redirect URL your ROOK contact sent")
+		return fmt.Errorf("paste the Redirect URL your CSE sent")
 	case len(raw) > MaxRedirectURLLen:
 		return fmt.Errorf("the Redirect URL is %d characters, longer than %d: paste only the URL", len(raw), MaxRedirectURLLen)
 	case err != nil || u.Host == "":

@@ -14,6 +14,7 @@ const (
 	NotLoopback                // not a loopback redirect URI
 	BadKey                     // not an age public key
 	NotAnOption                // none of a status field's options
+	BadValue                   // not the shape the field needs; Detail says what to do
 )
 
 // InputError is an answer that was refused: which field, and what is wrong.

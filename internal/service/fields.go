@@ -57,7 +57,7 @@ var clientSecretRow = Row{Kind: Field, ID: "client_secret", Label: "Client Secre
 }
 
 var recipientRow = Row{Kind: Field, ID: "recipient", Label: "ROOK engineer's public key", Limit: 200, Optional: true,
-	Placeholder: "age1… (your ROOK contact's public key)", Hint: "from dexonboard handoff keygen on their side; not secret",
+	Placeholder: "age1… (your CSE's public key)", Hint: "from dexonboard handoff keygen on their side; not secret",
 	Get: func(s *Session) string {
 		if s.Demo != nil {
 			return s.prefill().Recipient
@@ -77,7 +77,7 @@ var recipientRow = Row{Kind: Field, ID: "recipient", Label: "ROOK engineer's pub
 }
 
 var rookRedirectRow = Row{Kind: Field, ID: "rook_redirect", Label: "Redirect URL returned by ROOK", Limit: 300,
-	Placeholder: "https://… (the Redirect URL your ROOK contact sent)",
+	Placeholder: "https://… (the Redirect URL your CSE sent)",
 	Hint:        "https, no #fragment; paste the URL or ROOK's whole reply; enter stores it",
 	Get: func(s *Session) string {
 		if s.Demo != nil && s.App().ROOKRedirectURL == "" {
@@ -85,9 +85,9 @@ var rookRedirectRow = Row{Kind: Field, ID: "rook_redirect", Label: "Redirect URL
 		}
 		return s.App().ROOKRedirectURL
 	},
-	Check: func(_ *Session, v string) (string, error) {
+	Check: func(s *Session, v string) (string, error) {
 		v = ReplyURL(v)
-		return v, ValidateROOKRedirect(v)
+		return v, ValidateROOKRedirectFor(v, s.SimulatedROOK())
 	},
 	Set: func(s *Session, v string) { s.App().ROOKRedirectURL = v },
 }
@@ -107,7 +107,7 @@ var loopbackRow = Row{Kind: Field, ID: "loopback", Label: "Loopback Redirect URL
 
 // PlaceholderFor fills a field's placeholder for the session's track.
 func (r Row) PlaceholderFor(s *Session) string {
-	return strings.ReplaceAll(r.Placeholder, "{track}", strings.ToLower(s.Progress.Track.Label()))
+	return strings.NewReplacer("{track}", strings.ToLower(s.Progress.Track.Label()), "{rookenv}", string(s.ROOKEnv())).Replace(r.Placeholder)
 }
 
 // Loopback is the app's loopback redirect URI, the default until one is set.

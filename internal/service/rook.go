@@ -40,13 +40,13 @@ func CheckROOKAuthorizationURL(ctx context.Context, hc *http.Client, authURL, de
 	switch p.Mismatch {
 	case rook.WrongClientID:
 		f.Cause = fmt.Sprintf("ROOK holds Client ID '%s', Step 3 has '%s'", p.Got, p.Want)
-		f.Fix = "ask your ROOK contact to correct it (Step 4)"
+		f.Fix = "ask your CSE to correct it (Step 4)"
 	case rook.WrongRedirectURI:
 		f.Cause = fmt.Sprintf("ROOK sends Dexcom the Redirect URL '%s', Step 4 has '%s'", p.Got, p.Want)
-		f.Fix = "paste the Redirect URL your ROOK contact sent into Step 4 and into your Dexcom app (Step 5), or ask them which one is right"
+		f.Fix = "paste the Redirect URL your CSE sent into Step 4 and into your Dexcom app (Step 5), or ask them which one is right"
 	case rook.WrongDexcomHost:
 		f.Cause = fmt.Sprintf("ROOK sends users to %s, but this track's Dexcom is %s", p.Got, p.Want)
-		f.Fix = "ask your ROOK contact to use the app of this environment (Step 4)"
+		f.Fix = "ask your CSE to use the app of this environment (Step 4)"
 	case rook.DexcomRefused:
 		f.Cause, f.Fix = dexcomRefusal(p, clientID)
 	case rook.DexcomUnreachable:
@@ -54,7 +54,7 @@ func CheckROOKAuthorizationURL(ctx context.Context, hc *http.Client, authURL, de
 		f.Fix = "check the network and try again"
 	default: // not a URL, not Dexcom's login, odd OAuth parameters
 		f.Cause = "ROOK's authorization URL is not a Dexcom login: " + p.Error()
-		f.Fix = "ask your ROOK contact to check the Dexcom connection of your client (Step 4)"
+		f.Fix = "ask your CSE to check the Dexcom connection of your client (Step 4)"
 	}
 	return f
 }
@@ -68,7 +68,7 @@ func dexcomRefusal(p *rook.AuthURLProblem, clientID string) (cause, fix string) 
 		return head + " invalid redirect_uri (" + p.Detail + ")", "paste ROOK's Redirect URL into your Dexcom app (Step 5)"
 	case strings.Contains(d, "client_id") || strings.Contains(d, "client id"):
 		return fmt.Sprintf("%s: Dexcom does not know Client ID '%s' (%s)", head, clientID, p.Detail),
-			"check the Client ID on your app's page in Dexcom's portal (Step 3) and ask your ROOK contact to correct it (Step 4)"
+			"check the Client ID on your app's page in Dexcom's portal (Step 3) and ask your CSE to correct it (Step 4)"
 	}
 	cause = head
 	if p.Detail != "" {
@@ -88,7 +88,7 @@ func ExplainROOKError(err error, env rook.Environment) *ROOKFinding {
 		f.Fix = fmt.Sprintf("copy them again from ROOK's client portal, %s environment (each environment has its own)", env)
 	case errors.Is(err, rook.ErrDataSourceNotEnabled):
 		f.Cause = "Dexcom is not enabled for your ROOK client"
-		f.Fix = "ask your ROOK contact to enable the Dexcom button on your ROOK client portal (Step 4)"
+		f.Fix = "ask your CSE to enable the Dexcom button on your ROOK client portal (Step 4)"
 	case errors.Is(err, rook.ErrUnknownUser):
 		f.Cause = "ROOK does not know this user id"
 		f.Fix = "connect the user first (the authorizer creates it), or check the user id"

@@ -29,7 +29,7 @@ func TestROOKMisconfigurationsAreNamed(t *testing.T) {
 		cause     string
 		fix       string
 	}{
-		{"wrong Client ID held by ROOK", rooksim.Faults{WrongClientID: true}, "", "ROOK holds Client ID 'dexonboarz-demo-app', Step 3 has 'dexonboard-demo-app'", "ask your ROOK contact to correct it (Step 4)"},
+		{"wrong Client ID held by ROOK", rooksim.Faults{WrongClientID: true}, "", "ROOK holds Client ID 'dexonboarz-demo-app', Step 3 has 'dexonboard-demo-app'", "ask your CSE to correct it (Step 4)"},
 		{"Redirect URL not registered", rooksim.Faults{RedirectNotRegistered: true}, "", "Dexcom answers 400 invalid redirect_uri", "paste ROOK's Redirect URL into your Dexcom app (Step 5)"},
 		{"Dexcom not enabled", rooksim.Faults{DexcomDisabled: true}, "", "Dexcom is not enabled for your ROOK client", "enable the Dexcom button on your ROOK client portal"},
 		{"bad ROOK credentials", rooksim.Faults{}, "wrong-key", "ROOK refused the client UUID and secret key", "sandbox environment"},

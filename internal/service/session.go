@@ -35,7 +35,9 @@ type Session struct {
 	Browse func(ctx context.Context, url string) error
 	// APIBase overrides every environment's API host (the demo's simulator).
 	APIBase string
-	Demo    *Demo
+	// ROOKAPIBase overrides ROOK's API host (the demo's ROOK simulator).
+	ROOKAPIBase string
+	Demo        *Demo
 	// LoginTimeout bounds the wait in step 6 (default 5 minutes).
 	LoginTimeout time.Duration
 	// ExportDir is where exports, reports and sealed hand-offs are written
@@ -56,11 +58,36 @@ type Demo struct {
 	// Production is the production track's demo app: its own Client ID and
 	// registered loopback, so that track runs end to end too.
 	Production Prefill
+	// ROOK is the simulated ROOK beside the Dexcom simulator (nil: none).
+	ROOK *DemoROOK
+}
+
+// DemoROOK is what the demo's simulated ROOK does for the presenter: it
+// plays the ROOK engineer of step 4, registers ROOK's Redirect URL at the
+// Dexcom simulator in step 5, and reports webhook deliveries in step 6.
+type DemoROOK struct {
+	// TakeHandoff opens a sealed hand-off with ROOK's key and answers with
+	// ROOK's Redirect URL and the verification code it read.
+	TakeHandoff func(sealed []byte) (redirectURL, code string, err error)
+	// RegisterRedirect registers url, beside the app's loopback, as the
+	// redirect URIs of the Dexcom app clientID.
+	RegisterRedirect func(clientID, loopback, url string)
+	// Deliveries hears each delivery at the demo's webhook receiver.
+	Deliveries <-chan Delivery
+}
+
+// Delivery is one document the client's webhook received from ROOK.
+type Delivery struct {
+	DataStructure, UserID, Date string
+	Readings                    int
+	Status                      int
+	At                          time.Time
 }
 
 // Prefill are values the demo types for the presenter (none is a real secret).
 type Prefill struct {
 	ClientID, ClientSecret, ROOKRedirect, Recipient, Loopback string
+	ROOKClientUUID, ROOKSecretKey, WebhookURL                 string
 }
 
 // prefill is the demo's values for the current track's app.
@@ -158,7 +185,18 @@ func (s *Session) SetToday(step onboarding.Step, field string) {
 // Toggle ticks or unticks a checklist item and settles the step.
 func (s *Session) Toggle(step onboarding.Step, item string) {
 	s.Progress.Toggle(step, item, s.Time())
+	if step == onboarding.ConfigureRedirect && item == "registered" && s.Progress.Checked(step, item) {
+		s.demoRegisterRedirect()
+	}
 	s.Settle(step)
+}
+
+// demoRegisterRedirect does at the demo's Dexcom simulator what the
+// presenter just confirmed: ROOK's Redirect URL is now registered.
+func (s *Session) demoRegisterRedirect() {
+	if d := s.Demo; d != nil && d.ROOK != nil && d.ROOK.RegisterRedirect != nil && s.App().ROOKRedirectURL != "" {
+		d.ROOK.RegisterRedirect(s.App().ClientID, s.Loopback(), s.App().ROOKRedirectURL)
+	}
 }
 
 // Settle records a step as done or to do from what is recorded; steps 5 and

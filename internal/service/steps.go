@@ -141,17 +141,20 @@ func action(id, label string) Row { return Row{Kind: Action, ID: id, Label: labe
 var specs = map[onboarding.Step]Spec{
 	onboarding.Prerequisites: {
 		Step: onboarding.Prerequisites, Heading: heading(onboarding.Prerequisites, "Prerequisites"),
-		Intro: text("Dexcom recommends two apps: a sandbox app for its simulated test users, " +
-			"and a production app for real users after Dexcom's review. Steps 1-6 are done for each."),
+		Intro: text("ROOK recommends two Dexcom applications: a sandbox app for Dexcom's simulated test users, " +
+			"and a production app for real users after Dexcom's review. Steps 1-6 are done for each. " +
+			"ROOK delivers the data to your webhook, which must answer 200."),
 		Rows: []Row{
 			tick("two_apps", "We will create two Dexcom apps: one sandbox, one production"),
 			tick("ownership", "We own the Dexcom developer account (ROOK never holds it)"),
+			webhookRow,
+			action(ActProbeWebhook, "Probe the webhook (does it answer 200?)"),
 		},
 	},
 	onboarding.CreateAccount: {
 		Step: onboarding.CreateAccount, Heading: heading(onboarding.CreateAccount, "Create a Dexcom developer account"),
-		Intro: text("Register at " + PortalURL + ". The form asks for the app's details, intended use, " +
-			"data handling and company details; Dexcom may schedule a review meeting."),
+		Intro: text("Register at " + PortalURL + " and complete the form thoroughly and accurately: the app's details, " +
+			"intended use, data handling and company details. Dexcom may schedule a meeting to review it."),
 		Rows: []Row{
 			{Kind: Tick, ID: "registered", Label: "Registered on developer.dexcom.com", URL: PortalURL},
 			tick("app_details", "Application details: name, website, description"),
@@ -166,12 +169,12 @@ var specs = map[onboarding.Step]Spec{
 	onboarding.CreateApp: {
 		Step: onboarding.CreateApp, Heading: heading(onboarding.CreateApp, "Create an application"),
 		Intro: func(s *Session) string {
-			return "In the portal, open My Apps and create an app for " + s.Progress.Env.Label() +
-				". Record its name so ROOK and your team can find it."
+			return "Once your account is approved, log in to the portal, open the Applications section and create an app " +
+				"(e.g. a web application) for " + s.Progress.Env.Label() + ". Record its name so ROOK and your team can find it."
 		},
 		Rows: []Row{
-			tick("logged_in", "Logged in to the developer portal"),
-			tick("created", "Created a new app under My Apps"),
+			tick("logged_in", "Account approved; logged in to the developer portal"),
+			tick("created", "Created a new app in the Applications section"),
 			tick("scopes", "Read the data the app may access (EGVs, events, devices…)"),
 			appNameRow, appDescriptionRow,
 		},
@@ -184,13 +187,15 @@ var specs = map[onboarding.Step]Spec{
 	},
 	onboarding.ShareWithROOK: {
 		Step: onboarding.ShareWithROOK, Heading: heading(onboarding.ShareWithROOK, "Share the credentials with ROOK"),
-		Intro: text("Seal the Client ID and Secret for your ROOK contact's public key: only their " +
-			"vault can open it, once, within 7 days. Send the file; never the secret by e-mail or chat. ROOK answers with a Redirect URL."),
+		Intro: text("Send the Client ID and Secret to your ROOK Customer Success Engineer (CSE), sealed for their public key: " +
+			"only their vault can open it, once, within 7 days; never the secret by e-mail or chat. The CSE opens an " +
+			"internal ticket, has the Dexcom button enabled on your ROOK client portal and answers with ROOK's Redirect URL."),
 		Rows: []Row{
 			recipientRow,
 			action(ActSeal, "Seal the credentials for it"),
-			tick("shared", "Sealed hand-off sent to ROOK (or a one-time secret link)"),
+			tick("shared", "Sealed hand-off sent to the CSE (or a one-time secret link)"),
 			tick("not_in_chat", "The secret was not sent by e-mail, chat or ticket"),
+			tick("dexcom_enabled", "The CSE confirmed the internal ticket and the Dexcom button on our ROOK client portal"),
 			rookRedirectRow,
 		},
 		Date: &DateField{ID: "shared_on", Label: "Shared on"},
@@ -198,7 +203,7 @@ var specs = map[onboarding.Step]Spec{
 	onboarding.ConfigureRedirect: {
 		Step: onboarding.ConfigureRedirect, Heading: heading(onboarding.ConfigureRedirect, "Configure the Redirect URL in Dexcom"),
 		Intro: text("Add these exact URLs as the app's Redirect URIs: Dexcom matches them " +
-			"letter for letter, port included."),
+			"letter for letter, port included. The loopback one is only for dexonboard's direct check (the program's advice)."),
 		Rows: []Row{
 			action(ActCopyROOK, "Copy ROOK's Redirect URL"),
 			loopbackRow,
@@ -208,19 +213,29 @@ var specs = map[onboarding.Step]Spec{
 		},
 	},
 	onboarding.AuthenticateTestUser: {
-		Step: onboarding.AuthenticateTestUser, Heading: heading(onboarding.AuthenticateTestUser, "Authenticate a test user"),
-		Intro: text("Only Dexcom's test users can log in to the sandbox (no password). Connect " +
-			"listens on the loopback Redirect URL, sends the browser to Dexcom's login, then calls the API."),
-		Rows: []Row{action(ActConnect, "Log a test user in")},
+		Step: onboarding.AuthenticateTestUser, Heading: heading(onboarding.AuthenticateTestUser, "Authenticate a test account through ROOK"),
+		Intro: func(s *Session) string {
+			who := "a Dexcom sandbox test user (no password)"
+			if s.Progress.Env.IsProduction() {
+				who = "a real Dexcom user who agreed to it, through ROOK's production environment"
+			}
+			return "ROOK sends " + who + " to Dexcom's login with your Client ID and ROOK's Redirect URL; Dexcom hands " +
+				"the code to ROOK, which pulls the data. r connects through ROOK; c checks the credentials directly with Dexcom."
+		},
+		Rows: []Row{
+			rookClientUUIDRow, rookSecretKeyRow, rookUserIDRow,
+			action(ActConnect, "Check the credentials directly with Dexcom"),
+			action(ActConnectROOK, "Connect a test account through ROOK"),
+		},
 	},
 	onboarding.RequestProduction: {
 		Step: onboarding.RequestProduction, Heading: heading(onboarding.RequestProduction, "Request production access"),
-		Intro: text("When the sandbox app works, ask Dexcom for production access. Access starts " +
-			"limited (a few users) and becomes full after review."),
+		Intro: text("When the sandbox app works, review Dexcom's production criteria first, then ask Dexcom for " +
+			"production access with Request Upgrade."),
 		Rows: []Row{
-			tick("found_app", "Found the sandbox app under My Apps"),
+			tick("found_app", "Found the sandbox app in the Applications section"),
+			tick("criteria", "Reviewed Dexcom's production criteria"),
 			tick("upgrade", "Pressed \"Request Upgrade\" and filled in the request"),
-			tick("criteria", "Read Dexcom's production criteria (review, limited then full access)"),
 			action(ActStartProduction, "Start the production app's track →"),
 		},
 		Date: &DateField{ID: "requested_on", Label: "Requested on"},

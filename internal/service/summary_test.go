@@ -85,7 +85,7 @@ func TestNewCredentialsMakeTheSealedHandoffStale(t *testing.T) {
 		s.RecordSeal(sl)
 	}
 	seal()
-	for _, id := range []string{"shared", "not_in_chat"} {
+	for _, id := range []string{"shared", "not_in_chat", "dexcom_enabled"} {
 		s.Toggle(onboarding.ShareWithROOK, id)
 	}
 	s.App().ROOKRedirectURL = rookURL

@@ -217,7 +217,7 @@ func (l ROOKLeg) Run(ctx context.Context) *ROOKResult {
 	if err := c.WaitAuthorized(ctx, l.UserID, rook.Dexcom, l.Poll); err != nil {
 		if errors.Is(err, rook.ErrNotYet) {
 			return fail(StageAuthorized, &ROOKFinding{Cause: "the browser came back, but ROOK does not report Dexcom connected for " + safetext.Line(l.UserID),
-				Fix: "connect again; if it keeps failing, ask your ROOK contact to look at this user's connection", Err: err})
+				Fix: "connect again; if it keeps failing, ask your CSE to look at this user's connection", Err: err})
 		}
 		return fail(StageAuthorized, ExplainROOKError(err, env))
 	}
@@ -322,11 +322,11 @@ func explainLanding(got rook.Landed) *ROOKFinding {
 	}
 	switch got.Error {
 	case "token_exchange_failed":
-		f.Fix = "Dexcom refused the code exchange with the Client Secret ROOK holds: check the secret on your app's page (Step 3) and ask your ROOK contact to correct it (Step 4)"
+		f.Fix = "Dexcom refused the code exchange with the Client Secret ROOK holds: check the secret on your app's page (Step 3) and ask your CSE to correct it (Step 4)"
 	case "access_denied":
 		f.Fix = "the test user denied access: connect again and press Authorize"
 	default:
-		f.Fix = "connect again; if it keeps failing, send this message to your ROOK contact"
+		f.Fix = "connect again; if it keeps failing, send this message to your CSE"
 	}
 	return f
 }
@@ -383,4 +383,20 @@ func ValidateROOKUserID(id string) error {
 		return errors.New("the ROOK user id may not contain spaces, control characters, / ? or #")
 	}
 	return nil
+}
+
+// ROOKReadings are ROOK's samples as Dexcom readings in mg/dL, for the
+// glucose view (ROOK carries no trend).
+func ROOKReadings(d *rook.GlucoseDay) []dexcom.EGV {
+	if d == nil {
+		return nil
+	}
+	samples := d.Samples()
+	out := make([]dexcom.EGV, 0, len(samples))
+	for _, s := range samples {
+		v := s.MgDL
+		ts := dexcom.Timestamp{Time: s.At.UTC(), Raw: rook.FormatTime(s.At), Zoned: true}
+		out = append(out, dexcom.EGV{RecordID: "rook-" + ts.Raw, SystemTime: ts, DisplayTime: ts, Value: &v, Unit: "mg/dL"})
+	}
+	return out
 }
