@@ -35,6 +35,7 @@ func startDemo(t *testing.T, tmp string) *running {
 }
 
 func TestDemoRemovesItsFolderOnSignal(t *testing.T) {
+	t.Parallel() // it waits on child processes, beside the tests that use the CPU
 	for _, sig := range []syscall.Signal{syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP} {
 		t.Run(sig.String(), func(t *testing.T) {
 			t.Parallel() // each waits on its own child process
@@ -140,6 +141,7 @@ func TestDemoRemovesStaleFoldersOnly(t *testing.T) {
 // TestWizardEndsOnSignalAtAPrompt: a signal ends the wizard even while it
 // waits for a line on standard input, which never sees the cancellation.
 func TestWizardEndsOnSignalAtAPrompt(t *testing.T) {
+	t.Parallel() // most of it is the program's grace after a signal
 	for _, sig := range []syscall.Signal{syscall.SIGINT, syscall.SIGTERM} {
 		t.Run(sig.String(), func(t *testing.T) {
 			t.Parallel() // each waits on its own child process

@@ -264,6 +264,7 @@ func TestDataIsRealistic(t *testing.T) {
 	s := start(t, sandbox.Config{Now: func() time.Time { return fixedNow }})
 	for _, u := range sandbox.Users {
 		t.Run(u.Name, func(t *testing.T) {
+			t.Parallel() // one user's 30 days each, on a simulator made for many
 			_, body := s.get(t, "/v3/users/self/egvs?startDate=2025-05-11T17:20:00&endDate=2025-06-10T17:20:00", s.token(t, u.Name))
 			var r dexcom.Records[dexcom.EGV]
 			if err := json.Unmarshal(body, &r); err != nil {
