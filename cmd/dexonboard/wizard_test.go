@@ -20,6 +20,8 @@ func TestDemoAccessible(t *testing.T) {
 	answers = append(answers, "", "y", "y")                                        // step 5: loopback kept, tick, continue
 	answers = append(answers, "", "", "", "y", "y", "y")                           // step 6: ROOK's demo credentials and user kept; direct, through ROOK, continue
 	answers = append(answers, append(y(3), "n")...)                                // step 7, not the production app now
+
+	t.Chdir(t.TempDir()) // the sealed file goes to the working directory
 	r := runCmd(t, "", answers, "demo", "--accessible")
 	if r.code != 0 {
 		t.Fatalf("%+v", r)
