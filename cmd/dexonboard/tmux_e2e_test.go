@@ -92,7 +92,8 @@ func TestTmuxDemoWalkthrough(t *testing.T) {
 	}
 	bin := dexonboardBinary(t) // built once for every test that runs it
 	s := &tmuxSession{t: t, socket: fmt.Sprintf("dexonboard-e2e-%d", os.Getpid()), name: "demo"}
-	s.tmux("new-session", "-d", "-s", s.name, "-x", "120", "-y", "40", "-e", "NO_COLOR=1", bin+" demo; echo EXITED:$?; sleep 30")
+	// In a folder of its own: the demo writes its sealed file to the working directory.
+	s.tmux("new-session", "-d", "-s", s.name, "-x", "120", "-y", "40", "-c", t.TempDir(), "-e", "NO_COLOR=1", bin+" demo; echo EXITED:$?; sleep 30")
 	defer exec.Command("tmux", "-L", s.socket, "kill-server").Run()
 
 	s.expect("start: the demo opens on the wizard", "Prerequisites", "demo: throwaway vault in", "0 of 8 done", "SANDBOX")

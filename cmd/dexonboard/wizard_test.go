@@ -10,6 +10,7 @@ import (
 // TestDemoAccessible runs `dexonboard demo` off a terminal: the wizard falls
 // back to plain prompts and walks all steps to a verified connection.
 func TestDemoAccessible(t *testing.T) {
+	t.Chdir(t.TempDir()) // the demo writes its sealed file to the working directory
 	y := func(n int) []string { return strings.Split(strings.Repeat("y ", n), " ")[:n] }
 	var answers []string
 	answers = append(answers, "y", "y", "", "y")                                   // prerequisites: ticks, the demo webhook (probed), continue
