@@ -76,10 +76,12 @@ func (s *tmuxSession) expect(title string, want ...string) string {
 	return ""
 }
 
-// TestTmuxDemoWalkthrough builds dexonboard, runs `dexonboard demo` in a
-// real terminal (tmux) and walks from the first screen to glucose data and
-// the last step, checking each screen.
-func TestTmuxDemoWalkthrough(t *testing.T) {
+// startTmuxDemo runs the built `dexonboard demo` in a private tmux server
+// at width x height, in dir (the test's working directory when empty), with
+// NO_COLOR; the server goes when the test ends. It skips with -short, and
+// without tmux unless CI is set.
+func startTmuxDemo(t *testing.T, name string, width, height int, dir string) *tmuxSession {
+	t.Helper()
 	if testing.Short() {
 		t.Skip("builds the binary and drives tmux")
 	}
@@ -91,10 +93,21 @@ func TestTmuxDemoWalkthrough(t *testing.T) {
 		t.Skip("no tmux on this machine (and CI is not set)")
 	}
 	bin := dexonboardBinary(t) // built once for every test that runs it
-	s := &tmuxSession{t: t, socket: fmt.Sprintf("dexonboard-e2e-%d", os.Getpid()), name: "demo"}
-	// In a folder of its own: the demo writes its sealed file to the working directory.
-	s.tmux("new-session", "-d", "-s", s.name, "-x", "120", "-y", "40", "-c", t.TempDir(), "-e", "NO_COLOR=1", bin+" demo; echo EXITED:$?; sleep 30")
-	defer exec.Command("tmux", "-L", s.socket, "kill-server").Run()
+	s := &tmuxSession{t: t, socket: fmt.Sprintf("dexonboard-%s-%d", name, os.Getpid()), name: name}
+	args := []string{"new-session", "-d", "-s", s.name, "-x", fmt.Sprint(width), "-y", fmt.Sprint(height), "-e", "NO_COLOR=1"}
+	if dir != "" {
+		args = append(args, "-c", dir)
+	}
+	s.tmux(append(args, bin+" demo; echo EXITED:$?; sleep 30")...)
+	t.Cleanup(func() { exec.Command("tmux", "-L", s.socket, "kill-server").Run() })
+	return s
+}
+
+// TestTmuxDemoWalkthrough builds dexonboard, runs `dexonboard demo` in a
+// real terminal (tmux) and walks from the first screen to glucose data and
+// the last step, checking each screen.
+func TestTmuxDemoWalkthrough(t *testing.T) {
+	s := startTmuxDemo(t, "demo", 120, 40, t.TempDir()) // the sealed file goes to the working directory
 
 	s.expect("start: the demo opens on the wizard", "Prerequisites", "demo: throwaway vault in", "0 of 8 done", "SANDBOX")
 	s.keys("Space", "Down", "Space")

@@ -1,9 +1,7 @@
 package main
 
 import (
-	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -15,21 +13,8 @@ import (
 // to the client list. Every result it waits for is on the screen without
 // resizing, and the sealed files land in the working directory.
 func TestTmuxDemoBothTracks80x24(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds the binary and drives tmux")
-	}
-	t.Parallel() // it waits on a terminal, not the CPU
-	if _, err := exec.LookPath("tmux"); err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatal("CI is set but tmux is not installed: .ci/run must install it")
-		}
-		t.Skip("no tmux on this machine (and CI is not set)")
-	}
-	bin := dexonboardBinary(t)
 	cwd := t.TempDir()
-	s := &tmuxSession{t: t, socket: fmt.Sprintf("dexonboard-tracks-%d", os.Getpid()), name: "tracks"}
-	s.tmux("new-session", "-d", "-s", s.name, "-x", "80", "-y", "24", "-c", cwd, "-e", "NO_COLOR=1", bin+" demo; echo EXITED:$?; sleep 30")
-	defer exec.Command("tmux", "-L", s.socket, "kill-server").Run()
+	s := startTmuxDemo(t, "tracks", 80, 24, cwd)
 	defer func() {
 		for _, sc := range s.screens {
 			t.Log("\n" + sc)

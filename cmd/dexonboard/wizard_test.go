@@ -10,7 +10,6 @@ import (
 // TestDemoAccessible runs `dexonboard demo` off a terminal: the wizard falls
 // back to plain prompts and walks all steps to a verified connection.
 func TestDemoAccessible(t *testing.T) {
-	t.Chdir(t.TempDir()) // the demo writes its sealed file to the working directory
 	y := func(n int) []string { return strings.Split(strings.Repeat("y ", n), " ")[:n] }
 	var answers []string
 	answers = append(answers, "y", "y", "", "y")                                   // prerequisites: ticks, the demo webhook (probed), continue
@@ -21,6 +20,8 @@ func TestDemoAccessible(t *testing.T) {
 	answers = append(answers, "", "y", "y")                                        // step 5: loopback kept, tick, continue
 	answers = append(answers, "", "", "", "y", "y", "y")                           // step 6: ROOK's demo credentials and user kept; direct, through ROOK, continue
 	answers = append(answers, append(y(3), "n")...)                                // step 7, not the production app now
+
+	t.Chdir(t.TempDir()) // the sealed file goes to the working directory
 	r := runCmd(t, "", answers, "demo", "--accessible")
 	if r.code != 0 {
 		t.Fatalf("%+v", r)
