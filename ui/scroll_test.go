@@ -193,3 +193,31 @@ func TestNothingCutAt80(t *testing.T) {
 		t.Errorf("columns run together or are cut:\n%s", v)
 	}
 }
+
+// TestPrefilledInputsShowTheirStart: a prefilled value longer than its
+// field shows its first characters at both sizes (the key's "age1", the
+// URL's "https://"), and the end only while it is edited.
+func TestPrefilledInputsShowTheirStart(t *testing.T) {
+	colors(t, termenv.Ascii)
+	_, rcpt, err := handoff.NewIdentity()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, sz := range sizes {
+		w := newWorld(t)
+		s := w.demoSession(t)
+		s.Demo.Prefill.Recipient = rcpt
+		s.Demo.Prefill.ROOKRedirect = "https://rook.example/api/v1/dexcom/callback/" + strings.Repeat("segment/", 8)
+		wiz := NewWizard(s)
+		send(wiz, tea.WindowSizeMsg{Width: sz.w, Height: sz.h})
+		wiz.goTo(int(onboarding.ShareWithROOK))
+		v := ansi.Strip(wiz.View())
+		if !strings.Contains(v, "› age1") || sz.h >= 40 && !strings.Contains(v, "› https://rook.example") { // at 24 rows the URL is below
+			t.Fatalf("%dx%d: the inputs do not show their start:\n%s", sz.w, sz.h, v)
+		}
+		send(wiz, keys("enter")...) // edit the key: the cursor goes to its end
+		if v := ansi.Strip(wiz.View()); strings.Contains(v, "› age1") || !strings.Contains(v, rcpt[len(rcpt)-6:]) {
+			t.Fatalf("%dx%d: editing does not show the end:\n%s", sz.w, sz.h, v)
+		}
+	}
+}

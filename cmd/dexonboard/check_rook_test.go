@@ -10,9 +10,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/tryrook/dexonboard/internal/dexcom"
 	"github.com/tryrook/dexonboard/internal/iostreams"
 	"github.com/tryrook/dexonboard/internal/rooksim"
 	"github.com/tryrook/dexonboard/internal/sandbox"
+	"github.com/tryrook/dexonboard/internal/secret"
+	"github.com/tryrook/dexonboard/internal/vault"
 )
 
 // checkOut is check's JSON as a script reads it.
@@ -242,5 +245,48 @@ func TestCheckThroughROOKNoBrowserPrintsURL(t *testing.T) {
 	}
 	if url == "" || code != exitROOK || !strings.Contains(out.String(), "did not come back") {
 		t.Fatalf("exit %d, stdout %s, stderr %s", code, out.String(), errOut.String())
+	}
+}
+
+// --profile gives the ROOK leg everything the wizard stored: the Client
+// ID, ROOK's Redirect URL, the ROOK credentials and the test user; no
+// secret comes from the environment or a flag.
+func TestCheckThroughROOKFromProfile(t *testing.T) {
+	w := newROOKWorld(t, rooksim.Faults{})
+	dir := t.TempDir()
+	path := dir + "/v.db"
+	t.Setenv("DEXONBOARD_PASSPHRASE", cmdPass)
+	t.Setenv("ROOK_SECRET_KEY", "")
+	if r := runCmd(t, "", nil, "--vault", path, "vault", "init"); r.code != 0 {
+		t.Fatal(r)
+	}
+	if r := runCmd(t, sandbox.DemoClientSecret, nil, "--vault", path, "vault", "add", "Acme", "--env", "sandbox", "--client-id", sandbox.DemoClientID); r.code != 0 {
+		t.Fatal(r)
+	}
+	v, err := vault.Open(path, []byte(cmdPass), vaultOptions)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := v.Profile("Acme")
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := p.App(dexcom.Sandbox)
+	a.ROOKRedirectURL, a.ROOKClientUUID, a.ROOKSecretKey, a.ROOKUserID = w.st.ROOK.RedirectURL(), rooksim.DemoClientUUID, secret.New(rooksim.DemoSecretKey), "acme-tester"
+	if err := v.SaveProfile(p); err != nil {
+		t.Fatal(err)
+	}
+	v.Close()
+	ios, _, out, errOut := iostreams.Test()
+	e := &env{ios: ios, prompt: &fakePrompter{}, sleep: func(context.Context, time.Duration) error { return nil },
+		browse: sandbox.Autopilot(&http.Client{Timeout: 10 * time.Second}, "SandboxUser7", true)}
+	code := runWith(context.Background(), e, []string{"--vault", path, "check", "--profile", "acme", "--via", "rook", "--json",
+		"--api-base", w.st.Dexcom.URL, "--rook-api-base", w.st.ROOK.URL})
+	if code != 0 {
+		t.Fatalf("exit %d: %s %s", code, out.String(), errOut.String())
+	}
+	c := decodeCheck(t, out.String())
+	if !c.OK || !c.ROOK.Authorized || !strings.Contains(out.String(), `"user_id": "acme-tester"`) || strings.Contains(out.String()+errOut.String(), rooksim.DemoSecretKey) {
+		t.Fatalf("%s", out.String())
 	}
 }
