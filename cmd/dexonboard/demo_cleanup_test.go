@@ -177,7 +177,7 @@ func TestDemoInTmuxRemovesItsFolderWhenTmuxCloses(t *testing.T) {
 	bin := dexonboardBinary(t)
 	tmp := t.TempDir()
 	s := &tmuxSession{t: t, socket: "dexonboard-hup-" + strconv.Itoa(os.Getpid()), name: "demo"}
-	s.tmux("new-session", "-d", "-s", s.name, "-x", "120", "-y", "40", "-e", "NO_COLOR=1", "-e", "TMPDIR="+tmp, bin, "demo")
+	s.tmux("new-session", "-d", "-s", s.name, "-x", "120", "-y", "40", "-c", tmp, "-e", "NO_COLOR=1", "-e", "TMPDIR="+tmp, bin, "demo")
 	defer exec.Command("tmux", "-L", s.socket, "kill-server").Run()
 	s.expect("the demo opens", "Prerequisites", "demo: throwaway vault in")
 	pid := strings.TrimSpace(s.tmux("display-message", "-p", "-t", s.name, "#{pane_pid}"))
