@@ -4,6 +4,8 @@ import (
 	"context"
 	"flag"
 	"os"
+	"runtime"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -19,10 +21,22 @@ func TestMain(m *testing.M) {
 		main() // the test binary as dexonboard itself: see selfexec_test.go
 	}
 	flag.Parse()
+	waitersInParallel()
 	prebuildBinary()
 	code := m.Run()
 	removeBuiltBinary()
 	os.Exit(code)
+}
+
+// waitersInParallel lets more parallel tests run at once than there are
+// cores (unless -parallel is given): this package's parallel tests wait on
+// child processes, tmux screens and the program's grace after a signal.
+func waitersInParallel() {
+	set := false
+	flag.Visit(func(f *flag.Flag) { set = set || f.Name == "test.parallel" })
+	if !set {
+		_ = flag.Set("test.parallel", strconv.Itoa(4*runtime.GOMAXPROCS(0)))
+	}
 }
 
 // fakePrompter answers prompts from a script; no answer left means no terminal.
