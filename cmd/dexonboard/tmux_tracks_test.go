@@ -86,7 +86,7 @@ func TestTmuxDemoBothTracks80x24(t *testing.T) {
 	s.keys("Right", "Down", "Down", "Down", "Space", "p")
 	s.expect("production preflight passes without typing", "✓ 200", "6 of 7 done")
 	s.keys("Right", "r")
-	s.expect("production through ROOK", "Connected through ROOK", "7 of 7 done")
+	s.expect("production through ROOK", "Connected through ROOK", "Dexcom → ROOK → webhook", "7 of 7 done")
 	s.keys("Right")
 	s.expect("production finished", "Production app (US): every step done", "sandbox app's track", "client list")
 	s.keys("l")
