@@ -503,7 +503,9 @@ func (a *lineMode) connectROOK() error {
 	if c := res.Report.Comparison; c != nil {
 		a.say("%s", c.Summary)
 	}
-	if d, ok := a.s.AwaitDelivery(a.ctx, leg.UserID, 10*time.Second); ok {
+	if res.Report.AlreadyConnected {
+		a.say("(already connected: no login was needed)")
+	} else if d, ok := a.s.AwaitDelivery(a.ctx, leg.UserID, 10*time.Second); ok {
 		a.say("Webhook: ROOK delivered %s for %s, %s, %d readings (answered %d): Dexcom → ROOK → webhook", d.DataStructure, d.UserID, d.Date, d.Readings, d.Status)
 	}
 	return nil

@@ -137,7 +137,7 @@ func (p *connectPage) startROOK() tea.Cmd {
 		defer close(events)
 		res := leg.Run(ctx)
 		events <- rookDoneMsg{res}
-		if res.OK() && s.Demo != nil && s.Demo.ROOK != nil {
+		if res.OK() && !res.Report.AlreadyConnected && s.Demo != nil && s.Demo.ROOK != nil { // ROOK pushes after a new connection
 			d, ok := s.AwaitDelivery(ctx, user, 15*time.Second)
 			events <- deliveryMsg{d, ok}
 		}
@@ -179,7 +179,7 @@ func (p *connectPage) finishROOK(res *service.ROOKResult) tea.Cmd {
 		return save
 	}
 	p.state = connectDone
-	p.rook.awaiting = p.s.Demo != nil && p.s.Demo.ROOK != nil
+	p.rook.awaiting = p.s.Demo != nil && p.s.Demo.ROOK != nil && !res.Report.AlreadyConnected
 	p.glucose = p.rookGlucose(res)
 	return tea.Batch(save, p.listen(p.runID))
 }
@@ -249,6 +249,9 @@ func (p *connectPage) rookDoneView() string {
 	th, rep := p.theme, p.rook.result.Report
 	var b strings.Builder
 	b.WriteString(th.OK.Render("✓ Connected through ROOK: ROOK reports Dexcom connected for "+rep.UserID) + "\n")
+	if rep.AlreadyConnected {
+		b.WriteString(th.Muted.Render("  (already connected: no login was needed)") + "\n")
+	}
 	for _, d := range rep.Glucose {
 		b.WriteString(fmt.Sprintf("  blood glucose from ROOK, %s: %d readings\n", d.Date, d.Count))
 	}

@@ -221,17 +221,13 @@ func demoSession(dir, simURL, loopback string) (*service.Session, error) {
 	}, nil
 }
 
-// demoROOK starts the simulated ROOK beside the demo's Dexcom simulator,
-// and a local webhook receiver it delivers to. ROOK knows the demo client
+// demoROOK starts the simulated ROOK (sandbox and production) beside the
+// demo's Dexcom simulator, and a local webhook receiver both deliver to.
+// ROOK knows the demo client
 // but holds no Dexcom app until it opens the hand-off of step 4; ROOK's
 // Redirect URL is registered at Dexcom only when step 5 is confirmed.
 func demoROOK(s *service.Session, dex *sandbox.Running) (stop func(), err error) {
 	identity, recipient, err := handoff.NewIdentity()
-	if err != nil {
-		return nil, err
-	}
-	rk, err := rooksim.Start(rooksim.New(rooksim.Config{DexcomBaseURL: dex.URL,
-		Clients: []rooksim.Client{{UUID: rooksim.DemoClientUUID, SecretKey: rooksim.DemoSecretKey}}}), "127.0.0.1:0")
 	if err != nil {
 		return nil, err
 	}
@@ -243,19 +239,38 @@ func demoROOK(s *service.Session, dex *sandbox.Running) (stop func(), err error)
 		}
 	})
 	if err != nil {
-		rk.Close()
 		return nil, err
 	}
 	hookURL := hook.URL + "/rook/webhook"
-	_ = rk.SetWebhookURL(rooksim.DemoClientUUID, hookURL)
+	// ROOK's sandbox and production are separate environments, each with
+	// its own users and Redirect URL: one simulator for each track.
 	d := s.Demo
+	var sims []*rooksim.Running
+	stop = func() {
+		for _, rk := range sims {
+			rk.Close()
+		}
+		hook.Close()
+	}
 	for _, p := range []*service.Prefill{&d.Prefill, &d.Production} {
-		p.ROOKRedirect, p.Recipient = rk.RedirectURL(), recipient
+		rk, err := rooksim.Start(rooksim.New(rooksim.Config{DexcomBaseURL: dex.URL,
+			Clients: []rooksim.Client{{UUID: rooksim.DemoClientUUID, SecretKey: rooksim.DemoSecretKey}}}), "127.0.0.1:0")
+		if err != nil {
+			stop()
+			return nil, err
+		}
+		sims = append(sims, rk)
+		_ = rk.SetWebhookURL(rooksim.DemoClientUUID, hookURL)
+		p.ROOKRedirect, p.Recipient, p.ROOKAPIBase = rk.RedirectURL(), recipient, rk.URL
 		p.ROOKClientUUID, p.ROOKSecretKey, p.WebhookURL = rooksim.DemoClientUUID, rooksim.DemoSecretKey, hookURL
 	}
-	s.ROOKAPIBase = rk.URL
+	s.ROOKAPIBase = sims[0].URL
 	d.ROOK = &service.DemoROOK{
-		TakeHandoff: func(sealed []byte) (string, string, error) {
+		TakeHandoff: func(production bool, sealed []byte) (string, string, error) {
+			rk := sims[0]
+			if production {
+				rk = sims[1]
+			}
 			h, err := rk.TakeHandoff(rooksim.DemoClientUUID, sealed, identity)
 			if err != nil {
 				return "", "", err
@@ -271,7 +286,7 @@ func demoROOK(s *service.Session, dex *sandbox.Running) (stop func(), err error)
 		},
 		Deliveries: deliveries,
 	}
-	return func() { rk.Close(); hook.Close() }, nil
+	return stop, nil
 }
 
 func addWizardFlags(cmd *cobra.Command, o *wizardOptions) {

@@ -3,7 +3,9 @@ package rook_test
 import (
 	"context"
 	"net/http"
+	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -48,5 +50,37 @@ func TestLandingPage(t *testing.T) {
 	}
 	if _, err := rook.ListenLanding("http://example.com:80/x"); err == nil {
 		t.Fatal("a non-loopback landing was accepted")
+	}
+}
+
+// Many arrivals at once (a reload, two tabs): the first settles the wait,
+// every one gets a page, none blocks.
+func TestLandingManyArrivalsAtOnce(t *testing.T) {
+	for range 20 {
+		l, err := rook.ListenLanding("")
+		if err != nil {
+			t.Fatal(err)
+		}
+		var wg sync.WaitGroup
+		for i := range 16 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				resp, err := http.Get(l.URL() + "?n=" + strconv.Itoa(i))
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				resp.Body.Close()
+				if resp.StatusCode != 200 {
+					t.Errorf("arrival %d answered %d", i, resp.StatusCode)
+				}
+			}()
+		}
+		wg.Wait()
+		if got, err := l.Wait(context.Background(), 5*time.Second); err != nil || got.Error != "" {
+			t.Fatalf("%+v %v", got, err)
+		}
+		l.Close()
 	}
 }

@@ -156,7 +156,11 @@ func (s *Session) ROOKLegOf(open func(context.Context, string) error, dc *dexcom
 	if user == "" {
 		user = DefaultROOKUserID
 	}
-	leg := ROOKLeg{Env: s.ROOKEnv(), BaseURL: s.ROOKAPIBase, Credentials: creds, UserID: user,
+	base := s.ROOKAPIBase
+	if b := s.prefill().ROOKAPIBase; b != "" {
+		base = b // the demo's simulated ROOK environment of this track
+	}
+	leg := ROOKLeg{Env: s.ROOKEnv(), BaseURL: base, Credentials: creds, UserID: user,
 		DexcomBase: ep.BaseURL, ClientID: a.ClientID, RedirectURL: a.ROOKRedirectURL,
 		Open: open, Timeout: timeout, Poll: rook.DefaultPoll, Days: 3, HTTP: s.HTTPClient(time.Minute), Now: s.Now, Dexcom: dc}
 	if d := s.Demo; d != nil && d.ROOK != nil && d.ROOK.Deliveries != nil {
@@ -237,7 +241,7 @@ func (s *Session) DemoHandover(sl *Sealed) (string, error) {
 	if d == nil || d.ROOK == nil || d.ROOK.TakeHandoff == nil {
 		return "", nil
 	}
-	redirect, code, err := d.ROOK.TakeHandoff(sl.Armored)
+	redirect, code, err := d.ROOK.TakeHandoff(s.Progress.Env.IsProduction(), sl.Armored)
 	if err != nil {
 		return "", err
 	}

@@ -66,9 +66,10 @@ type Demo struct {
 // plays the ROOK engineer of step 4, registers ROOK's Redirect URL at the
 // Dexcom simulator in step 5, and reports webhook deliveries in step 6.
 type DemoROOK struct {
-	// TakeHandoff opens a sealed hand-off with ROOK's key and answers with
-	// ROOK's Redirect URL and the verification code it read.
-	TakeHandoff func(sealed []byte) (redirectURL, code string, err error)
+	// TakeHandoff opens a sealed hand-off with ROOK's key, in ROOK's
+	// production environment or its sandbox, and answers with that
+	// environment's Redirect URL and the verification code it read.
+	TakeHandoff func(production bool, sealed []byte) (redirectURL, code string, err error)
 	// RegisterRedirect registers url, beside the app's loopback, as the
 	// redirect URIs of the Dexcom app clientID.
 	RegisterRedirect func(clientID, loopback, url string)
@@ -88,6 +89,8 @@ type Delivery struct {
 type Prefill struct {
 	ClientID, ClientSecret, ROOKRedirect, Recipient, Loopback string
 	ROOKClientUUID, ROOKSecretKey, WebhookURL                 string
+	// ROOKAPIBase is the simulated ROOK environment of the track's app.
+	ROOKAPIBase string
 }
 
 // prefill is the demo's values for the current track's app.
