@@ -42,6 +42,9 @@ func TestCommandWaitsForTheVault(t *testing.T) {
 	if err := add.exit(t); err != nil || !strings.Contains(add.out.String(), "stored encrypted") {
 		t.Fatalf("add after the holder let go: %v\n%s", err, add.out.String())
 	}
+	if r := runCmd(t, "", nil, "--vault", path, "--wait", "0", "vault", "list"); r.code != 0 || !strings.Contains(r.out, "Acme") {
+		t.Fatalf("--wait 0 on a vault no one holds: %+v", r)
+	}
 }
 
 // TestVaultErrorsNameTheFlag: internal/vault says what is wrong with a path;
