@@ -10,6 +10,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/tryrook/dexonboard/internal/httpretry"
 	"golang.org/x/oauth2"
 )
 
@@ -28,14 +29,10 @@ type Call struct {
 }
 
 // Retry bounds the retries of 429 and 5xx answers.
-type Retry struct {
-	Max       int           // retries after the first attempt
-	BaseDelay time.Duration // first backoff; doubles each time
-	MaxDelay  time.Duration // cap on one wait, Retry-After included
-}
+type Retry = httpretry.Policy
 
 // DefaultRetry retries 3 times, waiting 0.5 s, 1 s, 2 s (with jitter), at most 30 s.
-var DefaultRetry = Retry{Max: 3, BaseDelay: 500 * time.Millisecond, MaxDelay: 30 * time.Second}
+var DefaultRetry = httpretry.Default
 
 // Client calls the v3 data endpoints with a refreshing token source.
 type Client struct {
@@ -84,7 +81,7 @@ func NewClient(ep Endpoints, tokens *TokenSource, opts ...Option) *Client {
 		http:        &http.Client{Timeout: 60 * time.Second},
 		retry:       DefaultRetry,
 		concurrency: 4,
-		sleep:       sleepCtx,
+		sleep:       httpretry.Sleep,
 		jitter:      rand.Float64,
 	}
 	for _, o := range opts {
@@ -135,7 +132,7 @@ func (c *Client) get(ctx context.Context, path string, q url.Values, decode func
 			c.tokens.Rejected(rejected)
 			continue
 		case (status == http.StatusTooManyRequests || status >= 500) && attempt <= c.retry.Max:
-			if err := c.sleep(ctx, c.backoff(attempt, apiErr.RetryAfter)); err != nil {
+			if err := c.sleep(ctx, c.retry.Wait(attempt, apiErr.RetryAfter, c.jitter())); err != nil {
 				return fmt.Errorf("%w (gave up waiting: %v)", apiErr, err)
 			}
 			continue
@@ -183,8 +180,8 @@ func (c *Client) do(ctx context.Context, path string, q url.Values, attempt int,
 	}
 	defer resp.Body.Close()
 	call.Status = resp.StatusCode
-	counted := &countingReader{r: io.LimitReader(resp.Body, maxAnswer)}
-	defer func() { call.Bytes = counted.n }()
+	counted := &httpretry.CountingReader{R: io.LimitReader(resp.Body, maxAnswer)}
+	defer func() { call.Bytes = counted.N }()
 	if resp.StatusCode != http.StatusOK {
 		body, err = io.ReadAll(io.LimitReader(counted, maxErrorRead))
 		if err != nil {
@@ -201,42 +198,6 @@ func (c *Client) do(ctx context.Context, path string, q url.Values, attempt int,
 	// Read what the decoder left (a final newline) so the connection is reused.
 	_, _ = io.Copy(io.Discard, io.LimitReader(counted, 4<<10))
 	return http.StatusOK, resp.Header, nil, tok.AccessToken, nil
-}
-
-// countingReader counts the bytes read through it.
-type countingReader struct {
-	r io.Reader
-	n int64
-}
-
-func (c *countingReader) Read(p []byte) (int, error) {
-	n, err := c.r.Read(p)
-	c.n += int64(n)
-	return n, err
-}
-
-// backoff honours Retry-After, else doubles BaseDelay with ±50% jitter; both capped.
-func (c *Client) backoff(attempt int, retryAfter time.Duration) time.Duration {
-	d := retryAfter
-	if d <= 0 {
-		d = c.retry.BaseDelay << (attempt - 1)
-		d = time.Duration(float64(d) * (0.5 + c.jitter()))
-	}
-	if c.retry.MaxDelay > 0 && d > c.retry.MaxDelay {
-		d = c.retry.MaxDelay
-	}
-	return d
-}
-
-func sleepCtx(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
 }
 
 // Devices fetches the user's display devices and alert schedules. A device

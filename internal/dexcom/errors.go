@@ -9,6 +9,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/tryrook/dexonboard/internal/httpretry"
 	"github.com/tryrook/dexonboard/internal/safetext"
 )
 
@@ -104,7 +105,7 @@ func newAPIError(method, path string, status int, header http.Header, body []byt
 	} else {
 		e.Body = readableBody(body)
 	}
-	e.RetryAfter = parseRetryAfter(header.Get("Retry-After"), time.Now())
+	e.RetryAfter = httpretry.ParseRetryAfter(header.Get("Retry-After"), time.Now())
 	return e
 }
 
@@ -124,22 +125,6 @@ func cutBody(s string) string {
 		n--
 	}
 	return s[:n] + "…"
-}
-
-// parseRetryAfter reads seconds or an HTTP date; 0 when absent or unreadable.
-func parseRetryAfter(v string, now time.Time) time.Duration {
-	v = strings.TrimSpace(v)
-	if v == "" {
-		return 0
-	}
-	var secs int
-	if _, err := fmt.Sscanf(v, "%d", &secs); err == nil && secs >= 0 && fmt.Sprint(secs) == v {
-		return time.Duration(secs) * time.Second
-	}
-	if t, err := http.ParseTime(v); err == nil && t.After(now) {
-		return t.Sub(now)
-	}
-	return 0
 }
 
 func nonEmpty(ss ...string) []string {

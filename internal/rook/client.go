@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/tryrook/dexonboard/internal/dexcom"
+	"github.com/tryrook/dexonboard/internal/httpretry"
 )
 
 // Call is one recorded HTTP exchange, as the Dexcom client records them.
@@ -77,7 +78,7 @@ func New(cfg Config) (*Client, error) {
 		c.retry = *cfg.Retry
 	}
 	if c.sleep == nil {
-		c.sleep = sleepCtx
+		c.sleep = httpretry.Sleep
 	}
 	return c, nil
 }
@@ -127,7 +128,7 @@ func (c *Client) do(ctx context.Context, r request, read func(status int, body i
 		}
 		apiErr := newAPIError(r.method, r.path, r.ep, status, hdr, errBody)
 		if (status == http.StatusTooManyRequests || status >= 500) && attempt <= c.retry.Max {
-			if err := c.sleep(ctx, c.backoff(attempt, apiErr.RetryAfter)); err != nil {
+			if err := c.sleep(ctx, c.retry.Wait(attempt, apiErr.RetryAfter, rand.Float64())); err != nil {
 				return fmt.Errorf("%w (gave up waiting: %v)", apiErr, err)
 			}
 			continue
@@ -174,8 +175,8 @@ func (c *Client) once(ctx context.Context, r request, attempt int, read func(int
 	}
 	defer resp.Body.Close()
 	call.Status = resp.StatusCode
-	counted := &countingReader{r: io.LimitReader(resp.Body, maxAnswer)}
-	defer func() { call.Bytes = counted.n }()
+	counted := &httpretry.CountingReader{R: io.LimitReader(resp.Body, maxAnswer)}
+	defer func() { call.Bytes = counted.N }()
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		b, err := io.ReadAll(io.LimitReader(counted, maxErrorRead))
 		if err != nil {
@@ -191,41 +192,6 @@ func (c *Client) once(ctx context.Context, r request, attempt int, read func(int
 	}
 	_, _ = io.Copy(io.Discard, io.LimitReader(counted, 4<<10))
 	return resp.StatusCode, resp.Header, nil, nil
-}
-
-type countingReader struct {
-	r io.Reader
-	n int64
-}
-
-func (c *countingReader) Read(p []byte) (int, error) {
-	n, err := c.r.Read(p)
-	c.n += int64(n)
-	return n, err
-}
-
-// backoff honours Retry-After, else doubles BaseDelay with ±50% jitter; both capped.
-func (c *Client) backoff(attempt int, retryAfter time.Duration) time.Duration {
-	d := retryAfter
-	if d <= 0 {
-		d = c.retry.BaseDelay << (attempt - 1)
-		d = time.Duration(float64(d) * (0.5 + rand.Float64()))
-	}
-	if c.retry.MaxDelay > 0 && d > c.retry.MaxDelay {
-		d = c.retry.MaxDelay
-	}
-	return d
-}
-
-func sleepCtx(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
 }
 
 // decodeJSON reads a small JSON answer into v.

@@ -5,10 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"strconv"
 	"strings"
 	"time"
 
+	"github.com/tryrook/dexonboard/internal/httpretry"
 	"github.com/tryrook/dexonboard/internal/safetext"
 )
 
@@ -60,7 +60,7 @@ const maxMessage = 300
 
 func newAPIError(method, path string, ep endpoint, status int, hdr http.Header, body []byte) *APIError {
 	e := &APIError{Method: method, Path: path, Status: status, Message: bodyMessage(body),
-		RetryAfter: parseRetryAfter(hdr.Get("Retry-After"), time.Now())}
+		RetryAfter: httpretry.ParseRetryAfter(hdr.Get("Retry-After"), time.Now())}
 	switch {
 	case status == http.StatusUnauthorized || status == http.StatusForbidden:
 		e.Kind = ErrBadCredentials
@@ -115,19 +115,4 @@ func rawText(raw json.RawMessage) string {
 		return s
 	}
 	return string(raw)
-}
-
-// parseRetryAfter reads seconds or an HTTP date; 0 when absent or unreadable.
-func parseRetryAfter(v string, now time.Time) time.Duration {
-	v = strings.TrimSpace(v)
-	if v == "" {
-		return 0
-	}
-	if secs, err := strconv.Atoi(v); err == nil && secs >= 0 {
-		return time.Duration(secs) * time.Second
-	}
-	if t, err := http.ParseTime(v); err == nil && t.After(now) {
-		return t.Sub(now)
-	}
-	return 0
 }
