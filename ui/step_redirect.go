@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"io"
 	"os"
 
 	"github.com/aymanbagabas/go-osc52/v2"
@@ -35,10 +36,14 @@ func (e *redirectExtra) keys(*stepPage) keySet { return keySet{&e.copy, &e.prefl
 
 func (e *redirectExtra) sync(p *stepPage) { enable(!p.Capturing(), &e.copy, &e.preflight) }
 
+// clipboardOut is where OSC 52 clipboard sequences go: the terminal, beside
+// Bubble Tea's own output (tests send them nowhere).
+var clipboardOut io.Writer = os.Stderr
+
 // copyText puts text on the clipboard with OSC 52, which works over SSH.
 func copyText(text string) tea.Cmd {
 	return func() tea.Msg {
-		_, _ = osc52.New(text).WriteTo(os.Stderr)
+		_, _ = osc52.New(text).WriteTo(clipboardOut)
 		return copiedMsg{text}
 	}
 }

@@ -1,8 +1,6 @@
 package ui
 
 import (
-	"os"
-
 	"github.com/aymanbagabas/go-osc52/v2"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/tryrook/dexonboard/internal/onboarding"
@@ -56,7 +54,7 @@ func (e *shareExtra) act(p *stepPage, _ string) tea.Cmd {
 	return func() tea.Msg {
 		sl, err := seal()
 		if err == nil {
-			_, _ = osc52.New(string(sl.Armored)).WriteTo(os.Stderr)
+			_, _ = osc52.New(string(sl.Armored)).WriteTo(clipboardOut)
 		}
 		return sealedMsg{sealed: sl, err: err}
 	}

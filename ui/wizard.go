@@ -428,9 +428,10 @@ func (w *Wizard) layout() (pageLines, int) {
 	return layOut(v, pw-2, cursor), ph
 }
 
-// follow moves the page's window after msg: to the cursor when it moved or
-// the page or size changed, a line on ↓/↑ past the last/first row, else to
-// what changed (the newest result).
+// follow moves the page's window after msg: to the cursor when a key moved
+// it or the page or size changed, a line on ↓/↑ past the last/first row,
+// else to what changed (the newest result: a result that arrives and shifts
+// the cursor's row is shown, not the row).
 func (w *Wizard) follow(msg tea.Msg, page int, before pageLines) {
 	after, h := w.layout()
 	n := len(after.lines)
@@ -440,7 +441,7 @@ func (w *Wizard) follow(msg tea.Msg, page int, before pageLines) {
 		w.sc.toCursor(before, h) // where the page was shown
 	}
 	switch {
-	case page != w.current || resized || after.cursor != before.cursor:
+	case page != w.current || resized || (isKey && after.cursor != before.cursor):
 		w.sc.toCursor(after, h)
 	case isKey && w.arrow(km, w.keys.Down, w.keys.FieldDown):
 		w.sc.by(n, h, 1)
