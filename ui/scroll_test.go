@@ -221,3 +221,20 @@ func TestPrefilledInputsShowTheirStart(t *testing.T) {
 		}
 	}
 }
+
+// A result drawn above the cursor (step 6's refusal sits above the demo's
+// test-user picker) only pushes the cursor's row down: the window shows the
+// result, not the row.
+func TestResultAboveTheCursorScrollsIntoView(t *testing.T) {
+	colors(t, termenv.Ascii)
+	s := newWorld(t).demoSession(t)
+	wiz := NewWizard(s)
+	send(wiz, tea.WindowSizeMsg{Width: 80, Height: 24})
+	wiz.goTo(int(onboarding.AuthenticateTestUser))
+	send(wiz, keys("r")...) // no Client ID stored yet: refused at once
+	v := ansi.Strip(wiz.View())
+	fits(t, v, 80, 24)
+	if !strings.Contains(v, "not stored yet") {
+		t.Fatalf("the refusal is not on screen:\n%s", v)
+	}
+}

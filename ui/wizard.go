@@ -428,10 +428,10 @@ func (w *Wizard) layout() (pageLines, int) {
 	return layOut(v, pw-2, cursor), ph
 }
 
-// follow moves the page's window after msg: to the cursor when a key moved
-// it or the page or size changed, a line on ↓/↑ past the last/first row,
-// else to what changed (the newest result: a result that arrives and shifts
-// the cursor's row is shown, not the row).
+// follow moves the page's window after msg: to the cursor when it moved or
+// the page or size changed, a line on ↓/↑ past the last/first row, else to
+// what changed (the newest result; a result drawn above the cursor, which
+// only pushes the cursor's row down or up, is shown, not the row).
 func (w *Wizard) follow(msg tea.Msg, page int, before pageLines) {
 	after, h := w.layout()
 	n := len(after.lines)
@@ -441,7 +441,7 @@ func (w *Wizard) follow(msg tea.Msg, page int, before pageLines) {
 		w.sc.toCursor(before, h) // where the page was shown
 	}
 	switch {
-	case page != w.current || resized || (isKey && after.cursor != before.cursor):
+	case page != w.current || resized || (after.cursor != before.cursor && !pushedDown(before, after)):
 		w.sc.toCursor(after, h)
 	case isKey && w.arrow(km, w.keys.Down, w.keys.FieldDown):
 		w.sc.by(n, h, 1)
@@ -452,6 +452,14 @@ func (w *Wizard) follow(msg tea.Msg, page int, before pageLines) {
 			w.sc.show(n, h, a, b)
 		}
 	}
+}
+
+// pushedDown: the cursor's line moved only because lines changed above it
+// (a result appeared or went), by exactly as many lines as the page grew.
+func pushedDown(before, after pageLines) bool {
+	a, _, ok := changed(before.lines, after.lines)
+	return ok && a <= before.cursor &&
+		after.cursor-before.cursor == len(after.lines)-len(before.lines)
 }
 
 // arrow: the key is b, or in a field being edited (where j and k are
