@@ -9,6 +9,7 @@ import (
 	"reflect"
 	"slices"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/go-json-experiment/json"
 	"github.com/go-json-experiment/json/jsontext"
@@ -140,30 +141,41 @@ func decodeList[T checked](dec *jsontext.Decoder, endpoint string, out *Records[
 	}
 	shared := newPool()
 	depth := dec.StackDepth()
+	fast := isFast[T]()
+	var zero T
 	for dec.PeekKind() != ']' {
-		var rec T
+		// Each record is decoded in its place in the list (no copy of it,
+		// and no record allocated on its own); a dropped one is taken back.
+		n := len(out.Records)
+		out.Records = append(out.Records, zero)
+		rec := &out.Records[n]
+		drop := func(reason string) {
+			*rec = zero // holds nothing the list no longer shows
+			out.Records = out.Records[:n]
+			out.Dropped.add(endpoint, reason)
+		}
 		before := dec.InputOffset()
 		var err error
-		if f, ok := any(&rec).(fastDecoder); ok {
+		if f, ok := any(rec).(fastDecoder); ok {
 			err = f.decodeFrom(dec, shared)
 		} else {
-			err = json.UnmarshalDecode(dec, &rec)
+			err = json.UnmarshalDecode(dec, rec)
 		}
 		if err != nil {
 			if err := skipRest(dec, err, depth, before); err != nil {
+				out.Records = out.Records[:n]
 				return err
 			}
-			out.Dropped.add(endpoint, recordReason(err))
+			drop(recordReason(err))
 			continue
 		}
-		if p := rec.problem(); p != "" {
-			out.Dropped.add(endpoint, p)
+		if p := (*rec).problem(); p != "" {
+			drop(p)
 			continue
 		}
-		if s, ok := any(&rec).(sharer); ok && !isFast[T]() {
+		if s, ok := any(rec).(sharer); ok && !fast {
 			s.share(shared)
 		}
-		out.Records = append(out.Records, rec)
 	}
 	_, err := dec.ReadToken() // the closing ]
 	return err
@@ -404,7 +416,7 @@ func (p *pool) str(s string) string {
 	if v, ok := p.strs[s]; ok {
 		return v
 	}
-	if len(p.strs) < maxPooled {
+	if len(p.strs) < maxPooled && utf8.ValidString(s) { // text() relies on it
 		p.strs[s] = s
 	}
 	return s

@@ -1,6 +1,7 @@
 package dexcom
 
 import (
+	"bytes"
 	jsonv1 "encoding/json"
 	"reflect"
 	"strconv"
@@ -91,12 +92,14 @@ var egvFields = []string{"recordId", "systemTime", "displayTime", "transmitterId
 	"status", "trend", "trendRate", "unit", "rateUnit", "displayDevice", "transmitterGeneration",
 	"transmitterGenerationVariant", "displayApp"}
 
-// egvField is the EGV field a raw name stands for, or "".
+// egvField is the EGV field a raw name stands for, or "". A name without
+// escapes is compared as it stands: the field names are ASCII, so a match
+// is valid UTF-8 and needs no check of its own.
 func egvField(name jsontext.Value) string {
 	if len(name) < 2 {
 		return ""
 	}
-	if plain(name) {
+	if !hasEscape(name) {
 		inner := name[1 : len(name)-1]
 		for _, f := range egvFields {
 			if string(inner) == f { // compared without a copy
@@ -130,19 +133,13 @@ func plain(raw []byte) bool {
 	return len(raw) >= 2 && raw[0] == '"' && !hasEscape(raw) && utf8.Valid(raw)
 }
 
-func hasEscape(raw []byte) bool {
-	for _, c := range raw {
-		if c == '\\' {
-			return true
-		}
-	}
-	return false
-}
+func hasEscape(raw []byte) bool { return bytes.IndexByte(raw, '\\') >= 0 }
 
 // text reads a string value as a shared text (when p is given) without
-// allocating it when it was seen before.
+// allocating it when it was seen before. The pool holds only valid UTF-8,
+// so a text without escapes found in it is valid and needs no check.
 func text(raw jsontext.Value, p *pool) string {
-	if p != nil && plain(raw) {
+	if p != nil && len(raw) >= 2 && raw[0] == '"' && !hasEscape(raw) {
 		if s, ok := p.strs[string(raw[1:len(raw)-1])]; ok { // no allocation for the lookup
 			return s
 		}
