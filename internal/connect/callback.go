@@ -8,6 +8,7 @@ import (
 	"crypto/subtle"
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"net"
 	"net/http"
 	"net/url"
@@ -304,12 +305,32 @@ func loopbackHost(hostport string) bool {
 // FreeRedirectURI finds a free loopback port and returns
 // http://127.0.0.1:PORT/callback, for the demo and tests, which register it
 // with the simulator before the login starts.
+//
+// The port is released until the login binds it, so it is picked below the
+// ephemeral ranges (Linux 32768+, macOS and Windows 49152+): a port the
+// kernel hands to another program's outgoing connection or ":0" listener
+// in between would fail the login with "port in use".
 func FreeRedirectURI() (string, error) {
+	for range 64 {
+		port := loopbackPortMin + rand.IntN(loopbackPortMax-loopbackPortMin+1)
+		if ln, err := net.Listen("tcp", "127.0.0.1:"+strconv.Itoa(port)); err == nil {
+			ln.Close()
+			return redirectOn(port), nil
+		}
+	}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return "", err
 	}
 	port := ln.Addr().(*net.TCPAddr).Port
 	ln.Close()
-	return "http://127.0.0.1:" + strconv.Itoa(port) + "/callback", nil
+	return redirectOn(port), nil
+}
+
+// The range FreeRedirectURI picks from: registered-port space, below every
+// common ephemeral range.
+const loopbackPortMin, loopbackPortMax = 20000, 32767
+
+func redirectOn(port int) string {
+	return "http://127.0.0.1:" + strconv.Itoa(port) + "/callback"
 }

@@ -523,3 +523,36 @@ func TestVerifyNarrowsWindowsToDataRange(t *testing.T) {
 		t.Fatalf("whole window %d readings, narrowed %d (%v)", len(all.Records), len(out.EGVs), err)
 	}
 }
+
+// FreeRedirectURI picks ports below the ephemeral ranges, so a ":0"
+// listener elsewhere cannot take the port before the login binds it.
+func TestFreeRedirectURIAvoidsEphemeralPorts(t *testing.T) {
+	taken := map[int]bool{}
+	for range 20 {
+		ln, err := net.Listen("tcp", "127.0.0.1:0") // what other programs get
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer ln.Close()
+		taken[ln.Addr().(*net.TCPAddr).Port] = true
+	}
+	for range 50 {
+		uri, err := connect.FreeRedirectURI()
+		if err != nil {
+			t.Fatal(err)
+		}
+		u, err := url.Parse(uri)
+		if err != nil || u.Hostname() != "127.0.0.1" || u.Path != "/callback" {
+			t.Fatalf("FreeRedirectURI = %q", uri)
+		}
+		port, _ := strconv.Atoi(u.Port())
+		if port < 1024 || port >= 32768 || taken[port] { // 32768: where Linux's ephemeral range starts
+			t.Fatalf("port %d: privileged, ephemeral or taken", port)
+		}
+		ln, err := net.Listen("tcp", "127.0.0.1:"+u.Port())
+		if err != nil {
+			t.Fatalf("port %d is not free: %v", port, err)
+		}
+		ln.Close()
+	}
+}
