@@ -75,8 +75,10 @@ func TestPushAfterConnection(t *testing.T) {
 		app := sandbox.DemoApp()
 		cl := rooksim.DemoClient(app.ClientID, app.ClientSecret)
 		cl.WebhookURL = rc.URL + "/rook"
-		st, err := rooksim.StartStack(rooksim.StackConfig{ROOK: rooksim.Config{Clients: []rooksim.Client{cl}, PushDays: 2,
-			OnDelivery: func(d rooksim.Delivery) { done <- d }}})
+		// Both clocks stand at a fixed noon: "today" has readings at any hour the test runs.
+		now := func() time.Time { return time.Date(2026, 11, 24, 12, 0, 0, 0, time.UTC) }
+		st, err := rooksim.StartStack(rooksim.StackConfig{Dexcom: sandbox.Config{Now: now}, ROOK: rooksim.Config{Clients: []rooksim.Client{cl}, PushDays: 2,
+			Now: now, OnDelivery: func(d rooksim.Delivery) { done <- d }}})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -91,7 +93,7 @@ func TestPushAfterConnection(t *testing.T) {
 			}
 		}
 		st.Close()
-		today := time.Now().UTC()
+		today := now()
 		wantDates := []string{today.AddDate(0, 0, -1).Format(rook.DateLayout), today.Format(rook.DateLayout)}
 		for i, d := range got {
 			if d.Status != status || d.Received() != (status == 200) || d.Date != wantDates[i] || d.UserID != "pushed-user" || d.Readings == 0 {
