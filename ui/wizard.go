@@ -132,12 +132,13 @@ func (w *Wizard) capturing() bool {
 // Update routes a message; on the steps, the page's window then follows
 // what the message changed.
 func (w *Wizard) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
-	w.laid = nil
 	if w.screen != screenSteps || w.width == 0 {
+		w.laid = nil
 		return w.update(msg)
 	}
 	page := w.current
-	before, _ := w.layout()
+	before, _ := w.shownPage() // as the last frame showed it
+	w.laid = nil
 	m, cmd := w.update(msg)
 	if w.screen == screenSteps {
 		after, h := w.layout()
@@ -148,8 +149,9 @@ func (w *Wizard) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 }
 
 // laidPage is the step page as the last Update laid it out to place the
-// window: View draws it as is rather than laying the page out again. Nil
-// when state may have changed since (another screen, or goTo from outside).
+// window: View draws it, and the next Update starts from it, rather than
+// laying the page out again. Nil when state may have changed since (another
+// screen, or goTo from outside).
 type laidPage struct {
 	pageLines
 	h int
