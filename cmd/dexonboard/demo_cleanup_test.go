@@ -13,6 +13,24 @@ import (
 	"time"
 )
 
+// signal sends sig to the running binary and waits for its exit, which
+// must be 128+sig.
+func (r *running) signal(t *testing.T, sig syscall.Signal) {
+	t.Helper()
+	if err := r.cmd.Process.Signal(sig); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case err := <-r.done:
+		r.done <- err
+	case <-time.After(20 * time.Second):
+		t.Fatalf("still running after %v:\n%s", sig, r.out.String())
+	}
+	if got := r.cmd.ProcessState.ExitCode(); got != 128+int(sig) {
+		t.Errorf("exit code %d, want %d", got, 128+int(sig))
+	}
+}
+
 // demoDirs lists the demo folders in tmp.
 func demoDirs(t *testing.T, tmp string) []string {
 	t.Helper()
@@ -49,18 +67,7 @@ func TestDemoRemovesItsFolderOnSignal(t *testing.T) {
 			if _, err := os.Stat(filepath.Join(dirs[0], "vault.db")); err != nil {
 				t.Fatalf("the demo's vault is not in its folder: %v", err)
 			}
-			if err := r.cmd.Process.Signal(sig); err != nil {
-				t.Fatal(err)
-			}
-			select {
-			case err := <-r.done:
-				r.done <- err
-			case <-time.After(20 * time.Second):
-				t.Fatalf("still running after %v:\n%s", sig, r.out.String())
-			}
-			if got := r.cmd.ProcessState.ExitCode(); got != 128+int(sig) {
-				t.Errorf("exit code %d, want %d", got, 128+int(sig))
-			}
+			r.signal(t, sig)
 			if dirs := demoDirs(t, tmp); len(dirs) != 0 {
 				t.Fatalf("left behind after %v: %q", sig, dirs)
 			}
@@ -149,18 +156,7 @@ func TestWizardEndsOnSignalAtAPrompt(t *testing.T) {
 			cmd.Env = envWithout(secretVars...)
 			r := startBinary(t, cmd)
 			r.waitOutput(t, "")
-			if err := r.cmd.Process.Signal(sig); err != nil {
-				t.Fatal(err)
-			}
-			select {
-			case err := <-r.done:
-				r.done <- err
-			case <-time.After(20 * time.Second):
-				t.Fatalf("still running after %v:\n%s", sig, r.out.String())
-			}
-			if got := r.cmd.ProcessState.ExitCode(); got != 128+int(sig) {
-				t.Errorf("exit code %d, want %d", got, 128+int(sig))
-			}
+			r.signal(t, sig)
 		})
 	}
 }

@@ -269,16 +269,7 @@ func TestHandoffOpenThroughTheBinary(t *testing.T) {
 	run := func(args ...string) result {
 		cmd := exec.Command(bin, append([]string{"--vault", w.vault, "handoff", "open"}, args...)...)
 		cmd.Env = append(os.Environ(), "DEXONBOARD_PASSPHRASE="+cmdPass, "NO_COLOR=1")
-		var out, errOut bytes.Buffer
-		cmd.Stdout, cmd.Stderr = &out, &errOut
-		err := cmd.Run()
-		code := 0
-		if ee, ok := err.(*exec.ExitError); ok {
-			code = ee.ExitCode()
-		} else if err != nil {
-			t.Fatal(err)
-		}
-		return result{code, out.String(), errOut.String()}
+		return runProcess(t, cmd)
 	}
 	if r := run(w.sealed); r.code != exitUsage || !strings.Contains(r.errOut, "run again with --replace") || w.clientID(t) != "cse-own-client-id" {
 		t.Fatalf("no terminal: %+v", r)

@@ -34,7 +34,12 @@ func childGORACE() string {
 // runBinary runs args to the end and returns the exit code and outputs.
 func runBinary(t *testing.T, stdin string, args ...string) result {
 	t.Helper()
-	cmd := binary(t, stdin, args...)
+	return runProcess(t, binary(t, stdin, args...))
+}
+
+// runProcess runs cmd to the end and returns the exit code and outputs.
+func runProcess(t *testing.T, cmd *exec.Cmd) result {
+	t.Helper()
 	var out, errOut bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errOut
 	err := cmd.Run()

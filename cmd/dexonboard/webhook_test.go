@@ -66,15 +66,9 @@ func TestWebhookListenReceivesSandboxPush(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	loc, err := sandbox.LogIn(ctx, http.DefaultClient, a.AuthorizationURL, "SandboxUser7", true)
-	if err != nil {
+	if err := sandbox.Autopilot(http.DefaultClient, "SandboxUser7", true)(ctx, a.AuthorizationURL); err != nil {
 		t.Fatal(err)
 	}
-	resp, err := http.Get(loc.String())
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
 	got := make(chan string)
 	go func() {
 		if deliveries.Scan() {

@@ -127,15 +127,9 @@ func TestCallbackChecksState(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	loc, err = sandbox.LogIn(ctx, http.DefaultClient, a2.AuthorizationURL, "SandboxUser7", false)
-	if err != nil {
+	if err := sandbox.Autopilot(http.DefaultClient, "SandboxUser7", false)(ctx, a2.AuthorizationURL); err != nil {
 		t.Fatal(err)
 	}
-	resp, err := http.Get(loc.String())
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
 	hits := land.arrivals()
 	if last := hits[len(hits)-1]; last.Get("error") != "access_denied" {
 		t.Fatalf("denied arrival = %v", last)

@@ -77,16 +77,7 @@ func TestTakeHandoffThenConnect(t *testing.T) {
 
 func connectWith(t *testing.T, authURL string) {
 	t.Helper()
-	loc, err := sandbox.LogIn(context.Background(), http.DefaultClient, authURL, "SandboxUser3", true)
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp, err := http.Get(loc.String())
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
-	if resp.StatusCode != 200 {
-		t.Fatalf("callback answered %d", resp.StatusCode)
+	if err := sandbox.Autopilot(http.DefaultClient, "SandboxUser3", true)(context.Background(), authURL); err != nil {
+		t.Fatal(err) // includes the callback answering other than 200
 	}
 }

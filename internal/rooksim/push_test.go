@@ -54,17 +54,8 @@ func connect(t *testing.T, st *rooksim.Stack, userID string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	loc, err := sandbox.LogIn(ctx, http.DefaultClient, a.AuthorizationURL, "SandboxUser7", true)
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp, err := http.Get(loc.String())
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
-	if resp.StatusCode != 200 {
-		t.Fatalf("callback answered %d", resp.StatusCode)
+	if err := sandbox.Autopilot(http.DefaultClient, "SandboxUser7", true)(ctx, a.AuthorizationURL); err != nil {
+		t.Fatal(err) // includes the callback answering other than 200
 	}
 }
 

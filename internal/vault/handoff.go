@@ -107,16 +107,7 @@ func (v *Vault) putHandedOff(tx *bolt.Tx, p *Profile, old profileRecord, created
 	if err != nil || len(id) != 16 {
 		return fmt.Errorf("%w: bad id", ErrNoProfile)
 	}
-	p.Updated = v.opts.Now().UTC()
-	if err := v.putSealed(tx, bucketProfiles, id, p.record()); err != nil {
-		return err
-	}
-	for _, change := range describeChanges(old, p.record()) {
-		if err := v.appendAudit(tx, p, change, ""); err != nil {
-			return err
-		}
-	}
-	return nil
+	return v.putChanged(tx, id, p, old)
 }
 
 // HandoffOpened reports whether id was opened before.

@@ -289,17 +289,22 @@ func (v *Vault) SaveProfile(p *Profile) error {
 				return fmt.Errorf("%w: %q", ErrProfileExists, p.Name)
 			}
 		}
-		p.Updated = v.opts.Now().UTC()
-		if err := v.putSealed(tx, bucketProfiles, id, p.record()); err != nil {
+		return v.putChanged(tx, id, p, old)
+	})
+}
+
+// putChanged writes p over old, stamping the time and auditing each change.
+func (v *Vault) putChanged(tx *bolt.Tx, id []byte, p *Profile, old profileRecord) error {
+	p.Updated = v.opts.Now().UTC()
+	if err := v.putSealed(tx, bucketProfiles, id, p.record()); err != nil {
+		return err
+	}
+	for _, change := range describeChanges(old, p.record()) {
+		if err := v.appendAudit(tx, p, change, ""); err != nil {
 			return err
 		}
-		for _, change := range describeChanges(old, p.record()) {
-			if err := v.appendAudit(tx, p, change, ""); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
+	}
+	return nil
 }
 
 // describeChanges names what changed, never the values of secrets.

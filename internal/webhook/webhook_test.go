@@ -160,15 +160,9 @@ func TestListenerReceivesSimulatorPush(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	loc, err := sandbox.LogIn(ctx, http.DefaultClient, a.AuthorizationURL, "SandboxUser2", true)
-	if err != nil {
+	if err := sandbox.Autopilot(http.DefaultClient, "SandboxUser2", true)(ctx, a.AuthorizationURL); err != nil {
 		t.Fatal(err)
 	}
-	resp, err := http.Get(loc.String())
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
 	yesterday := time.Now().UTC().AddDate(0, 0, -1).Format(rook.DateLayout)
 	got := next(t, ch)
 	if got.Status != 200 || got.UserID != "webhook-user" || got.ClientUUID != cl.UUID || got.Date != yesterday || got.Readings < 200 || got.Hash == "" || got.Dropped != 0 {
