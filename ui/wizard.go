@@ -55,8 +55,9 @@ type Wizard struct {
 	width, height int
 	flash         string
 	flashErr      bool
-	sc            scroll   // the step page's window
-	asking        []string // unstored input while asking whether to quit
+	sc            scroll    // the step page's window
+	laid          *laidPage // the page as Update laid it out, for View
+	asking        []string  // unstored input while asking whether to quit
 	askProblem    string
 	quitKeys      quitKeys
 	quitting      bool
@@ -132,15 +133,28 @@ func (w *Wizard) capturing() bool {
 // what the message changed.
 func (w *Wizard) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	if w.screen != screenSteps || w.width == 0 {
+		w.laid = nil
 		return w.update(msg)
 	}
 	page := w.current
-	before, _ := w.layout()
+	before, _ := w.shownPage() // as the last frame showed it
+	w.laid = nil
 	m, cmd := w.update(msg)
 	if w.screen == screenSteps {
-		w.follow(msg, page, before)
+		after, h := w.layout()
+		w.follow(msg, page, before, after, h)
+		w.laid = &laidPage{after, h}
 	}
 	return m, cmd
+}
+
+// laidPage is the step page as the last Update laid it out to place the
+// window: View draws it, and the next Update starts from it, rather than
+// laying the page out again. Nil when state may have changed since (another
+// screen, or goTo from outside).
+type laidPage struct {
+	pageLines
+	h int
 }
 
 func (w *Wizard) update(msg tea.Msg) (tea.Model, tea.Cmd) {
@@ -221,7 +235,7 @@ func (w *Wizard) goTo(i int) tea.Cmd {
 		return nil
 	}
 	w.current = i
-	w.flash, w.sc = "", scroll{}
+	w.flash, w.sc, w.laid = "", scroll{}, nil
 	return w.pages[i].Enter()
 }
 
@@ -337,9 +351,9 @@ func (w *Wizard) View() string {
 	case screenFinished:
 		body = w.finished.View()
 	case screenSteps:
-		pw, ph := w.pageSize(lipgloss.Height(help))
-		v, cursor := w.pageView()
-		page := w.theme.Page.Width(pw).Render(w.sc.window(layOut(v, pw-2, cursor), ph))
+		pw, _ := w.pageSize(lipgloss.Height(help))
+		pl, ph := w.shownPage()
+		page := w.theme.Page.Width(pw).Render(w.sc.window(pl, ph))
 		body = lipgloss.JoinHorizontal(lipgloss.Top, w.sidebar(ph), page)
 	}
 	if w.height > 0 { // the help bar sits at the bottom on every screen
@@ -428,12 +442,19 @@ func (w *Wizard) layout() (pageLines, int) {
 	return layOut(v, pw-2, cursor), ph
 }
 
+// shownPage is the step page laid out for View: as Update left it, or afresh.
+func (w *Wizard) shownPage() (pageLines, int) {
+	if w.laid != nil {
+		return w.laid.pageLines, w.laid.h
+	}
+	return w.layout()
+}
+
 // follow moves the page's window after msg: to the cursor when it moved or
 // the page or size changed, a line on ↓/↑ past the last/first row, else to
 // what changed (the newest result; a result drawn above the cursor, which
 // only pushes the cursor's row down or up, is shown, not the row).
-func (w *Wizard) follow(msg tea.Msg, page int, before pageLines) {
-	after, h := w.layout()
+func (w *Wizard) follow(msg tea.Msg, page int, before, after pageLines, h int) {
 	n := len(after.lines)
 	km, isKey := msg.(tea.KeyMsg)
 	_, resized := msg.(tea.WindowSizeMsg)

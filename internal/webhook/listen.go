@@ -10,6 +10,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/tryrook/dexonboard/internal/httpretry"
 	"github.com/tryrook/dexonboard/internal/rook"
 	"github.com/tryrook/dexonboard/internal/safetext"
 )
@@ -74,9 +75,9 @@ func (l *Listener) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	d := Received{At: time.Now(), Hash: clip(safetext.Line(r.Header.Get("X-ROOK-Hash")))}
-	body := &counter{r: http.MaxBytesReader(w, r.Body, l.maxBody)}
+	body := &httpretry.CountingReader{R: http.MaxBytesReader(w, r.Body, l.maxBody)}
 	doc, err := rook.DecodeGlucose(body)
-	d.Bytes = body.n
+	d.Bytes = body.N
 	var tooBig *http.MaxBytesError
 	switch {
 	case errors.As(err, &tooBig):
@@ -101,15 +102,4 @@ func (l *Listener) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		l.report(d)
 		l.mu.Unlock()
 	}
-}
-
-type counter struct {
-	r io.Reader
-	n int64
-}
-
-func (c *counter) Read(p []byte) (int, error) {
-	n, err := c.r.Read(p)
-	c.n += int64(n)
-	return n, err
 }
