@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -115,10 +116,7 @@ func (o *checkOptions) validate() error {
 // validateROOKRedirect is Step 4's rule; a ROOK API on loopback (a
 // simulator) may have a loopback http Redirect URL.
 func validateROOKRedirect(u, apiBase string) error {
-	if service.IsLoopbackURL(apiBase) {
-		return service.ValidateROOKRedirectFor(u, true)
-	}
-	return service.ValidateROOKRedirectFor(u, false)
+	return service.ValidateROOKRedirectFor(u, service.IsLoopbackURL(apiBase))
 }
 
 // leg is the ROOK leg with what the flags say.
@@ -140,16 +138,16 @@ func (r *rookFlags) realLeg(e *env, o *checkOptions, env dexcom.Environment, dex
 	leg.Credentials = rook.Credentials{ClientUUID: r.clientUUID, SecretKey: secret.New(secretEnv("ROOK_SECRET_KEY"))}
 	if p != nil {
 		if a, ok := p.Apps[env]; ok {
-			leg.ClientID = cmpOr(leg.ClientID, a.ClientID)
-			leg.RedirectURL = cmpOr(leg.RedirectURL, a.ROOKRedirectURL)
-			leg.UserID = cmpOr(leg.UserID, a.ROOKUserID)
-			leg.WebhookURL = cmpOr(leg.WebhookURL, a.WebhookURL)
+			leg.ClientID = cmp.Or(leg.ClientID, a.ClientID)
+			leg.RedirectURL = cmp.Or(leg.RedirectURL, a.ROOKRedirectURL)
+			leg.UserID = cmp.Or(leg.UserID, a.ROOKUserID)
+			leg.WebhookURL = cmp.Or(leg.WebhookURL, a.WebhookURL)
 			if leg.Credentials.ClientUUID == "" {
 				leg.Credentials = rook.Credentials{ClientUUID: a.ROOKClientUUID, SecretKey: a.ROOKSecretKey}
 			}
 		}
 	}
-	leg.UserID = cmpOr(leg.UserID, rooksim.DemoUserID)
+	leg.UserID = cmp.Or(leg.UserID, rooksim.DemoUserID)
 	var missing []string
 	if leg.ClientID == "" {
 		missing = append(missing, "--client-id (the Dexcom Client ID of Step 3)")
@@ -168,13 +166,6 @@ func (r *rookFlags) realLeg(e *env, o *checkOptions, env dexcom.Environment, dex
 		return nil, exitWith(exitUsage, fmt.Errorf("the check through ROOK needs %s%s", strings.Join(missing, ", "), from))
 	}
 	return leg, nil
-}
-
-func cmpOr(a, b string) string {
-	if a != "" {
-		return a
-	}
-	return b
 }
 
 // runROOK runs the leg with its stage line.

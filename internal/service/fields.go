@@ -183,9 +183,6 @@ func trackOf(env dexcom.Environment) string {
 	return "production"
 }
 
-// ValidateROOKRedirect accepts an https URL without a fragment (onboarding's rule).
-func ValidateROOKRedirect(raw string) error { return onboarding.ValidateROOKRedirect(raw) }
-
 // ReplyURL takes the https URL out of ROOK's reply, or the text as it is.
 func ReplyURL(text string) string {
 	for _, f := range strings.Fields(text) {
