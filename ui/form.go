@@ -133,16 +133,6 @@ func (f *form) edit(r *row) tea.Cmd {
 	return cmd
 }
 
-// focus moves to the row with this id.
-func (f *form) focus(id string) tea.Cmd {
-	for i, r := range f.rows {
-		if r.ID == id {
-			return f.move(i)
-		}
-	}
-	return nil
-}
-
 // blur leaves the current field, keeping the cursor on it and showing
 // the field's start.
 func (f *form) blur() {

@@ -283,8 +283,7 @@ func (m *glucoseModel) Update(msg tea.Msg) (*glucoseModel, tea.Cmd) {
 			m.note = "export failed: " + msg.err.Error()
 		} else {
 			m.note = "exported: " + strings.Join(msg.paths, ", ")
-		}
-		m.cache.clear()
+		} // the note is added in View: the drawings stay good
 	case tea.KeyMsg:
 		return m, m.onKey(msg)
 	}

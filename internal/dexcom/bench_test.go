@@ -34,27 +34,24 @@ func answer(b *testing.B, f *fixture, path string, span time.Duration) []byte {
 // BenchmarkDecodeEGVs30Days decodes one 30-day answer (about 8,600
 // readings) as the client does: streamed, record by record.
 func BenchmarkDecodeEGVs30Days(b *testing.B) {
-	f := newFixture(b, "SandboxUser7", sandbox.Config{})
-	body := answer(b, f, "/v3/users/self/egvs", dexcom.MaxWindow)
-	b.SetBytes(int64(len(body)))
-	b.ReportAllocs()
-	for b.Loop() {
-		r, err := dexcom.DecodeEGVs(bytes.NewReader(body), 30)
-		if err != nil || len(r.Records) < 8000 {
-			b.Fatalf("%v", err)
-		}
-	}
+	benchDecode(b, "/v3/users/self/egvs", dexcom.DecodeEGVs, 8000)
 }
 
 // BenchmarkDecodeEvents30Days decodes one 30-day events answer.
 func BenchmarkDecodeEvents30Days(b *testing.B) {
+	benchDecode(b, "/v3/users/self/events", dexcom.DecodeEvents, 100)
+}
+
+// benchDecode decodes one 30-day answer from path, which must hold at
+// least least records.
+func benchDecode[T any](b *testing.B, path string, decode func(io.Reader, int) (*dexcom.Records[T], error), least int) {
 	f := newFixture(b, "SandboxUser7", sandbox.Config{})
-	body := answer(b, f, "/v3/users/self/events", dexcom.MaxWindow)
+	body := answer(b, f, path, dexcom.MaxWindow)
 	b.SetBytes(int64(len(body)))
 	b.ReportAllocs()
 	for b.Loop() {
-		r, err := dexcom.DecodeEvents(bytes.NewReader(body), 30)
-		if err != nil || len(r.Records) < 100 {
+		r, err := decode(bytes.NewReader(body), 30)
+		if err != nil || len(r.Records) < least {
 			b.Fatalf("%v", err)
 		}
 	}
