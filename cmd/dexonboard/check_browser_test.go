@@ -2,13 +2,12 @@ package main
 
 import (
 	"context"
-	"os"
-	"os/exec"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/chromedp/chromedp"
+	"github.com/tryrook/dexonboard/internal/browsertest"
 	"github.com/tryrook/dexonboard/internal/rooksim"
 )
 
@@ -17,30 +16,7 @@ import (
 // login page (SandboxUser7, Authorize), ROOK's callback, and back to the
 // check's own loopback page, which ends the wait.
 func TestCheckThroughROOKRealBrowser(t *testing.T) {
-	if testing.Short() {
-		t.Skip("starts a browser")
-	}
-	exe := ""
-	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
-		if p, err := exec.LookPath(name); err == nil {
-			exe = p
-			break
-		}
-	}
-	if exe == "" {
-		if os.Getenv("CI") != "" {
-			t.Fatal("CI is set but no chromium is installed")
-		}
-		t.Skip("no chromium on this machine (and CI is not set)")
-	}
-	alloc, cancel := chromedp.NewExecAllocator(context.Background(),
-		append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(exe), chromedp.NoSandbox,
-			chromedp.Flag("disable-gpu", true), chromedp.UserDataDir(t.TempDir()),
-			chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
-			chromedp.Flag("disable-sync", true), chromedp.Flag("disable-quic", true))...)
-	defer cancel()
-	bctx, cancelBrowser := chromedp.NewContext(alloc)
-	defer cancelBrowser()
+	bctx := browsertest.Start(t)
 	type landing struct{ at, text string }
 	landed := make(chan landing, 1)
 	browse := func(_ context.Context, u string) error {

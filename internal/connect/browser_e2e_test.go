@@ -3,53 +3,22 @@ package connect_test
 import (
 	"context"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/chromedp/chromedp"
+	"github.com/tryrook/dexonboard/internal/browsertest"
 	"github.com/tryrook/dexonboard/internal/sandbox"
 )
-
-// chromiumPath finds Debian's chromium; in CI its absence is a failure.
-func chromiumPath(t *testing.T) string {
-	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
-		if p, err := exec.LookPath(name); err == nil {
-			return p
-		}
-	}
-	if os.Getenv("CI") != "" {
-		t.Fatal("CI is set but no chromium is installed: .ci/run must install it")
-	}
-	t.Skip("no chromium on this machine (and CI is not set): skipping the real-browser test")
-	return ""
-}
 
 // TestRealBrowserLogin drives headless Chromium through the simulator's
 // login page: pick SandboxUser7, Authorize, land on the success page; the
 // check then completes with EGVs.
 func TestRealBrowserLogin(t *testing.T) {
-	if testing.Short() {
-		t.Skip("starts a browser") // before looking for one: -short never needs chromium
-	}
-	exe := chromiumPath(t)
+	browserCtx := browsertest.Start(t)
 	w := newWorld(t, sandbox.Config{})
-	alloc, cancel := chromedp.NewExecAllocator(context.Background(),
-		append(chromedp.DefaultExecAllocatorOptions[:],
-			chromedp.ExecPath(exe),
-			chromedp.NoSandbox,
-			chromedp.Flag("disable-gpu", true),
-			chromedp.UserDataDir(t.TempDir()),
-			chromedp.Flag("disable-background-networking", true),
-			chromedp.Flag("disable-component-update", true),
-			chromedp.Flag("disable-sync", true),
-			chromedp.Flag("disable-quic", true),
-		)...)
-	defer cancel()
-	browserCtx, cancelBrowser := chromedp.NewContext(alloc)
-	defer cancelBrowser()
 	ctx, cancelTimeout := context.WithTimeout(browserCtx, 90*time.Second)
 	defer cancelTimeout()
 

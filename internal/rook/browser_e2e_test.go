@@ -4,38 +4,21 @@ import (
 	"context"
 	"net/http"
 	"net/http/httptest"
-	"os"
-	"os/exec"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/chromedp/chromedp"
+	"github.com/tryrook/dexonboard/internal/browsertest"
 	"github.com/tryrook/dexonboard/internal/rook"
 	"github.com/tryrook/dexonboard/internal/rooksim"
 )
-
-func chromium(t *testing.T) string {
-	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
-		if p, err := exec.LookPath(name); err == nil {
-			return p
-		}
-	}
-	if os.Getenv("CI") != "" {
-		t.Fatal("CI is set but no chromium is installed: .ci/run must install it")
-	}
-	t.Skip("no chromium on this machine (and CI is not set): skipping the real-browser test")
-	return ""
-}
 
 // TestRealBrowserThroughROOK drives headless Chromium through the whole
 // hop: ROOK's authorization URL, Dexcom's login page (SandboxUser7,
 // Authorize), ROOK's callback and on to the client's redirect_url.
 func TestRealBrowserThroughROOK(t *testing.T) {
-	if testing.Short() {
-		t.Skip("starts a browser")
-	}
-	exe := chromium(t)
+	bctx := browsertest.Start(t)
 	st := stack(t, rooksim.Faults{})
 	c := client(t, st, nil)
 	done := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -52,14 +35,6 @@ func TestRealBrowserThroughROOK(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	alloc, cancel := chromedp.NewExecAllocator(context.Background(),
-		append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(exe), chromedp.NoSandbox,
-			chromedp.Flag("disable-gpu", true), chromedp.UserDataDir(t.TempDir()),
-			chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
-			chromedp.Flag("disable-sync", true), chromedp.Flag("disable-quic", true))...)
-	defer cancel()
-	bctx, cancelBrowser := chromedp.NewContext(alloc)
-	defer cancelBrowser()
 	ctx, cancelTimeout := context.WithTimeout(bctx, 90*time.Second)
 	defer cancelTimeout()
 
