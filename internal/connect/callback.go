@@ -15,7 +15,6 @@ import (
 	"strconv"
 	"sync"
 	"time"
-	"unicode/utf8"
 
 	"github.com/tryrook/dexonboard/internal/safetext"
 )
@@ -280,18 +279,7 @@ func judgeCallback(rawQuery, state string) (res Result, ours bool) {
 }
 
 // param makes a query value safe to print: one line, no escapes, short.
-func param(s string) string { return cut(safetext.Line(s), maxParamLen) }
-
-// cut shortens s to at most n bytes (and an ellipsis), on a rune boundary.
-func cut(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	for n > 0 && !utf8.RuneStart(s[n]) {
-		n--
-	}
-	return s[:n] + "…"
-}
+func param(s string) string { return safetext.Cut(safetext.Line(s), maxParamLen) }
 
 // loopbackHost refuses other Host headers (DNS rebinding).
 func loopbackHost(hostport string) bool {

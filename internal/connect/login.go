@@ -137,7 +137,7 @@ func waitOrOpenFailure(ctx context.Context, srv *CallbackServer, timeout time.Du
 // the error for errors.Is and errors.As.
 type outsideText struct{ err error }
 
-func (e outsideText) Error() string { return cut(safetext.Line(e.err.Error()), maxReportText) }
+func (e outsideText) Error() string { return safetext.Cut(safetext.Line(e.err.Error()), maxReportText) }
 func (e outsideText) Unwrap() error { return e.err }
 
 // explainTokenError turns the token endpoint's answer into advice.

@@ -15,7 +15,7 @@ const maxReportText = 1000
 // timestamps), and a report stored by an older version may hold anything.
 func (r *Report) Clean() {
 	for _, s := range []*string{&r.Environment, &r.APIBase, &r.ClientID, &r.RedirectURI, &r.Device, &r.Error, &r.Hint} {
-		*s = cut(safetext.Line(*s), maxReportText)
+		*s = safetext.Cut(safetext.Line(*s), maxReportText)
 	}
 	for i := range r.Calls {
 		c := &r.Calls[i]
@@ -24,7 +24,7 @@ func (r *Report) Clean() {
 	r.Dropped = slices.Clone(r.Dropped) // shared with the outcome
 	for i := range r.Dropped {
 		d := &r.Dropped[i]
-		d.Endpoint, d.Reason = safetext.Line(d.Endpoint), cut(safetext.Line(d.Reason), maxReportText)
+		d.Endpoint, d.Reason = safetext.Line(d.Endpoint), safetext.Cut(safetext.Line(d.Reason), maxReportText)
 	}
 	if l := r.LatestEGV; l != nil {
 		l.DisplayTime, l.Reading, l.Trend = safetext.Line(l.DisplayTime), safetext.Line(l.Reading), safetext.Line(l.Trend)

@@ -252,13 +252,7 @@ func orRecord(field string) string {
 	return field
 }
 
-func clip(s string) string {
-	s = safetext.Line(s)
-	if len(s) > maxReason {
-		s = strings.ToValidUTF8(s[:maxReason], "") + "…"
-	}
-	return s
-}
+func clip(s string) string { return safetext.Cut(safetext.Line(s), maxReason) }
 
 func article(kind string) string {
 	switch {

@@ -7,7 +7,6 @@ import (
 	"net/http"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/tryrook/dexonboard/internal/httpretry"
 	"github.com/tryrook/dexonboard/internal/safetext"
@@ -96,12 +95,12 @@ func newAPIError(method, path string, status int, header http.Header, body []byt
 	}
 	if json.Unmarshal(body, &j) == nil && (j.Error != "" || j.Description != "" || j.Message != "") {
 		// Cleaned here, once: these texts end up on screen, in the vault and in reports.
-		e.Code = cutBody(safetext.Line(j.Error))
+		e.Code = safetext.Cut(safetext.Line(j.Error), maxErrorBody)
 		e.Description = j.Description
 		if e.Description == "" {
 			e.Description = j.Message
 		}
-		e.Description = cutBody(safetext.Line(e.Description))
+		e.Description = safetext.Cut(safetext.Line(e.Description), maxErrorBody)
 	} else {
 		e.Body = readableBody(body)
 	}
@@ -112,19 +111,7 @@ func newAPIError(method, path string, status int, header http.Header, body []byt
 // readableBody keeps a non-JSON body short, on one line and free of
 // control characters and escapes.
 func readableBody(b []byte) string {
-	return cutBody(strings.Join(strings.Fields(safetext.Line(string(b))), " "))
-}
-
-// cutBody shortens s to maxErrorBody bytes, on a rune boundary.
-func cutBody(s string) string {
-	if len(s) <= maxErrorBody {
-		return s
-	}
-	n := maxErrorBody
-	for n > 0 && !utf8.RuneStart(s[n]) {
-		n--
-	}
-	return s[:n] + "…"
+	return safetext.Cut(strings.Join(strings.Fields(safetext.Line(string(b))), " "), maxErrorBody)
 }
 
 func nonEmpty(ss ...string) []string {

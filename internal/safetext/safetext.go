@@ -6,6 +6,7 @@ package safetext
 import (
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/charmbracelet/x/ansi"
 )
@@ -70,4 +71,16 @@ func isBidiControl(r rune) bool {
 		return true
 	}
 	return false
+}
+
+// Cut shortens s to at most n bytes, on a rune boundary, marking the cut
+// with an ellipsis: text from outside can be a whole response body.
+func Cut(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n] + "…"
 }
