@@ -11,6 +11,7 @@ import (
 	"github.com/tryrook/dexonboard/internal/rooksim"
 	"github.com/tryrook/dexonboard/internal/safetext"
 	"github.com/tryrook/dexonboard/internal/sandbox"
+	"github.com/tryrook/dexonboard/internal/webhook"
 )
 
 type sandboxServeOptions struct {
@@ -100,8 +101,8 @@ func sandboxServe(cmd *cobra.Command, ios *iostreams.IOStreams, o *sandboxServeO
 		return exitWith(exitUsage, fmt.Errorf("--rook-no-data-polls is a count, not %d", o.rookFaults.NoDataPolls))
 	}
 	if o.rookWebhook != "" {
-		if u, err := url.Parse(o.rookWebhook); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-			return exitWith(exitUsage, fmt.Errorf("--rook-webhook %q is not an http(s) URL", o.rookWebhook))
+		if err := webhook.CheckURL(o.rookWebhook); err != nil {
+			return exitWith(exitUsage, fmt.Errorf("--rook-webhook: %w", err))
 		}
 	}
 	app := sandbox.DemoApp(o.redirectURIs...)
