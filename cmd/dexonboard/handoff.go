@@ -77,9 +77,9 @@ func newHandoffSealCmd(e *env) *cobra.Command {
 			if _, err := handoff.Recipient(to); err != nil {
 				return exitWith(exitUsage, err)
 			}
-			env, err := dexcom.ParseEnvironment(envName)
-			if err != nil || env == dexcom.Custom {
-				return exitWith(exitUsage, errors.New("--env: use sandbox, us, eu or jp"))
+			env, err := parseAppEnv(envName)
+			if err != nil {
+				return err
 			}
 			if out == "" && !clip {
 				return exitWith(exitUsage, errors.New("say where the sealed message goes: -o FILE, or --clipboard"))
@@ -119,6 +119,15 @@ func newHandoffSealCmd(e *env) *cobra.Command {
 	_ = cmd.MarkFlagRequired("to")
 	_ = cmd.MarkFlagRequired("profile")
 	return cmd
+}
+
+// parseAppEnv reads --env: the environment of one of a profile's apps.
+func parseAppEnv(name string) (dexcom.Environment, error) {
+	env, err := dexcom.ParseEnvironment(name)
+	if err != nil || env == dexcom.Custom {
+		return "", exitWith(exitUsage, errors.New("--env: use sandbox, us, eu or jp"))
+	}
+	return env, nil
 }
 
 // writeNew writes a new 0600 file, refusing to replace one.
@@ -230,9 +239,9 @@ func newHandoffReplyCmd(e *env) *cobra.Command {
 			if err := onboarding.ValidateROOKRedirect(strings.TrimSpace(redirect)); err != nil {
 				return exitWith(exitUsage, err)
 			}
-			env, err := dexcom.ParseEnvironment(envName)
-			if err != nil || env == dexcom.Custom {
-				return exitWith(exitUsage, errors.New("--env: use sandbox, us, eu or jp"))
+			env, err := parseAppEnv(envName)
+			if err != nil {
+				return err
 			}
 			return withVault(e, func(v *vault.Vault, _ []byte) error {
 				p, err := v.Profile(profile)

@@ -89,15 +89,9 @@ func TestSandboxServeBothSimulators(t *testing.T) {
 				if p != nil {
 					t.Fatal(p)
 				}
-				loc, err := sandbox.LogIn(ctx, http.DefaultClient, a.AuthorizationURL, "SandboxUser7", true)
-				if err != nil {
-					t.Fatal(err)
+				if err := sandbox.Autopilot(http.DefaultClient, "SandboxUser7", true)(ctx, a.AuthorizationURL); err != nil {
+					t.Fatalf("ROOK's callback: %v", err)
 				}
-				resp, err := http.Get(loc.String())
-				if err != nil || resp.StatusCode != 200 {
-					t.Fatalf("ROOK's callback: %v %v", resp, err)
-				}
-				resp.Body.Close()
 				if s, err := c.AuthorizedSources(ctx, "cli-user"); err != nil || !rook.IsAuthorized(s, rook.Dexcom) {
 					t.Fatalf("not connected: %v %v", s, err)
 				}

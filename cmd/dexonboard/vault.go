@@ -217,9 +217,9 @@ is not a terminal; it is never a flag, so it stays out of shell history.`,
   printf '%s' "$SECRET" | dexonboard vault add "Acme Health" --env sandbox --client-id abc123`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(_ *cobra.Command, args []string) error {
-			env, err := dexcom.ParseEnvironment(envName)
-			if err != nil || env == dexcom.Custom {
-				return exitWith(exitUsage, fmt.Errorf("--env: use sandbox, us, eu or jp"))
+			env, err := parseAppEnv(envName)
+			if err != nil {
+				return err
 			}
 			if strings.TrimSpace(clientID) == "" {
 				return exitWith(exitUsage, errors.New("--client-id is required"))

@@ -202,7 +202,8 @@ func (s *Session) RecordROOK(r *ROOKResult) {
 	}
 	s.Progress.MarkDone(onboarding.AuthenticateTestUser, now)
 	s.Progress.SetField(onboarding.AuthenticateTestUser, "rook_verified_at", now.UTC().Format(time.RFC3339), now)
-	summary := fmt.Sprintf("%d readings for %s", r.Report.Glucose[len(r.Report.Glucose)-1].Count, r.Report.Glucose[len(r.Report.Glucose)-1].Date)
+	last := r.Report.Glucose[len(r.Report.Glucose)-1]
+	summary := fmt.Sprintf("%d readings for %s", last.Count, last.Date)
 	if c := r.Report.Comparison; c != nil {
 		summary = c.Summary
 	}
