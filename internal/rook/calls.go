@@ -164,9 +164,5 @@ func needID(what, v string) error {
 	return nil
 }
 
-func clip(s string) string {
-	if len(s) > 80 {
-		return strings.ToValidUTF8(s[:80], "") + "…"
-	}
-	return s
-}
+// clip shortens cleaned text quoted in an error.
+func clip(s string) string { return safetext.Cut(s, 80) }

@@ -198,12 +198,8 @@ func verify(cs tls.ConnectionState, host string, roots *x509.CertPool) (bool, st
 	return true, ""
 }
 
-func clip(s string) string {
-	if len(s) > 200 {
-		return strings.ToValidUTF8(s[:200], "") + "…"
-	}
-	return s
-}
+// clip shortens cleaned text from outside for a report.
+func clip(s string) string { return safetext.Cut(s, 200) }
 
 // SampleDocument is a realistic blood_glucose_event document for a probe:
 // a day of readings every 5 minutes for a test user.
