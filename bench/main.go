@@ -19,7 +19,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"net/url"
 	"os"
@@ -30,11 +29,14 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/tryrook/dexonboard/internal/connect"
+	"github.com/tryrook/dexonboard/internal/sandbox"
 )
 
 const (
-	clientID     = "dexonboard-demo-app"
-	clientSecret = "demo-secret-7f3c9a1e5b2d4f60" // the simulator's fake demo secret
+	clientID     = sandbox.DemoClientID
+	clientSecret = sandbox.DemoClientSecret // the simulator's fake demo secret
 	maxRatio     = 1.5
 	maxRSS       = 60 << 20
 )
@@ -72,7 +74,7 @@ func run(spanList string, runs int, user string) error {
 			return fmt.Errorf("go build %s: %v\n%s", pkg, err, b)
 		}
 	}
-	redirect, err := freeRedirect()
+	redirect, err := connect.FreeRedirectURI()
 	if err != nil {
 		return err
 	}
@@ -252,15 +254,6 @@ func median(ss []sample) sample {
 	slices.Sort(cpus)
 	slices.Sort(rss)
 	return sample{wall: walls[len(ss)/2], cpu: cpus[len(ss)/2], rss: rss[len(ss)/2]}
-}
-
-func freeRedirect() (string, error) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return "", err
-	}
-	defer ln.Close()
-	return fmt.Sprintf("http://127.0.0.1:%d/callback", ln.Addr().(*net.TCPAddr).Port), nil
 }
 
 func cpuModel() string {
