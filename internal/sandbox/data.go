@@ -229,7 +229,11 @@ func (s *Server) serveDataRange(w http.ResponseWriter, r *http.Request, g genera
 	dr.EGVs = extent(first, last, g.egvs, func(e dexcom.EGV) dexcom.Moment {
 		return dexcom.Moment{SystemTime: e.SystemTime, DisplayTime: e.DisplayTime}
 	})
-	dr.Events = extent(first, last, g.events, func(e dexcom.Event) dexcom.Moment {
+	events := g.events
+	if s.cfg.Quirks {
+		events = g.quirkEventTimes
+	}
+	dr.Events = extent(first, last, events, func(e dexcom.Event) dexcom.Moment {
 		return dexcom.Moment{SystemTime: e.SystemTime, DisplayTime: e.DisplayTime}
 	})
 	dr.Calibrations = extent(first, last, g.calibrations, func(c dexcom.Calibration) dexcom.Moment {

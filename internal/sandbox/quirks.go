@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"iter"
 	"math"
+	"slices"
 	"time"
 
 	"github.com/tryrook/dexonboard/internal/dexcom"
@@ -94,8 +95,17 @@ func (g generator) quirkEvents(start, end time.Time) []any {
 			out = append(out, e)
 		}
 	}
+	for _, e := range g.quirkExtraEvents(start, end) {
+		out = append(out, e)
+	}
+	return out
+}
+
+// quirkExtraEvents are the events quirks add in [start, end): a note and a
+// blood glucose entered in mmol/L each day.
+func (g generator) quirkExtraEvents(start, end time.Time) []dexcom.Event {
 	if !g.user.Events {
-		return out
+		return nil
 	}
 	var extra []dexcom.Event
 	for _, day := range g.days(start, end) {
@@ -109,10 +119,15 @@ func (g generator) quirkEvents(start, end time.Time) []any {
 			}
 		}
 	}
-	for _, e := range extra {
-		out = append(out, e)
-	}
-	return out
+	return extra
+}
+
+// quirkEventTimes is every event of [start, end), the quirks' own included,
+// in time order: what dataRange's events extent must cover.
+func (g generator) quirkEventTimes(start, end time.Time) []dexcom.Event {
+	all := append(g.events(start, end), g.quirkExtraEvents(start, end)...)
+	slices.SortFunc(all, func(a, b dexcom.Event) int { return a.At().Compare(b.At()) })
+	return all
 }
 
 // quirkCalibrations makes the evening calibration fractional and the
