@@ -36,14 +36,13 @@ var DefaultRetry = httpretry.Default
 
 // Client calls the v3 data endpoints with a refreshing token source.
 type Client struct {
-	base        string
-	tokens      *TokenSource
-	http        *http.Client
-	retry       Retry
-	concurrency int
-	slots       chan struct{} // one per request in flight, across all fetches
-	sleep       func(context.Context, time.Duration) error
-	jitter      func() float64
+	base   string
+	tokens *TokenSource
+	http   *http.Client
+	retry  Retry
+	slots  chan struct{} // one per request in flight, across all fetches
+	sleep  func(context.Context, time.Duration) error
+	jitter func() float64
 
 	mu    sync.Mutex
 	calls []Call
@@ -58,15 +57,9 @@ func WithHTTPClient(h *http.Client) Option { return func(c *Client) { c.http = h
 // WithRetry sets the retry bounds.
 func WithRetry(r Retry) Option { return func(c *Client) { c.retry = r } }
 
-// WithConcurrency bounds the requests in flight at once, over every fetch
-// the client makes (default 4, well within Dexcom's rate limit).
-func WithConcurrency(n int) Option {
-	return func(c *Client) {
-		if n > 0 {
-			c.concurrency = n
-		}
-	}
-}
+// inFlight bounds the requests in flight at once, over every fetch the
+// client makes: well within Dexcom's rate limit.
+const inFlight = 4
 
 // WithSleep replaces the wait between retries (tests record the waits).
 func WithSleep(f func(context.Context, time.Duration) error) Option {
@@ -76,18 +69,17 @@ func WithSleep(f func(context.Context, time.Duration) error) Option {
 // NewClient makes a client for the API at ep, authorised by tokens.
 func NewClient(ep Endpoints, tokens *TokenSource, opts ...Option) *Client {
 	c := &Client{
-		base:        ep.BaseURL,
-		tokens:      tokens,
-		http:        &http.Client{Timeout: 60 * time.Second},
-		retry:       DefaultRetry,
-		concurrency: 4,
-		sleep:       httpretry.Sleep,
-		jitter:      rand.Float64,
+		base:   ep.BaseURL,
+		tokens: tokens,
+		http:   &http.Client{Timeout: 60 * time.Second},
+		retry:  DefaultRetry,
+		sleep:  httpretry.Sleep,
+		jitter: rand.Float64,
 	}
 	for _, o := range opts {
 		o(c)
 	}
-	c.slots = make(chan struct{}, c.concurrency)
+	c.slots = make(chan struct{}, inFlight)
 	return c
 }
 

@@ -39,7 +39,7 @@ func hint(span time.Duration, perDay int) int {
 }
 
 // fetchRange fetches [start, end) in windows of at most 30 days, at most
-// c.concurrency at a time, then merges them (see mergeRecords). Unusable
+// inFlight at a time, then merges them (see mergeRecords). Unusable
 // records are dropped and counted, never fatal to their window.
 func fetchRange[T record](ctx context.Context, c *Client, path string, start, end time.Time, perDay int) (*Records[T], error) {
 	start, end = start.UTC().Truncate(time.Second), end.UTC().Truncate(time.Second)
@@ -51,7 +51,7 @@ func fetchRange[T record](ctx context.Context, c *Client, path string, start, en
 	regions, backing := regionsFor[T](windows, perDay)
 	parts := make([]*Records[T], len(windows))
 	g, gctx := errgroup.WithContext(ctx)
-	g.SetLimit(c.concurrency)
+	g.SetLimit(inFlight)
 	for i, w := range windows {
 		g.Go(func() error {
 			q := url.Values{"startDate": {FormatQueryTime(w.Start)}, "endDate": {FormatQueryTime(w.End)}}
