@@ -2,9 +2,9 @@ package matching
 
 import (
 	"strconv"
-	"sync"
+	"unicode"
+	"unicode/utf8"
 
-	"github.com/dlclark/regexp2"
 	"github.com/tryrook/dexonboard/internal/zxcvbn/internal/mathutils"
 	"github.com/tryrook/dexonboard/internal/zxcvbn/match"
 	"github.com/tryrook/dexonboard/internal/zxcvbn/scoring"
@@ -13,7 +13,8 @@ import (
 const dateMaxYear = 2050
 const dateMinYear = 1000
 
-var dateSplits = map[int][]struct{ k, l int }{
+// An array rather than upstream's map: static data, no init code.
+var dateSplits = [...][]struct{ k, l int }{
 	4: { // for length-4 strings, eg 1191 or 9111, two ways to split:
 		{1, 2}, // 1 1 91 (2nd split starts at index 1, 3rd at index 2)
 		{2, 3}, // 91 1 1
@@ -39,8 +40,82 @@ var dateSplits = map[int][]struct{ k, l int }{
 	},
 }
 
-var maybeDateNoSeparator = sync.OnceValue(func() *regexp2.Regexp { return regexp2.MustCompile(`^\d{4,8}$`, 0) })
-var maybeDateWithSeparator = sync.OnceValue(func() *regexp2.Regexp { return regexp2.MustCompile(`^(\d{1,4})([\s/\\_.-])(\d{1,2})\2(\d{1,4})$`, 0) })
+// Upstream tests maybe-dates with the regexp2 (.NET-flavoured) patterns
+// `^\d{4,8}$` and `^(\d{1,4})([\s/\\_.-])(\d{1,2})\2(\d{1,4})$`; regexp2's
+// package init costs every dexonboard process, so they are matched by hand
+// here, with regexp2's meanings (regexp2_oracle_test.go checks them against it):
+// \d is any Unicode decimal digit (Nd), \s is unicode.IsSpace, an invalid
+// byte is a U+FFFD that matches neither, and $ also matches before a final
+// '\n'.
+
+// trimFinalNewline drops one '\n' at the end of s, where regexp2's $ also
+// matches.
+func trimFinalNewline(s string) string {
+	if len(s) > 0 && s[len(s)-1] == '\n' {
+		return s[:len(s)-1]
+	}
+	return s
+}
+
+// leadingDigits is the length in bytes of the run of (at most max+1) Unicode
+// decimal digits that starts s, and how many digits it holds.
+func leadingDigits(s string, max int) (size, count int) {
+	for size < len(s) && count <= max {
+		r, n := utf8.DecodeRuneInString(s[size:])
+		if !unicode.IsDigit(r) { // RuneError, for an invalid byte, is no digit
+			break
+		}
+		size += n
+		count++
+	}
+	return size, count
+}
+
+// maybeDateNoSeparator is `^\d{4,8}$`.
+func maybeDateNoSeparator(token string) bool {
+	s := trimFinalNewline(token)
+	size, count := leadingDigits(s, 8)
+	return size == len(s) && count >= 4 && count <= 8
+}
+
+func isDateSeparator(r rune) bool {
+	switch r {
+	case '/', '\\', '_', '.', '-':
+		return true
+	}
+	return unicode.IsSpace(r)
+}
+
+// maybeDateWithSeparator is `^(\d{1,4})([\s/\\_.-])(\d{1,2})\2(\d{1,4})$`, with
+// its groups. Digits and separators are disjoint, so each digit group is a
+// whole run and there is at most one way to match.
+func maybeDateWithSeparator(token string) (first, sep, second, third string, ok bool) {
+	s := trimFinalNewline(token)
+	n1, c1 := leadingDigits(s, 4)
+	if c1 < 1 || c1 > 4 {
+		return "", "", "", "", false
+	}
+	first, s = s[:n1], s[n1:]
+	r, n := utf8.DecodeRuneInString(s)
+	if n == 0 || !isDateSeparator(r) {
+		return "", "", "", "", false
+	}
+	sep, s = s[:n], s[n:]
+	n2, c2 := leadingDigits(s, 2)
+	if c2 < 1 || c2 > 2 {
+		return "", "", "", "", false
+	}
+	second, s = s[:n2], s[n2:]
+	if len(s) < len(sep) || s[:len(sep)] != sep {
+		return "", "", "", "", false
+	}
+	s = s[len(sep):]
+	n3, c3 := leadingDigits(s, 4)
+	if c3 < 1 || c3 > 4 || n3 != len(s) {
+		return "", "", "", "", false
+	}
+	return first, sep, second, s, true
+}
 
 // a "date" is recognized as:
 //   any 3-tuple that starts or ends with a 2- or 4-digit year,
@@ -79,7 +154,7 @@ func (dm dateMatch) Matches(password string) []*match.Match {
 				break
 			}
 			token := password[i : j+1]
-			if m, err := maybeDateNoSeparator().MatchString(token); !m || err != nil {
+			if !maybeDateNoSeparator(token) {
 				continue
 			}
 			var candidates []*dateMatchCandidate
@@ -128,23 +203,19 @@ func (dm dateMatch) Matches(password string) []*match.Match {
 				break
 			}
 			token := password[i : j+1]
-			m, err := maybeDateWithSeparator().FindStringMatch(token)
-			if m == nil || err != nil {
+			first, sep, second, third, ok := maybeDateWithSeparator(token)
+			if !ok {
 				continue
 			}
 
-			dmy := mapIntsToDMY(
-				m.GroupByNumber(1).String(),
-				m.GroupByNumber(3).String(),
-				m.GroupByNumber(4).String(),
-			)
+			dmy := mapIntsToDMY(first, second, third)
 			if dmy != nil {
 				matches = append(matches, &match.Match{
 					Pattern:   "date",
 					Token:     token,
 					I:         i,
 					J:         j,
-					Separator: m.GroupByNumber(2).String(),
+					Separator: sep,
 					Year:      dmy.Year,
 					Month:     dmy.Month,
 					Day:       dmy.Day,
