@@ -252,7 +252,7 @@ func (dm dateMatch) Matches(password string) []*match.Match {
 }
 
 func dateMatchMetric(c *dateMatchCandidate) int {
-	return mathutils.Abs(c.Year - scoring.ReferenceYear)
+	return mathutils.Abs(c.Year - scoring.ReferenceYearInUse())
 }
 
 func mapIntsToDMY(s1, s2, s3 string) *dateMatchCandidate {

@@ -3,9 +3,9 @@ package matching
 import (
 	"github.com/tryrook/dexonboard/internal/zxcvbn/adjacency"
 	"github.com/tryrook/dexonboard/internal/zxcvbn/frequency"
+	"github.com/tryrook/dexonboard/internal/zxcvbn/internal/once"
 	"github.com/tryrook/dexonboard/internal/zxcvbn/match"
 	"regexp"
-	"sync"
 )
 
 func Omnimatch(password string, userInputs []string) (matches []*match.Match) {
@@ -29,25 +29,29 @@ func Omnimatch(password string, userInputs []string) (matches []*match.Match) {
 	return matches
 }
 
+// The dictionaries (~10 MB), graphs and regular expressions are built on
+// first use, not in package init: every process that links this package
+// would pay for them.
+func defaultRankedDictionnaries() dictionaryMatch { return rankedDictionnaries.Get() }
+func defaultGraphs() []*adjacency.Graph           { return graphs.Get() }
+func defaultRegexpMatch() []namedRegexp           { return namedRegexps.Get() }
+
+type namedRegexp = struct {
+	Name   string
+	Regexp *regexp.Regexp
+}
+
 var (
-	// The dictionaries (~10 MB) and graphs are built on first use, not in
-	// package init: every process that links this package would pay for them.
-	defaultRankedDictionnaries = sync.OnceValue(loadDefaultDictionnaries)
-	defaultGraphs              = sync.OnceValue(loadDefaultAdjacencyGraphs)
-	defaultRegexpMatch         = sync.OnceValue(func() []struct {
-		Name   string
-		Regexp *regexp.Regexp
-	} {
-		return []struct {
-			Name   string
-			Regexp *regexp.Regexp
-		}{
+	rankedDictionnaries = once.Value[dictionaryMatch]{New: loadDefaultDictionnaries}
+	graphs              = once.Value[[]*adjacency.Graph]{New: loadDefaultAdjacencyGraphs}
+	namedRegexps        = once.Value[[]namedRegexp]{New: func() []namedRegexp {
+		return []namedRegexp{
 			{
 				Name:   "recent_year",
 				Regexp: regexp.MustCompile(`19\d\d|200\d|201\d`),
 			},
 		}
-	})
+	}}
 	l33tTable = map[string][]string{
 		"a": {"4", "@"},
 		"b": {"8"},

@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/tryrook/dexonboard/internal/zxcvbn/adjacency"
+	"github.com/tryrook/dexonboard/internal/zxcvbn/internal/once"
 	"github.com/tryrook/dexonboard/internal/zxcvbn/match"
 )
 
@@ -21,10 +22,13 @@ func (s spatialMatch) Matches(password string) (matches []*match.Match) {
 	return matches
 }
 
-var shiftedChars = map[string]map[byte]bool{
-	"qwerty": stringToSet(`~!@#$%^&*()_+QWERTYUIOP{}|ASDFGHJKL:"ZXCVBNM<>?`),
-	"dvorak": stringToSet(`~!@#$%^&*()_+QWERTYUIOP{}|ASDFGHJKL:"ZXCVBNM<>?`),
-}
+// Built on first use, not in package init.
+var shiftedChars = once.Value[map[string]map[byte]bool]{New: func() map[string]map[byte]bool {
+	return map[string]map[byte]bool{
+		"qwerty": stringToSet(`~!@#$%^&*()_+QWERTYUIOP{}|ASDFGHJKL:"ZXCVBNM<>?`),
+		"dvorak": stringToSet(`~!@#$%^&*()_+QWERTYUIOP{}|ASDFGHJKL:"ZXCVBNM<>?`),
+	}
+}}
 
 func stringToSet(s string) map[byte]bool {
 	set := make(map[byte]bool)
@@ -35,7 +39,7 @@ func stringToSet(s string) map[byte]bool {
 }
 
 func spatialMatchHelper(password string, graph *adjacency.Graph) (matches []*match.Match) {
-	shifted := shiftedChars[graph.Name]
+	shifted := shiftedChars.Get()[graph.Name]
 
 	i := 0
 	for i < len(password)-1 {

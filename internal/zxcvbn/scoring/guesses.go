@@ -5,12 +5,12 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 	"unicode/utf8"
 
 	"github.com/tryrook/dexonboard/internal/zxcvbn/adjacency"
 	"github.com/tryrook/dexonboard/internal/zxcvbn/internal/mathutils"
+	"github.com/tryrook/dexonboard/internal/zxcvbn/internal/once"
 	"github.com/tryrook/dexonboard/internal/zxcvbn/match"
 )
 
@@ -92,21 +92,21 @@ func DictionaryGuesses(m *match.Match) float64 {
 	return float64(m.BaseGuesses) * float64(m.UppercaseVariations) * float64(m.L33tVariations) * float64(reversedVariations)
 }
 
-var reStartUpper = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Z][^A-Z]+$`) })
-var reEndUpper = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[^A-Z]+[A-Z]$`) })
-var reAllUpper = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[^a-z]+$`) })
-var reAllLower = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[^A-Z]+$`) })
+var reStartUpper = once.Value[*regexp.Regexp]{New: func() *regexp.Regexp { return regexp.MustCompile(`^[A-Z][^A-Z]+$`) }}
+var reEndUpper = once.Value[*regexp.Regexp]{New: func() *regexp.Regexp { return regexp.MustCompile(`^[^A-Z]+[A-Z]$`) }}
+var reAllUpper = once.Value[*regexp.Regexp]{New: func() *regexp.Regexp { return regexp.MustCompile(`^[^a-z]+$`) }}
+var reAllLower = once.Value[*regexp.Regexp]{New: func() *regexp.Regexp { return regexp.MustCompile(`^[^A-Z]+$`) }}
 
 func UppercaseVariations(w string) float64 {
-	if reAllLower().MatchString(w) || strings.ToLower(w) == w {
+	if reAllLower.Get().MatchString(w) || strings.ToLower(w) == w {
 		return 1
 	}
 	// a capitalized word is the most common capitalization scheme,
 	// so it only doubles the search space (uncapitalized + capitalized).
 	// allcaps and end-capitalized are common enough too, underestimate as 2x factor to be safe.
-	if reStartUpper().MatchString(w) ||
-		reEndUpper().MatchString(w) ||
-		reAllUpper().MatchString(w) {
+	if reStartUpper.Get().MatchString(w) ||
+		reEndUpper.Get().MatchString(w) ||
+		reAllUpper.Get().MatchString(w) {
 		return 2
 	}
 	// otherwise calculate the number of ways to capitalize U+L uppercase+lowercase letters
@@ -253,7 +253,7 @@ func RegexGuesses(m *match.Match) float64 {
 		// conservative estimate of year space: num years from REFERENCE_YEAR.
 		// if year is close to REFERENCE_YEAR, estimate a year space of MIN_YEAR_SPACE.
 		year, _ := strconv.Atoi(m.Token)
-		yearSpace := mathutils.Abs(year - ReferenceYear)
+		yearSpace := mathutils.Abs(year - ReferenceYearInUse())
 		yearSpace = mathutils.Max(yearSpace, MinYearSpace)
 		return float64(yearSpace)
 	default:
@@ -263,11 +263,26 @@ func RegexGuesses(m *match.Match) float64 {
 
 const MinYearSpace = 20
 
-var ReferenceYear = time.Now().Year()
+// ReferenceYear is the year that year and date guesses count from, if set.
+// Zero, the default, means the current year when it is first needed:
+// reading it in package init loaded the local time zone (a file read) in
+// every process. Tests pin it.
+var ReferenceYear int
+
+var currentYear = once.Value[int]{New: func() int { return time.Now().Year() }}
+
+// ReferenceYearInUse is ReferenceYear, or if unset the current year (read
+// once, on first use).
+func ReferenceYearInUse() int {
+	if ReferenceYear != 0 {
+		return ReferenceYear
+	}
+	return currentYear.Get()
+}
 
 func DateGuesses(m *match.Match) float64 {
 	// base guesses: (year distance from ReferenceYear) * num_days * num_years
-	yearSpace := mathutils.Max(mathutils.Abs(m.Year-ReferenceYear), MinYearSpace)
+	yearSpace := mathutils.Max(mathutils.Abs(m.Year-ReferenceYearInUse()), MinYearSpace)
 	guesses := yearSpace * 365
 	// add factor of 4 for separator selection (one of ~4 choices)
 	if m.Separator != "" {
