@@ -42,8 +42,7 @@ type checkOptions struct {
 func newCheckCmd(e *env) *cobra.Command {
 	o := &checkOptions{}
 	cmd := &cobra.Command{
-		Use:   "check",
-		Short: "Log a test user in (directly with Dexcom, through ROOK, or both) and verify the data",
+		Use: "check",
 		Long: `Check the credentials directly with Dexcom (--via dexcom, the default): log a
 Dexcom test user in through a local callback server, then call dataRange,
 devices, EGVs and events and report each call's status and time.

@@ -19,8 +19,7 @@ import (
 
 func newHandoffCmd(e *env) *cobra.Command {
 	cmd := &cobra.Command{
-		Use:   "handoff",
-		Short: "Hand credentials to ROOK end-to-end encrypted (age), one time",
+		Use: "handoff",
 		Long: `The client seals the app's Client ID and Secret for the ROOK engineer's
 public key; only the engineer's vault can open it, once, before it expires.
 Both sides see the same verification code to read out on the call.
