@@ -251,9 +251,9 @@ func demoPlan(e *env, o *checkOptions) (*checkPlan, error) {
 // realPlan reads credentials from the vault profile or from the flags and
 // $DEXCOM_CLIENT_SECRET / $ROOK_SECRET_KEY.
 func realPlan(e *env, o *checkOptions) (*checkPlan, error) {
-	env, err := dexcom.ParseEnvironment(o.env)
-	if err != nil || env == dexcom.Custom {
-		return nil, exitWith(exitUsage, errors.New("--env: use sandbox, us, eu or jp"))
+	env, err := parseAppEnv(o.env)
+	if err != nil {
+		return nil, err
 	}
 	ep, err := dexcom.NewEndpoints(env, o.apiBase, dexcom.OAuthVersion(o.oauth))
 	if err != nil {
