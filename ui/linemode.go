@@ -491,6 +491,7 @@ func (a *lineMode) connectROOK() error {
 		return nil
 	}
 	leg.OnStage = func(st service.ROOKStage, _ string) { a.say("… %s", st) }
+	since := time.Now() // the webhook stamps deliveries with the wall clock
 	res := leg.Run(a.ctx)
 	a.s.RecordROOK(res)
 	if !res.OK() {
@@ -505,7 +506,7 @@ func (a *lineMode) connectROOK() error {
 	}
 	if res.Report.AlreadyConnected {
 		a.say("(already connected: no login was needed)")
-	} else if d, ok := a.s.AwaitDelivery(a.ctx, leg.UserID, 10*time.Second); ok {
+	} else if d, ok := a.s.AwaitDelivery(a.ctx, leg.UserID, since, 10*time.Second); ok {
 		a.say("Webhook: ROOK delivered %s for %s, %s, %d readings (answered %d): Dexcom → ROOK → webhook", d.DataStructure, d.UserID, d.Date, d.Readings, d.Status)
 	}
 	return nil

@@ -135,10 +135,11 @@ func (p *connectPage) startROOK() tea.Cmd {
 	s, user := p.s, leg.UserID
 	go func() {
 		defer close(events)
+		since := time.Now() // the webhook stamps deliveries with the wall clock
 		res := leg.Run(ctx)
 		events <- rookDoneMsg{res}
 		if res.OK() && !res.Report.AlreadyConnected && s.Demo != nil && s.Demo.ROOK != nil { // ROOK pushes after a new connection
-			d, ok := s.AwaitDelivery(ctx, user, 15*time.Second)
+			d, ok := s.AwaitDelivery(ctx, user, since, 15*time.Second)
 			events <- deliveryMsg{d, ok}
 		}
 	}()

@@ -42,8 +42,7 @@ type checkOptions struct {
 func newCheckCmd(e *env) *cobra.Command {
 	o := &checkOptions{}
 	cmd := &cobra.Command{
-		Use:   "check",
-		Short: "Log a test user in (directly with Dexcom, through ROOK, or both) and verify the data",
+		Use: "check",
 		Long: `Check the credentials directly with Dexcom (--via dexcom, the default): log a
 Dexcom test user in through a local callback server, then call dataRange,
 devices, EGVs and events and report each call's status and time.
@@ -252,9 +251,9 @@ func demoPlan(e *env, o *checkOptions) (*checkPlan, error) {
 // realPlan reads credentials from the vault profile or from the flags and
 // $DEXCOM_CLIENT_SECRET / $ROOK_SECRET_KEY.
 func realPlan(e *env, o *checkOptions) (*checkPlan, error) {
-	env, err := dexcom.ParseEnvironment(o.env)
-	if err != nil || env == dexcom.Custom {
-		return nil, exitWith(exitUsage, errors.New("--env: use sandbox, us, eu or jp"))
+	env, err := parseAppEnv(o.env)
+	if err != nil {
+		return nil, err
 	}
 	ep, err := dexcom.NewEndpoints(env, o.apiBase, dexcom.OAuthVersion(o.oauth))
 	if err != nil {

@@ -4,7 +4,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -19,8 +21,7 @@ import (
 
 func newHandoffCmd(e *env) *cobra.Command {
 	cmd := &cobra.Command{
-		Use:   "handoff",
-		Short: "Hand credentials to ROOK end-to-end encrypted (age), one time",
+		Use: "handoff",
 		Long: `The client seals the app's Client ID and Secret for the ROOK engineer's
 public key; only the engineer's vault can open it, once, before it expires.
 Both sides see the same verification code to read out on the call.
@@ -132,15 +133,11 @@ func parseAppEnv(name string) (dexcom.Environment, error) {
 
 // writeNew writes a new 0600 file, refusing to replace one.
 func writeNew(path string, b []byte) error {
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
-	if err != nil {
+	_, err := service.WriteNew(filepath.Dir(path), filepath.Base(path), b)
+	if errors.Is(err, fs.ErrExist) {
 		return fmt.Errorf("write %s: %w (choose a new file name)", path, err)
 	}
-	if _, err := f.Write(b); err != nil {
-		f.Close()
-		return err
-	}
-	return f.Close()
+	return err
 }
 
 func newHandoffOpenCmd(e *env) *cobra.Command {

@@ -156,6 +156,11 @@ func TestReportHoldsNoSecret(t *testing.T) {
 				t.Errorf("%s report lacks %q", format, want)
 			}
 		}
+		// A second report to the same file is refused and leaves the first.
+		r = runCmd(t, "", nil, "--vault", w.vault, "report", "Acme", "--format", "json", "-o", path)
+		if after, _ := os.ReadFile(path); r.code == 0 || !strings.Contains(r.errOut, "choose a new file name") || !bytes.Equal(after, b) {
+			t.Fatalf("%s: a report over an existing file: %+v (file kept: %v)", format, r, bytes.Equal(after, b))
+		}
 	}
 }
 

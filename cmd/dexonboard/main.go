@@ -78,6 +78,7 @@ func advice(err error) string {
 func runWith(ctx context.Context, e *env, args []string) int {
 	ios := e.ios
 	root := newRootCmdWith(e)
+	addSubcommands(root, e.subcommands(), args)
 	root.SetArgs(args)
 	err := root.ExecuteContext(ctx)
 	if err == nil {

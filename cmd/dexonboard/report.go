@@ -12,9 +12,8 @@ import (
 func newReportCmd(e *env) *cobra.Command {
 	var format, out string
 	cmd := &cobra.Command{
-		Use:   "report PROFILE",
-		Short: "Write a profile's onboarding report (no secrets): markdown, html or json",
-		Args:  cobra.ExactArgs(1),
+		Use:  "report PROFILE",
+		Args: cobra.ExactArgs(1),
 		RunE: func(_ *cobra.Command, args []string) error {
 			if format != "md" && format != "html" && format != "json" {
 				return exitWith(exitUsage, fmt.Errorf("--format: use md, html or json"))

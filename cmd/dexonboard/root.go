@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -55,24 +56,69 @@ Run it with no command to start the wizard, or try everything offline with:
 	root.SetIn(ios.In)
 	root.SetOut(ios.Out)
 	root.SetErr(ios.ErrOut)
-	root.AddCommand(
-		newDemoCmd(e),
-		newCheckCmd(e),
-		newSandboxCmd(ios),
-		newWebhookCmd(e),
-		newVaultCmd(e),
-		newHandoffCmd(e),
-		newReportCmd(e),
-		newVersionCmd(ios),
-	)
 	return root
+}
+
+// subcommand is one of the root's commands as the root's help lists it.
+// The command itself is built only when the command line needs it.
+type subcommand struct {
+	name, short string
+	build       func() *cobra.Command
+}
+
+func (e *env) subcommands() []subcommand {
+	return []subcommand{
+		{"demo", "Walk the whole onboarding offline against the embedded sandbox simulator", func() *cobra.Command { return newDemoCmd(e) }},
+		{"check", "Log a test user in (directly with Dexcom, through ROOK, or both) and verify the data", func() *cobra.Command { return newCheckCmd(e) }},
+		{"sandbox", "Run the embedded Dexcom and ROOK sandbox simulators", func() *cobra.Command { return newSandboxCmd(e.ios) }},
+		{"webhook", "Check a data webhook as ROOK delivers to it, or receive deliveries locally", func() *cobra.Command { return newWebhookCmd(e) }},
+		{"vault", "Manage the encrypted vault of client profiles", func() *cobra.Command { return newVaultCmd(e) }},
+		{"handoff", "Hand credentials to ROOK end-to-end encrypted (age), one time", func() *cobra.Command { return newHandoffCmd(e) }},
+		{"report", "Write a profile's onboarding report (no secrets): markdown, html or json", func() *cobra.Command { return newReportCmd(e) }},
+		{"version", "Print the version", func() *cobra.Command { return newVersionCmd(e.ios) }},
+	}
+}
+
+// addSubcommands adds the root's commands for this command line: the one
+// it runs is built in full, the others only as names in the help. Building
+// every command and flag took as long as the rest of start-up, and a
+// command line runs one of them. When the line names no known command
+// (help, completion, a typo), all are built, so nothing can differ.
+func addSubcommands(root *cobra.Command, subs []subcommand, args []string) {
+	stubs := make([]*cobra.Command, len(subs))
+	for i, s := range subs {
+		stubs[i] = &cobra.Command{Use: s.name, Short: s.short, RunE: func(*cobra.Command, []string) error {
+			return fmt.Errorf("internal error: the %s command was not built", s.name)
+		}}
+		root.AddCommand(stubs[i])
+	}
+	found, _, err := root.Find(args)
+	buildAll := err != nil || found == root && hasWord(args)
+	for i, s := range subs {
+		if buildAll || found == stubs[i] {
+			root.RemoveCommand(stubs[i])
+			cmd := s.build()
+			cmd.Short = s.short
+			root.AddCommand(cmd)
+		}
+	}
+}
+
+// hasWord reports whether args hold anything but flags: a command root.Find
+// did not know, or a flag's value (then building everything is merely slower).
+func hasWord(args []string) bool {
+	for _, a := range args {
+		if !strings.HasPrefix(a, "-") {
+			return true
+		}
+	}
+	return false
 }
 
 func newVersionCmd(ios *iostreams.IOStreams) *cobra.Command {
 	return &cobra.Command{
-		Use:   "version",
-		Short: "Print the version",
-		Args:  cobra.NoArgs,
+		Use:  "version",
+		Args: cobra.NoArgs,
 		Run: func(*cobra.Command, []string) {
 			fmt.Fprintln(ios.Out, "dexonboard", version)
 		},
@@ -82,8 +128,7 @@ func newVersionCmd(ios *iostreams.IOStreams) *cobra.Command {
 func newDemoCmd(e *env) *cobra.Command {
 	o := &wizardOptions{}
 	cmd := &cobra.Command{
-		Use:   "demo",
-		Short: "Walk the whole onboarding offline against the embedded sandbox simulator",
+		Use: "demo",
 		Long: `Open the wizard on a throwaway vault (in a temporary folder, deleted on exit)
 and the embedded Dexcom sandbox simulator, with a demo app ready to store, so
 all seven steps can be shown in a few minutes without real credentials. In

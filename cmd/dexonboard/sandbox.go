@@ -30,9 +30,8 @@ type sandboxServeOptions struct {
 
 func newSandboxCmd(ios *iostreams.IOStreams) *cobra.Command {
 	cmd := &cobra.Command{
-		Use:   "sandbox",
-		Short: "Run the embedded Dexcom and ROOK sandbox simulators",
-		Args:  cobra.NoArgs,
+		Use:  "sandbox",
+		Args: cobra.NoArgs,
 	}
 	cmd.AddCommand(newSandboxServeCmd(ios))
 	return cmd

@@ -19,8 +19,7 @@ import (
 
 func newVaultCmd(e *env) *cobra.Command {
 	cmd := &cobra.Command{
-		Use:   "vault",
-		Short: "Manage the encrypted vault of client profiles",
+		Use: "vault",
 		Long: `The vault is one encrypted file holding every client profile: the Dexcom apps'
 Client IDs and Secrets, redirect URLs, OAuth tokens, step progress and an audit
 trail. It is useless without its passphrase, which is read from

@@ -14,9 +14,8 @@ import (
 
 func newWebhookCmd(e *env) *cobra.Command {
 	cmd := &cobra.Command{
-		Use:   "webhook",
-		Short: "Check a data webhook as ROOK delivers to it, or receive deliveries locally",
-		Args:  cobra.NoArgs,
+		Use:  "webhook",
+		Args: cobra.NoArgs,
 	}
 	cmd.AddCommand(newWebhookProbeCmd(e.ios), newWebhookListenCmd(e.ios))
 	return cmd

@@ -27,15 +27,6 @@ func (t Track) Label() string {
 	return "SANDBOX"
 }
 
-// ParseTrack reads a track name.
-func ParseTrack(s string) (Track, error) {
-	switch Track(s) {
-	case SandboxTrack, ProductionTrack:
-		return Track(s), nil
-	}
-	return "", fmt.Errorf("unknown track %q: use sandbox or production", s)
-}
-
 // Step is one page of the onboarding: 0 is the prerequisites, 1-7 Dexcom's steps.
 type Step int
 

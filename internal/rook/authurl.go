@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
+	"sync"
 
 	"github.com/tryrook/dexonboard/internal/safetext"
 )
@@ -142,21 +143,22 @@ func askDexcom(ctx context.Context, hc *http.Client, raw string) *AuthURLProblem
 	return &AuthURLProblem{Mismatch: DexcomRefused, Status: resp.StatusCode, Detail: refusal(body)}
 }
 
+// Compiled on first use, not in every process's init.
 var (
-	errorPara = regexp.MustCompile(`(?is)<p[^>]*class="error"[^>]*>(.*?)</p>`)
-	tags      = regexp.MustCompile(`(?s)<[^>]*>`)
+	errorPara = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(?is)<p[^>]*class="error"[^>]*>(.*?)</p>`) })
+	tags      = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(?s)<[^>]*>`) })
 )
 
 // refusal pulls a readable reason from a login page's error: the marked
 // paragraph of an HTML page, a JSON error, else the text.
 func refusal(body []byte) string {
 	s := string(body)
-	if m := errorPara.FindStringSubmatch(s); m != nil {
+	if m := errorPara().FindStringSubmatch(s); m != nil {
 		s = m[1]
 	} else if msg := bodyMessage(body); msg != "" && !strings.Contains(msg, "<") {
 		return msg
 	}
-	s = html.UnescapeString(tags.ReplaceAllString(s, " "))
+	s = html.UnescapeString(tags().ReplaceAllString(s, " "))
 	s = safetext.Line(strings.Join(strings.Fields(s), " "))
 	if len(s) > maxMessage {
 		s = strings.ToValidUTF8(s[:maxMessage], "") + "…"

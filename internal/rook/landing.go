@@ -104,15 +104,18 @@ func (l *Landing) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
 	w.Header().Set("Referrer-Policy", "no-referrer")
-	_ = landingPage.Execute(w, struct{ Title, Message string }{title, msg})
+	_ = landingPage().Execute(w, struct{ Title, Message string }{title, msg})
 	l.once.Do(func() { l.result <- got })
 }
 
-var landingPage = template.Must(template.New("landing").Parse(`<!doctype html>
+// landingPage is parsed on first use, not in every process's init.
+var landingPage = sync.OnceValue(func() *template.Template {
+	return template.Must(template.New("landing").Parse(`<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>dexonboard · {{.Title}}</title></head>
 <body style="font:16px/1.5 system-ui,sans-serif;max-width:520px;margin:48px auto">
 <h1 id="done">{{.Title}}</h1><p id="message">{{.Message}}</p></body></html>
 `))
+})
 
 // Wait returns what the first arrival brought back, or why none came.
 func (l *Landing) Wait(ctx context.Context, timeout time.Duration) (Landed, error) {

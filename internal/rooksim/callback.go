@@ -6,6 +6,7 @@ import (
 	"html/template"
 	"net/http"
 	"net/url"
+	"sync"
 
 	"github.com/tryrook/dexonboard/internal/dexcom"
 	"github.com/tryrook/dexonboard/internal/rook"
@@ -137,13 +138,16 @@ func page(w http.ResponseWriter, status int, d pageData) {
 	w.Header().Set("Cache-Control", "no-store")
 	w.Header().Set("Referrer-Policy", "no-referrer")
 	w.WriteHeader(status)
-	_ = resultPage.Execute(w, d)
+	_ = resultPage().Execute(w, d)
 }
 
-var resultPage = template.Must(template.New("result").Parse(`<!doctype html>
+// resultPage is parsed on first use, not in every process's init.
+var resultPage = sync.OnceValue(func() *template.Template {
+	return template.Must(template.New("result").Parse(`<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>ROOK · {{.Title}}</title>
 <style>body{font:16px/1.5 system-ui,sans-serif;max-width:520px;margin:48px auto;color:#1d2430}
 h1{font-size:22px} .msg{border-left:4px solid #5b4de0;padding:10px 14px;background:#f4f3fd}</style></head>
 <body><h1 id="title">{{.Title}}</h1><p class="msg" id="message">{{.Message}}</p>
 <small>ROOK sandbox · simulated by dexonboard</small></body></html>
 `))
+})

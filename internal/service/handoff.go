@@ -110,6 +110,7 @@ func WriteNew(dir, name string, b []byte) (string, error) {
 		err = cerr
 	}
 	if err != nil {
+		_ = os.Remove(path) // no half-written file left to send or open
 		return "", err
 	}
 	if abs, err := filepath.Abs(path); err == nil {

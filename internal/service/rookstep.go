@@ -170,8 +170,10 @@ func (s *Session) ROOKLegOf(open func(context.Context, string) error, dc *dexcom
 }
 
 // AwaitDelivery waits (at most wait) for the demo webhook's first delivery
-// of userID's data; ok is false when none came or there is no demo ROOK.
-func (s *Session) AwaitDelivery(ctx context.Context, userID string, wait time.Duration) (Delivery, bool) {
+// of userID's data received at or after since: a delivery from an earlier
+// connection, come late, is not this one's proof. ok is false when none
+// came or there is no demo ROOK.
+func (s *Session) AwaitDelivery(ctx context.Context, userID string, since time.Time, wait time.Duration) (Delivery, bool) {
 	d := s.Demo
 	if d == nil || d.ROOK == nil || d.ROOK.Deliveries == nil {
 		return Delivery{}, false
@@ -181,7 +183,7 @@ func (s *Session) AwaitDelivery(ctx context.Context, userID string, wait time.Du
 	for {
 		select {
 		case got := <-d.ROOK.Deliveries:
-			if got.UserID == userID {
+			if got.UserID == userID && !got.At.Before(since) {
 				return got, true
 			}
 		case <-t.C:

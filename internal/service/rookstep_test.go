@@ -1,7 +1,9 @@
 package service
 
 import (
+	"context"
 	"testing"
+	"time"
 
 	"github.com/tryrook/dexonboard/internal/onboarding"
 )
@@ -52,5 +54,26 @@ func TestROOKUserIDAndUUIDFields(t *testing.T) {
 	}
 	if _, err := s.Answer(onboarding.AuthenticateTestUser, rookClientUUIDRow, "4e1c2a9b-7d35-4f08-9c61-0b2d8e5f7a13"); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestAwaitDeliveryTakesOnlyThisConnections: a delivery that came late
+// from an earlier connection (or for another user) is not this one's
+// proof that data flows.
+func TestAwaitDeliveryTakesOnlyThisConnections(t *testing.T) {
+	s := newSession(t)
+	ch := make(chan Delivery, 4)
+	s.Demo = &Demo{ROOK: &DemoROOK{Deliveries: ch}}
+	since := time.Now()
+	ch <- Delivery{UserID: "u1", Date: "earlier", At: since.Add(-time.Second)}
+	ch <- Delivery{UserID: "u2", Date: "other user", At: since.Add(time.Second)}
+	ch <- Delivery{UserID: "u1", Date: "this one", At: since}
+	got, ok := s.AwaitDelivery(context.Background(), "u1", since, time.Second)
+	if !ok || got.Date != "this one" {
+		t.Fatalf("got %+v, %v; want this connection's delivery", got, ok)
+	}
+	ch <- Delivery{UserID: "u1", Date: "earlier", At: since.Add(-time.Minute)}
+	if got, ok := s.AwaitDelivery(context.Background(), "u1", since, 50*time.Millisecond); ok {
+		t.Fatalf("an earlier connection's delivery was taken: %+v", got)
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/tryrook/dexonboard/internal/onboarding"
 )
@@ -84,12 +85,12 @@ func heading(st onboarding.Step, title string) string {
 }
 
 // SpecOf is the description of step st.
-func SpecOf(st onboarding.Step) Spec { return specs[st] }
+func SpecOf(st onboarding.Step) Spec { return specs()[st] }
 
 // Checklist is the ticks of step st.
 func Checklist(st onboarding.Step) []Row {
 	var out []Row
-	for _, r := range specs[st].Rows {
+	for _, r := range specs()[st].Rows {
 		if r.Kind == Tick {
 			out = append(out, r)
 		}
@@ -138,109 +139,112 @@ func tick(id, label string) Row { return Row{Kind: Tick, ID: id, Label: label} }
 
 func action(id, label string) Row { return Row{Kind: Action, ID: id, Label: label} }
 
-var specs = map[onboarding.Step]Spec{
-	onboarding.Prerequisites: {
-		Step: onboarding.Prerequisites, Heading: heading(onboarding.Prerequisites, "Prerequisites"),
-		Intro: text("ROOK recommends two Dexcom applications: a sandbox app for Dexcom's simulated test users, " +
-			"and a production app for real users after Dexcom's review. Steps 1-6 are done for each. " +
-			"ROOK delivers the data to your webhook, which must answer 200."),
-		Rows: []Row{
-			tick("two_apps", "We will create two Dexcom apps: one sandbox, one production"),
-			tick("ownership", "We own the Dexcom developer account (ROOK never holds it)"),
-			webhookRow,
-			action(ActProbeWebhook, "Probe the webhook (does it answer 200?)"),
+// specs is built on first use, not in every process's init.
+var specs = sync.OnceValue(func() map[onboarding.Step]Spec {
+	return map[onboarding.Step]Spec{
+		onboarding.Prerequisites: {
+			Step: onboarding.Prerequisites, Heading: heading(onboarding.Prerequisites, "Prerequisites"),
+			Intro: text("ROOK recommends two Dexcom applications: a sandbox app for Dexcom's simulated test users, " +
+				"and a production app for real users after Dexcom's review. Steps 1-6 are done for each. " +
+				"ROOK delivers the data to your webhook, which must answer 200."),
+			Rows: []Row{
+				tick("two_apps", "We will create two Dexcom apps: one sandbox, one production"),
+				tick("ownership", "We own the Dexcom developer account (ROOK never holds it)"),
+				webhookRow,
+				action(ActProbeWebhook, "Probe the webhook (does it answer 200?)"),
+			},
 		},
-	},
-	onboarding.CreateAccount: {
-		Step: onboarding.CreateAccount, Heading: heading(onboarding.CreateAccount, "Create a Dexcom developer account"),
-		Intro: text("Register at " + PortalURL + " and complete the form thoroughly and accurately: the app's details, " +
-			"intended use, data handling and company details. Dexcom may schedule a meeting to review it."),
-		Rows: []Row{
-			{Kind: Tick, ID: "registered", Label: "Registered on developer.dexcom.com", URL: PortalURL},
-			tick("app_details", "Application details: name, website, description"),
-			tick("intended_use", "Intended use of the data"),
-			tick("data_handling", "How the data is stored, protected and shared"),
-			tick("company", "Company details and contact"),
-			tick("submitted", "Form submitted"),
+		onboarding.CreateAccount: {
+			Step: onboarding.CreateAccount, Heading: heading(onboarding.CreateAccount, "Create a Dexcom developer account"),
+			Intro: text("Register at " + PortalURL + " and complete the form thoroughly and accurately: the app's details, " +
+				"intended use, data handling and company details. Dexcom may schedule a meeting to review it."),
+			Rows: []Row{
+				{Kind: Tick, ID: "registered", Label: "Registered on developer.dexcom.com", URL: PortalURL},
+				tick("app_details", "Application details: name, website, description"),
+				tick("intended_use", "Intended use of the data"),
+				tick("data_handling", "How the data is stored, protected and shared"),
+				tick("company", "Company details and contact"),
+				tick("submitted", "Form submitted"),
+			},
+			Date:   &DateField{ID: "submitted_on", Label: "Submitted on"},
+			Status: &StatusField{ID: "review", Label: "Review status", Options: ReviewStatuses},
 		},
-		Date:   &DateField{ID: "submitted_on", Label: "Submitted on"},
-		Status: &StatusField{ID: "review", Label: "Review status", Options: ReviewStatuses},
-	},
-	onboarding.CreateApp: {
-		Step: onboarding.CreateApp, Heading: heading(onboarding.CreateApp, "Create an application"),
-		Intro: func(s *Session) string {
-			return "Once your account is approved, log in to the portal, open the Applications section and create an app " +
-				"(e.g. a web application) for " + s.Progress.Env.Label() + ". Record its name so ROOK and your team can find it."
+		onboarding.CreateApp: {
+			Step: onboarding.CreateApp, Heading: heading(onboarding.CreateApp, "Create an application"),
+			Intro: func(s *Session) string {
+				return "Once your account is approved, log in to the portal, open the Applications section and create an app " +
+					"(e.g. a web application) for " + s.Progress.Env.Label() + ". Record its name so ROOK and your team can find it."
+			},
+			Rows: []Row{
+				tick("logged_in", "Account approved; logged in to the developer portal"),
+				tick("created", "Created a new app in the Applications section"),
+				tick("scopes", "Read the data the app may access (EGVs, events, devices…)"),
+				appNameRow, appDescriptionRow,
+			},
 		},
-		Rows: []Row{
-			tick("logged_in", "Account approved; logged in to the developer portal"),
-			tick("created", "Created a new app in the Applications section"),
-			tick("scopes", "Read the data the app may access (EGVs, events, devices…)"),
-			appNameRow, appDescriptionRow,
+		onboarding.CollectCredentials: {
+			Step: onboarding.CollectCredentials, Heading: heading(onboarding.CollectCredentials, "Collect the Client ID and Client Secret"),
+			Intro: text("Copy both from the app's page. They go straight into the encrypted vault; " +
+				"the secret is shown only as its last four characters."),
+			Rows: []Row{clientIDRow, clientSecretRow, action(ActStoreCredentials, "Store encrypted")},
 		},
-	},
-	onboarding.CollectCredentials: {
-		Step: onboarding.CollectCredentials, Heading: heading(onboarding.CollectCredentials, "Collect the Client ID and Client Secret"),
-		Intro: text("Copy both from the app's page. They go straight into the encrypted vault; " +
-			"the secret is shown only as its last four characters."),
-		Rows: []Row{clientIDRow, clientSecretRow, action(ActStoreCredentials, "Store encrypted")},
-	},
-	onboarding.ShareWithROOK: {
-		Step: onboarding.ShareWithROOK, Heading: heading(onboarding.ShareWithROOK, "Share the credentials with ROOK"),
-		Intro: text("Send the Client ID and Secret to your ROOK Customer Success Engineer (CSE), sealed for their public key: " +
-			"only their vault can open it, once, within 7 days; never the secret by e-mail or chat. The CSE opens an " +
-			"internal ticket, has the Dexcom button enabled on your ROOK client portal and answers with ROOK's Redirect URL."),
-		Rows: []Row{
-			recipientRow,
-			action(ActSeal, "Seal the credentials for it"),
-			tick("shared", "Sealed hand-off sent to the CSE (or a one-time secret link)"),
-			tick("not_in_chat", "The secret was not sent by e-mail, chat or ticket"),
-			tick("dexcom_enabled", "The CSE confirmed the internal ticket and the Dexcom button on our ROOK client portal"),
-			rookRedirectRow,
+		onboarding.ShareWithROOK: {
+			Step: onboarding.ShareWithROOK, Heading: heading(onboarding.ShareWithROOK, "Share the credentials with ROOK"),
+			Intro: text("Send the Client ID and Secret to your ROOK Customer Success Engineer (CSE), sealed for their public key: " +
+				"only their vault can open it, once, within 7 days; never the secret by e-mail or chat. The CSE opens an " +
+				"internal ticket, has the Dexcom button enabled on your ROOK client portal and answers with ROOK's Redirect URL."),
+			Rows: []Row{
+				recipientRow,
+				action(ActSeal, "Seal the credentials for it"),
+				tick("shared", "Sealed hand-off sent to the CSE (or a one-time secret link)"),
+				tick("not_in_chat", "The secret was not sent by e-mail, chat or ticket"),
+				tick("dexcom_enabled", "The CSE confirmed the internal ticket and the Dexcom button on our ROOK client portal"),
+				rookRedirectRow,
+			},
+			Date: &DateField{ID: "shared_on", Label: "Shared on"},
 		},
-		Date: &DateField{ID: "shared_on", Label: "Shared on"},
-	},
-	onboarding.ConfigureRedirect: {
-		Step: onboarding.ConfigureRedirect, Heading: heading(onboarding.ConfigureRedirect, "Configure the Redirect URL in Dexcom"),
-		Intro: text("Add these exact URLs as the app's Redirect URIs: Dexcom matches them " +
-			"letter for letter, port included. The loopback one is only for dexonboard's direct check (the program's advice)."),
-		Rows: []Row{
-			action(ActCopyROOK, "Copy ROOK's Redirect URL"),
-			loopbackRow,
-			action(ActCopyLoopback, "Copy the loopback URL"),
-			tick("registered", "Both URLs added under the app's Redirect URIs, and saved"),
-			action(ActPreflight, "Run the preflight (p)"),
+		onboarding.ConfigureRedirect: {
+			Step: onboarding.ConfigureRedirect, Heading: heading(onboarding.ConfigureRedirect, "Configure the Redirect URL in Dexcom"),
+			Intro: text("Add these exact URLs as the app's Redirect URIs: Dexcom matches them " +
+				"letter for letter, port included. The loopback one is only for dexonboard's direct check (the program's advice)."),
+			Rows: []Row{
+				action(ActCopyROOK, "Copy ROOK's Redirect URL"),
+				loopbackRow,
+				action(ActCopyLoopback, "Copy the loopback URL"),
+				tick("registered", "Both URLs added under the app's Redirect URIs, and saved"),
+				action(ActPreflight, "Run the preflight (p)"),
+			},
 		},
-	},
-	onboarding.AuthenticateTestUser: {
-		Step: onboarding.AuthenticateTestUser, Heading: heading(onboarding.AuthenticateTestUser, "Authenticate a test account through ROOK"),
-		Intro: func(s *Session) string {
-			who := "a Dexcom sandbox test user (no password)"
-			if s.Progress.Env.IsProduction() {
-				who = "a real Dexcom user who agreed to it, through ROOK's production environment"
-			}
-			return "ROOK sends " + who + " to Dexcom's login with your Client ID and ROOK's Redirect URL; Dexcom hands " +
-				"the code to ROOK, which pulls the data. r connects through ROOK; c checks the credentials directly with Dexcom."
+		onboarding.AuthenticateTestUser: {
+			Step: onboarding.AuthenticateTestUser, Heading: heading(onboarding.AuthenticateTestUser, "Authenticate a test account through ROOK"),
+			Intro: func(s *Session) string {
+				who := "a Dexcom sandbox test user (no password)"
+				if s.Progress.Env.IsProduction() {
+					who = "a real Dexcom user who agreed to it, through ROOK's production environment"
+				}
+				return "ROOK sends " + who + " to Dexcom's login with your Client ID and ROOK's Redirect URL; Dexcom hands " +
+					"the code to ROOK, which pulls the data. r connects through ROOK; c checks the credentials directly with Dexcom."
+			},
+			Rows: []Row{
+				rookClientUUIDRow, rookSecretKeyRow, rookUserIDRow,
+				action(ActConnect, "Check the credentials directly with Dexcom"),
+				action(ActConnectROOK, "Connect a test account through ROOK"),
+			},
 		},
-		Rows: []Row{
-			rookClientUUIDRow, rookSecretKeyRow, rookUserIDRow,
-			action(ActConnect, "Check the credentials directly with Dexcom"),
-			action(ActConnectROOK, "Connect a test account through ROOK"),
+		onboarding.RequestProduction: {
+			Step: onboarding.RequestProduction, Heading: heading(onboarding.RequestProduction, "Request production access"),
+			Intro: text("When the sandbox app works, review Dexcom's production criteria first, then ask Dexcom for " +
+				"production access with Request Upgrade."),
+			Rows: []Row{
+				tick("found_app", "Found the sandbox app in the Applications section"),
+				tick("criteria", "Reviewed Dexcom's production criteria"),
+				tick("upgrade", "Pressed \"Request Upgrade\" and filled in the request"),
+				action(ActStartProduction, "Start the production app's track →"),
+			},
+			Date: &DateField{ID: "requested_on", Label: "Requested on"},
 		},
-	},
-	onboarding.RequestProduction: {
-		Step: onboarding.RequestProduction, Heading: heading(onboarding.RequestProduction, "Request production access"),
-		Intro: text("When the sandbox app works, review Dexcom's production criteria first, then ask Dexcom for " +
-			"production access with Request Upgrade."),
-		Rows: []Row{
-			tick("found_app", "Found the sandbox app in the Applications section"),
-			tick("criteria", "Reviewed Dexcom's production criteria"),
-			tick("upgrade", "Pressed \"Request Upgrade\" and filled in the request"),
-			action(ActStartProduction, "Start the production app's track →"),
-		},
-		Date: &DateField{ID: "requested_on", Label: "Requested on"},
-	},
-}
+	}
+})
 
 func text(s string) func(*Session) string { return func(*Session) string { return s } }
 
@@ -250,7 +254,7 @@ var ReviewStatuses = []string{"not submitted", "submitted, awaiting review", "re
 // StatusOf is step st's status field's value: the recorded one, or the
 // first option when none is.
 func (s *Session) StatusOf(st onboarding.Step) string {
-	f := specs[st].Status
+	f := specs()[st].Status
 	if f == nil {
 		return ""
 	}
@@ -262,7 +266,7 @@ func (s *Session) StatusOf(st onboarding.Step) string {
 
 // NextStatus moves step st's status field on by one option.
 func (s *Session) NextStatus(st onboarding.Step) {
-	f := specs[st].Status
+	f := specs()[st].Status
 	if f == nil {
 		return
 	}
@@ -278,7 +282,7 @@ func (s *Session) NextStatus(st onboarding.Step) {
 // SetStatus records step st's status field from an answer: an option's
 // number (from 1) or its words; nothing keeps the recorded one.
 func (s *Session) SetStatus(st onboarding.Step, answer string) error {
-	f := specs[st].Status
+	f := specs()[st].Status
 	if f == nil {
 		return nil
 	}
