@@ -162,12 +162,29 @@ func (s *Session) Recheck(ctx context.Context, p *vault.Profile) (*vault.CheckRe
 	if err != nil {
 		return nil, err
 	}
-	cp := CloneProfile(p)
-	cp.LastCheck = Record(res.Report)
-	if err := s.Vault.SaveProfile(cp); err != nil {
+	rec := Record(res.Report)
+	if err := s.saves.add("profile/"+p.ID, recordOn(s.Vault, p.ID, rec))(); err != nil {
 		return nil, err
 	}
-	return cp.LastCheck, nil
+	return rec, nil
+}
+
+// recordOn writes rec on the stored profile id: p may be older than what
+// the wizard saved meanwhile, and only the check result is the recheck's.
+func recordOn(v *vault.Vault, id string, rec *vault.CheckResult) func() error {
+	return func() error {
+		all, err := v.Profiles()
+		if err != nil {
+			return err
+		}
+		for _, p := range all {
+			if p.ID == id {
+				p.LastCheck = rec
+				return v.SaveProfile(p)
+			}
+		}
+		return fmt.Errorf("%w: it was deleted during the check", vault.ErrNoProfile)
+	}
 }
 
 // tokenWrites queues a session check's token writes under one kind, so the
