@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"errors"
 	"sort"
 	"strings"
 	"testing"
@@ -12,6 +13,7 @@ import (
 	"github.com/muesli/termenv"
 	"github.com/tryrook/dexonboard/internal/onboarding"
 	"github.com/tryrook/dexonboard/internal/sandbox"
+	"github.com/tryrook/dexonboard/internal/vault"
 )
 
 // listSession is unlocked on the client list of a vault holding "Demo
@@ -184,6 +186,54 @@ func TestQuitAsksAboutROOKFields(t *testing.T) {
 	if _, cmd := wiz.Update(keys("s")[0]); cmd == nil || !wiz.quitting || s.App().ROOKClientUUID != uuid {
 		t.Fatalf("s did not store the UUID and quit: %q", s.App().ROOKClientUUID)
 	}
+}
+
+// TestQuitGolden draws the quit question over step 3 (credentials typed,
+// not stored) and over the client list (a new profile's name typed; then
+// the vault refusing it) at both sizes, light and NO_COLOR.
+func TestQuitGolden(t *testing.T) {
+	eachLook(t, func(t *testing.T, look string, width, height int) {
+		w := newWorld(t)
+		shot := func(name string, wiz *Wizard) {
+			t.Helper()
+			v := wiz.View()
+			fits(t, v, width, height)
+			golden(t, name+"-"+look, v)
+		}
+		s := w.demoSession(t)
+		s.Demo.Prefill = Prefill{}
+		step := NewWizard(s)
+		send(step, tea.WindowSizeMsg{Width: width, Height: height})
+		step.goTo(int(onboarding.CollectCredentials))
+		send(step, keys("enter")...)
+		send(step, tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(sandbox.DemoClientID), Paste: true})
+		send(step, keys("tab")...)
+		send(step, tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(sandbox.DemoClientSecret), Paste: true})
+		send(step, keys("esc", "q")...)
+		shot("quit-step3", step)
+
+		s.Demo, s.Profile, s.Progress = nil, nil, nil
+		s.VaultPath = "/home/you/.local/share/dexonboard/vault.db"
+		addClients(t, s.Vault)
+		s.Vault = w.openVault(t)
+		list := NewWizard(s)
+		send(list, tea.WindowSizeMsg{Width: width, Height: height}, list.profiles.Init()())
+		send(list, keys("down", "down", "down", "down", "enter")...)
+		send(list, tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("Clínica São José"), Paste: true})
+		send(list, keys("ctrl+c")...)
+		shot("quit-profiles", list)
+
+		_, cmd := list.Update(keys("s")[0])
+		if cmd == nil {
+			t.Fatal("s ran nothing")
+		}
+		msg := cmd()
+		if m, ok := msg.(nameStoredMsg); !ok || !errors.Is(m.err, vault.ErrProfileExists) {
+			t.Fatalf("storing an existing name: %#v", msg)
+		}
+		send(list, msg)
+		shot("quit-profiles-refused", list)
+	})
 }
 
 // TestQuitWhileNameStores: while the typed profile is being created, s
