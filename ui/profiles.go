@@ -31,6 +31,7 @@ type profilesModel struct {
 	pasting  bool // a sealed hand-off is being pasted
 	paste    textarea.Model
 	opening  *handoff.Opening // an opened hand-off waiting for a yes to replace
+	storing  bool             // the name typed before quitting is being stored
 	k        profilesKeys
 }
 
@@ -191,7 +192,7 @@ func (m *profilesModel) Update(msg tea.Msg) (*profilesModel, tea.Cmd) {
 		}
 		return m, nil
 	case profileFailedMsg:
-		m.err = msg.err.Error()
+		m.err = nameProblem(msg.err)
 		return m, nil
 	case handoffPreparedMsg:
 		switch {
@@ -281,6 +282,40 @@ func (m *profilesModel) updateNaming(msg tea.KeyMsg) (*profilesModel, tea.Cmd) {
 	var cmd tea.Cmd
 	m.name, cmd = m.name.Update(msg)
 	return m, cmd
+}
+
+// unstored is the new profile's name, typed but not created.
+func (m *profilesModel) unstored() []string {
+	name := strings.TrimSpace(m.name.Value())
+	if !m.naming || name == "" {
+		return nil
+	}
+	return []string{fmt.Sprintf("new profile %q", name)}
+}
+
+// nameStoredMsg says whether the name typed before quitting became a profile.
+type nameStoredMsg struct{ err error }
+
+// storeName creates the typed profile as enter would, for the quit question.
+func (m *profilesModel) storeName() (tea.Cmd, error) {
+	name := strings.TrimSpace(m.name.Value())
+	if err := vault.ValidateProfileName(name); err != nil {
+		return nil, err
+	}
+	m.storing = true
+	v := m.s.Vault
+	return func() tea.Msg {
+		_, err := v.CreateProfile(name)
+		return nameStoredMsg{err}
+	}, nil
+}
+
+// nameProblem says why a name was refused, and what to do.
+func nameProblem(err error) string {
+	if errors.Is(err, vault.ErrProfileExists) {
+		return err.Error() + ": give the new one another name, or open that one from the list"
+	}
+	return err.Error()
 }
 
 func (m *profilesModel) View() string {

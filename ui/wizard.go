@@ -167,6 +167,8 @@ func (w *Wizard) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		if cmd, done := w.globalKey(msg); done {
 			return w, cmd
 		}
+	case nameStoredMsg:
+		return w, w.nameStored(msg)
 	case saveFailedMsg:
 		w.flash, w.flashErr = "Could not save: "+msg.err.Error(), true
 		return w, nil
