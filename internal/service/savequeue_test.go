@@ -2,11 +2,15 @@ package service
 
 import (
 	"context"
+	"net/http"
+	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/tryrook/dexonboard/internal/dexcom"
 	"github.com/tryrook/dexonboard/internal/sandbox"
+	"github.com/tryrook/dexonboard/internal/vault"
 	"golang.org/x/oauth2"
 )
 
@@ -90,4 +94,78 @@ func TestRefusedLoginForgottenThenNewOneSaved(t *testing.T) {
 	if err != nil || tok == nil || tok.RefreshToken == stale.RefreshToken {
 		t.Fatalf("the new login is not what the vault keeps: %v %+v", err, tok)
 	}
+}
+
+// TestQuitAsARefreshedTokenArrives: the client list rechecks a profile
+// whose saved login has expired, and the wizard quits (drain the saves,
+// close the vault) at the moment the refresh answer arrives. The simulator,
+// like Dexcom, rotates refresh tokens: the vault must keep the new one,
+// every time, or the saved login is gone.
+func TestQuitAsARefreshedTokenArrives(t *testing.T) {
+	runs := 50
+	if testing.Short() {
+		runs = 10
+	}
+	for run := range runs {
+		s := connected(t)
+		id, path := s.Profile.ID, s.Vault.Path()
+		old, err := s.Vault.Token(id, dexcom.Sandbox)
+		if err != nil || old == nil {
+			t.Fatal(err)
+		}
+		old.Expiry = time.Now().Add(-time.Hour)
+		if err := s.Vault.SaveToken(id, dexcom.Sandbox, old); err != nil {
+			t.Fatal(err)
+		}
+		listed, err := s.Vault.Profile("Acme Health")
+		if err != nil {
+			t.Fatal(err)
+		}
+		tok := &tokenArrival{base: http.DefaultTransport, arrived: make(chan struct{}), ended: make(chan struct{})}
+		s.HTTP = &http.Client{Transport: tok}
+		done := make(chan struct{})
+		go func() {
+			defer close(done)
+			s.Recheck(context.Background(), listed) // its own write may come after the close
+		}()
+		select {
+		case <-tok.arrived:
+		case <-done:
+			t.Fatalf("run %d: the recheck did not refresh the login", run)
+		}
+		close(tok.ended)
+		s.DrainSaves()
+		if err := s.Vault.Close(); err != nil {
+			t.Fatal(err)
+		}
+		<-done
+
+		v, err := vault.Open(path, []byte("violet-anchor-mosaic-7-tundra"), vault.Options{KDF: vault.InsecureTestKDF, AllowWeakKDF: true})
+		if err != nil {
+			t.Fatalf("run %d: %v", run, err)
+		}
+		saved, err := v.Token(id, dexcom.Sandbox)
+		v.Close()
+		if err != nil || saved == nil || saved.RefreshToken == old.RefreshToken {
+			t.Fatalf("run %d: the refreshed login is not in the vault, only the used-up one (%v)", run, err)
+		}
+	}
+}
+
+// tokenArrival passes requests on; the token endpoint's first answer is
+// announced on arrived and handed on only when ended is closed.
+type tokenArrival struct {
+	base    http.RoundTripper
+	once    sync.Once
+	arrived chan struct{}
+	ended   chan struct{}
+}
+
+func (a *tokenArrival) RoundTrip(req *http.Request) (*http.Response, error) {
+	resp, err := a.base.RoundTrip(req)
+	if err == nil && strings.HasSuffix(req.URL.Path, "/oauth2/token") {
+		a.once.Do(func() { close(a.arrived) })
+		<-a.ended
+	}
+	return resp, err
 }
