@@ -66,7 +66,7 @@ func (c Check) Run(ctx context.Context) (*CheckResult, error) {
 		forget := func() error { return v.DeleteToken(id, env) }
 		if c.saves != nil {
 			w := &tokenWrites{q: c.saves, kind: "token/" + id + "/" + string(env)}
-			defer w.settle()
+			defer w.end()
 			chk.Save, forget = w.save(chk.Save), w.forget(forget)
 			chk.HTTP = w.watch(chk.HTTP, dexcom.OAuthConfig(c.Endpoints, c.App).Endpoint.TokenURL)
 		}
@@ -189,15 +189,19 @@ func recordOn(v *vault.Vault, id string, rec *vault.CheckResult) func() error {
 
 // tokenWrites queues a session check's token writes under one kind, so the
 // newest token wins and a forgotten login stays before the one that
-// follows it. It also holds the queue from the moment a request leaves for
-// the token endpoint until its token is queued: quitting right then must
-// not lose a login the server has issued (Dexcom rotates refresh tokens, so
-// losing a refreshed token loses the saved login).
+// follows it. While the check runs, it also holds the queue from the
+// moment a request leaves for the token endpoint until its token is
+// queued: quitting right then must not lose a login the server has issued
+// (Dexcom rotates refresh tokens, so losing a refreshed token loses the
+// saved login). After the check, a refresh by the glucose view is queued
+// but not held: nothing would then let go of a hold whose answer failed
+// to parse, and quitting must not hang on it.
 type tokenWrites struct {
 	q        *saveQueue
 	kind     string
 	mu       sync.Mutex
 	arriving []func() // holds of token answers not queued yet
+	ended    bool     // the check's Run returned
 }
 
 func (w *tokenWrites) save(write func(*oauth2.Token) error) func(*oauth2.Token) error {
@@ -213,13 +217,42 @@ func (w *tokenWrites) forget(write func() error) func() error {
 }
 
 // settle lets go of the holds: their token is queued, or will not come.
-func (w *tokenWrites) settle() {
+func (w *tokenWrites) settle() { w.letGo(false) }
+
+// end settles when the check's Run returns, and holds nothing after.
+func (w *tokenWrites) end() { w.letGo(true) }
+
+func (w *tokenWrites) letGo(end bool) {
 	w.mu.Lock()
 	held := w.arriving
 	w.arriving = nil
+	w.ended = w.ended || end
 	w.mu.Unlock()
 	for _, release := range held {
 		release()
+	}
+}
+
+// hold holds the queue for a token request while the check runs (nil after).
+func (w *tokenWrites) hold() func() {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.ended {
+		return nil
+	}
+	return w.q.hold()
+}
+
+// keep keeps the hold of a token answer until its token is queued.
+func (w *tokenWrites) keep(release func()) {
+	w.mu.Lock()
+	if !w.ended {
+		w.arriving = append(w.arriving, release)
+		release = nil
+	}
+	w.mu.Unlock()
+	if release != nil {
+		release() // the check is over: nothing would settle it
 	}
 }
 
@@ -254,14 +287,15 @@ func (t tokenRequests) RoundTrip(req *http.Request) (*http.Response, error) {
 	if req.URL.Host != t.token.Host || req.URL.Path != t.token.Path {
 		return t.base.RoundTrip(req)
 	}
-	release := t.w.q.hold()
+	release := t.w.hold()
+	if release == nil {
+		return t.base.RoundTrip(req)
+	}
 	resp, err := t.base.RoundTrip(req)
 	if err != nil || resp.StatusCode < 200 || resp.StatusCode > 299 {
 		release() // refused: no token comes of it
 		return resp, err
 	}
-	t.w.mu.Lock()
-	t.w.arriving = append(t.w.arriving, release)
-	t.w.mu.Unlock()
+	t.w.keep(release)
 	return resp, nil
 }

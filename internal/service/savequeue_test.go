@@ -2,6 +2,7 @@ package service
 
 import (
 	"context"
+	"io"
 	"net/http"
 	"strings"
 	"sync"
@@ -166,6 +167,46 @@ func (a *tokenArrival) RoundTrip(req *http.Request) (*http.Response, error) {
 	if err == nil && strings.HasSuffix(req.URL.Path, "/oauth2/token") {
 		a.once.Do(func() { close(a.arrived) })
 		<-a.ended
+	}
+	return resp, err
+}
+
+// TestAFailedTokenAnswerDoesNotHoldTheQuit: the token endpoint answers 200
+// with a body that is no token. The check fails, and DrainSaves must not
+// wait for a token that will never be queued.
+func TestAFailedTokenAnswerDoesNotHoldTheQuit(t *testing.T) {
+	s := newSession(t)
+	if err := s.StoreCredentials(sandbox.DemoClientID, sandbox.DemoClientSecret); err != nil {
+		t.Fatal(err)
+	}
+	s.HTTP = &http.Client{Transport: garbledTokens{http.DefaultTransport}}
+	c, err := s.CheckOf(s.Browse)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := c.Run(context.Background())
+	if err != nil || res.Err == nil {
+		t.Fatalf("a garbled token answer was taken: %v %+v", err, res)
+	}
+	drained := make(chan struct{})
+	go func() { s.DrainSaves(); close(drained) }()
+	select {
+	case <-drained:
+	case <-time.After(time.Minute): // a safety net: it returns at once or never
+		t.Fatal("DrainSaves waits for a token that never came")
+	}
+}
+
+// garbledTokens answers every token request with 200 and no token.
+type garbledTokens struct{ base http.RoundTripper }
+
+func (g garbledTokens) RoundTrip(req *http.Request) (*http.Response, error) {
+	resp, err := g.base.RoundTrip(req)
+	if err == nil && strings.HasSuffix(req.URL.Path, "/oauth2/token") {
+		resp.Body.Close()
+		resp.StatusCode, resp.Body = http.StatusOK, io.NopCloser(strings.NewReader(`{"error":"none"}`))
+		resp.Header.Set("Content-Type", "application/json")
+		resp.ContentLength = -1
 	}
 	return resp, err
 }
