@@ -263,3 +263,28 @@ func TestQuitWhileNameStores(t *testing.T) {
 		t.Fatal("the creation's answer after ctrl+c did something")
 	}
 }
+
+// TestQuitQuestionShowsInSmallTerminal: in a terminal too small for the
+// wizard, q with unstored input shows the question, not "q quits" again.
+func TestQuitQuestionShowsInSmallTerminal(t *testing.T) {
+	colors(t, termenv.Ascii)
+	w := newWorld(t)
+	s := w.demoSession(t)
+	s.Demo.Prefill = Prefill{}
+	wiz := NewWizard(s)
+	send(wiz, tea.WindowSizeMsg{Width: 80, Height: 24})
+	wiz.goTo(int(onboarding.CollectCredentials))
+	send(wiz, keys("enter")...)
+	send(wiz, tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(sandbox.DemoClientID), Paste: true})
+	send(wiz, keys("esc")...)
+	send(wiz, tea.WindowSizeMsg{Width: 60, Height: 20})
+	if v := ansi.Strip(wiz.View()); !strings.Contains(v, "q quits.") {
+		t.Fatalf("small terminal:\n%s", v)
+	}
+	send(wiz, keys("q")...)
+	v := ansi.Strip(wiz.View())
+	if !strings.Contains(v, "enlarge it") || !strings.Contains(v, "Typed but not stored: Client ID & Secret: Client ID") || strings.Contains(v, "q quits.") {
+		t.Fatalf("the question does not show in a small terminal:\n%s", v)
+	}
+	fits(t, v, 60, 20)
+}
