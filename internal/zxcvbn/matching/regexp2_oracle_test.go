@@ -305,3 +305,44 @@ func FuzzMatchersAgreeWithRegexp2(f *testing.F) {
 		checkAgainstRegexp2(t, s)
 	})
 }
+
+// TestMatchersAgreeWithRegexp2OnAllShortStrings tries every short string over
+// alphabets that hold what the patterns care about: a repeated rune, '\n', a
+// two-byte rune and its bytes alone (invalid UTF-8), Unicode digits and
+// spaces.
+func TestMatchersAgreeWithRegexp2OnAllShortStrings(t *testing.T) {
+	if testing.Short() {
+		t.Skip("exhaustive")
+	}
+	var each func(alphabet []string, s string, depth int, check func(string))
+	each = func(alphabet []string, s string, depth int, check func(string)) {
+		check(s)
+		if depth > 0 && !t.Failed() {
+			for _, c := range alphabet {
+				each(alphabet, s+c, depth-1, check)
+			}
+		}
+	}
+	each([]string{"a", "b", "\n", "é", "\xc3", "\xa9"}, "", 6, func(s string) {
+		if got, want := describeRepeat(repeatMatch{}.Matches(s)), describeRepeat(oracleRepeatMatches(s)); got != want {
+			t.Errorf("repeat matches of %q:\n got: %s\nwant: %s", s, got, want)
+		}
+	})
+	each([]string{"1", "2", "/", "\n", "٣", " ", "\u3000", "a"}, "", 6, func(s string) {
+		want, _ := oracleDateNoSep.MatchString(s)
+		if got := maybeDateNoSeparator(s); got != want {
+			t.Errorf(`^\d{4,8}$ on %q: got %v, regexp2 %v`, s, got, want)
+		}
+		var want4 [4]string
+		m, _ := oracleDateWithSep.FindStringMatch(s)
+		if m != nil {
+			for k := range want4 {
+				want4[k] = m.GroupByNumber(k + 1).String()
+			}
+		}
+		a, sep, b, c, ok := maybeDateWithSeparator(s)
+		if ok != (m != nil) || [4]string{a, sep, b, c} != want4 {
+			t.Errorf("date-with-separator on %q: got %v %q, regexp2 %v %q", s, ok, [4]string{a, sep, b, c}, m != nil, want4)
+		}
+	})
+}
