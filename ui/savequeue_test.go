@@ -4,7 +4,11 @@ import (
 	"context"
 	"errors"
 	"io"
+	"net/http"
+	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/tryrook/dexonboard/internal/dexcom"
@@ -101,4 +105,78 @@ func TestDrainRunsSavesTheProgramDropped(t *testing.T) {
 	if got := p.App(dexcom.Sandbox).ClientSecret.Reveal(); got != sandbox.DemoClientSecret {
 		t.Fatalf("the stored credentials were lost: secret %q", got)
 	}
+}
+
+// TestQuitAsTheTokenArrives runs step 6's check in a real Bubble Tea
+// program against the simulator and quits (ctrl+c, or a signal that kills
+// the program) at the moment the token endpoint has answered, before the
+// check has written the token; then, as the command layer does, drains the
+// saves and closes the vault. The login must be in the vault every time.
+func TestQuitAsTheTokenArrives(t *testing.T) {
+	runs := 60
+	if testing.Short() {
+		runs = 10
+	}
+	for run := range runs {
+		w := newWorld(t)
+		s := w.demoSession(t)
+		s.App().ClientID, s.App().ClientSecret = sandbox.DemoClientID, secretOf(sandbox.DemoClientSecret)
+		tok := &tokenArrival{base: http.DefaultTransport, arrived: make(chan struct{}), ended: make(chan struct{})}
+		s.HTTP = &http.Client{Transport: tok}
+		wiz := NewWizard(s)
+		wiz.goTo(int(onboarding.AuthenticateTestUser))
+		ctx, kill := context.WithCancel(context.Background())
+		prog := tea.NewProgram(wiz, tea.WithInput(nil), tea.WithOutput(io.Discard), tea.WithoutRenderer(), tea.WithContext(ctx))
+		go func() {
+			prog.Send(tea.WindowSizeMsg{Width: 120, Height: 40})
+			prog.Send(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("c")})
+			select {
+			case <-tok.arrived:
+			case <-time.After(time.Minute): // a safety net, not a measure: the login never reached the token
+				t.Errorf("run %d: no token request", run)
+			}
+			if run%2 == 0 {
+				prog.Send(tea.KeyMsg{Type: tea.KeyCtrlC})
+			} else {
+				kill() // as SIGTERM does
+			}
+		}()
+		if _, err := prog.Run(); err != nil && !errors.Is(err, tea.ErrProgramKilled) {
+			t.Fatal(err)
+		}
+		kill()
+		close(tok.ended) // the token reaches the check only now, as the saves drain
+		s.DrainSaves()
+		if err := s.Vault.Close(); err != nil {
+			t.Fatal(err)
+		}
+
+		v, err := vault.Open(w.path, []byte(testPass), testVaultOpts)
+		if err != nil {
+			t.Fatalf("run %d: %v", run, err)
+		}
+		saved, err := v.Token(s.Profile.ID, dexcom.Sandbox)
+		v.Close()
+		if err != nil || saved == nil || saved.RefreshToken == "" {
+			t.Fatalf("run %d: the login that arrived as the wizard quit is not in the vault (%v)", run, err)
+		}
+	}
+}
+
+// tokenArrival passes requests to the simulator; the token endpoint's
+// answer is announced on arrived and handed on only when ended is closed.
+type tokenArrival struct {
+	base    http.RoundTripper
+	once    sync.Once
+	arrived chan struct{}
+	ended   chan struct{}
+}
+
+func (a *tokenArrival) RoundTrip(req *http.Request) (*http.Response, error) {
+	resp, err := a.base.RoundTrip(req)
+	if err == nil && strings.HasSuffix(req.URL.Path, "/oauth2/token") {
+		a.once.Do(func() { close(a.arrived) })
+		<-a.ended
+	}
+	return resp, err
 }

@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
+	"sync"
 	"time"
 
 	"github.com/tryrook/dexonboard/internal/connect"
@@ -36,6 +38,10 @@ type Check struct {
 	ProfileID string
 	// ReuseLogin starts from the saved login; a refused one is forgotten.
 	ReuseLogin bool
+
+	// saves, set for a session's check, queues the token writes there, so
+	// that quitting waits for them (see tokenWrites); nil writes directly.
+	saves *saveQueue
 }
 
 // CheckResult is what a check found, as the outcome and as a report.
@@ -57,13 +63,19 @@ func (c Check) Run(ctx context.Context) (*CheckResult, error) {
 	if c.Vault != nil {
 		v, id, env := c.Vault, c.ProfileID, c.Env
 		chk.Save = func(t *oauth2.Token) error { return v.SaveToken(id, env, t) }
+		forget := func() error { return v.DeleteToken(id, env) }
+		if c.saves != nil {
+			w := &tokenWrites{q: c.saves, kind: "token/" + id + "/" + string(env)}
+			defer w.settle()
+			chk.Save, forget = w.save(chk.Save), w.forget(forget)
+			chk.HTTP = w.watch(chk.HTTP, dexcom.OAuthConfig(c.Endpoints, c.App).Endpoint.TokenURL)
+		}
 		if c.ReuseLogin {
 			saved, err := v.Token(id, env)
 			if err != nil {
 				return nil, err
 			}
-			chk.Saved = saved
-			chk.Forget = func() error { return v.DeleteToken(id, env) }
+			chk.Saved, chk.Forget = saved, forget
 		}
 	}
 	out, err := chk.Run(ctx)
@@ -100,7 +112,7 @@ func (s *Session) CheckOf(open func(context.Context, string) error) (Check, erro
 		timeout = connect.DefaultTimeout
 	}
 	c := Check{Env: env, Endpoints: ep, App: s.App().Credentials(), Days: 1, HTTP: s.HTTPClient(time.Minute), Now: s.Now,
-		Open: open, Timeout: timeout, Vault: s.Vault}
+		Open: open, Timeout: timeout, Vault: s.Vault, saves: &s.saves}
 	if s.Profile != nil {
 		c.ProfileID = s.Profile.ID
 	}
@@ -144,16 +156,112 @@ func (s *Session) Recheck(ctx context.Context, p *vault.Profile) (*vault.CheckRe
 	}
 	refused := errors.New("the saved login was refused")
 	c := Check{Env: env, Endpoints: ep, App: a.Credentials(), Days: 1, HTTP: s.HTTPClient(time.Minute), Now: s.Now,
-		Vault: s.Vault, ProfileID: p.ID, ReuseLogin: true,
+		Vault: s.Vault, ProfileID: p.ID, ReuseLogin: true, saves: &s.saves,
 		Open: func(context.Context, string) error { return refused }}
 	res, err := c.Run(ctx)
 	if err != nil {
 		return nil, err
 	}
-	cp := CloneProfile(p)
-	cp.LastCheck = Record(res.Report)
-	if err := s.Vault.SaveProfile(cp); err != nil {
+	rec := Record(res.Report)
+	if err := s.saves.add("profile/"+p.ID, recordOn(s.Vault, p.ID, rec))(); err != nil {
 		return nil, err
 	}
-	return cp.LastCheck, nil
+	return rec, nil
+}
+
+// recordOn writes rec on the stored profile id: p may be older than what
+// the wizard saved meanwhile, and only the check result is the recheck's.
+func recordOn(v *vault.Vault, id string, rec *vault.CheckResult) func() error {
+	return func() error {
+		all, err := v.Profiles()
+		if err != nil {
+			return err
+		}
+		for _, p := range all {
+			if p.ID == id {
+				p.LastCheck = rec
+				return v.SaveProfile(p)
+			}
+		}
+		return fmt.Errorf("%w: it was deleted during the check", vault.ErrNoProfile)
+	}
+}
+
+// tokenWrites queues a session check's token writes under one kind, so the
+// newest token wins and a forgotten login stays before the one that
+// follows it. It also holds the queue from the moment a request leaves for
+// the token endpoint until its token is queued: quitting right then must
+// not lose a login the server has issued (Dexcom rotates refresh tokens, so
+// losing a refreshed token loses the saved login).
+type tokenWrites struct {
+	q        *saveQueue
+	kind     string
+	mu       sync.Mutex
+	arriving []func() // holds of token answers not queued yet
+}
+
+func (w *tokenWrites) save(write func(*oauth2.Token) error) func(*oauth2.Token) error {
+	return func(t *oauth2.Token) error {
+		run := w.q.add(w.kind, func() error { return write(t) })
+		w.settle() // queued: drain now waits for the save itself
+		return run()
+	}
+}
+
+func (w *tokenWrites) forget(write func() error) func() error {
+	return func() error { return w.q.add(w.kind, write)() }
+}
+
+// settle lets go of the holds: their token is queued, or will not come.
+func (w *tokenWrites) settle() {
+	w.mu.Lock()
+	held := w.arriving
+	w.arriving = nil
+	w.mu.Unlock()
+	for _, release := range held {
+		release()
+	}
+}
+
+// watch returns h whose requests to tokenURL hold the queue.
+func (w *tokenWrites) watch(h *http.Client, tokenURL string) *http.Client {
+	c := http.Client{}
+	if h != nil {
+		c = *h
+	}
+	base := c.Transport
+	if base == nil {
+		base = http.DefaultTransport
+	}
+	u, err := url.Parse(tokenURL)
+	if err != nil {
+		return h
+	}
+	c.Transport = tokenRequests{base: base, token: u, w: w}
+	return &c
+}
+
+// tokenRequests holds the queue for each request to the token endpoint:
+// the connect and dexcom packages exchange and refresh through the HTTP
+// client, which is where a session sees a token coming.
+type tokenRequests struct {
+	base  http.RoundTripper
+	token *url.URL
+	w     *tokenWrites
+}
+
+func (t tokenRequests) RoundTrip(req *http.Request) (*http.Response, error) {
+	if req.URL.Host != t.token.Host || req.URL.Path != t.token.Path {
+		return t.base.RoundTrip(req)
+	}
+	release := t.w.q.hold()
+	resp, err := t.base.RoundTrip(req)
+	if err != nil || resp.StatusCode < 200 || resp.StatusCode > 299 {
+		release() // refused: no token comes of it
+		return resp, err
+	}
+	t.w.mu.Lock()
+	t.w.arriving = append(t.w.arriving, release)
+	t.w.mu.Unlock()
+	return resp, nil
 }

@@ -1,20 +1,27 @@
 package service
 
 import (
+	"cmp"
+	"slices"
 	"sync"
 )
 
 // saveQueue tracks the wizard's saves from the moment Update asks for one.
 // Bubble Tea runs commands on goroutines it does not wait for, and drops
 // those still queued when the program quits; the queue lets the command
-// layer finish them all before it closes the vault.
+// layer finish them all before it closes the vault. The background writes
+// of a check (its tokens, a recheck's result) go through it too.
 //
 // Saves run one at a time, and a save older than one of the same kind that
 // already ran is skipped: each is a full snapshot, so the newest must win.
+// Before a save runs, the older ones of its kind still queued run first, so
+// a save that reads the record back (a recheck) builds on them.
 type saveQueue struct {
 	mu      sync.Mutex
 	seq     uint64
 	pending map[uint64]*saveJob
+	holds   int               // tokens on their way, not queued yet
+	changed *sync.Cond        // on mu: a save was queued or a hold let go
 	run     sync.Mutex        // one save at a time
 	latest  map[string]uint64 // kind -> newest seq written
 }
@@ -36,12 +43,41 @@ func (q *saveQueue) add(kind string, save func() error) func() error {
 		q.pending = map[uint64]*saveJob{}
 	}
 	q.pending[j.seq] = j
+	q.signal()
 	q.mu.Unlock()
 	return func() error { return q.do(j) }
 }
 
+// hold tells the queue a save is on its way (a token the server is
+// sending): drain waits until release is called, which the caller does
+// once the save is queued or will not come.
+func (q *saveQueue) hold() (release func()) {
+	q.mu.Lock()
+	q.holds++
+	q.mu.Unlock()
+	var once sync.Once
+	return func() {
+		once.Do(func() {
+			q.mu.Lock()
+			q.holds--
+			q.signal()
+			q.mu.Unlock()
+		})
+	}
+}
+
+// signal wakes a waiting drain; q.mu is held.
+func (q *saveQueue) signal() {
+	if q.changed != nil {
+		q.changed.Broadcast()
+	}
+}
+
 // do runs j once; a second caller waits for the first and gets its result.
 func (q *saveQueue) do(j *saveJob) error {
+	for _, older := range q.olderOfKind(j) {
+		q.do(older)
+	}
 	j.once.Do(func() {
 		q.run.Lock()
 		if q.latest == nil {
@@ -60,10 +96,31 @@ func (q *saveQueue) do(j *saveJob) error {
 	return j.err
 }
 
-// drain runs every queued save, oldest first, and waits for those running.
+// olderOfKind lists the queued saves of j's kind older than j, oldest first.
+func (q *saveQueue) olderOfKind(j *saveJob) []*saveJob {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	var out []*saveJob
+	for _, o := range q.pending {
+		if o.kind == j.kind && o.seq < j.seq {
+			out = append(out, o)
+		}
+	}
+	slices.SortFunc(out, func(a, b *saveJob) int { return cmp.Compare(a.seq, b.seq) })
+	return out
+}
+
+// drain runs every queued save, oldest first, waits for those running, and
+// for the saves on their way (held) until they are queued and run.
 func (q *saveQueue) drain() {
 	for {
 		q.mu.Lock()
+		if q.changed == nil {
+			q.changed = sync.NewCond(&q.mu)
+		}
+		for q.holds > 0 && len(q.pending) == 0 {
+			q.changed.Wait()
+		}
 		var next *saveJob
 		for _, j := range q.pending {
 			if next == nil || j.seq < next.seq {
@@ -79,6 +136,7 @@ func (q *saveQueue) drain() {
 }
 
 // DrainSaves finishes every save the wizard has queued: it runs those the
-// program had no time to start (it quit first) and waits for those running.
-// Call it after the program ends and before closing the vault.
+// program had no time to start (it quit first), waits for those running,
+// and for a token a check is receiving. Call it after the program ends and
+// before closing the vault.
 func (s *Session) DrainSaves() { s.saves.drain() }
