@@ -156,8 +156,18 @@ func TestQuitAsksAboutStepsFromClientList(t *testing.T) {
 	send(wiz, tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(sandbox.DemoClientID), Paste: true})
 	send(wiz, keys("esc")...)
 	send(wiz, showProfilesMsg{})
+	send(wiz, wiz.profiles.Init()())
 	if _, cmd := wiz.Update(keys("q")[0]); cmd != nil || wiz.quitting || !strings.Contains(ansi.Strip(wiz.View()), "Client ID & Secret: Client ID") {
 		t.Fatalf("q on the list lost the step's input:\n%s", ansi.Strip(wiz.View()))
+	}
+	// With a new profile's name typed too, both are asked about; the
+	// steps' refusal (no secret) is said, and nothing quits.
+	send(wiz, keys("esc", "down", "enter")...)
+	send(wiz, tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("Quarry Health")})
+	send(wiz, keys("ctrl+c", "s")...)
+	v := ansi.Strip(wiz.View())
+	if wiz.quitting || !strings.Contains(v, `new profile "Quarry Health"; Client ID & Secret: Client ID`) || !strings.Contains(v, "Not stored: Client ID & Secret:") {
+		t.Fatalf("the list with a name and the steps' input:\n%s", v)
 	}
 }
 
