@@ -199,8 +199,8 @@ func (w *Wizard) nameStored(msg nameStoredMsg) tea.Cmd {
 	if w.quitting { // ctrl+c meanwhile
 		return nil
 	}
-	if msg.err != nil {
-		w.askProblem = "new profile: " + nameProblem(msg.err)
+	if msg.err != nil { // the steps' input may be stored by now
+		w.asking, w.askProblem = w.unstoredInput(), "new profile: "+nameProblem(msg.err)
 		return nil
 	}
 	return w.quitNow()

@@ -156,8 +156,18 @@ func TestQuitAsksAboutStepsFromClientList(t *testing.T) {
 	send(wiz, tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(sandbox.DemoClientID), Paste: true})
 	send(wiz, keys("esc")...)
 	send(wiz, showProfilesMsg{})
+	send(wiz, wiz.profiles.Init()())
 	if _, cmd := wiz.Update(keys("q")[0]); cmd != nil || wiz.quitting || !strings.Contains(ansi.Strip(wiz.View()), "Client ID & Secret: Client ID") {
 		t.Fatalf("q on the list lost the step's input:\n%s", ansi.Strip(wiz.View()))
+	}
+	// With a new profile's name typed too, both are asked about; the
+	// steps' refusal (no secret) is said, and nothing quits.
+	send(wiz, keys("esc", "down", "enter")...)
+	send(wiz, tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("Quarry Health")})
+	send(wiz, keys("ctrl+c", "s")...)
+	v := ansi.Strip(wiz.View())
+	if wiz.quitting || !strings.Contains(v, `new profile "Quarry Health"; Client ID & Secret: Client ID`) || !strings.Contains(v, "Not stored: Client ID & Secret:") {
+		t.Fatalf("the list with a name and the steps' input:\n%s", v)
 	}
 }
 
@@ -262,4 +272,29 @@ func TestQuitWhileNameStores(t *testing.T) {
 	if _, cmd := wiz.Update(create()); cmd != nil {
 		t.Fatal("the creation's answer after ctrl+c did something")
 	}
+}
+
+// TestQuitQuestionShowsInSmallTerminal: in a terminal too small for the
+// wizard, q with unstored input shows the question, not "q quits" again.
+func TestQuitQuestionShowsInSmallTerminal(t *testing.T) {
+	colors(t, termenv.Ascii)
+	w := newWorld(t)
+	s := w.demoSession(t)
+	s.Demo.Prefill = Prefill{}
+	wiz := NewWizard(s)
+	send(wiz, tea.WindowSizeMsg{Width: 80, Height: 24})
+	wiz.goTo(int(onboarding.CollectCredentials))
+	send(wiz, keys("enter")...)
+	send(wiz, tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(sandbox.DemoClientID), Paste: true})
+	send(wiz, keys("esc")...)
+	send(wiz, tea.WindowSizeMsg{Width: 60, Height: 20})
+	if v := ansi.Strip(wiz.View()); !strings.Contains(v, "q quits.") {
+		t.Fatalf("small terminal:\n%s", v)
+	}
+	send(wiz, keys("q")...)
+	v := ansi.Strip(wiz.View())
+	if !strings.Contains(v, "enlarge it") || !strings.Contains(v, "Typed but not stored: Client ID & Secret: Client ID") || strings.Contains(v, "q quits.") {
+		t.Fatalf("the question does not show in a small terminal:\n%s", v)
+	}
+	fits(t, v, 60, 20)
 }

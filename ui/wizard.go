@@ -368,9 +368,13 @@ func (w *Wizard) View() string {
 func inputWidth(pageWidth int) int { return max(20, min(60, pageWidth-10)) }
 
 func (w *Wizard) tooSmall() string {
-	msg := fmt.Sprintf("dexonboard needs a terminal of at least %d×%d.\nThis one is %d×%d: enlarge it (nothing is lost).\n\nq quits.",
-		MinWidth, MinHeight, w.width, w.height)
-	return lipgloss.Place(w.width, w.height, lipgloss.Center, lipgloss.Center, w.theme.Warn.Render(msg))
+	msg := w.theme.Warn.Render(fmt.Sprintf("dexonboard needs a terminal of at least %d×%d.\nThis one is %d×%d: enlarge it (nothing is lost).",
+		MinWidth, MinHeight, w.width, w.height))
+	tail := w.theme.Warn.Render("q quits.")
+	if w.asking != nil { // else q would seem to do nothing
+		tail = w.askView()
+	}
+	return lipgloss.Place(w.width, w.height, lipgloss.Center, lipgloss.Center, lipgloss.JoinVertical(lipgloss.Left, msg, "", tail))
 }
 
 func (w *Wizard) header() string {
