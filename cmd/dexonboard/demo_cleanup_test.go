@@ -3,6 +3,7 @@
 package main
 
 import (
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -187,5 +188,47 @@ func TestDemoInTmuxRemovesItsFolderWhenTmuxCloses(t *testing.T) {
 			t.Fatalf("left behind after tmux closed: %q", demoDirs(t, tmp))
 		}
 		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// TestSignalAsTheFirstLineShows: a signal sent the moment the program first
+// prints is handled (the exit code names the signal), not met by the
+// default action, which kills the process without any clean-up. The
+// handler used to be installed by a goroutine that, with one P, ran only
+// after the first prompt was printed.
+func TestSignalAsTheFirstLineShows(t *testing.T) {
+	t.Parallel() // most of it is the program's grace after a signal
+	for i := range 4 {
+		t.Run(strconv.Itoa(i), func(t *testing.T) {
+			t.Parallel()
+			cmd := exec.Command(dexonboardBinary(t), "--vault", filepath.Join(t.TempDir(), "v.db"), "--accessible")
+			cmd.Env = append(envWithout(secretVars...), "GOMAXPROCS=1")
+			pr, pw, err := os.Pipe()
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer pr.Close()
+			cmd.Stdout, cmd.Stderr = pw, pw
+			stdin, err := cmd.StdinPipe() // open: the prompt waits for a line
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer stdin.Close()
+			if err := cmd.Start(); err != nil {
+				t.Fatal(err)
+			}
+			pw.Close()
+			if _, err := pr.Read(make([]byte, 1)); err != nil {
+				t.Fatalf("no output: %v", err)
+			}
+			if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
+				t.Fatal(err)
+			}
+			go io.Copy(io.Discard, pr)
+			_ = cmd.Wait()
+			if got := cmd.ProcessState.ExitCode(); got != 128+int(syscall.SIGTERM) {
+				t.Fatalf("exit code %d (%v), want %d: the signal was not handled", got, cmd.ProcessState, 128+int(syscall.SIGTERM))
+			}
+		})
 	}
 }

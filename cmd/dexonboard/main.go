@@ -25,7 +25,11 @@ func main() {
 	}
 	takeSecretVars()
 	ctx, cancel := context.WithCancel(context.Background())
-	go endOnSignal(cancel)
+	// Listen before anything is printed: a signal sent once the program has
+	// shown a prompt must find the handler, not the default that kills it.
+	sigs := make(chan os.Signal, 2)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	go endOnSignal(sigs, cancel)
 	code := run(ctx, iostreams.System(), os.Args[1:])
 	cancel()
 	os.Exit(code)
@@ -38,9 +42,7 @@ const signalGrace = 3 * grace
 // endOnSignal cancels the run on SIGINT or SIGTERM, so a command stops and
 // cleans up. A prompt blocked on standard input never sees that, so the
 // process exits anyway a moment later, or at a second signal.
-func endOnSignal(cancel func()) {
-	ch := make(chan os.Signal, 2)
-	signal.Notify(ch, os.Interrupt, syscall.SIGTERM)
+func endOnSignal(ch <-chan os.Signal, cancel func()) {
 	sig := <-ch
 	cancel()
 	select {
