@@ -41,6 +41,15 @@ func profileNames(t *testing.T, w *world) []string {
 	return names
 }
 
+// namesAfterQuit does what the command does after the program ends
+// (finish the queued saves, close the vault), then lists the profiles.
+func namesAfterQuit(t *testing.T, s *Session, w *world) string {
+	t.Helper()
+	s.DrainSaves()
+	s.Vault.Close()
+	return strings.Join(profileNames(t, w), ", ")
+}
+
 // typeName opens "+ New profile" on the list and types name.
 func typeName(t *testing.T, p *prog, name string) {
 	t.Helper()
@@ -69,11 +78,7 @@ func TestQuitOnClientListAsksAboutTypedName(t *testing.T) {
 			p.waitFor(t, `Typed but not stored: new profile "Quarry Health"`, "store and quit")
 			p.send(keys(tc.answer)...)
 			p.tm.WaitFinished(t, teatest.WithFinalTimeout(10*time.Second))
-			s.DrainSaves()
-			s.Vault.Close()
-
-			names := profileNames(t, w)
-			if got := strings.Join(names, ", "); tc.stored != (got == "Demo Clinic, Quarry Health") || !tc.stored && got != "Demo Clinic" {
+			if got := namesAfterQuit(t, s, w); tc.stored != (got == "Demo Clinic, Quarry Health") || !tc.stored && got != "Demo Clinic" {
 				t.Fatalf("after %s the vault holds: %s", tc.answer, got)
 			}
 		})
@@ -96,9 +101,7 @@ func TestQuitOnClientListCancelKeepsTypedName(t *testing.T) {
 	p.send(keys("enter")...)
 	p.waitFor(t, "Which Dexcom app", "Quarry Health")
 	p.quit(t)
-	s.DrainSaves()
-	s.Vault.Close()
-	if got := strings.Join(profileNames(t, w), ", "); got != "Demo Clinic, Quarry Health" {
+	if got := namesAfterQuit(t, s, w); got != "Demo Clinic, Quarry Health" {
 		t.Fatalf("the vault holds: %s", got)
 	}
 }
@@ -121,9 +124,7 @@ func TestQuitOnClientListRefusedNameStays(t *testing.T) {
 	p.typeText("Second Clinic")
 	p.send(keys("ctrl+c", "s")...)
 	p.tm.WaitFinished(t, teatest.WithFinalTimeout(10*time.Second))
-	s.DrainSaves()
-	s.Vault.Close()
-	if got := strings.Join(profileNames(t, w), ", "); got != "Demo Clinic, Second Clinic" {
+	if got := namesAfterQuit(t, s, w); got != "Demo Clinic, Second Clinic" {
 		t.Fatalf("the vault holds: %s", got)
 	}
 }
