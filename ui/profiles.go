@@ -284,6 +284,14 @@ func (m *profilesModel) updateNaming(msg tea.KeyMsg) (*profilesModel, tea.Cmd) {
 	return m, cmd
 }
 
+// created ends the naming: the name typed is a profile now.
+func (m *profilesModel) created() {
+	m.naming = false
+	m.name.Reset()
+	m.name.Blur()
+	m.sync()
+}
+
 // unstored is the new profile's name, typed but not created.
 func (m *profilesModel) unstored() []string {
 	name := strings.TrimSpace(m.name.Value())

@@ -105,6 +105,12 @@ func (w *Wizard) unstoredInput() []string {
 	if w.screen == screenProfiles {
 		out = append(out, w.profiles.unstored()...)
 	}
+	return append(out, w.pagesUnstored()...)
+}
+
+// pagesUnstored lists, per step, the fields holding typed input.
+func (w *Wizard) pagesUnstored() []string {
+	var out []string
 	for _, p := range w.typedPages() {
 		if u := p.unstored(); len(u) > 0 {
 			out = append(out, p.Step().ShortTitle()+": "+strings.Join(u, ", "))
@@ -113,9 +119,18 @@ func (w *Wizard) unstoredInput() []string {
 	return out
 }
 
+// question lists what the open question is about: leaving replaces only
+// the step pages; quitting also drops a new profile's name.
+func (w *Wizard) question() []string {
+	if w.leaving != nil {
+		return w.pagesUnstored()
+	}
+	return w.unstoredInput()
+}
+
 // typedPages are the step pages of the profile and track in the session.
-// The client list, opened from the finished screen, still has them; the
-// track picker may not (a profile picked there has no pages yet).
+// The client list, opened from the finished screen, still has them; on the
+// track picker they are being left, and leave asked about them already.
 func (w *Wizard) typedPages() []typedInput {
 	switch w.screen {
 	case screenSteps, screenFinished, screenGlucose, screenProfiles:
@@ -151,6 +166,9 @@ func (w *Wizard) quitAfter(cmds ...tea.Cmd) tea.Cmd {
 // answerQuit handles a key while the wizard asks about unstored input.
 // While a new profile is being created only ctrl+c does something: it quits.
 func (w *Wizard) answerQuit(msg tea.KeyMsg) tea.Cmd {
+	if w.leaving != nil {
+		return w.answerLeave(msg)
+	}
 	k := w.quitKeys
 	if w.screen == screenProfiles && w.profiles.storing {
 		if key.Matches(msg, w.keys.ForceQuit) {
@@ -173,14 +191,9 @@ func (w *Wizard) answerQuit(msg tea.KeyMsg) tea.Cmd {
 // and stays. A new profile is created off the event loop: nameStoredMsg
 // then quits.
 func (w *Wizard) storeAndQuit() tea.Cmd {
-	var cmds []tea.Cmd
-	for _, p := range w.typedPages() {
-		c, err := p.storeTyped()
-		cmds = append(cmds, c...)
-		if err != nil {
-			w.asking, w.askProblem = w.unstoredInput(), p.Step().ShortTitle()+": "+explain(err)
-			return tea.Batch(cmds...)
-		}
+	cmds, ok := w.storePages()
+	if !ok {
+		return tea.Batch(cmds...)
 	}
 	if w.screen == screenProfiles && w.profiles.unstored() != nil {
 		create, err := w.profiles.storeName()
@@ -191,6 +204,21 @@ func (w *Wizard) storeAndQuit() tea.Cmd {
 		return tea.Batch(append(cmds, create)...)
 	}
 	return w.quitAfter(cmds...)
+}
+
+// storePages stores the step pages' typed input, in the profile and track
+// they belong to; a refusal is said in the question, which stays.
+func (w *Wizard) storePages() ([]tea.Cmd, bool) {
+	var cmds []tea.Cmd
+	for _, p := range w.typedPages() {
+		c, err := p.storeTyped()
+		cmds = append(cmds, c...)
+		if err != nil {
+			w.asking, w.askProblem = w.question(), p.Step().ShortTitle()+": "+explain(err)
+			return cmds, false
+		}
+	}
+	return cmds, true
 }
 
 // nameStored quits once the new profile is created, or says why it was not.
@@ -215,9 +243,100 @@ func (w *Wizard) askView() string {
 	}
 	h := w.help
 	h.Width = 0
-	lines = append(lines, h.ShortHelpView([]key.Binding{w.quitKeys.Store, w.quitKeys.Discard, w.quitKeys.Cancel}))
+	k := w.quitKeys
+	if w.leaving != nil {
+		k = k.goingOn(leavingFor(w.leaving))
+	}
+	lines = append(lines, h.ShortHelpView([]key.Binding{k.Store, k.Discard, k.Cancel}))
 	for i := range lines {
 		lines[i] = strings.Join(wrapIndented(lines[i], max(20, w.width)), "\n")
 	}
 	return strings.Join(lines, "\n")
+}
+
+// leave goes where msg leads (another profile, the other track), which
+// replaces the step pages: when they hold typed input it asks first, as
+// quitting does, and the move waits for the answer.
+func (w *Wizard) leave(msg tea.Msg) tea.Cmd {
+	u := w.pagesUnstored()
+	if len(u) == 0 {
+		return w.navigate(msg)
+	}
+	if w.asking != nil || w.quitting {
+		// The quit question came first: the move is dropped (the keys
+		// that asked for it are pressed again after a cancel).
+		return w.dropped(msg)
+	}
+	if _, ok := msg.(profileChosenMsg); ok && w.screen == screenProfiles {
+		w.profiles.created() // a name typed there is a profile now
+	}
+	w.asking, w.askProblem, w.leaving = u, "", msg
+	return nil
+}
+
+// dropped ends a move not made; on the client list, a profile created
+// for it shows in the list.
+func (w *Wizard) dropped(msg tea.Msg) tea.Cmd {
+	if _, ok := msg.(profileChosenMsg); ok && w.screen == screenProfiles {
+		w.profiles.created()
+		return w.profiles.Init()
+	}
+	return nil
+}
+
+// answerLeave handles a key while the wizard asks before leaving the step
+// pages: s stores and goes on, d goes on, esc stays. ctrl+c is a quit: it
+// asks the quit question, and a second one discards.
+func (w *Wizard) answerLeave(msg tea.KeyMsg) tea.Cmd {
+	k := w.quitKeys
+	switch {
+	case key.Matches(msg, w.keys.ForceQuit):
+		w.leaving = nil
+		w.asking, w.askProblem = w.unstoredInput(), ""
+	case key.Matches(msg, k.Store):
+		cmds, ok := w.storePages()
+		if !ok {
+			return tea.Batch(cmds...)
+		}
+		// step 3's store marks the step done: save the progress the
+		// pages belong to before the move replaces it.
+		return w.goOn(append(cmds, saveProgress(w.s))...)
+	case key.Matches(msg, k.Discard):
+		return w.goOn()
+	case key.Matches(msg, k.Cancel):
+		msg := w.leaving
+		w.asking, w.askProblem, w.leaving = nil, "", nil
+		return w.dropped(msg)
+	}
+	return nil
+}
+
+// goOn makes the move the question held, after cmds (the stores' saves).
+func (w *Wizard) goOn(cmds ...tea.Cmd) tea.Cmd {
+	msg := w.leaving
+	w.asking, w.askProblem, w.leaving = nil, "", nil
+	return tea.Batch(append(cmds, w.navigate(msg))...)
+}
+
+// leavingFor says where a move leads, for the question's keys.
+func leavingFor(msg tea.Msg) string {
+	switch msg := msg.(type) {
+	case profileChosenMsg:
+		return "open " + msg.p.Name
+	case startProductionMsg:
+		return "start the production app's track"
+	case trackChosenMsg:
+		if msg.progress.Track == onboarding.ProductionTrack {
+			return "open the production app's track"
+		}
+		return "open the sandbox app's track"
+	}
+	return "go on"
+}
+
+// goingOn are the keys of the question asked before a move.
+func (k quitKeys) goingOn(where string) quitKeys {
+	k.Store.SetHelp("s", "store, then "+where)
+	k.Discard.SetHelp("d", "discard, then "+where)
+	return k
 }

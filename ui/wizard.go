@@ -57,8 +57,9 @@ type Wizard struct {
 	flashErr      bool
 	sc            scroll    // the step page's window
 	laid          *laidPage // the page as Update laid it out, for View
-	asking        []string  // unstored input while asking whether to quit
+	asking        []string  // unstored input while asking whether to quit or leave
 	askProblem    string
+	leaving       tea.Msg // the move waiting on the question; nil when it asks about quitting
 	quitKeys      quitKeys
 	quitting      bool
 }
@@ -177,15 +178,8 @@ func (w *Wizard) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		w.screen = screenProfiles
 		w.profiles = newProfilesModel(w.s, w.theme, w.keys)
 		return w, w.profiles.Init()
-	case profileChosenMsg:
-		w.s.Profile = msg.p
-		w.screen = screenTrack
-		w.track = newTrackModel(w.s, w.theme, w.keys)
-		return w, w.track.Init()
-	case trackChosenMsg:
-		w.s.Progress = msg.progress
-		w.startSteps()
-		return w, tea.Batch(saveProgress(w.s), w.pages[w.current].Enter())
+	case profileChosenMsg, trackChosenMsg, startProductionMsg:
+		return w, w.leave(msg)
 	case openGlucoseMsg:
 		w.screen, w.glucose = screenGlucose, msg.g
 		w.resize()
@@ -196,13 +190,29 @@ func (w *Wizard) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case showProfilesMsg:
 		w.screen, w.profiles = screenProfiles, newProfilesModel(w.s, w.theme, w.keys)
 		return w, w.profiles.Init()
+	}
+	return w, w.updateScreen(msg)
+}
+
+// navigate opens another profile or track: the step pages are replaced
+// (see leave, which asks first when they hold typed input).
+func (w *Wizard) navigate(msg tea.Msg) tea.Cmd {
+	switch msg := msg.(type) {
+	case profileChosenMsg:
+		w.s.Profile = msg.p
+		w.screen = screenTrack
+		w.track = newTrackModel(w.s, w.theme, w.keys)
+		return w.track.Init()
+	case trackChosenMsg:
+		w.s.Progress = msg.progress
+		w.startSteps()
+		return tea.Batch(saveProgress(w.s), w.pages[w.current].Enter())
 	case startProductionMsg:
 		w.screen = screenTrack
 		w.track = newTrackModel(w.s, w.theme, w.keys)
 		w.track.pickRegion()
-		return w, nil
 	}
-	return w, w.updateScreen(msg)
+	return nil
 }
 
 // globalKey handles quit, help and step navigation.
