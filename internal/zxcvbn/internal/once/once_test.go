@@ -5,11 +5,23 @@ import (
 	"testing"
 )
 
-var builds int
+// A package-level Value, as the zxcvbn packages declare them: package init
+// must not build it.
+var (
+	builtInInit int
+	atInit      = Value[int]{New: func() int { builtInInit++; return 1 }}
+	_           = &atInit
+)
 
-var counted = Value[int]{New: func() int { builds++; return 42 }}
+func TestValueIsNotBuiltInInit(t *testing.T) {
+	if builtInInit != 0 {
+		t.Fatalf("built %d times by package init", builtInInit)
+	}
+}
 
 func TestValueBuildsOnceOnFirstGet(t *testing.T) {
+	builds := 0
+	counted := Value[int]{New: func() int { builds++; return 42 }}
 	if builds != 0 {
 		t.Fatalf("built %d times before the first Get", builds)
 	}
