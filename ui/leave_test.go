@@ -280,3 +280,47 @@ func TestLeavingForNewProfile(t *testing.T) {
 		t.Fatalf("after esc and ctrl+c:\n%s", v)
 	}
 }
+
+// TestLeavingAsksAboutROOKFields: a ROOK field of step 6 the session
+// refused is asked about when another profile is picked; s says the
+// refusal and stays, and once the value is good stores it in the profile
+// left, then opens the other.
+func TestLeavingAsksAboutROOKFields(t *testing.T) {
+	colors(t, termenv.Ascii)
+	w := newWorld(t)
+	s := leaveSession(t, w, false)
+	wiz := NewWizard(s)
+	send(wiz, tea.WindowSizeMsg{Width: 80, Height: 24})
+	wiz.goTo(int(onboarding.AuthenticateTestUser))
+	uuid := wiz.pages[wiz.current].(*connectPage).rook.form.input("rook_client_uuid")
+	uuid.SetValue("not-a-uuid")
+	send(wiz, showProfilesMsg{})
+	send(wiz, wiz.profiles.Init()())
+	send(wiz, keys("down")...)
+	_, open := wiz.Update(keys("enter")[0])
+	send(wiz, open())
+	if v := ansi.Strip(wiz.View()); !strings.Contains(v, "ROOK client UUID") || !strings.Contains(v, "store, then open Other Clinic") {
+		t.Fatalf("picking another profile lost the ROOK field:\n%s", v)
+	}
+	send(wiz, keys("s")...)
+	if v := ansi.Strip(wiz.View()); wiz.Screen() != "profiles" || s.Profile.Name != "Demo Clinic" || !strings.Contains(v, "Not stored") {
+		t.Fatalf("s stored a refused UUID or left:\n%s", v)
+	}
+	const good = "4e1c2a9b-7d35-4f08-9c61-0b2d8e5f7a13"
+	uuid.SetValue(good)
+	if _, cmd := wiz.Update(keys("s")[0]); cmd == nil || wiz.Screen() != "track" || s.Profile.Name != "Other Clinic" {
+		t.Fatalf("s did not store and open Other Clinic: on %s, %s", wiz.Screen(), s.Profile.Name)
+	}
+	s.DrainSaves()
+	s.Vault.Close()
+	v := w.openVault(t)
+	for name, want := range map[string]string{"Demo Clinic": good, "Other Clinic": ""} {
+		p, err := v.Profile(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := p.App(dexcom.Sandbox).ROOKClientUUID; got != want {
+			t.Fatalf("%s holds ROOK client UUID %q, want %q", name, got, want)
+		}
+	}
+}
