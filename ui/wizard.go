@@ -100,11 +100,23 @@ func (w *Wizard) Init() tea.Cmd {
 }
 
 func (w *Wizard) startSteps() {
+	w.stopPages()
 	w.screen = screenSteps
 	w.pages = buildPages(w.s, w.theme, w.keys)
 	w.current = min(int(w.s.Progress.FirstUnfinished()), len(w.pages)-1)
 	w.sc = scroll{}
 	w.resize()
+}
+
+// stopPages ends what the pages about to be replaced still run: a login
+// waiting on its callback holds the loopback redirect port, which the new
+// pages' login needs.
+func (w *Wizard) stopPages() {
+	for _, p := range w.pages {
+		if s, ok := p.(interface{ stop() }); ok {
+			s.stop()
+		}
+	}
 }
 
 // Current is the step shown (for tests and the accessible path).
