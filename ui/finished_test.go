@@ -134,14 +134,7 @@ func TestQuitWithUnstoredInputAsks(t *testing.T) {
 	w := newWorld(t)
 	s := w.demoSession(t)
 	s.Demo.Prefill = Prefill{}
-	wiz := NewWizard(s)
-	send(wiz, tea.WindowSizeMsg{Width: 80, Height: 24})
-	wiz.goTo(int(onboarding.CollectCredentials))
-	send(wiz, keys("enter")...)
-	send(wiz, tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(sandbox.DemoClientID), Paste: true})
-	send(wiz, keys("tab")...)
-	send(wiz, tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(sandbox.DemoClientSecret), Paste: true})
-	send(wiz, keys("esc")...)
+	wiz := typedStep3(s, sandbox.DemoClientSecret)
 	for _, quit := range []string{"q", "ctrl+c"} {
 		_, cmd := wiz.Update(keys(quit)[0])
 		v := ansi.Strip(wiz.View())

@@ -165,3 +165,19 @@ func golden(t *testing.T, name string, got string) {
 		t.Errorf("%s differs from its golden file (go test ./ui -update rewrites it)\n--- got (ANSI stripped)\n%s", name, ansi.Strip(got))
 	}
 }
+
+// typedStep3 is a wizard of s at 80x24 on step 3 with the demo's Client ID
+// (and secret, when given) typed, not stored.
+func typedStep3(s *Session, secret string) *Wizard {
+	wiz := NewWizard(s)
+	send(wiz, tea.WindowSizeMsg{Width: 80, Height: 24})
+	wiz.goTo(int(onboarding.CollectCredentials))
+	send(wiz, keys("enter")...)
+	send(wiz, tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(sandbox.DemoClientID), Paste: true})
+	if secret != "" {
+		send(wiz, keys("tab")...)
+		send(wiz, tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(secret), Paste: true})
+	}
+	send(wiz, keys("esc")...)
+	return wiz
+}

@@ -150,12 +150,7 @@ func TestQuitAsksAboutStepsFromClientList(t *testing.T) {
 	w := newWorld(t)
 	s := w.demoSession(t)
 	s.Demo.Prefill = Prefill{}
-	wiz := NewWizard(s)
-	send(wiz, tea.WindowSizeMsg{Width: 80, Height: 24})
-	wiz.goTo(int(onboarding.CollectCredentials))
-	send(wiz, keys("enter")...)
-	send(wiz, tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(sandbox.DemoClientID), Paste: true})
-	send(wiz, keys("esc")...)
+	wiz := typedStep3(s, "")
 	send(wiz, showProfilesMsg{})
 	send(wiz, wiz.profiles.Init()())
 	if _, cmd := wiz.Update(keys("q")[0]); cmd != nil || wiz.quitting || !strings.Contains(ansi.Strip(wiz.View()), "Client ID & Secret: Client ID") {
@@ -282,12 +277,7 @@ func TestQuitQuestionShowsInSmallTerminal(t *testing.T) {
 	w := newWorld(t)
 	s := w.demoSession(t)
 	s.Demo.Prefill = Prefill{}
-	wiz := NewWizard(s)
-	send(wiz, tea.WindowSizeMsg{Width: 80, Height: 24})
-	wiz.goTo(int(onboarding.CollectCredentials))
-	send(wiz, keys("enter")...)
-	send(wiz, tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(sandbox.DemoClientID), Paste: true})
-	send(wiz, keys("esc")...)
+	wiz := typedStep3(s, "")
 	send(wiz, tea.WindowSizeMsg{Width: 60, Height: 20})
 	if v := ansi.Strip(wiz.View()); !strings.Contains(v, "q quits.") {
 		t.Fatalf("small terminal:\n%s", v)
