@@ -5,8 +5,6 @@ import (
 	"errors"
 	"io"
 	"net/http"
-	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -121,7 +119,7 @@ func TestQuitAsTheTokenArrives(t *testing.T) {
 		w := newWorld(t)
 		s := w.demoSession(t)
 		s.App().ClientID, s.App().ClientSecret = sandbox.DemoClientID, secretOf(sandbox.DemoClientSecret)
-		tok := &tokenArrival{base: http.DefaultTransport, arrived: make(chan struct{}), ended: make(chan struct{})}
+		tok := sandbox.NewTokenGate(nil)
 		s.HTTP = &http.Client{Transport: tok}
 		wiz := NewWizard(s)
 		wiz.goTo(int(onboarding.AuthenticateTestUser))
@@ -131,7 +129,7 @@ func TestQuitAsTheTokenArrives(t *testing.T) {
 			prog.Send(tea.WindowSizeMsg{Width: 120, Height: 40})
 			prog.Send(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("c")})
 			select {
-			case <-tok.arrived:
+			case <-tok.Arrived():
 			case <-time.After(time.Minute): // a safety net, not a measure: the login never reached the token
 				t.Errorf("run %d: no token request", run)
 			}
@@ -145,7 +143,7 @@ func TestQuitAsTheTokenArrives(t *testing.T) {
 			t.Fatal(err)
 		}
 		kill()
-		close(tok.ended) // the token reaches the check only now, as the saves drain
+		tok.Release() // the token reaches the check only now, as the saves drain
 		s.DrainSaves()
 		if err := s.Vault.Close(); err != nil {
 			t.Fatal(err)
@@ -161,22 +159,4 @@ func TestQuitAsTheTokenArrives(t *testing.T) {
 			t.Fatalf("run %d: the login that arrived as the wizard quit is not in the vault (%v)", run, err)
 		}
 	}
-}
-
-// tokenArrival passes requests to the simulator; the token endpoint's
-// answer is announced on arrived and handed on only when ended is closed.
-type tokenArrival struct {
-	base    http.RoundTripper
-	once    sync.Once
-	arrived chan struct{}
-	ended   chan struct{}
-}
-
-func (a *tokenArrival) RoundTrip(req *http.Request) (*http.Response, error) {
-	resp, err := a.base.RoundTrip(req)
-	if err == nil && strings.HasSuffix(req.URL.Path, "/oauth2/token") {
-		a.once.Do(func() { close(a.arrived) })
-		<-a.ended
-	}
-	return resp, err
 }

@@ -5,7 +5,6 @@ import (
 	"io"
 	"net/http"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -122,7 +121,7 @@ func TestQuitAsARefreshedTokenArrives(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		tok := &tokenArrival{base: http.DefaultTransport, arrived: make(chan struct{}), ended: make(chan struct{})}
+		tok := sandbox.NewTokenGate(nil)
 		s.HTTP = &http.Client{Transport: tok}
 		done := make(chan struct{})
 		go func() {
@@ -130,11 +129,11 @@ func TestQuitAsARefreshedTokenArrives(t *testing.T) {
 			s.Recheck(context.Background(), listed) // its own write may come after the close
 		}()
 		select {
-		case <-tok.arrived:
+		case <-tok.Arrived():
 		case <-done:
 			t.Fatalf("run %d: the recheck did not refresh the login", run)
 		}
-		close(tok.ended)
+		tok.Release()
 		s.DrainSaves()
 		if err := s.Vault.Close(); err != nil {
 			t.Fatal(err)
@@ -151,24 +150,6 @@ func TestQuitAsARefreshedTokenArrives(t *testing.T) {
 			t.Fatalf("run %d: the refreshed login is not in the vault, only the used-up one (%v)", run, err)
 		}
 	}
-}
-
-// tokenArrival passes requests on; the token endpoint's first answer is
-// announced on arrived and handed on only when ended is closed.
-type tokenArrival struct {
-	base    http.RoundTripper
-	once    sync.Once
-	arrived chan struct{}
-	ended   chan struct{}
-}
-
-func (a *tokenArrival) RoundTrip(req *http.Request) (*http.Response, error) {
-	resp, err := a.base.RoundTrip(req)
-	if err == nil && strings.HasSuffix(req.URL.Path, "/oauth2/token") {
-		a.once.Do(func() { close(a.arrived) })
-		<-a.ended
-	}
-	return resp, err
 }
 
 // TestAFailedTokenAnswerDoesNotHoldTheQuit: the token endpoint answers 200
