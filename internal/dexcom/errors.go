@@ -111,7 +111,7 @@ func newAPIError(method, path string, status int, header http.Header, body []byt
 // readableBody keeps a non-JSON body short, on one line and free of
 // control characters and escapes.
 func readableBody(b []byte) string {
-	return safetext.Cut(strings.Join(strings.Fields(safetext.Line(string(b))), " "), maxErrorBody)
+	return safetext.Brief(string(b), maxErrorBody)
 }
 
 func nonEmpty(ss ...string) []string {

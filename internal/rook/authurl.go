@@ -158,10 +158,5 @@ func refusal(body []byte) string {
 	} else if msg := bodyMessage(body); msg != "" && !strings.Contains(msg, "<") {
 		return msg
 	}
-	s = html.UnescapeString(tags().ReplaceAllString(s, " "))
-	s = safetext.Line(strings.Join(strings.Fields(s), " "))
-	if len(s) > maxMessage {
-		s = strings.ToValidUTF8(s[:maxMessage], "") + "…"
-	}
-	return s
+	return safetext.Brief(html.UnescapeString(tags().ReplaceAllString(s, " ")), maxMessage)
 }

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"strings"
 	"time"
 
 	"github.com/tryrook/dexonboard/internal/httpretry"
@@ -88,21 +87,16 @@ func bodyMessage(b []byte) string {
 		Detail  json.RawMessage `json:"detail"`
 		Error   json.RawMessage `json:"error"`
 	}
-	msg := ""
+	msg := string(b)
 	if json.Unmarshal(b, &j) == nil {
+		msg = ""
 		for _, raw := range []json.RawMessage{j.Message, j.Detail, j.Error} {
 			if msg = rawText(raw); msg != "" {
 				break
 			}
 		}
-	} else {
-		msg = strings.Join(strings.Fields(string(b)), " ")
 	}
-	msg = safetext.Line(msg)
-	if len(msg) > maxMessage {
-		msg = strings.ToValidUTF8(msg[:maxMessage], "") + "…"
-	}
-	return msg
+	return safetext.Brief(msg, maxMessage)
 }
 
 // rawText is a JSON string, or the compact text of anything else.

@@ -84,3 +84,9 @@ func Cut(s string, n int) string {
 	}
 	return s[:n] + "…"
 }
+
+// Brief is Line with every run of white space made one space, cut to at
+// most n bytes: a readable summary of a body that came from outside.
+func Brief(s string, n int) string {
+	return Cut(strings.Join(strings.Fields(Line(s)), " "), n)
+}

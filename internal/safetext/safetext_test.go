@@ -68,3 +68,19 @@ func TestCut(t *testing.T) {
 		}
 	}
 }
+
+func TestBrief(t *testing.T) {
+	for _, tc := range []struct {
+		in   string
+		n    int
+		want string
+	}{
+		{"  a\n\tb  \x1b[31mc\x1b[0m  ", 100, "a b c"},
+		{"<p>\r\n  bad\u202e  request </p>", 100, "<p> bad request </p>"},
+		{"é  é é", 4, "é …"}, // folded first, then cut on a rune boundary
+	} {
+		if got := Brief(tc.in, tc.n); got != tc.want {
+			t.Errorf("Brief(%q, %d) = %q, want %q", tc.in, tc.n, got, tc.want)
+		}
+	}
+}

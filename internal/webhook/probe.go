@@ -18,7 +18,6 @@ import (
 	"net"
 	"net/http"
 	"net/url"
-	"strings"
 	"time"
 
 	"github.com/tryrook/dexonboard/internal/rook"
@@ -124,7 +123,7 @@ func Probe(ctx context.Context, target string, doc any, o Options) *Result {
 	head, _ := io.ReadAll(io.LimitReader(resp.Body, 512))
 	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 1<<20))
 	r.Status = resp.StatusCode
-	r.Answer = clip(safetext.Line(strings.Join(strings.Fields(string(head)), " ")))
+	r.Answer = safetext.Brief(string(head), 200)
 	if resp.StatusCode >= 300 && resp.StatusCode < 400 {
 		r.Redirect = clip(safetext.Line(resp.Header.Get("Location")))
 	}
