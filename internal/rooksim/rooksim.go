@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/tryrook/dexonboard/internal/dexcom"
+	"github.com/tryrook/dexonboard/internal/httpretry"
 )
 
 // Client is one ROOK client as ROOK holds it: its API credentials, the
@@ -154,12 +155,8 @@ func (s *Server) routes() {
 
 // ServeHTTP serves the simulated API.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	if d := s.cfg.Faults.Latency; d > 0 {
-		select {
-		case <-time.After(d):
-		case <-r.Context().Done():
-			return
-		}
+	if d := s.cfg.Faults.Latency; d > 0 && httpretry.Sleep(r.Context(), d) != nil {
+		return
 	}
 	s.mux.ServeHTTP(w, r)
 }

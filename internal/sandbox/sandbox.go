@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/tryrook/dexonboard/internal/dexcom"
+	"github.com/tryrook/dexonboard/internal/httpretry"
 )
 
 // App is a registered developer application.
@@ -186,12 +187,8 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			s.mu.Unlock()
 		}()
 	}
-	if d := s.cfg.Faults.Latency; d > 0 {
-		select {
-		case <-time.After(d):
-		case <-r.Context().Done():
-			return
-		}
+	if d := s.cfg.Faults.Latency; d > 0 && httpretry.Sleep(r.Context(), d) != nil {
+		return
 	}
 	s.mux.ServeHTTP(w, r)
 }
