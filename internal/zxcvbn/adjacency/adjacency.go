@@ -1,6 +1,6 @@
 package adjacency
 
-import "github.com/tryrook/dexonboard/internal/zxcvbn/internal/once"
+import "sync"
 
 type Graph struct {
 	Graph         map[string][]string
@@ -10,16 +10,16 @@ type Graph struct {
 
 // Graphs returns the adjacency graphs by name, built on first use rather
 // than in package init.
-func Graphs() map[string]*Graph { return graphs.Get() }
+func Graphs() map[string]*Graph { return graphs() }
 
-var graphs = once.Value[map[string]*Graph]{New: func() map[string]*Graph {
+var graphs = sync.OnceValue(func() map[string]*Graph {
 	graphs := make(map[string]*Graph)
 	initGraph(graphs, "qwerty", adjacencyGraphQwerty())
 	initGraph(graphs, "dvorak", adjacencyGraphDvorak())
 	initGraph(graphs, "keypad", adjacencyGraphKeypad())
 	initGraph(graphs, "mac_keypad", adjacencyGraphMacKeypad())
 	return graphs
-}}
+})
 
 func initGraph(graphs map[string]*Graph, name string, data map[string][]string) {
 	g := &Graph{

@@ -3,9 +3,9 @@ package matching
 import (
 	"github.com/tryrook/dexonboard/internal/zxcvbn/adjacency"
 	"github.com/tryrook/dexonboard/internal/zxcvbn/frequency"
-	"github.com/tryrook/dexonboard/internal/zxcvbn/internal/once"
 	"github.com/tryrook/dexonboard/internal/zxcvbn/match"
 	"regexp"
+	"sync"
 )
 
 func Omnimatch(password string, userInputs []string) (matches []*match.Match) {
@@ -32,9 +32,9 @@ func Omnimatch(password string, userInputs []string) (matches []*match.Match) {
 // The dictionaries (~10 MB), graphs and regular expressions are built on
 // first use, not in package init: every process that links this package
 // would pay for them.
-func defaultRankedDictionnaries() dictionaryMatch { return rankedDictionnaries.Get() }
-func defaultGraphs() []*adjacency.Graph           { return graphs.Get() }
-func defaultRegexpMatch() []namedRegexp           { return namedRegexps.Get() }
+func defaultRankedDictionnaries() dictionaryMatch { return rankedDictionnaries() }
+func defaultGraphs() []*adjacency.Graph           { return graphs() }
+func defaultRegexpMatch() []namedRegexp           { return namedRegexps() }
 
 type namedRegexp = struct {
 	Name   string
@@ -42,16 +42,16 @@ type namedRegexp = struct {
 }
 
 var (
-	rankedDictionnaries = once.Value[dictionaryMatch]{New: loadDefaultDictionnaries}
-	graphs              = once.Value[[]*adjacency.Graph]{New: loadDefaultAdjacencyGraphs}
-	namedRegexps        = once.Value[[]namedRegexp]{New: func() []namedRegexp {
+	rankedDictionnaries = sync.OnceValue(loadDefaultDictionnaries)
+	graphs              = sync.OnceValue(loadDefaultAdjacencyGraphs)
+	namedRegexps        = sync.OnceValue(func() []namedRegexp {
 		return []namedRegexp{
 			{
 				Name:   "recent_year",
 				Regexp: regexp.MustCompile(`19\d\d|200\d|201\d`),
 			},
 		}
-	}}
+	})
 	l33tTable = map[string][]string{
 		"a": {"4", "@"},
 		"b": {"8"},

@@ -2,8 +2,8 @@ package matching
 
 import (
 	"regexp"
+	"sync"
 
-	"github.com/tryrook/dexonboard/internal/zxcvbn/internal/once"
 	"github.com/tryrook/dexonboard/internal/zxcvbn/match"
 )
 
@@ -18,9 +18,9 @@ func abs(a int) int {
 	return a
 }
 
-var reLower = once.Value[*regexp.Regexp]{New: func() *regexp.Regexp { return regexp.MustCompile(`^[a-z]+$`) }}
-var reUpper = once.Value[*regexp.Regexp]{New: func() *regexp.Regexp { return regexp.MustCompile(`^[A-Z]+$`) }}
-var reDigits = once.Value[*regexp.Regexp]{New: func() *regexp.Regexp { return regexp.MustCompile(`^\d+$`) }}
+var reLower = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[a-z]+$`) })
+var reUpper = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Z]+$`) })
+var reDigits = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^\d+$`) })
 
 func (sequenceMatch) Matches(password string) []*match.Match {
 	matches := []*match.Match{}
@@ -37,11 +37,11 @@ func (sequenceMatch) Matches(password string) []*match.Match {
 				// (this could be improved)
 				seqName := "unicode"
 				seqSpace := 26
-				if reLower.Get().MatchString(token) {
+				if reLower().MatchString(token) {
 					seqName = "lower"
-				} else if reUpper.Get().MatchString(token) {
+				} else if reUpper().MatchString(token) {
 					seqName = "upper"
-				} else if reDigits.Get().MatchString(token) {
+				} else if reDigits().MatchString(token) {
 					seqName = "digits"
 					seqSpace = 10
 				}

@@ -2,9 +2,9 @@ package matching
 
 import (
 	"strings"
+	"sync"
 
 	"github.com/tryrook/dexonboard/internal/zxcvbn/adjacency"
-	"github.com/tryrook/dexonboard/internal/zxcvbn/internal/once"
 	"github.com/tryrook/dexonboard/internal/zxcvbn/match"
 )
 
@@ -23,12 +23,12 @@ func (s spatialMatch) Matches(password string) (matches []*match.Match) {
 }
 
 // Built on first use, not in package init.
-var shiftedChars = once.Value[map[string]map[byte]bool]{New: func() map[string]map[byte]bool {
+var shiftedChars = sync.OnceValue(func() map[string]map[byte]bool {
 	return map[string]map[byte]bool{
 		"qwerty": stringToSet(`~!@#$%^&*()_+QWERTYUIOP{}|ASDFGHJKL:"ZXCVBNM<>?`),
 		"dvorak": stringToSet(`~!@#$%^&*()_+QWERTYUIOP{}|ASDFGHJKL:"ZXCVBNM<>?`),
 	}
-}}
+})
 
 func stringToSet(s string) map[byte]bool {
 	set := make(map[byte]bool)
@@ -39,7 +39,7 @@ func stringToSet(s string) map[byte]bool {
 }
 
 func spatialMatchHelper(password string, graph *adjacency.Graph) (matches []*match.Match) {
-	shifted := shiftedChars.Get()[graph.Name]
+	shifted := shiftedChars()[graph.Name]
 
 	i := 0
 	for i < len(password)-1 {

@@ -5,12 +5,12 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 
 	"github.com/tryrook/dexonboard/internal/zxcvbn/adjacency"
 	"github.com/tryrook/dexonboard/internal/zxcvbn/internal/mathutils"
-	"github.com/tryrook/dexonboard/internal/zxcvbn/internal/once"
 	"github.com/tryrook/dexonboard/internal/zxcvbn/match"
 )
 
@@ -92,21 +92,21 @@ func DictionaryGuesses(m *match.Match) float64 {
 	return float64(m.BaseGuesses) * float64(m.UppercaseVariations) * float64(m.L33tVariations) * float64(reversedVariations)
 }
 
-var reStartUpper = once.Value[*regexp.Regexp]{New: func() *regexp.Regexp { return regexp.MustCompile(`^[A-Z][^A-Z]+$`) }}
-var reEndUpper = once.Value[*regexp.Regexp]{New: func() *regexp.Regexp { return regexp.MustCompile(`^[^A-Z]+[A-Z]$`) }}
-var reAllUpper = once.Value[*regexp.Regexp]{New: func() *regexp.Regexp { return regexp.MustCompile(`^[^a-z]+$`) }}
-var reAllLower = once.Value[*regexp.Regexp]{New: func() *regexp.Regexp { return regexp.MustCompile(`^[^A-Z]+$`) }}
+var reStartUpper = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Z][^A-Z]+$`) })
+var reEndUpper = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[^A-Z]+[A-Z]$`) })
+var reAllUpper = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[^a-z]+$`) })
+var reAllLower = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[^A-Z]+$`) })
 
 func UppercaseVariations(w string) float64 {
-	if reAllLower.Get().MatchString(w) || strings.ToLower(w) == w {
+	if reAllLower().MatchString(w) || strings.ToLower(w) == w {
 		return 1
 	}
 	// a capitalized word is the most common capitalization scheme,
 	// so it only doubles the search space (uncapitalized + capitalized).
 	// allcaps and end-capitalized are common enough too, underestimate as 2x factor to be safe.
-	if reStartUpper.Get().MatchString(w) ||
-		reEndUpper.Get().MatchString(w) ||
-		reAllUpper.Get().MatchString(w) {
+	if reStartUpper().MatchString(w) ||
+		reEndUpper().MatchString(w) ||
+		reAllUpper().MatchString(w) {
 		return 2
 	}
 	// otherwise calculate the number of ways to capitalize U+L uppercase+lowercase letters
@@ -269,7 +269,7 @@ const MinYearSpace = 20
 // every process. Tests pin it.
 var ReferenceYear int
 
-var currentYear = once.Value[int]{New: func() int { return time.Now().Year() }}
+var currentYear = sync.OnceValue(func() int { return time.Now().Year() })
 
 // ReferenceYearInUse is ReferenceYear, or if unset the current year (read
 // once, on first use).
@@ -277,7 +277,7 @@ func ReferenceYearInUse() int {
 	if ReferenceYear != 0 {
 		return ReferenceYear
 	}
-	return currentYear.Get()
+	return currentYear()
 }
 
 func DateGuesses(m *match.Match) float64 {
