@@ -152,12 +152,10 @@ func (w *Wizard) quit() tea.Cmd {
 		w.asking, w.askProblem = u, ""
 		return nil
 	}
-	return w.quitNow()
+	return w.quitAfter()
 }
 
-func (w *Wizard) quitNow() tea.Cmd { return w.quitAfter() }
-
-// quitAfter runs cmds (saves), then saves the progress and quits.
+// quitAfter runs cmds (saves, if any), then saves the progress and quits.
 func (w *Wizard) quitAfter(cmds ...tea.Cmd) tea.Cmd {
 	w.quitting, w.asking = true, nil
 	return tea.Sequence(append(cmds, saveProgress(w.s), tea.Quit)...)
@@ -172,7 +170,7 @@ func (w *Wizard) answerQuit(msg tea.KeyMsg) tea.Cmd {
 	k := w.quitKeys
 	if w.screen == screenProfiles && w.profiles.storing {
 		if key.Matches(msg, w.keys.ForceQuit) {
-			return w.quitNow()
+			return w.quitAfter()
 		}
 		return nil
 	}
@@ -180,7 +178,7 @@ func (w *Wizard) answerQuit(msg tea.KeyMsg) tea.Cmd {
 	case key.Matches(msg, k.Store):
 		return w.storeAndQuit()
 	case key.Matches(msg, k.Discard):
-		return w.quitNow()
+		return w.quitAfter()
 	case key.Matches(msg, k.Cancel):
 		w.asking = nil
 	}
@@ -231,7 +229,7 @@ func (w *Wizard) nameStored(msg nameStoredMsg) tea.Cmd {
 		w.asking, w.askProblem = w.unstoredInput(), "new profile: "+nameProblem(msg.err)
 		return nil
 	}
-	return w.quitNow()
+	return w.quitAfter()
 }
 
 // askView is the question in place of the help bar.
