@@ -19,6 +19,8 @@ type row struct {
 // formKeys are the form's bindings, enabled with the row under the cursor.
 type formKeys struct {
 	Up, Down, NextField, PrevField, Toggle, Edit, Store, Leave, Press key.Binding
+	// Open is only named in a link's hint; the page handles it.
+	Open key.Binding
 }
 
 func newFormKeys(k KeyMap) formKeys {
@@ -26,7 +28,7 @@ func newFormKeys(k KeyMap) formKeys {
 	return formKeys{
 		Up: with(k.Up, "up", "k", "shift+tab"), Down: with(k.Down, "down", "j", "tab"),
 		NextField: with(k.Tab, "tab", "down"), PrevField: with(k.ShiftTab, "shift+tab", "up"),
-		Toggle: with(k.Toggle, " ", "enter"), Edit: k.Edit, Store: k.Store, Leave: k.Leave, Press: k.Press,
+		Toggle: with(k.Toggle, " ", "enter"), Edit: k.Edit, Store: k.Store, Leave: k.Leave, Press: k.Press, Open: k.Open,
 	}
 }
 
@@ -217,11 +219,10 @@ func (f *form) view(th Theme, s *Session) (string, int) {
 			if s.Progress.Checked(f.step, r.ID) {
 				box, style = th.Done.Render("[✓]"), th.Muted
 			}
-			label := r.Label
-			if r.URL != "" {
-				label += " (o opens it)"
+			out = pointer + box + " " + style.Render(hang(r.Label, f.width-8, 6))
+			if r.URL != "" { // on a line of its own, so it never wraps
+				out += "\n      " + th.Muted.Render(pressTo(f.keys.Open, "open it"))
 			}
-			out = pointer + box + " " + style.Render(hang(label, f.width-8, 6))
 		case service.Field:
 			label := r.Label
 			if sel {

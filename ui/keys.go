@@ -90,3 +90,8 @@ func enable(on bool, bs ...*key.Binding) {
 		b.SetEnabled(on)
 	}
 }
+
+// pressTo is a hint drawn from a binding: "press o to open it".
+func pressTo(b key.Binding, what string) string {
+	return "press " + b.Help().Key + " to " + what
+}

@@ -61,7 +61,7 @@ func openURL(s *Session, u string) tea.Cmd {
 func (e *accountExtra) below(p *stepPage) string {
 	th := p.theme
 	out := "\n" + p.dateLine(15) + "\n" +
-		th.Key.Render(fmt.Sprintf("%-15s", p.spec.Status.Label)) + p.s.StatusOf(p.spec.Step) + th.Muted.Render("  (r changes it)") + "\n"
+		th.Key.Render(fmt.Sprintf("%-15s", p.spec.Status.Label)) + p.s.StatusOf(p.spec.Step) + th.Muted.Render("  ("+pressTo(e.status, "change it")+")") + "\n"
 	if e.opened != "" {
 		out += "\n" + th.Muted.Render("Portal: ") + th.Code.Render(e.opened)
 	}
