@@ -10,7 +10,7 @@ import (
 // keys go first, from the last, so → next, ? help and q quit stay.
 func (w *Wizard) helpView() string {
 	if w.asking != nil {
-		return w.askView()
+		return w.asking.View(w.theme, w.help, w.width)
 	}
 	hk := w.helpKeys()
 	if w.help.ShowAll {

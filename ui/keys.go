@@ -13,6 +13,8 @@ type KeyMap struct {
 	ROOK, EditROOK                                              key.Binding
 	Window, Units, Mode, Export, Refresh                        key.Binding
 	Help, Quit, ForceQuit                                       key.Binding
+	// The question before quitting or leaving with unstored input.
+	StoreQuit, DiscardQuit, CancelQuit key.Binding
 	// In a field being edited only these leave it or scroll: pgdn/pgup
 	// always, →/← when it is empty, the arrows past the first/last row.
 	FieldPageDown, FieldPageUp, FieldRight, FieldLeft, FieldDown, FieldUp key.Binding
@@ -59,6 +61,10 @@ func DefaultKeys() KeyMap {
 		Help:      b("?", "help", "?"),
 		Quit:      b("q", "quit", "q", "ctrl+c"),
 		ForceQuit: b("ctrl+c", "quit", "ctrl+c"),
+
+		StoreQuit:   b("s", "store and quit", "s", "enter"),
+		DiscardQuit: b("d", "discard and quit", "d", "ctrl+c"),
+		CancelQuit:  b("esc", "cancel", "esc", "c", "q"),
 
 		FieldPageDown: b("pgdn", "next step", "pgdown"), FieldPageUp: b("pgup", "previous step", "pgup"),
 		FieldRight: b("→", "next step (empty field)", "right"), FieldLeft: b("←", "previous step (empty field)", "left"),

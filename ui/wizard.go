@@ -57,10 +57,7 @@ type Wizard struct {
 	flashErr      bool
 	sc            scroll    // the step page's window
 	laid          *laidPage // the page as Update laid it out, for View
-	asking        []string  // unstored input while asking whether to quit or leave
-	askProblem    string
-	leaving       tea.Msg // the move waiting on the question; nil when it asks about quitting
-	quitKeys      quitKeys
+	asking        *question // open while asking whether to quit or leave with unstored input
 	quitting      bool
 }
 
@@ -68,7 +65,7 @@ type Wizard struct {
 // already has a vault, profile and track (the demo).
 func NewWizard(s *Session) *Wizard {
 	th, k := DefaultTheme(), DefaultKeys()
-	w := &Wizard{s: s, theme: th, keys: k, help: help.New(), quitKeys: newQuitKeys(),
+	w := &Wizard{s: s, theme: th, keys: k, help: help.New(),
 		bar: progress.New(progress.WithSolidFill(string(colAccent.Dark)), progress.WithoutPercentage(), progress.WithWidth(sidebarW-4))}
 	w.help.Styles.ShortKey = th.Key.Bold(true)
 	w.help.Styles.ShortDesc = th.Help
@@ -230,7 +227,7 @@ func (w *Wizard) navigate(msg tea.Msg) tea.Cmd {
 // globalKey handles quit, help and step navigation.
 func (w *Wizard) globalKey(msg tea.KeyMsg) (tea.Cmd, bool) {
 	if w.asking != nil {
-		return w.answerQuit(msg), true
+		return w.answer(msg), true
 	}
 	if key.Matches(msg, w.keys.ForceQuit) || (key.Matches(msg, w.keys.Quit) && !w.capturing()) {
 		return w.quit(), true
@@ -394,7 +391,7 @@ func (w *Wizard) tooSmall() string {
 		MinWidth, MinHeight, w.width, w.height))
 	tail := w.theme.Warn.Render("q quits.")
 	if w.asking != nil { // else q would seem to do nothing
-		tail = w.askView()
+		tail = w.asking.View(w.theme, w.help, w.width)
 	}
 	return lipgloss.Place(w.width, w.height, lipgloss.Center, lipgloss.Center, lipgloss.JoinVertical(lipgloss.Left, msg, "", tail))
 }
