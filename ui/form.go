@@ -250,7 +250,7 @@ func hang(text string, width, indent int) string {
 	if width <= 10 {
 		return text
 	}
-	return strings.ReplaceAll(wrap(width+2, text), "\n", "\n"+strings.Repeat(" ", indent))
+	return strings.ReplaceAll(fit(text, width-1), "\n", "\n"+strings.Repeat(" ", indent))
 }
 
 // input is the text field with this id.

@@ -74,10 +74,7 @@ func (q *question) View(th Theme, h help.Model, width int) string {
 	}
 	h.Width = 0
 	lines = append(lines, h.ShortHelpView([]key.Binding{q.keys.Store, q.keys.Discard, q.keys.Cancel}))
-	for i := range lines {
-		lines[i] = strings.Join(wrapIndented(lines[i], max(20, width)), "\n")
-	}
-	return strings.Join(lines, "\n")
+	return fit(strings.Join(lines, "\n"), max(20, width))
 }
 
 // leavingFor says where a move leads, for the question's keys.

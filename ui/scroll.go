@@ -2,8 +2,6 @@ package ui
 
 import (
 	"strings"
-
-	"github.com/charmbracelet/x/ansi"
 )
 
 // pageLines is a step page laid out for the screen: lines already wrapped to
@@ -21,29 +19,9 @@ func layOut(v string, width, cursor int) pageLines {
 		if i == cursor {
 			out.cursor = len(out.lines)
 		}
-		out.lines = append(out.lines, wrapIndented(line, width)...)
+		out.lines = append(out.lines, strings.Split(fit(line, width), "\n")...)
 	}
 	return out
-}
-
-// wrapIndented breaks a line longer than width between words (or inside a
-// word longer than the room), indenting what follows like the line itself.
-func wrapIndented(line string, width int) []string {
-	if width <= 0 || ansi.StringWidth(line) <= width {
-		return []string{line}
-	}
-	plain := ansi.Strip(line)
-	indent := len(plain) - len(strings.TrimLeft(plain, " "))
-	if indent > width/2 {
-		indent = 0
-	}
-	pad := strings.Repeat(" ", indent)
-	wrapped := ansi.Wrap(ansi.Cut(line, indent, ansi.StringWidth(line)), width-indent, " /-")
-	parts := strings.Split(wrapped, "\n")
-	for i := range parts {
-		parts[i] = pad + strings.TrimRight(parts[i], " ")
-	}
-	return parts
 }
 
 // scroll is the window on a page taller than the screen: top is its first

@@ -210,7 +210,7 @@ func (m *unlockModel) path() string {
 	if m.width <= 0 {
 		width = 76
 	}
-	return m.theme.Muted.Render(strings.Join(wrapIndented(m.s.VaultPath, width), "\n"))
+	return m.theme.Muted.Render(fit(m.s.VaultPath, width))
 }
 
 func strengthBar(score int) string {
