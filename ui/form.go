@@ -24,11 +24,8 @@ type formKeys struct {
 }
 
 func newFormKeys(k KeyMap) formKeys {
-	with := func(b key.Binding, keys ...string) key.Binding { b.SetKeys(keys...); return b }
 	return formKeys{
-		Up: with(k.Up, "up", "k", "shift+tab"), Down: with(k.Down, "down", "j", "tab"),
-		NextField: with(k.Tab, "tab", "down"), PrevField: with(k.ShiftTab, "shift+tab", "up"),
-		Toggle: with(k.Toggle, " ", "enter"), Edit: k.Edit, Store: k.Store, Leave: k.Leave, Press: k.Press, Open: k.Open,
+		Up: k.FormUp, Down: k.FormDown, NextField: k.FormNext, PrevField: k.FormPrev, Toggle: k.FormTick, Edit: k.Edit, Store: k.Store, Leave: k.Leave, Press: k.Press, Open: k.Open,
 	}
 }
 

@@ -98,9 +98,7 @@ func (w *Wizard) fieldKeys() []key.Binding {
 	for _, r := range p.form.rows {
 		if r.Kind == service.Field {
 			k := w.keys
-			edit := k.Edit
-			edit.SetHelp("enter", "edit a field, then:")
-			return []key.Binding{edit, k.Store, k.Tab, k.ShiftTab, k.Leave, k.ForceQuit}
+			return []key.Binding{k.EditThen, k.Store, k.Tab, k.ShiftTab, k.Leave, k.ForceQuit}
 		}
 	}
 	return nil

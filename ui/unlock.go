@@ -50,9 +50,7 @@ type (
 
 func newUnlockModel(s *Session, th Theme, k KeyMap) *unlockModel {
 	m := &unlockModel{s: s, theme: th, strength: vault.Strength}
-	m.k.Next, m.k.Prev, m.k.Enter = k.Tab, k.ShiftTab, k.Enter
-	m.k.Next.SetKeys("tab", "down")
-	m.k.Prev.SetKeys("shift+tab", "up")
+	m.k.Next, m.k.Prev, m.k.Enter = k.FormNext, k.FormPrev, k.Enter
 	n := 1
 	if s.Create {
 		n = 2
