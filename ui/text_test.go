@@ -49,10 +49,10 @@ func TestScrollFollowsTheCursorLine(t *testing.T) {
 	}
 	lines[3] = "a ▸ in the prose"
 	lines[30] = "the cursor"
-	pl := layOut(strings.Join(lines, "\n"), 80, 30)
-	var sc scroll
-	sc.show(len(pl.lines), 10, pl.cursor, pl.cursor+3)
-	got := strings.Split(sc.window(pl, 10), "\n")
+	var win pageWindow
+	win.set(layOut(strings.Join(lines, "\n"), 80, 30), 80, 10)
+	win.toCursor()
+	got := strings.Split(win.View(), "\n")
 	if len(got) != 10 || !strings.Contains(strings.Join(got, "\n"), "the cursor") || got[0] != "↑ more above" {
 		t.Fatalf("window:\n%s", strings.Join(got, "\n"))
 	}
