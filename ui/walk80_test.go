@@ -35,6 +35,10 @@ func TestStep1At80x24(t *testing.T) {
 	if !strings.Contains(v, "[✓] Form submitted") || !strings.Contains(v, "Review status  submitted, awaiting review") {
 		t.Fatalf("the submitted form's status:\n%s", v)
 	}
+	send(wiz, keys("down")...) // past the last row: the window moves a line
+	if v := ansi.Strip(wiz.View()); !strings.Contains(v, "(press r to change it)") {
+		t.Fatalf("the status's hint is broken across lines:\n%s", v)
+	}
 	send(wiz, keys("r")...)
 	if v := ansi.Strip(wiz.View()); !strings.Contains(v, "Review status  review meeting scheduled") {
 		t.Fatalf("r does not move on from the shown status:\n%s", v)
