@@ -27,6 +27,16 @@ func BenchmarkPageView(b *testing.B) {
 			}
 		})
 	}
+	// After an Update the page is laid out already: View only draws the
+	// viewport's window, the sidebar and the help bar.
+	b.Run("step1-after-update", func(b *testing.B) {
+		wiz.goTo(int(onboarding.CreateAccount))
+		send(wiz, keys("down")...)
+		b.ReportAllocs()
+		for b.Loop() {
+			_ = wiz.View()
+		}
+	})
 	b.Run("step6-verified", func(b *testing.B) {
 		s.App().ClientSecret = secretOf(sandbox.DemoClientSecret)
 		out := verifiedOutcome(b, w, s)

@@ -31,10 +31,8 @@ type (
 
 func newFinishedModel(s *Session, th Theme, k KeyMap) *finishedModel {
 	m := &finishedModel{s: s, theme: th, sum: s.Summary()}
-	m.k.Other = key.NewBinding(key.WithKeys("enter", "t"), key.WithHelp("enter", m.otherLabel()))
-	m.k.List = key.NewBinding(key.WithKeys("l"), key.WithHelp("l", "client list"))
-	m.k.Back = k.Prev
-	m.k.Back.SetHelp("←", "back to the steps")
+	m.k.Other, m.k.List, m.k.Back = k.OtherTrack, k.ClientList, k.BackToSteps
+	m.k.Other.SetHelp(m.k.Other.Help().Key, m.otherLabel())
 	return m
 }
 
@@ -98,6 +96,7 @@ func (m *finishedModel) View() string {
 	if m.s.Demo != nil {
 		b.WriteString(th.Muted.Render("        (on your own vault: the demo's is deleted on exit)") + "\n")
 	}
-	b.WriteString("\n" + th.Key.Render("Next    ") + m.otherLabel() + th.Muted.Render(" (enter)") + ", or the client list" + th.Muted.Render(" (l)"))
+	b.WriteString("\n" + th.Key.Render("Next    ") + m.otherLabel() + th.Muted.Render(" ("+m.k.Other.Help().Key+")") +
+		", or the client list" + th.Muted.Render(" ("+m.k.List.Help().Key+")"))
 	return th.Page.Render(b.String())
 }

@@ -19,14 +19,13 @@ type row struct {
 // formKeys are the form's bindings, enabled with the row under the cursor.
 type formKeys struct {
 	Up, Down, NextField, PrevField, Toggle, Edit, Store, Leave, Press key.Binding
+	// Open is only named in a link's hint; the page handles it.
+	Open key.Binding
 }
 
 func newFormKeys(k KeyMap) formKeys {
-	with := func(b key.Binding, keys ...string) key.Binding { b.SetKeys(keys...); return b }
 	return formKeys{
-		Up: with(k.Up, "up", "k", "shift+tab"), Down: with(k.Down, "down", "j", "tab"),
-		NextField: with(k.Tab, "tab", "down"), PrevField: with(k.ShiftTab, "shift+tab", "up"),
-		Toggle: with(k.Toggle, " ", "enter"), Edit: k.Edit, Store: k.Store, Leave: k.Leave, Press: k.Press,
+		Up: k.FormUp, Down: k.FormDown, NextField: k.FormNext, PrevField: k.FormPrev, Toggle: k.FormTick, Edit: k.Edit, Store: k.Store, Leave: k.Leave, Press: k.Press, Open: k.Open,
 	}
 }
 
@@ -217,11 +216,10 @@ func (f *form) view(th Theme, s *Session) (string, int) {
 			if s.Progress.Checked(f.step, r.ID) {
 				box, style = th.Done.Render("[✓]"), th.Muted
 			}
-			label := r.Label
-			if r.URL != "" {
-				label += " (o opens it)"
+			out = pointer + box + " " + style.Render(hang(r.Label, f.width-8, 6))
+			if r.URL != "" { // on a line of its own, so it never wraps
+				out += "\n      " + th.Muted.Render(pressTo(f.keys.Open, "open it"))
 			}
-			out = pointer + box + " " + style.Render(hang(label, f.width-8, 6))
 		case service.Field:
 			label := r.Label
 			if sel {
@@ -249,7 +247,7 @@ func hang(text string, width, indent int) string {
 	if width <= 10 {
 		return text
 	}
-	return strings.ReplaceAll(wrap(width+2, text), "\n", "\n"+strings.Repeat(" ", indent))
+	return strings.ReplaceAll(fit(text, width-1), "\n", "\n"+strings.Repeat(" ", indent))
 }
 
 // input is the text field with this id.

@@ -86,10 +86,13 @@ type viewKey struct {
 // glucoseModel shows the data of a connected test user: the current
 // reading, the consensus figures, and a chart, AGP or table per window.
 type glucoseModel struct {
-	th        Theme
-	keys      KeyMap
-	now       func() time.Time
-	title     string
+	th    Theme
+	keys  KeyMap
+	now   func() time.Time
+	title string
+	// source names who sent the data, where the view says what it lacks
+	// (ROOK's glucose samples carry no trend).
+	source    string
 	fetch     Fetch
 	exportDir string
 
@@ -342,6 +345,16 @@ func (m *glucoseModel) View() string {
 	return head + "\n" + body
 }
 
+// sender names who sent the data, for what it lacks.
+func (m *glucoseModel) sender() string {
+	if m.source == "" {
+		return "the source"
+	}
+	return m.source
+}
+
+// headLine is the title, the windows, the unit and the mode on one line:
+// when it is too long the title gives way, never the unit.
 func (m *glucoseModel) headLine() string {
 	var tabs []string
 	for i, w := range Windows {
@@ -351,8 +364,13 @@ func (m *glucoseModel) headLine() string {
 			tabs = append(tabs, m.th.Muted.Render(w.Label))
 		}
 	}
-	return m.th.Title.Render("Glucose") + " " + m.th.Header.Render(m.title) + "  " + strings.Join(tabs, " ") +
-		"  " + m.th.Muted.Render(m.unit.String()+" · "+modeNames[m.mode])
+	lead := m.th.Title.Render("Glucose") + " "
+	rest := "  " + strings.Join(tabs, " ") + "  " + m.th.Muted.Render(m.unit.String()+" · "+modeNames[m.mode])
+	title := m.title
+	if m.width > 0 {
+		title = truncate(title, m.width-lipgloss.Width(lead)-lipgloss.Width(rest))
+	}
+	return lead + m.th.Header.Render(title) + rest
 }
 
 func (m *glucoseModel) draw() string {
@@ -380,9 +398,12 @@ func (m *glucoseModel) current(p *prepared) string {
 	}
 	e := *p.latest
 	big := bigText(ReadingText(e, m.unit))
-	arrow := TrendArrow(e.TrendOrUnknown())
+	arrow := m.th.Big.Render(TrendArrow(e.TrendOrUnknown()))
+	if e.Trend == nil {
+		arrow = m.th.Muted.Render("no trend")
+	}
 	lines := []string{
-		m.th.Big.Render(big[0]) + "  " + m.th.Big.Render(arrow),
+		m.th.Big.Render(big[0]) + "  " + arrow,
 		m.th.Big.Render(big[1]) + "  " + m.th.Muted.Render(m.unit.String()),
 		m.th.Big.Render(big[2]),
 	}
@@ -396,6 +417,9 @@ func (m *glucoseModel) current(p *prepared) string {
 		change = sign + m.unit.Format(math.Abs(d)) + " in " + agoText(e.At().Sub(p.previous.At())) + " · "
 	}
 	lines = append(lines, m.th.Muted.Render(change+agoText(m.now().Sub(e.At()))+" ago"))
+	if e.Trend == nil {
+		lines = append(lines, m.th.Muted.Render(m.sender()+" sends no trend"))
+	}
 	if d := m.data[m.window].Device; d != nil {
 		lines = append(lines, m.th.Muted.Render(d.Name()))
 	}

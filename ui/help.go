@@ -10,7 +10,7 @@ import (
 // keys go first, from the last, so → next, ? help and q quit stay.
 func (w *Wizard) helpView() string {
 	if w.asking != nil {
-		return w.askView()
+		return w.asking.View(w.theme, w.help, w.width)
 	}
 	hk := w.helpKeys()
 	if w.help.ShowAll {
@@ -98,9 +98,7 @@ func (w *Wizard) fieldKeys() []key.Binding {
 	for _, r := range p.form.rows {
 		if r.Kind == service.Field {
 			k := w.keys
-			edit := k.Edit
-			edit.SetHelp("enter", "edit a field, then:")
-			return []key.Binding{edit, k.Store, k.Tab, k.ShiftTab, k.Leave, k.ForceQuit}
+			return []key.Binding{k.EditThen, k.Store, k.Tab, k.ShiftTab, k.Leave, k.ForceQuit}
 		}
 	}
 	return nil

@@ -13,6 +13,14 @@ type KeyMap struct {
 	ROOK, EditROOK                                              key.Binding
 	Window, Units, Mode, Export, Refresh                        key.Binding
 	Help, Quit, ForceQuit                                       key.Binding
+	// The question before quitting or leaving with unstored input.
+	StoreQuit, DiscardQuit, CancelQuit key.Binding
+	// A form's rows and an unlock screen's fields: the arrows and tab move.
+	FormUp, FormDown, FormNext, FormPrev, FormTick, EditThen key.Binding
+	// The client list and the finished screen.
+	OpenProfile, CreateProfile, Replace, Keep, OtherTrack, ClientList, BackToSteps key.Binding
+	// Step 6 once connected (used by its page).
+	Continue key.Binding
 	// In a field being edited only these leave it or scroll: pgdn/pgup
 	// always, →/← when it is empty, the arrows past the first/last row.
 	FieldPageDown, FieldPageUp, FieldRight, FieldLeft, FieldDown, FieldUp key.Binding
@@ -60,6 +68,20 @@ func DefaultKeys() KeyMap {
 		Quit:      b("q", "quit", "q", "ctrl+c"),
 		ForceQuit: b("ctrl+c", "quit", "ctrl+c"),
 
+		StoreQuit:   b("s", "store and quit", "s", "enter"),
+		DiscardQuit: b("d", "discard and quit", "d", "ctrl+c"),
+		CancelQuit:  b("esc", "cancel", "esc", "c", "q"),
+
+		FormUp: b("↑/k", "up", "up", "k", "shift+tab"), FormDown: b("↓/j", "down", "down", "j", "tab"),
+		FormNext: b("tab", "next field", "tab", "down"), FormPrev: b("shift+tab", "previous field", "shift+tab", "up"),
+		FormTick: b("space", "tick", " ", "enter"), EditThen: b("enter", "edit a field, then:", "enter"),
+
+		OpenProfile: b("enter", "open", "enter"), CreateProfile: b("enter", "create", "enter"),
+		Replace: b("y", "replace", "y"), Keep: b("n/esc", "keep", "n", "esc"),
+		OtherTrack: b("enter", "the other track", "enter", "t"), ClientList: b("l", "client list", "l"),
+		BackToSteps: b("←", "back to the steps", "left", "pgup", "H"),
+		Continue:    b("enter", "continue", "enter"),
+
 		FieldPageDown: b("pgdn", "next step", "pgdown"), FieldPageUp: b("pgup", "previous step", "pgup"),
 		FieldRight: b("→", "next step (empty field)", "right"), FieldLeft: b("←", "previous step (empty field)", "left"),
 		FieldDown: b("↓", "down", "down"), FieldUp: b("↑", "up", "up"),
@@ -90,3 +112,12 @@ func enable(on bool, bs ...*key.Binding) {
 		b.SetEnabled(on)
 	}
 }
+
+// pressTo is a hint drawn from a binding: "press o to open it".
+func pressTo(b key.Binding, what string) string { return "press " + keyTo(b, what) }
+
+// keyTo is a shorter hint drawn from a binding: "enter to create".
+func keyTo(b key.Binding, what string) string { return keyDoes(b, "to "+what) }
+
+// keyDoes says what a binding's key does: "esc cancels".
+func keyDoes(b key.Binding, does string) string { return b.Help().Key + " " + does }

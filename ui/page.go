@@ -215,7 +215,7 @@ func (p *stepPage) dateLine(width int) string {
 	th, d := p.theme, p.spec.Date
 	date := p.s.Progress.Field(p.spec.Step, d.ID)
 	if date == "" {
-		date = th.Muted.Render("not yet (d sets today)")
+		date = th.Muted.Render("not yet (" + pressTo(p.date, "set today") + ")")
 	}
 	return th.Key.Render(fmt.Sprintf("%-*s", width, d.Label)) + date
 }

@@ -59,11 +59,8 @@ func newProfilesModel(s *Session, th Theme, k KeyMap) *profilesModel {
 	ti.Placeholder = "client or company name"
 	ti.CharLimit = 80
 	ti.Width = 40
-	m := &profilesModel{s: s, theme: th, keys: k, name: ti, k: profilesKeys{Up: k.Up, Down: k.Down, Open: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "open")),
-		Recheck: k.Recheck, Report: k.Report, Paste: k.Paste, Create: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "create")),
-		Cancel: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back")),
-		Yes:    key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "replace")),
-		No:     key.NewBinding(key.WithKeys("n", "esc"), key.WithHelp("n/esc", "keep"))}}
+	m := &profilesModel{s: s, theme: th, keys: k, name: ti, k: profilesKeys{Up: k.Up, Down: k.Down, Open: k.OpenProfile,
+		Recheck: k.Recheck, Report: k.Report, Paste: k.Paste, Create: k.CreateProfile, Cancel: k.Back, Yes: k.Replace, No: k.Keep}}
 	m.sync()
 	return m
 }
@@ -166,7 +163,7 @@ func (m *profilesModel) confirmView() string {
 		}
 		b.WriteString(fmt.Sprintf("  %-14s %s → %s\n", c.Field, old, c.New))
 	}
-	b.WriteString(th.Attention.Render("Replace what it holds? y replaces, n keeps what is stored") + "\n")
+	b.WriteString(th.Attention.Render("Replace what it holds? "+keyDoes(m.k.Yes, "replaces")+", "+keyDoes(m.k.No, "keeps what is stored")) + "\n")
 	return b.String()
 }
 
@@ -357,14 +354,14 @@ func (m *profilesModel) View() string {
 		b.WriteString("  " + th.Muted.Render(newRow) + "\n")
 	}
 	if m.naming {
-		b.WriteString("\nName of the new profile (enter to create")
+		b.WriteString("\nName of the new profile (" + keyTo(m.k.Create, "create"))
 		if len(m.list) > 0 {
-			b.WriteString(", esc to go back")
+			b.WriteString(", " + keyTo(m.k.Cancel, "go back"))
 		}
 		b.WriteString(")\n" + m.name.View() + "\n")
 	}
 	if m.pasting {
-		b.WriteString("\nPaste a sealed hand-off from a client; it opens by itself when complete (esc cancels).\n" + m.paste.View() + "\n")
+		b.WriteString("\nPaste a sealed hand-off from a client; it opens by itself when complete (" + keyDoes(m.k.Cancel, "cancels") + ").\n" + m.paste.View() + "\n")
 	}
 	if m.opening != nil {
 		b.WriteString(m.confirmView())

@@ -3,23 +3,10 @@ package ui
 import (
 	"strings"
 
-	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/tryrook/dexonboard/internal/onboarding"
 	"github.com/tryrook/dexonboard/internal/service"
 )
-
-// quitKeys answer "quit with unstored input?": store, discard or cancel.
-// A second ctrl+c discards: it always gets out.
-type quitKeys struct{ Store, Discard, Cancel key.Binding }
-
-func newQuitKeys() quitKeys {
-	return quitKeys{
-		Store:   key.NewBinding(key.WithKeys("s", "enter"), key.WithHelp("s", "store and quit")),
-		Discard: key.NewBinding(key.WithKeys("d", "ctrl+c"), key.WithHelp("d", "discard and quit")),
-		Cancel:  key.NewBinding(key.WithKeys("esc", "c", "q"), key.WithHelp("esc", "cancel")),
-	}
-}
 
 // typedInput is a page that can hold input typed but not stored.
 type typedInput interface {
@@ -122,7 +109,7 @@ func (w *Wizard) pagesUnstored() []string {
 // question lists what the open question is about: leaving replaces only
 // the step pages; quitting also drops a new profile's name.
 func (w *Wizard) question() []string {
-	if w.leaving != nil {
+	if w.asking != nil && w.asking.leaving != nil {
 		return w.pagesUnstored()
 	}
 	return w.unstoredInput()
@@ -149,7 +136,7 @@ func (w *Wizard) typedPages() []typedInput {
 // quit ends the program, asking first when typed input would be lost.
 func (w *Wizard) quit() tea.Cmd {
 	if u := w.unstoredInput(); len(u) > 0 {
-		w.asking, w.askProblem = u, ""
+		w.asking = newQuestion(w.keys, u, nil)
 		return nil
 	}
 	return w.quitAfter()
@@ -161,28 +148,29 @@ func (w *Wizard) quitAfter(cmds ...tea.Cmd) tea.Cmd {
 	return tea.Sequence(append(cmds, saveProgress(w.s), tea.Quit)...)
 }
 
-// answerQuit handles a key while the wizard asks about unstored input.
-// While a new profile is being created only ctrl+c does something: it quits.
-func (w *Wizard) answerQuit(msg tea.KeyMsg) tea.Cmd {
-	if w.leaving != nil {
-		return w.answerLeave(msg)
+// answer acts on the open question's answer to a key.
+func (w *Wizard) answer(msg tea.KeyMsg) tea.Cmd {
+	a := w.asking.Update(msg)
+	if w.asking.leaving != nil {
+		return w.answerLeave(a)
 	}
-	k := w.quitKeys
-	if w.screen == screenProfiles && w.profiles.storing {
-		if key.Matches(msg, w.keys.ForceQuit) {
-			return w.quitAfter()
-		}
-		return nil
-	}
-	switch {
-	case key.Matches(msg, k.Store):
+	switch a {
+	case store:
 		return w.storeAndQuit()
-	case key.Matches(msg, k.Discard):
+	case discard:
 		return w.quitAfter()
-	case key.Matches(msg, k.Cancel):
+	case cancel:
 		w.asking = nil
 	}
 	return nil
+}
+
+// refused says in the open question why input was not stored; it stays.
+func (w *Wizard) refused(problem string) {
+	if w.asking == nil {
+		w.asking = newQuestion(w.keys, nil, nil)
+	}
+	w.asking.about, w.asking.problem = w.question(), problem
 }
 
 // storeAndQuit stores what was typed and quits, or says what was refused
@@ -196,9 +184,10 @@ func (w *Wizard) storeAndQuit() tea.Cmd {
 	if w.screen == screenProfiles && w.profiles.unstored() != nil {
 		create, err := w.profiles.storeName()
 		if err != nil {
-			w.asking, w.askProblem = w.unstoredInput(), "new profile: "+err.Error()
+			w.refused("new profile: " + err.Error())
 			return tea.Batch(cmds...)
 		}
+		w.asking.busy = true // until nameStoredMsg
 		return tea.Batch(append(cmds, create)...)
 	}
 	return w.quitAfter(cmds...)
@@ -212,7 +201,7 @@ func (w *Wizard) storePages() ([]tea.Cmd, bool) {
 		c, err := p.storeTyped()
 		cmds = append(cmds, c...)
 		if err != nil {
-			w.asking, w.askProblem = w.question(), p.Step().ShortTitle()+": "+explain(err)
+			w.refused(p.Step().ShortTitle() + ": " + explain(err))
 			return cmds, false
 		}
 	}
@@ -226,30 +215,11 @@ func (w *Wizard) nameStored(msg nameStoredMsg) tea.Cmd {
 		return nil
 	}
 	if msg.err != nil { // the steps' input may be stored by now
-		w.asking, w.askProblem = w.unstoredInput(), "new profile: "+nameProblem(msg.err)
+		w.asking = newQuestion(w.keys, nil, nil)
+		w.refused("new profile: " + nameProblem(msg.err))
 		return nil
 	}
 	return w.quitAfter()
-}
-
-// askView is the question in place of the help bar.
-func (w *Wizard) askView() string {
-	th := w.theme
-	lines := []string{th.Warn.Render("Typed but not stored: ") + strings.Join(w.asking, "; ")}
-	if w.askProblem != "" {
-		lines = append(lines, th.Error.Render("Not stored: "+w.askProblem))
-	}
-	h := w.help
-	h.Width = 0
-	k := w.quitKeys
-	if w.leaving != nil {
-		k = k.goingOn(leavingFor(w.leaving))
-	}
-	lines = append(lines, h.ShortHelpView([]key.Binding{k.Store, k.Discard, k.Cancel}))
-	for i := range lines {
-		lines[i] = strings.Join(wrapIndented(lines[i], max(20, w.width)), "\n")
-	}
-	return strings.Join(lines, "\n")
 }
 
 // leave goes where msg leads (another profile, the other track), which
@@ -268,7 +238,7 @@ func (w *Wizard) leave(msg tea.Msg) tea.Cmd {
 	if _, ok := msg.(profileChosenMsg); ok && w.screen == screenProfiles {
 		w.profiles.created() // a name typed there is a profile now
 	}
-	w.asking, w.askProblem, w.leaving = u, "", msg
+	w.asking = newQuestion(w.keys, u, msg)
 	return nil
 }
 
@@ -282,16 +252,14 @@ func (w *Wizard) dropped(msg tea.Msg) tea.Cmd {
 	return nil
 }
 
-// answerLeave handles a key while the wizard asks before leaving the step
-// pages: s stores and goes on, d goes on, esc stays. ctrl+c is a quit: it
-// asks the quit question, and a second one discards.
-func (w *Wizard) answerLeave(msg tea.KeyMsg) tea.Cmd {
-	k := w.quitKeys
-	switch {
-	case key.Matches(msg, w.keys.ForceQuit):
-		w.leaving = nil
-		w.asking, w.askProblem = w.unstoredInput(), ""
-	case key.Matches(msg, k.Store):
+// answerLeave acts on the answer to the question asked before leaving the
+// step pages: s stores and goes on, d goes on, esc stays. ctrl+c is a
+// quit: it asks the quit question, and a second one discards.
+func (w *Wizard) answerLeave(a answer) tea.Cmd {
+	switch a {
+	case quitInstead:
+		w.asking = newQuestion(w.keys, w.unstoredInput(), nil)
+	case store:
 		cmds, ok := w.storePages()
 		if !ok {
 			return tea.Batch(cmds...)
@@ -299,11 +267,11 @@ func (w *Wizard) answerLeave(msg tea.KeyMsg) tea.Cmd {
 		// step 3's store marks the step done: save the progress the
 		// pages belong to before the move replaces it.
 		return w.goOn(append(cmds, saveProgress(w.s))...)
-	case key.Matches(msg, k.Discard):
+	case discard:
 		return w.goOn()
-	case key.Matches(msg, k.Cancel):
-		msg := w.leaving
-		w.asking, w.askProblem, w.leaving = nil, "", nil
+	case cancel:
+		msg := w.asking.leaving
+		w.asking = nil
 		return w.dropped(msg)
 	}
 	return nil
@@ -311,30 +279,7 @@ func (w *Wizard) answerLeave(msg tea.KeyMsg) tea.Cmd {
 
 // goOn makes the move the question held, after cmds (the stores' saves).
 func (w *Wizard) goOn(cmds ...tea.Cmd) tea.Cmd {
-	msg := w.leaving
-	w.asking, w.askProblem, w.leaving = nil, "", nil
+	msg := w.asking.leaving
+	w.asking = nil
 	return tea.Batch(append(cmds, w.navigate(msg))...)
-}
-
-// leavingFor says where a move leads, for the question's keys.
-func leavingFor(msg tea.Msg) string {
-	switch msg := msg.(type) {
-	case profileChosenMsg:
-		return "open " + msg.p.Name
-	case startProductionMsg:
-		return "start the production app's track"
-	case trackChosenMsg:
-		if msg.progress.Track == onboarding.ProductionTrack {
-			return "open the production app's track"
-		}
-		return "open the sandbox app's track"
-	}
-	return "go on"
-}
-
-// goingOn are the keys of the question asked before a move.
-func (k quitKeys) goingOn(where string) quitKeys {
-	k.Store.SetHelp("s", "store, then "+where)
-	k.Discard.SetHelp("d", "discard, then "+where)
-	return k
 }

@@ -3,7 +3,7 @@ package ui
 import (
 	"strings"
 
-	"github.com/charmbracelet/x/ansi"
+	"github.com/charmbracelet/bubbles/viewport"
 )
 
 // pageLines is a step page laid out for the screen: lines already wrapped to
@@ -21,104 +21,102 @@ func layOut(v string, width, cursor int) pageLines {
 		if i == cursor {
 			out.cursor = len(out.lines)
 		}
-		out.lines = append(out.lines, wrapIndented(line, width)...)
+		out.lines = append(out.lines, strings.Split(fit(line, width), "\n")...)
 	}
 	return out
 }
 
-// wrapIndented breaks a line longer than width between words (or inside a
-// word longer than the room), indenting what follows like the line itself.
-func wrapIndented(line string, width int) []string {
-	if width <= 0 || ansi.StringWidth(line) <= width {
-		return []string{line}
-	}
-	plain := ansi.Strip(line)
-	indent := len(plain) - len(strings.TrimLeft(plain, " "))
-	if indent > width/2 {
-		indent = 0
-	}
-	pad := strings.Repeat(" ", indent)
-	wrapped := ansi.Wrap(ansi.Cut(line, indent, ansi.StringWidth(line)), width-indent, " /-")
-	parts := strings.Split(wrapped, "\n")
-	for i := range parts {
-		parts[i] = pad + strings.TrimRight(parts[i], " ")
-	}
-	return parts
-}
-
-// scroll is the window on a page taller than the screen: top is its first
-// line. The window follows the cursor, shows a result when one appears, and
-// ↓/↑ past the last/first row move it a line.
-// A window not yet placed (a page just shown) shows the cursor.
-type scroll struct {
-	top    int
+// pageWindow is the step page's window: a bubbles viewport over the page
+// as laid out for the screen. It follows the cursor, shows a result when
+// one appears, and ↓/↑ past the last/first row move it a line; on a page
+// taller than the window its first and last lines give way to "↑ more
+// above" and "↓ more below". A window not yet placed (a page just shown)
+// shows the cursor.
+type pageWindow struct {
+	vp     viewport.Model
+	page   pageLines // what vp holds, kept to see what the next layout changed
 	placed bool
 }
 
-// toCursor shows the cursor's line and a few below it.
-func (sc *scroll) toCursor(pl pageLines, h int) {
-	n := len(pl.lines)
-	sc.show(n, h, pl.cursor, min(n-1, pl.cursor+3))
-	sc.placed = true
+// set gives the window a new layout of the page, width cells by h lines.
+func (pw *pageWindow) set(pl pageLines, width, h int) {
+	pw.page = pl
+	pw.vp.Width, pw.vp.Height = width, h
+	pw.vp.SetContent(strings.Join(pl.lines, "\n"))
+	pw.vp.SetYOffset(pw.vp.YOffset) // within the new page
 }
 
-// window shows h lines from top, marking what lies above and below.
-func (sc scroll) window(pl pageLines, h int) string {
-	n := len(pl.lines)
-	if n <= h || h < 3 {
-		return strings.Join(pl.lines, "\n")
-	}
-	if !sc.placed {
-		sc.toCursor(pl, h)
-	}
-	top := max(0, min(sc.top, n-h))
-	view := append([]string(nil), pl.lines[top:top+h]...)
-	if top > 0 {
-		view[0] = "↑ more above"
-	}
-	if top+h < n {
-		view[h-1] = "↓ more below"
-	}
-	return strings.Join(view, "\n")
+// scrolls: the page is taller than the window (else it shows whole).
+func (pw *pageWindow) scrolls() bool {
+	return len(pw.page.lines) > pw.vp.Height && pw.vp.Height >= 3
+}
+
+// toCursor shows the cursor's line and a few below it.
+func (pw *pageWindow) toCursor() {
+	pw.show(pw.page.cursor, min(len(pw.page.lines)-1, pw.page.cursor+3))
 }
 
 // show moves the window as little as it can so lines a..b are in view,
 // preferring b (the newest) when they do not fit together.
-func (sc *scroll) show(n, h, a, b int) {
-	if n <= h || h < 3 {
-		sc.top = 0
+func (pw *pageWindow) show(a, b int) {
+	pw.placed = true
+	if !pw.scrolls() {
+		pw.vp.SetYOffset(0)
 		return
 	}
+	n, h := len(pw.page.lines), pw.vp.Height
 	last := n - h
-	sc.top = max(0, min(sc.top, last))
+	top := max(0, min(pw.vp.YOffset, last))
 	first := func() int { // first line not hidden by "↑ more above"
-		if sc.top == 0 {
+		if top == 0 {
 			return 0
 		}
-		return sc.top + 1
+		return top + 1
 	}
 	end := func() int { // last line not hidden by "↓ more below"
-		if sc.top == last {
+		if top == last {
 			return n - 1
 		}
-		return sc.top + h - 2
+		return top + h - 2
 	}
 	if a < first() {
-		sc.top = max(0, a-1)
+		top = max(0, a-1)
 	}
 	if b > end() {
-		sc.top = min(last, b-h+2)
+		top = min(last, b-h+2)
 		if b == n-1 {
-			sc.top = last
+			top = last
 		}
 	}
-	sc.placed = true
+	pw.vp.SetYOffset(top)
 }
 
 // by moves the window d lines, within the page.
-func (sc *scroll) by(n, h, d int) {
-	sc.placed = true
-	sc.top = max(0, min(sc.top+d, n-h))
+func (pw *pageWindow) by(d int) {
+	pw.placed = true
+	if d > 0 {
+		pw.vp.ScrollDown(d)
+	} else {
+		pw.vp.ScrollUp(-d)
+	}
+}
+
+// View draws the lines in the window, marking what lies above and below.
+func (pw pageWindow) View() string {
+	if !pw.scrolls() {
+		return strings.Join(pw.page.lines, "\n")
+	}
+	if !pw.placed {
+		pw.toCursor() // on the copy: View changes nothing
+	}
+	view := strings.Split(pw.vp.View(), "\n")
+	if pw.vp.YOffset > 0 {
+		view[0] = "↑ more above"
+	}
+	if !pw.vp.AtBottom() {
+		view[len(view)-1] = "↓ more below"
+	}
+	return strings.Join(view, "\n")
 }
 
 // changed is the range of lines of after that differ from before (the

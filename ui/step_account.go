@@ -3,9 +3,11 @@ package ui
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/ansi"
 	"github.com/tryrook/dexonboard/internal/onboarding"
 	"github.com/tryrook/dexonboard/internal/service"
 )
@@ -60,8 +62,14 @@ func openURL(s *Session, u string) tea.Cmd {
 
 func (e *accountExtra) below(p *stepPage) string {
 	th := p.theme
-	out := "\n" + p.dateLine(15) + "\n" +
-		th.Key.Render(fmt.Sprintf("%-15s", p.spec.Status.Label)) + p.s.StatusOf(p.spec.Step) + th.Muted.Render("  (r changes it)") + "\n"
+	status := th.Key.Render(fmt.Sprintf("%-15s", p.spec.Status.Label)) + p.s.StatusOf(p.spec.Step)
+	hint := th.Muted.Render("  (" + pressTo(e.status, "change it") + ")")
+	if ansi.StringWidth(status+hint) <= p.width-3 {
+		status += hint
+	} else { // under the status, not broken across lines
+		status += "\n" + strings.Repeat(" ", 13) + hint
+	}
+	out := "\n" + p.dateLine(15) + "\n" + status + "\n"
 	if e.opened != "" {
 		out += "\n" + th.Muted.Render("Portal: ") + th.Code.Render(e.opened)
 	}

@@ -107,7 +107,7 @@ func (e *prereqExtra) webhookView(p *stepPage) string {
 	case e.hookErr != "":
 		return out + th.Error.Render(e.hookErr) + "\n"
 	case w == nil:
-		return out + th.Muted.Render("enter on the probe: ROOK needs 200 from it") + "\n"
+		return out + th.Muted.Render(keyDoes(p.keys.Press, "on the probe: ROOK needs 200 from it")) + "\n"
 	case !w.OK:
 		return out + th.Error.Render(fmt.Sprintf("✗ %d in %d ms", w.Status, w.Ms)) + " " + wrap(p.width-20, w.Reason) + "\n"
 	case w.Verdict != "pass":
@@ -125,7 +125,7 @@ func (e *prereqExtra) preflightView(p *stepPage) string {
 	case e.checking:
 		return out + th.Muted.Render("asking Dexcom's authorization URL…")
 	case e.results == nil:
-		return out + th.Muted.Render("press p: the app's authorization URL must answer 200")
+		return out + th.Muted.Render("press "+e.preflight.Help().Key+": the app's authorization URL must answer 200")
 	}
 	return out + preflightView(th, e.results)
 }

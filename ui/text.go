@@ -6,29 +6,47 @@ import (
 	"github.com/charmbracelet/x/ansi"
 )
 
-// wrap fits prose to the page width, counting terminal cells (accented
-// letters are one, wide glyphs two) and leaving colour codes intact; it
-// breaks only between words, one cell short of the width.
-func wrap(width int, s string) string {
-	width -= 2 // the page's left padding
+// fit is the one wrapper: it breaks each line of s to width cells between
+// words (inside a word longer than the room, after a "/" where it has one:
+// paths and URLs), and continuation lines keep the line's own indent.
+// Cells are terminal cells (wide glyphs are two) and colour codes stay.
+func fit(s string, width int) string {
 	if width <= 0 {
-		width = 78
+		return s
 	}
-	var out, line []string
-	n := 0
-	for _, w := range strings.Fields(s) {
-		cells := ansi.StringWidth(w)
-		if n+cells+1 > width && n > 0 {
-			out = append(out, strings.Join(line, " "))
-			line, n = nil, 0
-		}
-		line = append(line, w)
-		n += cells + 1
-	}
-	if len(line) > 0 {
-		out = append(out, strings.Join(line, " "))
+	lines := strings.Split(s, "\n")
+	out := make([]string, 0, len(lines))
+	for _, line := range lines {
+		out = append(out, fitLine(line, width)...)
 	}
 	return strings.Join(out, "\n")
+}
+
+func fitLine(line string, width int) []string {
+	if ansi.StringWidth(line) <= width {
+		return []string{line}
+	}
+	plain := ansi.Strip(line)
+	indent := len(plain) - len(strings.TrimLeft(plain, " "))
+	if indent > width/2 {
+		indent = 0
+	}
+	pad := strings.Repeat(" ", indent)
+	parts := strings.Split(ansi.Wrap(ansi.Cut(line, indent, ansi.StringWidth(line)), width-indent, " /"), "\n")
+	for i := range parts {
+		parts[i] = pad + strings.TrimRight(parts[i], " ")
+	}
+	return parts
+}
+
+// wrap fits prose (one paragraph) to a page pageWidth cells wide: inside
+// its left padding, a cell to spare.
+func wrap(pageWidth int, s string) string {
+	w := pageWidth - 2
+	if w <= 0 {
+		w = 78
+	}
+	return fit(strings.Join(strings.Fields(s), " "), w-1)
 }
 
 // truncate cuts s to n cells, ending in "…" when it was cut.
@@ -45,7 +63,8 @@ func padCells(s string, n int) string {
 }
 
 // joinWrap joins parts with sep, starting a new line where the next part
-// would pass width cells: every figure shows, none is cut.
+// would pass width cells: every figure shows, none is cut or split (fit
+// would break inside a figure, and leave a separator at a line's end).
 func joinWrap(width int, sep string, parts ...string) string {
 	var lines []string
 	line := ""

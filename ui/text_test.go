@@ -10,7 +10,8 @@ import (
 )
 
 // TestTextCountsCells: accented letters take one cell and wide glyphs two,
-// with or without colour codes; no line passes the width.
+// with or without colour codes; no line passes the width (a word longer
+// than a line breaks inside).
 func TestTextCountsCells(t *testing.T) {
 	colors(t, termenv.TrueColor)
 	red := lipgloss.NewStyle().Foreground(lipgloss.Color("#ff0000"))
@@ -22,11 +23,11 @@ func TestTextCountsCells(t *testing.T) {
 		for _, width := range []int{12, 20, 33} {
 			got := wrap(width, s)
 			for _, line := range strings.Split(got, "\n") {
-				if n := ansi.StringWidth(line); n > width-2 && len(strings.Fields(ansi.Strip(line))) > 1 {
+				if n := ansi.StringWidth(line); n > width-3 {
 					t.Errorf("wrap(%d): %q is %d cells", width, ansi.Strip(line), n)
 				}
 			}
-			if ansi.Strip(strings.Join(strings.Fields(got), " ")) != ansi.Strip(strings.Join(strings.Fields(s), " ")) {
+			if ansi.Strip(strings.Join(strings.Fields(got), "")) != ansi.Strip(strings.Join(strings.Fields(s), "")) {
 				t.Errorf("wrap(%d) lost words: %q", width, ansi.Strip(got))
 			}
 			if tr := truncate(s, width); ansi.StringWidth(tr) > width || !strings.HasSuffix(ansi.Strip(tr), "…") {
@@ -48,10 +49,10 @@ func TestScrollFollowsTheCursorLine(t *testing.T) {
 	}
 	lines[3] = "a ▸ in the prose"
 	lines[30] = "the cursor"
-	pl := layOut(strings.Join(lines, "\n"), 80, 30)
-	var sc scroll
-	sc.show(len(pl.lines), 10, pl.cursor, pl.cursor+3)
-	got := strings.Split(sc.window(pl, 10), "\n")
+	var win pageWindow
+	win.set(layOut(strings.Join(lines, "\n"), 80, 30), 80, 10)
+	win.toCursor()
+	got := strings.Split(win.View(), "\n")
 	if len(got) != 10 || !strings.Contains(strings.Join(got, "\n"), "the cursor") || got[0] != "↑ more above" {
 		t.Fatalf("window:\n%s", strings.Join(got, "\n"))
 	}
@@ -61,7 +62,7 @@ func TestScrollFollowsTheCursorLine(t *testing.T) {
 // its own indent, colour codes intact.
 func TestWrappedLinesKeepTheirIndent(t *testing.T) {
 	line := "    \x1b[1mhint\x1b[0m " + strings.Repeat("word ", 12)
-	got := wrapIndented(line, 30)
+	got := strings.Split(fit(line, 30), "\n")
 	if len(got) < 2 {
 		t.Fatalf("not wrapped: %q", got)
 	}

@@ -97,7 +97,7 @@ func (m *trackModel) View() string {
 		for i, r := range regions {
 			b.WriteString(option(th, i == m.cursor, r.Label(), r.BaseURL()))
 		}
-		b.WriteString("\n" + th.Muted.Render("esc goes back"))
+		b.WriteString("\n" + th.Muted.Render(keyDoes(m.k.Back, "goes back")))
 	} else {
 		b.WriteString(th.Title.Render("Which Dexcom app are you onboarding?") + "\n\n")
 		b.WriteString("ROOK recommends two Dexcom apps: one for the sandbox (test users, immediate\n")

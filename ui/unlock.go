@@ -50,9 +50,7 @@ type (
 
 func newUnlockModel(s *Session, th Theme, k KeyMap) *unlockModel {
 	m := &unlockModel{s: s, theme: th, strength: vault.Strength}
-	m.k.Next, m.k.Prev, m.k.Enter = k.Tab, k.ShiftTab, k.Enter
-	m.k.Next.SetKeys("tab", "down")
-	m.k.Prev.SetKeys("shift+tab", "up")
+	m.k.Next, m.k.Prev, m.k.Enter = k.FormNext, k.FormPrev, k.Enter
 	n := 1
 	if s.Create {
 		n = 2
@@ -210,7 +208,7 @@ func (m *unlockModel) path() string {
 	if m.width <= 0 {
 		width = 76
 	}
-	return m.theme.Muted.Render(strings.Join(wrapIndented(m.s.VaultPath, width), "\n"))
+	return m.theme.Muted.Render(fit(m.s.VaultPath, width))
 }
 
 func strengthBar(score int) string {

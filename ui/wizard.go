@@ -55,12 +55,9 @@ type Wizard struct {
 	width, height int
 	flash         string
 	flashErr      bool
-	sc            scroll    // the step page's window
-	laid          *laidPage // the page as Update laid it out, for View
-	asking        []string  // unstored input while asking whether to quit or leave
-	askProblem    string
-	leaving       tea.Msg // the move waiting on the question; nil when it asks about quitting
-	quitKeys      quitKeys
+	win           pageWindow // the step page's window
+	laidOut       bool       // win holds the page as the last Update left it
+	asking        *question  // open while asking whether to quit or leave with unstored input
 	quitting      bool
 }
 
@@ -68,7 +65,7 @@ type Wizard struct {
 // already has a vault, profile and track (the demo).
 func NewWizard(s *Session) *Wizard {
 	th, k := DefaultTheme(), DefaultKeys()
-	w := &Wizard{s: s, theme: th, keys: k, help: help.New(), quitKeys: newQuitKeys(),
+	w := &Wizard{s: s, theme: th, keys: k, help: help.New(),
 		bar: progress.New(progress.WithSolidFill(string(colAccent.Dark)), progress.WithoutPercentage(), progress.WithWidth(sidebarW-4))}
 	w.help.Styles.ShortKey = th.Key.Bold(true)
 	w.help.Styles.ShortDesc = th.Help
@@ -104,7 +101,7 @@ func (w *Wizard) startSteps() {
 	w.screen = screenSteps
 	w.pages = buildPages(w.s, w.theme, w.keys)
 	w.current = min(int(w.s.Progress.FirstUnfinished()), len(w.pages)-1)
-	w.sc = scroll{}
+	w.win, w.laidOut = pageWindow{}, false
 	w.resize()
 }
 
@@ -142,32 +139,25 @@ func (w *Wizard) capturing() bool {
 	return false
 }
 
-// Update routes a message; on the steps, the page's window then follows
-// what the message changed.
+// Update routes a message; on the steps, the page is then laid out once
+// for its window, which follows what the message changed. View only draws
+// the window.
 func (w *Wizard) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	if w.screen != screenSteps || w.width == 0 {
-		w.laid = nil
+		w.laidOut = false
 		return w.update(msg)
 	}
 	page := w.current
-	before, _ := w.shownPage() // as the last frame showed it
-	w.laid = nil
+	if !w.laidOut { // state changed outside Update (goTo from a test)
+		w.win.set(w.layout())
+	}
 	m, cmd := w.update(msg)
+	w.laidOut = false
 	if w.screen == screenSteps {
-		after, h := w.layout()
-		w.follow(msg, page, before, after, h)
-		w.laid = &laidPage{after, h}
+		w.follow(msg, page)
+		w.laidOut = true
 	}
 	return m, cmd
-}
-
-// laidPage is the step page as the last Update laid it out to place the
-// window: View draws it, and the next Update starts from it, rather than
-// laying the page out again. Nil when state may have changed since (another
-// screen, or goTo from outside).
-type laidPage struct {
-	pageLines
-	h int
 }
 
 func (w *Wizard) update(msg tea.Msg) (tea.Model, tea.Cmd) {
@@ -230,7 +220,7 @@ func (w *Wizard) navigate(msg tea.Msg) tea.Cmd {
 // globalKey handles quit, help and step navigation.
 func (w *Wizard) globalKey(msg tea.KeyMsg) (tea.Cmd, bool) {
 	if w.asking != nil {
-		return w.answerQuit(msg), true
+		return w.answer(msg), true
 	}
 	if key.Matches(msg, w.keys.ForceQuit) || (key.Matches(msg, w.keys.Quit) && !w.capturing()) {
 		return w.quit(), true
@@ -259,7 +249,7 @@ func (w *Wizard) goTo(i int) tea.Cmd {
 		return nil
 	}
 	w.current = i
-	w.flash, w.sc, w.laid = "", scroll{}, nil
+	w.flash, w.win, w.laidOut = "", pageWindow{}, false
 	return w.pages[i].Enter()
 }
 
@@ -376,9 +366,12 @@ func (w *Wizard) View() string {
 		body = w.finished.View()
 	case screenSteps:
 		pw, _ := w.pageSize(lipgloss.Height(help))
-		pl, ph := w.shownPage()
-		page := w.theme.Page.Width(pw).Render(w.sc.window(pl, ph))
-		body = lipgloss.JoinHorizontal(lipgloss.Top, w.sidebar(ph), page)
+		win := w.win
+		if !w.laidOut {
+			win.set(w.layout())
+		}
+		page := w.theme.Page.Width(pw).Render(win.View())
+		body = lipgloss.JoinHorizontal(lipgloss.Top, w.sidebar(win.vp.Height), page)
 	}
 	if w.height > 0 { // the help bar sits at the bottom on every screen
 		body = lipgloss.NewStyle().Height(w.height - 3 - lipgloss.Height(help)).Render(body)
@@ -394,7 +387,7 @@ func (w *Wizard) tooSmall() string {
 		MinWidth, MinHeight, w.width, w.height))
 	tail := w.theme.Warn.Render("q quits.")
 	if w.asking != nil { // else q would seem to do nothing
-		tail = w.askView()
+		tail = w.asking.View(w.theme, w.help, w.width)
 	}
 	return lipgloss.Place(w.width, w.height, lipgloss.Center, lipgloss.Center, lipgloss.JoinVertical(lipgloss.Left, msg, "", tail))
 }
@@ -463,42 +456,38 @@ func (w *Wizard) pageView() (string, int) {
 	return v, cursor
 }
 
-// layout is the step page as the screen shows it, and the rows it has.
-func (w *Wizard) layout() (pageLines, int) {
+// layout is the step page laid out for its window: the page, its width
+// inside the padding and its height.
+func (w *Wizard) layout() (pageLines, int, int) {
 	pw, ph := w.pageSize(lipgloss.Height(w.helpView()))
 	v, cursor := w.pageView()
-	return layOut(v, pw-2, cursor), ph
+	return layOut(v, pw-2, cursor), pw - 2, ph
 }
 
-// shownPage is the step page laid out for View: as Update left it, or afresh.
-func (w *Wizard) shownPage() (pageLines, int) {
-	if w.laid != nil {
-		return w.laid.pageLines, w.laid.h
-	}
-	return w.layout()
-}
-
-// follow moves the page's window after msg: to the cursor when it moved or
-// the page or size changed, a line on ↓/↑ past the last/first row, else to
-// what changed (the newest result; a result drawn above the cursor, which
-// only pushes the cursor's row down or up, is shown, not the row).
-func (w *Wizard) follow(msg tea.Msg, page int, before, after pageLines, h int) {
-	n := len(after.lines)
+// follow lays the page out again after msg and moves its window: to the
+// cursor when it moved or the page or size changed, a line on ↓/↑ past the
+// last/first row, else to what changed (the newest result; a result drawn
+// above the cursor, which only pushes the cursor's row down or up, is
+// shown, not the row).
+func (w *Wizard) follow(msg tea.Msg, page int) {
 	km, isKey := msg.(tea.KeyMsg)
 	_, resized := msg.(tea.WindowSizeMsg)
-	if !w.sc.placed {
-		w.sc.toCursor(before, h) // where the page was shown
+	if !w.win.placed {
+		w.win.toCursor() // where the page was shown
 	}
+	before := w.win.page
+	w.win.set(w.layout())
+	after := w.win.page
 	switch {
 	case page != w.current || resized || (after.cursor != before.cursor && !pushedDown(before, after)):
-		w.sc.toCursor(after, h)
+		w.win.toCursor()
 	case isKey && w.arrow(km, w.keys.Down, w.keys.FieldDown):
-		w.sc.by(n, h, 1)
+		w.win.by(1)
 	case isKey && w.arrow(km, w.keys.Up, w.keys.FieldUp):
-		w.sc.by(n, h, -1)
+		w.win.by(-1)
 	default:
 		if a, b, ok := changed(before.lines, after.lines); ok {
-			w.sc.show(n, h, a, b)
+			w.win.show(a, b)
 		}
 	}
 }

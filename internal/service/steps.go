@@ -63,6 +63,9 @@ type DateField struct{ ID, Label string }
 type StatusField struct {
 	ID, Label string
 	Options   []string
+	// SetBy is the tick that, once ticked or the step dated, means the
+	// second option when none is recorded (a submitted form awaits review).
+	SetBy string
 }
 
 // Spec describes a step once, for every front end: what it explains, what it
@@ -167,7 +170,7 @@ var specs = sync.OnceValue(func() map[onboarding.Step]Spec {
 				tick("submitted", "Form submitted"),
 			},
 			Date:   &DateField{ID: "submitted_on", Label: "Submitted on"},
-			Status: &StatusField{ID: "review", Label: "Review status", Options: ReviewStatuses},
+			Status: &StatusField{ID: "review", Label: "Review status", Options: ReviewStatuses, SetBy: "submitted"},
 		},
 		onboarding.CreateApp: {
 			Step: onboarding.CreateApp, Heading: heading(onboarding.CreateApp, "Create an application"),
@@ -251,15 +254,21 @@ func text(s string) func(*Session) string { return func(*Session) string { retur
 // ReviewStatuses are the states of Dexcom's review of a registration (step 1).
 var ReviewStatuses = []string{"not submitted", "submitted, awaiting review", "review meeting scheduled", "approved"}
 
-// StatusOf is step st's status field's value: the recorded one, or the
-// first option when none is.
+// StatusOf is step st's status field's value: the recorded one; when none
+// is, the second option once the step's SetBy tick is ticked or its date
+// set, else the first.
 func (s *Session) StatusOf(st onboarding.Step) string {
-	f := specs()[st].Status
+	spec := specs()[st]
+	f := spec.Status
 	if f == nil {
 		return ""
 	}
 	if v := s.Progress.Field(st, f.ID); v != "" {
 		return v
+	}
+	dated := spec.Date != nil && s.Progress.Field(st, spec.Date.ID) != ""
+	if f.SetBy != "" && (dated || s.Progress.Checked(st, f.SetBy)) && len(f.Options) > 1 {
+		return f.Options[1]
 	}
 	return f.Options[0]
 }
