@@ -187,6 +187,7 @@ func (s *Session) AwaitDelivery(ctx context.Context, userID string, since time.T
 // else needing attention with the named cause and fix.
 func (s *Session) RecordROOK(r *ROOKResult) {
 	now := s.Time()
+	s.Progress.SetField(onboarding.AuthenticateTestUser, "rook_checked_at", now.UTC().Format(time.RFC3339), now) // the report's "when"
 	if !r.OK() {
 		s.Progress.MarkAttention(onboarding.AuthenticateTestUser, r.Finding.Error(), now)
 		return
@@ -219,6 +220,7 @@ func (s *Session) RecordWebhook(w *WebhookReport) {
 		v = "no answer: fail"
 	}
 	s.Progress.SetField(onboarding.Prerequisites, "webhook_probe", v, s.Time())
+	s.Progress.SetField(onboarding.Prerequisites, "webhook_probe_at", s.Time().UTC().Format(time.RFC3339), s.Time())
 }
 
 // ErrNoWebhook means no webhook URL is stored for the track.
