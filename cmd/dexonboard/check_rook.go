@@ -116,6 +116,9 @@ func (o *checkOptions) validate() error {
 // validateFields checks the flags and secret variables not checked above
 // by onboarding's one rule per field, as vault add and the wizard do.
 func (o *checkOptions) validateFields() error {
+	if err := o.validateExport(); err != nil {
+		return err
+	}
 	if id := o.rook.clientUUID; id != "" {
 		if err := onboarding.ValidateROOKClientUUID(id); err != nil {
 			return exitWith(exitUsage, fmt.Errorf("--rook-client-uuid: %w", err))
