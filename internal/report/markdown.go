@@ -12,8 +12,9 @@ import (
 // heading, a list, a quote or a new table cell.
 //
 //   - & < > " become entities: no raw HTML, no <autolink>;
-//   - \ ` * _ [ ] ( ) ! | ~ # { } get a backslash: no emphasis, code span,
-//     link, image, footnote, strikethrough or table cell;
+//   - \ ` * [ ] ( ) ! | ~ # { } get a backslash, and _ unless inside a
+//     word: no emphasis, code span, link, image, footnote, strikethrough
+//     or table cell;
 //   - the linkifiers' triggers lose their meaning: "://" becomes ":\/\/",
 //     "www." becomes "www\.", "@" becomes "\@";
 //   - at the start, + - = and a number with . or ) are escaped (lists,
@@ -34,7 +35,12 @@ func md(s string) string {
 			b.WriteString("&gt;")
 		case '"':
 			b.WriteString("&quot;")
-		case '\\', '`', '*', '_', '[', ']', '(', ')', '!', '|', '~', '#', '{', '}', '@':
+		case '_':
+			if i == 0 || i == len(s)-1 || !wordByte(s[i-1]) || !wordByte(s[i+1]) {
+				b.WriteByte('\\') // server_error stays as written: inside a word _ is no emphasis
+			}
+			b.WriteByte(c)
+		case '\\', '`', '*', '[', ']', '(', ')', '!', '|', '~', '#', '{', '}', '@':
 			b.WriteByte('\\')
 			b.WriteByte(c)
 		case '/':
@@ -55,6 +61,12 @@ func md(s string) string {
 		}
 	}
 	return escapeOrderedStart(b.String())
+}
+
+// wordByte is a letter or digit (any byte of a multi-byte letter too), on
+// both sides of which CommonMark's _ opens or closes no emphasis.
+func wordByte(c byte) bool {
+	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c >= 0x80
 }
 
 // escapeOrderedStart keeps "1. x" or "1) x" at the start from being a list.

@@ -37,6 +37,7 @@ var hostile = []string{
 	"## head",
 	"`code` and ``two``",
 	"*em* _em_ **strong** ~~del~~",
+	"server_error __init__ a_b_ _c_d",
 	"- item",
 	"+ item",
 	"1. item",
@@ -115,9 +116,12 @@ func TestMarkdownKeepsTextFromOutsideInert(t *testing.T) {
 func TestMarkdownStaysReadable(t *testing.T) {
 	at := time.Date(2026, 11, 24, 12, 0, 0, 0, time.UTC)
 	doc := &report.Doc{Profile: "Acme Health Ltd.", Generated: at,
-		Apps: []report.App{{Environment: "sandbox", Name: "Acme sandbox", ClientID: "acme-client-1", RedirectURI: "http://localhost:8765/callback", ROOKRedirect: "https://rook.example/api/v1/dexcom/callback"}}}
+		Apps: []report.App{{Environment: "sandbox", Name: "Acme sandbox", ClientID: "acme-client-1", RedirectURI: "http://localhost:8765/callback", ROOKRedirect: "https://rook.example/api/v1/dexcom/callback"}},
+		Tracks: []report.Track{{Track: "sandbox", Environment: "Sandbox", Total: 8, Steps: []report.Step{{Number: 1, Title: "Create a Dexcom developer account",
+			Status: "attention", Fields: map[string]string{"submitted_on": "2026-11-20"}, Issue: "server_error from egvs"}}}}}
 	md := doc.Markdown()
-	for _, w := range []string{"# Dexcom onboarding report: Acme Health Ltd.", "| sandbox | Acme sandbox | acme-client-1 |"} {
+	for _, w := range []string{"# Dexcom onboarding report: Acme Health Ltd.", "| sandbox | Acme sandbox | acme-client-1 |",
+		"| 1. Create a Dexcom developer account | attention | — | submitted on: 2026-11-20; needs attention: server_error from egvs |"} {
 		if !strings.Contains(md, w) {
 			t.Errorf("the source lacks %q:\n%s", w, md)
 		}
