@@ -2,13 +2,8 @@ package ui
 
 import (
 	"context"
-	"encoding/csv"
-	"encoding/json"
 	"fmt"
 	"math"
-	"os"
-	"path/filepath"
-	"strconv"
 	"strings"
 	"time"
 
@@ -552,63 +547,11 @@ func renderAGP(th Theme, rows []glucose.AGPRow, unit glucose.Unit, width, height
 	return b.String()
 }
 
-// exportCmd writes the window's records as CSV (readings) and JSON (all).
+// exportCmd writes the window's records as CSV (readings) and JSON (all),
+// with the function check --export uses.
 func exportCmd(d *GlucoseData, dir, window string, now time.Time) tea.Cmd {
 	return func() tea.Msg {
-		if dir == "" {
-			dir = "."
-		}
-		base := filepath.Join(dir, "dexonboard-glucose-"+strings.ReplaceAll(window, " ", "")+"-"+now.UTC().Format("20060102-150405"))
-		paths := []string{base + ".csv", base + ".json"}
-		if err := writeCSV(paths[0], d.EGVs); err != nil {
-			return exportedMsg{err: err}
-		}
-		b, err := json.MarshalIndent(struct {
-			Start  time.Time      `json:"start"`
-			End    time.Time      `json:"end"`
-			Device *dexcom.Device `json:"device,omitempty"`
-			EGVs   []dexcom.EGV   `json:"egvs"`
-			Events []dexcom.Event `json:"events"`
-		}{d.Start, d.End, d.Device, d.EGVs, d.Events}, "", "  ")
-		if err == nil {
-			err = os.WriteFile(paths[1], b, 0o600)
-		}
-		if err != nil {
-			return exportedMsg{err: err}
-		}
-		for i, p := range paths {
-			if abs, err := filepath.Abs(p); err == nil {
-				paths[i] = abs
-			}
-		}
-		return exportedMsg{paths: paths}
+		paths, err := glucose.Export(dir, window, now, glucose.Records{Start: d.Start, End: d.End, EGVs: d.EGVs, Events: d.Events, Device: d.Device})
+		return exportedMsg{paths: paths, err: err}
 	}
-}
-
-func writeCSV(path string, egvs []dexcom.EGV) error {
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
-	if err != nil {
-		return err
-	}
-	w := csv.NewWriter(f)
-	_ = w.Write([]string{"record_id", "system_time", "display_time", "value_mgdl", "status", "trend", "trend_rate"})
-	for _, e := range egvs {
-		val, status, rate := "", "", ""
-		if v, ok := e.MgDL(); ok {
-			val = strconv.FormatFloat(v, 'f', -1, 64)
-		}
-		if e.Status != nil {
-			status = *e.Status
-		}
-		if e.TrendRate != nil {
-			rate = strconv.FormatFloat(*e.TrendRate, 'f', -1, 64)
-		}
-		_ = w.Write([]string{e.RecordID, e.SystemTime.Raw, e.DisplayTime.Raw, val, status, string(e.TrendOrUnknown()), rate})
-	}
-	w.Flush()
-	if err := w.Error(); err != nil {
-		f.Close()
-		return err
-	}
-	return f.Close()
 }

@@ -37,6 +37,7 @@ type checkOptions struct {
 	user        string
 	timeout     time.Duration
 	rook        rookFlags
+	export      string // --export DIR (check_export.go)
 }
 
 func newCheckCmd(e *env) *cobra.Command {
@@ -87,6 +88,9 @@ failed, 4 API failed, 5 vault, 6 ROOK leg failed.`,
 	f.StringVar(&o.user, "user", "SandboxUser7", "with --demo: the sandbox user who logs in")
 	f.DurationVar(&o.timeout, "timeout", connect.DefaultTimeout, "how long to wait for the login")
 	o.rook.register(f)
+
+	// --export: the glucose view's files, from the command line (check_export.go).
+	f.StringVar(&o.export, "export", "", "also write the readings as CSV and every record as JSON into this folder, as the glucose view's e does")
 	return cmd
 }
 
@@ -125,6 +129,12 @@ func runCheck(ctx context.Context, e *env, o *checkOptions) error {
 			return err
 		}
 		out.Report = res.Report
+
+		// --export (check_export.go): the direct leg's records, as the glucose view writes them.
+		if err := exportChecked(e, o, res); err != nil {
+			return err
+		}
+
 		if plan.rook != nil && res.Outcome != nil && res.Outcome.Verification != nil {
 			plan.rook.Dexcom = res.Outcome.Client
 		}

@@ -110,6 +110,33 @@ func (o *checkOptions) validate() error {
 			return exitWith(exitUsage, fmt.Errorf("--rook-user-id: %w", err))
 		}
 	}
+	return o.validateFields()
+}
+
+// validateFields checks the flags and secret variables not checked above
+// by onboarding's one rule per field, as vault add and the wizard do.
+func (o *checkOptions) validateFields() error {
+	if err := o.validateExport(); err != nil {
+		return err
+	}
+	if id := o.rook.clientUUID; id != "" {
+		if err := onboarding.ValidateROOKClientUUID(id); err != nil {
+			return exitWith(exitUsage, fmt.Errorf("--rook-client-uuid: %w", err))
+		}
+	}
+	if o.demo || o.profile != "" {
+		return nil // the secrets come from the simulator or the vault
+	}
+	if s := secretEnv("DEXCOM_CLIENT_SECRET"); s != "" && o.rook.via != viaROOK {
+		if err := onboarding.ValidateClientSecret(s); err != nil {
+			return exitWith(exitUsage, fmt.Errorf("$DEXCOM_CLIENT_SECRET: %w", err))
+		}
+	}
+	if s := secretEnv("ROOK_SECRET_KEY"); s != "" && o.rook.via != viaDexcom {
+		if err := onboarding.ValidateROOKSecretKey(s); err != nil {
+			return exitWith(exitUsage, fmt.Errorf("$ROOK_SECRET_KEY: %w", err))
+		}
+	}
 	return nil
 }
 

@@ -118,10 +118,10 @@ func TestVaultCommands(t *testing.T) {
 	if r.code != 0 || !strings.Contains(r.out, "stored encrypted") {
 		t.Fatalf("add: %+v", r)
 	}
-	if r := run("x", nil, "vault", "add", "Acme Health", "--client-id", "c", "--redirect-uri", "https://example.com/cb"); r.code != exitUsage || !strings.Contains(r.errOut, "loopback") {
+	if r := run("x", nil, "vault", "add", "Acme Health", "--client-id", "acme-client-1", "--redirect-uri", "https://example.com/cb"); r.code != exitUsage || !strings.Contains(r.errOut, "loopback") {
 		t.Fatalf("add with bad redirect: %+v", r)
 	}
-	if r := run("", nil, "vault", "add", "Acme Health", "--client-id", "c"); r.code != exitUsage || !strings.Contains(r.errOut, "empty") {
+	if r := run("", nil, "vault", "add", "Acme Health", "--client-id", "acme-client-1"); r.code != exitUsage || !strings.Contains(r.errOut, "empty") {
 		t.Fatalf("add with empty secret: %+v", r)
 	}
 	r = run("", nil, "vault", "list")

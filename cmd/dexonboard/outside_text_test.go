@@ -187,11 +187,11 @@ func TestVaultRefusesProfileNamesWithControls(t *testing.T) {
 	if r := run("", "vault", "init"); r.code != 0 {
 		t.Fatal(r)
 	}
-	if r := run("s\n", "vault", "add", "Acme", "--client-id", "c", "--redirect-uri", "http://localhost:8765/callback"); r.code != 0 {
+	if r := run("secret-0123456789\n", "vault", "add", "Acme", "--client-id", "acme-client", "--redirect-uri", "http://localhost:8765/callback"); r.code != 0 {
 		t.Fatal(r)
 	}
 	for _, name := range []string{"Evil\x1b[2JCorp", "Evil\u009b31mCorp", "Evil\u202eproC", "Evil\x07", "Evil\tCorp"} {
-		r := run("s\n", "vault", "add", name, "--client-id", "c", "--redirect-uri", "http://localhost:8765/callback")
+		r := run("secret-0123456789\n", "vault", "add", name, "--client-id", "acme-client", "--redirect-uri", "http://localhost:8765/callback")
 		if r.code == 0 || !strings.Contains(r.errOut, "control characters or terminal escapes") || hasControls(r.out+r.errOut) {
 			t.Errorf("add %q: %+v", name, r)
 		}

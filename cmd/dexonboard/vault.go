@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net/url"
 	"strings"
 	"text/tabwriter"
 
@@ -195,15 +194,6 @@ func showProfile(w io.Writer, v *vault.Vault, p *vault.Profile, reveal bool) {
 	}
 }
 
-// validateLoopbackRedirect accepts the redirect URIs the self-check can serve.
-func validateLoopbackRedirect(raw string) error {
-	u, err := url.Parse(raw)
-	if err != nil || u.Scheme != "http" || (u.Hostname() != "localhost" && u.Hostname() != "127.0.0.1") || u.Port() == "" {
-		return fmt.Errorf("redirect URI %q must be a loopback URL with a port, such as http://localhost:8765/callback", raw)
-	}
-	return nil
-}
-
 func newVaultAddCmd(e *env) *cobra.Command {
 	var envName, clientID, redirect, appName string
 	cmd := &cobra.Command{
@@ -220,15 +210,17 @@ is not a terminal; it is never a flag, so it stays out of shell history.`,
 			if err != nil {
 				return err
 			}
-			if strings.TrimSpace(clientID) == "" {
+			clientID = strings.TrimSpace(clientID)
+			if clientID == "" {
 				return exitWith(exitUsage, errors.New("--client-id is required"))
 			}
-			if redirect != "" {
-				if err := validateLoopbackRedirect(redirect); err != nil {
-					return exitWith(exitUsage, err)
-				}
+			if err := validateAddFlags(clientID, appName, redirect); err != nil {
+				return exitWith(exitUsage, err)
 			}
 			sec, err := readSecret(e)
+			if err == nil {
+				err = onboarding.ValidateClientSecret(sec.Reveal())
+			}
 			if err != nil {
 				return exitWith(exitUsage, err)
 			}
@@ -241,7 +233,7 @@ is not a terminal; it is never a flag, so it stays out of shell history.`,
 					return exitWith(exitVault, err)
 				}
 				a := p.App(env)
-				a.ClientID, a.ClientSecret = strings.TrimSpace(clientID), sec
+				a.ClientID, a.ClientSecret = clientID, sec
 				if redirect != "" {
 					a.RedirectURI = redirect
 				}
@@ -262,6 +254,25 @@ is not a terminal; it is never a flag, so it stays out of shell history.`,
 	f.StringVar(&redirect, "redirect-uri", "", "loopback redirect URI registered for the self-check")
 	f.StringVar(&appName, "app-name", "", "the app's name in the Dexcom developer portal")
 	return cmd
+}
+
+// validateAddFlags checks vault add's flags by the rules every entry point
+// uses, before the secret is read or the vault opened: nothing is stored.
+func validateAddFlags(clientID, appName, redirect string) error {
+	if err := onboarding.ValidateClientID(clientID); err != nil {
+		return fmt.Errorf("--client-id: %w", err)
+	}
+	if appName != "" {
+		if err := onboarding.ValidateAppName(appName); err != nil {
+			return fmt.Errorf("--app-name: %w", err)
+		}
+	}
+	if redirect != "" {
+		if err := onboarding.ValidateRedirectURI(redirect); err != nil {
+			return fmt.Errorf("--redirect-uri: %w", err)
+		}
+	}
+	return nil
 }
 
 // readSecret reads the client secret from a masked prompt, or stdin when piped.

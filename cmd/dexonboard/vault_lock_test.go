@@ -51,7 +51,7 @@ func TestAddDuringRotateKey(t *testing.T) {
 			go func() {
 				defer wg.Done()
 				time.Sleep(delay) // start while rotate-key works (not an assertion on time)
-				results[i] = runBinary(t, "secret-"+name+"-0123456789\n", "--vault", path, "vault", "add", name, "--client-id", "id-"+strings.ReplaceAll(name, " ", "-"))
+				results[i] = runBinary(t, "secret-"+strings.ReplaceAll(name, " ", "-")+"-0123456789\n", "--vault", path, "vault", "add", name, "--client-id", "id-"+strings.ReplaceAll(name, " ", "-"))
 			}()
 		}
 		wg.Wait()

@@ -16,6 +16,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/tryrook/dexonboard/internal/onboarding"
 	"github.com/tryrook/dexonboard/internal/safetext"
 )
 
@@ -54,19 +55,12 @@ type Redirect struct {
 // ParseRedirect accepts http://localhost:PORT/PATH, http://127.0.0.1:PORT/PATH
 // and http://[::1]:PORT/PATH, the forms Dexcom matches exactly.
 func ParseRedirect(raw string) (Redirect, error) {
-	u, err := url.Parse(raw)
-	hint := "register a loopback redirect URI such as http://localhost:8765/callback in the Dexcom app"
-	if err != nil || u.Scheme != "http" || u.User != nil || u.RawQuery != "" || u.Fragment != "" {
-		return Redirect{}, fmt.Errorf("%w: %q; %s", ErrNotLoopback, raw, hint)
+	if err := onboarding.ValidateRedirectURI(raw); err != nil { // the one rule for the field
+		return Redirect{}, fmt.Errorf("%w: %w", ErrNotLoopback, err)
 	}
+	u, _ := url.Parse(raw)
 	host := u.Hostname()
-	if host != "localhost" && host != "127.0.0.1" && host != "::1" {
-		return Redirect{}, fmt.Errorf("%w: %q points at %s, not this machine; %s", ErrNotLoopback, raw, host, hint)
-	}
-	port, err := strconv.Atoi(u.Port())
-	if err != nil || port < 0 || port > 65535 {
-		return Redirect{}, fmt.Errorf("%w: %q has no port; Dexcom matches the port exactly, so it must be written out; %s", ErrNotLoopback, raw, hint)
-	}
+	port, _ := strconv.Atoi(u.Port())
 	path := u.EscapedPath()
 	if path == "" {
 		path = "/"

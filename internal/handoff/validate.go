@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"unicode/utf8"
 
-	"github.com/tryrook/dexonboard/internal/connect"
 	"github.com/tryrook/dexonboard/internal/dexcom"
 	"github.com/tryrook/dexonboard/internal/onboarding"
 	"github.com/tryrook/dexonboard/internal/safetext"
@@ -39,8 +38,9 @@ func (e *FieldError) Unwrap() error { return ErrInvalid }
 
 // Validate checks every field of p before any of it is trusted: the id,
 // the dates, names without control characters and within the wizard's
-// lengths, a known environment, a Client ID and Secret of Dexcom's shape
-// and a loopback Redirect URI as step 5 accepts it.
+// lengths, a known environment, and the app name, Client ID, Secret and
+// loopback Redirect URI by the same rules (internal/onboarding) as every
+// other entry point.
 func Validate(p *Payload) error {
 	bad := func(field, problem string, args ...any) error {
 		return &FieldError{Field: field, Problem: fmt.Sprintf(problem, args...)}
@@ -63,8 +63,10 @@ func Validate(p *Payload) error {
 	if err := plainText(p.Company, maxCompanyLen); err != "" {
 		return bad("company", "%s", err)
 	}
-	if err := plainText(p.AppName, onboarding.MaxAppNameLen); err != "" {
-		return bad("app_name", "%s", err)
+	if p.AppName != "" {
+		if err := onboarding.ValidateAppName(p.AppName); err != nil {
+			return bad("app_name", "is refused: %v", err)
+		}
 	}
 	if env, err := dexcom.ParseEnvironment(p.Environment); err != nil || string(env) != p.Environment || env == dexcom.Custom {
 		return bad("environment", "is not one of sandbox, us, eu or jp")
@@ -76,11 +78,8 @@ func Validate(p *Payload) error {
 		return bad("client_secret", "is refused: %v", err)
 	}
 	if p.RedirectURI != "" {
-		if err := plainText(p.RedirectURI, onboarding.MaxRedirectURLLen); err != "" {
-			return bad("redirect_uri", "%s", err)
-		}
-		if _, err := connect.ParseRedirect(p.RedirectURI); err != nil {
-			return bad("redirect_uri", "is not a loopback URL of the form http://localhost:PORT/PATH")
+		if err := onboarding.ValidateRedirectURI(p.RedirectURI); err != nil {
+			return bad("redirect_uri", "is refused: %v", err)
 		}
 	}
 	return nil

@@ -81,3 +81,116 @@ func TestValidateSimulatedROOKRedirect(t *testing.T) {
 		t.Errorf("https refused: %v", err)
 	}
 }
+
+// fieldCase is one value given to a field's rule: want "" accepts, else a
+// word the error must hold.
+type fieldCase struct{ in, want string }
+
+func runFieldCases(t *testing.T, name string, check func(string) error, cases []fieldCase) {
+	t.Helper()
+	for _, tc := range cases {
+		err := check(tc.in)
+		switch {
+		case tc.want == "" && err != nil:
+			t.Errorf("%s %q refused: %v", name, clip(tc.in), err)
+		case tc.want != "" && (err == nil || !strings.Contains(err.Error(), tc.want)):
+			t.Errorf("%s %q: %v, want an error about %q", name, clip(tc.in), err, tc.want)
+		case err != nil && (strings.ContainsAny(err.Error(), "\x1b\x07\u202e") || strings.Contains(err.Error(), "<script") || strings.Contains(err.Error(), `"onmouseover`)):
+			t.Errorf("%s %q: the error carries what it refused: %q", name, clip(tc.in), err)
+		}
+	}
+}
+
+func TestValidateAppName(t *testing.T) {
+	runFieldCases(t, "app name", ValidateAppName, []fieldCase{
+		{"Acme Health sandbox", ""},
+		{"Ärztehaus Zürich — 血糖", ""},
+		{strings.Repeat("é", MaxAppNameLen), ""},
+		{"", "empty"},
+		{"   ", "empty"},
+		{strings.Repeat("a", MaxAppNameLen+1), "longer"},
+		{strings.Repeat("a", 100_000), "longer"},
+		{"Acme\u202eevil", "direction overrides"},
+		{"Acme\x1b[2J", "control characters"},
+		{"Acme\nHealth", "control characters"},
+		{"Acme\xff\xfe", "UTF-8"},
+	})
+}
+
+func TestValidateRedirectURI(t *testing.T) {
+	runFieldCases(t, "redirect URI", ValidateRedirectURI, []fieldCase{
+		{"http://localhost:8765/callback", ""},
+		{"http://127.0.0.1:8765/cb", ""},
+		{"http://[::1]:8765/cb", ""},
+		{"http://localhost:8765", ""},
+		{"http://localhost:8765/a%20b", ""},
+		{"", "empty"},
+		{"http://localhost:8765/callback#frag", "fragment"},
+		{"http://localhost:8765/callback#", "fragment"},
+		{"http://localhost:8765/<script>alert(1)</script>", "characters"},
+		{`http://localhost:8765/"onmouseover`, "characters"},
+		{"http://localhost:8765/a b", "characters"},
+		{"http://localhost:8765/\x1b[2J", "characters"},
+		{"http://localhost:8765/" + strings.Repeat("a", MaxRedirectURLLen), "longer"},
+		{"https://localhost:8765/cb", "loopback URL"},
+		{"http://u:p@localhost:8765/cb", "loopback URL"},
+		{"http://localhost:8765/cb?x=1", "loopback URL"},
+		{"http://localhost:8765/cb?", "loopback URL"},
+		{"http://example.com:8765/cb", "not this machine"},
+		{"http://192.168.1.2:8765/cb", "not this machine"},
+		{"http://localhost/cb", "port"},
+		{"http://localhost:99999/cb", "port"},
+		{"myapp://callback", "loopback URL"},
+	})
+}
+
+func TestValidateROOKRedirectRefusesNonURLCharacters(t *testing.T) {
+	runFieldCases(t, "ROOK redirect", ValidateROOKRedirect, []fieldCase{
+		{"https://rook.example/<script>", "characters"},
+		{`https://rook.example/cb"x`, "characters"},
+		{"https://rook.example/cb%3Cok", ""},
+	})
+	if err := ValidateSimulatedROOKRedirect("http://127.0.0.1:8781/<img>"); err == nil {
+		t.Error("the simulator's rule accepted < >")
+	}
+}
+
+func TestValidateROOKFields(t *testing.T) {
+	runFieldCases(t, "ROOK client UUID", ValidateROOKClientUUID, []fieldCase{
+		{"4e1c2a9b-7d35-4f08-9c61-0b2d8e5f7a13", ""},
+		{"4E1C2A9B-7D35-4F08-9C61-0B2D8E5F7A13", ""},
+		{"", "36 characters"},
+		{"demoClientUUID", "36 characters"},
+		{"4e1c2a9b-7d35-4f08-9c61-0b2d8e5f7a1g", "hex digits"},
+		{"4e1c2a9b77d35-4f08-9c61-0b2d8e5f7a13", "hex digits"},
+		{"4e1c2a9b-7d35-4f08-9c61-0b2d8e5f7\u00e9", "client portal"},
+	})
+	runFieldCases(t, "ROOK secret key", ValidateROOKSecretKey, []fieldCase{
+		{"rook-demo-secret-3b9e61c04d2a", ""},
+		{"", "empty"},
+		{"abc def", "spaces"},
+		{"abc\x1b[2J", "characters"},
+		{strings.Repeat("k", MaxROOKSecretLen+1), "longer"},
+	})
+	runFieldCases(t, "ROOK user id", ValidateROOKUserID, []fieldCase{
+		{"dexonboard-test-user", ""},
+		{"demoUserId", ""},
+		{strings.Repeat("a", MaxROOKUserIDLen), ""},
+		{"", "empty"},
+		{strings.Repeat("a", MaxROOKUserIDLen+1), "at most 50"},
+		{"user_1", "letters, digits and hyphens"},
+		{"user/1", "letters, digits and hyphens"},
+		{"user 1", "letters, digits and hyphens"},
+		{"usér", "letters, digits and hyphens"},
+		{"a<script>", "letters, digits and hyphens"},
+	})
+}
+
+// A ROOK secret key's errors never hold the key.
+func TestROOKSecretKeyErrorsHoldNoKey(t *testing.T) {
+	for _, key := range []string{"top secret key", "top\x1bsecret", strings.Repeat("s", MaxROOKSecretLen+1)} {
+		if err := ValidateROOKSecretKey(key); err == nil || strings.Contains(err.Error(), key) {
+			t.Errorf("%q: %v", clip(key), err)
+		}
+	}
+}

@@ -32,6 +32,10 @@ func (d *Doc) clean() {
 			}
 		}
 	}
+	for i := range d.ROOK {
+		r := &d.ROOK[i]
+		line(&r.Track, &r.Environment, &r.ClientUUID, &r.UserID, &r.RedirectURL, &r.WebhookURL, &r.Connection, &r.Problem, &r.Readings, &r.Webhook)
+	}
 	if c := d.LastCheck; c != nil {
 		line(&c.Summary)
 		if c.Report != nil {

@@ -27,6 +27,7 @@ type Doc struct {
 	Generated time.Time `json:"generated"`
 	Apps      []App     `json:"apps"`
 	Tracks    []Track   `json:"tracks"`
+	ROOK      []ROOK    `json:"rook"`
 	LastCheck *Check    `json:"last_check,omitempty"`
 }
 
@@ -89,6 +90,7 @@ func Build(v *vault.Vault, p *vault.Profile, now time.Time) (*Doc, error) {
 			continue
 		}
 		d.Tracks = append(d.Tracks, track(pr))
+		d.ROOK = append(d.ROOK, rookOf(pr, p.Apps[pr.Env]))
 	}
 	if lc := p.LastCheck; lc != nil {
 		c := &Check{At: lc.At, OK: lc.OK, Summary: lc.Summary}
@@ -127,44 +129,51 @@ func track(pr *onboarding.Progress) Track {
 // JSON renders the report as JSON.
 func (d *Doc) JSON() ([]byte, error) { return json.MarshalIndent(d, "", "  ") }
 
-// Markdown renders the report for a ticket.
+// Markdown renders the report for a ticket. Every text from outside goes
+// through md, so a name or URL reads as itself and is never markup.
 func (d *Doc) Markdown() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "# Dexcom onboarding report: %s\n\nGenerated %s by dexonboard. This report holds no secret and no token.\n\n", d.Profile, d.Generated.Format("2006-01-02 15:04 UTC"))
+	fmt.Fprintf(&b, "# Dexcom onboarding report: %s\n\nGenerated %s by dexonboard. This report holds no secret and no token.\n\n", md(d.Profile), d.Generated.Format("2006-01-02 15:04 UTC"))
+	if d.Company != "" {
+		fmt.Fprintf(&b, "Company: %s\n\n", md(d.Company))
+	}
 	b.WriteString("## Apps\n\n| environment | app | client id | secret | loopback redirect | ROOK redirect |\n|---|---|---|---|---|---|\n")
 	for _, a := range d.Apps {
 		stored := "not stored"
 		if a.SecretStored {
 			stored = "stored in the vault"
 		}
-		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s |\n", cell(a.Environment), cell(dash(a.Name)), cell(dash(a.ClientID)), stored, cell(dash(a.RedirectURI)), cell(dash(a.ROOKRedirect)))
+		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s |\n", md(a.Environment), mdOr(a.Name), mdOr(a.ClientID), stored, mdOr(a.RedirectURI), mdOr(a.ROOKRedirect))
 	}
 	for _, t := range d.Tracks {
-		fmt.Fprintf(&b, "\n## %s app (%s): %d of %d steps done\n\n| step | status | done | notes |\n|---|---|---|---|\n", titleCase(t.Track), t.Environment, t.Done, t.Total)
+		fmt.Fprintf(&b, "\n## %s app (%s): %d of %d steps done\n\n| step | status | done | notes |\n|---|---|---|---|\n", md(titleCase(t.Track)), md(t.Environment), t.Done, t.Total)
 		for _, s := range t.Steps {
 			done := ""
 			if s.DoneAt != nil {
 				done = s.DoneAt.Format("2006-01-02")
 			}
-			fmt.Fprintf(&b, "| %d. %s | %s | %s | %s |\n", s.Number, cell(s.Title), cell(s.Status), dash(done), dash(notes(s)))
+			fmt.Fprintf(&b, "| %d. %s | %s | %s | %s |\n", s.Number, md(s.Title), md(s.Status), dash(done), dash(notesMD(s)))
 		}
+	}
+	for _, r := range d.ROOK {
+		r.markdown(&b)
 	}
 	if c := d.LastCheck; c != nil {
 		verdict := "not verified"
 		if c.OK {
 			verdict = "verified"
 		}
-		fmt.Fprintf(&b, "\n## Last verification: %s, %s\n\n%s\n", verdict, c.At.Format("2006-01-02 15:04 UTC"), c.Summary)
+		fmt.Fprintf(&b, "\n## Last verification: %s, %s\n\n%s\n", verdict, c.At.Format("2006-01-02 15:04 UTC"), mdOr(c.Summary))
 		if r := c.Report; r != nil {
 			b.WriteString("\n| call | status | ms |\n|---|---|---|\n")
 			for _, call := range r.Calls {
-				fmt.Fprintf(&b, "| %s %s | %d | %d |\n", cell(call.Method), cell(call.Path), call.Status, call.Ms)
+				fmt.Fprintf(&b, "| %s %s | %d | %d |\n", md(call.Method), md(call.Path), call.Status, call.Ms)
 			}
 			if r.DataRange != nil {
 				fmt.Fprintf(&b, "\nData range (EGVs): %s to %s  \n", r.DataRange.Start.Format("2006-01-02 15:04"), r.DataRange.End.Format("2006-01-02 15:04"))
 			}
 			if r.Device != "" {
-				fmt.Fprintf(&b, "Device: %s  \n", r.Device)
+				fmt.Fprintf(&b, "Device: %s  \n", md(r.Device))
 			}
 			if f := r.Figures; f != nil {
 				fmt.Fprintf(&b, "Readings: %d, sensor active %.0f%%, mean %.0f mg/dL, SD %.0f, CV %.0f%%, GMI %.1f%%  \n", f.Count, f.SensorActive, f.Mean, f.SD, f.CV, f.GMI)
@@ -176,14 +185,30 @@ func (d *Doc) Markdown() string {
 	return b.String()
 }
 
-func notes(s Step) string {
+// notesMD is notes for Markdown: each key and value escaped on its own.
+func notesMD(s Step) string {
 	var parts []string
-	keys := make([]string, 0, len(s.Fields))
-	for k := range s.Fields {
+	for _, k := range sortedKeys(s.Fields) {
+		parts = append(parts, md(strings.ReplaceAll(k, "_", " "))+": "+md(s.Fields[k]))
+	}
+	if s.Issue != "" {
+		parts = append(parts, "needs attention: "+md(s.Issue))
+	}
+	return strings.Join(parts, "; ")
+}
+
+func sortedKeys(m map[string]string) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
 		keys = append(keys, k)
 	}
 	sort.Strings(keys)
-	for _, k := range keys {
+	return keys
+}
+
+func notes(s Step) string {
+	var parts []string
+	for _, k := range sortedKeys(s.Fields) {
 		parts = append(parts, strings.ReplaceAll(k, "_", " ")+": "+s.Fields[k])
 	}
 	if s.Issue != "" {
@@ -191,9 +216,6 @@ func notes(s Step) string {
 	}
 	return strings.ReplaceAll(strings.Join(parts, "; "), "|", "/")
 }
-
-// cell keeps a text from ending a Markdown table cell.
-func cell(s string) string { return strings.ReplaceAll(s, "|", `\|`) }
 
 func dash(s string) string {
 	if s == "" {
@@ -234,7 +256,13 @@ th{background:#f5f7fa}.done{color:#15803d}.attention{color:#b45309}.todo{color:#
 <table><tr><th>step</th><th>status</th><th>done</th><th>notes</th></tr>
 {{range .Steps}}<tr><td>{{.Number}}. {{.Title}}</td><td class="{{.Status}}">{{.Status}}</td><td>{{if .DoneAt}}{{.DoneAt.Format "2006-01-02"}}{{else}}—{{end}}</td><td>{{dash (notes .)}}</td></tr>
 {{end}}</table>{{end}}
-{{with .LastCheck}}<h2>Last verification: {{if .OK}}verified{{else}}not verified{{end}}, {{.At.Format "2006-01-02 15:04 UTC"}}</h2><p>{{.Summary}}</p>
+{{range .ROOK}}<h2>Through ROOK, {{.Track}} app: ROOK {{.Environment}} environment</h2>
+<table><tr><th>connection</th><td>{{.Connection}}{{with .At}}, {{.Format "2006-01-02 15:04 UTC"}}{{end}}</td></tr>
+{{with .Problem}}<tr><th>problem</th><td>{{.}}</td></tr>{{end}}<tr><th>readings matched</th><td>{{dash .Readings}}</td></tr>
+<tr><th>webhook probe</th><td>{{dash .Webhook}}{{with .WebhookAt}}, {{.Format "2006-01-02 15:04 UTC"}}{{end}}</td></tr>
+<tr><th>client UUID</th><td>{{dash .ClientUUID}}</td></tr><tr><th>secret key</th><td>{{if .SecretKeyStored}}stored in the vault{{else}}not stored{{end}}</td></tr>
+<tr><th>test user id</th><td>{{dash .UserID}}</td></tr><tr><th>Redirect URL</th><td>{{dash .RedirectURL}}</td></tr><tr><th>webhook URL</th><td>{{dash .WebhookURL}}</td></tr></table>
+{{end}}{{with .LastCheck}}<h2>Last verification: {{if .OK}}verified{{else}}not verified{{end}}, {{.At.Format "2006-01-02 15:04 UTC"}}</h2><p>{{.Summary}}</p>
 {{with .Report}}<table><tr><th>call</th><th>status</th><th>ms</th></tr>{{range .Calls}}<tr><td>{{.Method}} {{.Path}}</td><td>{{.Status}}</td><td>{{.Ms}}</td></tr>{{end}}</table>
 {{if .Device}}<p>Device: {{.Device}}</p>{{end}}
 {{with .Figures}}<p>Readings: {{.Count}}; mean {{printf "%.0f" .Mean}} mg/dL; SD {{printf "%.0f" .SD}}; CV {{printf "%.0f" .CV}}%; GMI {{printf "%.1f" .GMI}}%;

@@ -177,11 +177,15 @@ func writeRecords[T any](w http.ResponseWriter, kind, user string, recs iter.Seq
 }
 
 func (s *Server) serveEGVs(w http.ResponseWriter, r *http.Request, g generator, now time.Time) {
+	egvs := g.egvSeq
+	if s.cfg.HostileText {
+		egvs = func(a, b time.Time) iter.Seq[dexcom.EGV] { return hostileEGVs(g.egvSeq(a, b)) }
+	}
 	if s.cfg.Quirks {
-		serveSeq(s, w, r, g, now, "egv", func(a, b time.Time) iter.Seq[any] { return quirkEGVs(g.egvSeq(a, b)) })
+		serveSeq(s, w, r, g, now, "egv", func(a, b time.Time) iter.Seq[any] { return quirkEGVs(egvs(a, b)) })
 		return
 	}
-	serveSeq(s, w, r, g, now, "egv", g.egvSeq)
+	serveSeq(s, w, r, g, now, "egv", egvs)
 }
 
 func (s *Server) serveCalibrations(w http.ResponseWriter, r *http.Request, g generator, now time.Time) {

@@ -80,7 +80,11 @@ type Config struct {
 	// updated and deleted events, a numeric event value, mmol/L alert
 	// settings. Off, the answers are as documented.
 	Quirks bool
-	Faults Faults
+	// HostileText gives one reading an hour a recordId and a status that a
+	// spreadsheet would run as a formula (see hostile.go). Off by default:
+	// Dexcom sends ids and statuses of its own.
+	HostileText bool
+	Faults      Faults
 }
 
 // Server is the simulator. It is safe for concurrent use.

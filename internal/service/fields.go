@@ -22,7 +22,7 @@ var appNameRow = Row{Kind: Field, ID: "name", Label: "App name, as in the portal
 		if v == "" {
 			return "", &InputError{Field: "the app name", Problem: Empty}
 		}
-		return v, nil
+		return v, onboarding.ValidateAppName(v)
 	},
 	Set: func(s *Session, v string) { s.App().Name = v },
 }

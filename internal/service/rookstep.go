@@ -40,8 +40,11 @@ var rookClientUUIDRow = Row{Kind: Field, ID: "rook_client_uuid", Label: "ROOK cl
 	},
 	Check: func(_ *Session, v string) (string, error) {
 		v = strings.TrimSpace(v)
-		if v != "" && !uuidLike(v) {
-			return "", &InputError{Field: "the ROOK client UUID", Problem: BadValue, Detail: "a ROOK client UUID looks like 4e1c2a9b-7d35-4f08-9c61-0b2d8e5f7a13: copy it again from ROOK's client portal"}
+		if v == "" {
+			return "", nil
+		}
+		if err := onboarding.ValidateROOKClientUUID(v); err != nil {
+			return "", &InputError{Field: "the ROOK client UUID", Problem: BadValue, Detail: err.Error()}
 		}
 		return v, nil
 	},
@@ -58,15 +61,18 @@ var rookSecretKeyRow = Row{Kind: Field, ID: "rook_secret_key", Label: "ROOK secr
 	},
 	Check: func(_ *Session, v string) (string, error) {
 		v = strings.TrimSpace(v)
-		if strings.ContainsFunc(v, func(r rune) bool { return r <= ' ' || r > '~' }) {
-			return "", &InputError{Field: "the ROOK secret key", Problem: BadValue, Detail: "the ROOK secret key has spaces or characters ROOK never uses: copy it again"}
+		if v == "" {
+			return "", nil
+		}
+		if err := onboarding.ValidateROOKSecretKey(v); err != nil {
+			return "", &InputError{Field: "the ROOK secret key", Problem: BadValue, Detail: err.Error()}
 		}
 		return v, nil
 	},
 	Set: func(s *Session, v string) { s.App().ROOKSecretKey = secret.New(v) },
 }
 
-var rookUserIDRow = Row{Kind: Field, ID: "rook_user_id", Label: "Test user id at ROOK", Limit: 200, Optional: true,
+var rookUserIDRow = Row{Kind: Field, ID: "rook_user_id", Label: "Test user id at ROOK", Limit: onboarding.MaxROOKUserIDLen, Optional: true,
 	Placeholder: DefaultROOKUserID, Hint: "any id of yours; ROOK creates the user when it is first used",
 	Get: func(s *Session) string {
 		if id := s.App().ROOKUserID; id != "" {
@@ -106,23 +112,6 @@ var webhookRow = Row{Kind: Field, ID: "webhook_url", Label: "Data webhook URL (R
 		return v, nil
 	},
 	Set: func(s *Session, v string) { s.App().WebhookURL = v },
-}
-
-func uuidLike(v string) bool {
-	if len(v) != 36 {
-		return false
-	}
-	for i, r := range v {
-		switch {
-		case i == 8 || i == 13 || i == 18 || i == 23:
-			if r != '-' {
-				return false
-			}
-		case !strings.ContainsRune("0123456789abcdefABCDEF", r):
-			return false
-		}
-	}
-	return true
 }
 
 // ROOKLegOf is step 6 through ROOK for the session's app: its ROOK
@@ -198,6 +187,7 @@ func (s *Session) AwaitDelivery(ctx context.Context, userID string, since time.T
 // else needing attention with the named cause and fix.
 func (s *Session) RecordROOK(r *ROOKResult) {
 	now := s.Time()
+	s.Progress.SetField(onboarding.AuthenticateTestUser, "rook_checked_at", now.UTC().Format(time.RFC3339), now) // the report's "when"
 	if !r.OK() {
 		s.Progress.MarkAttention(onboarding.AuthenticateTestUser, r.Finding.Error(), now)
 		return
@@ -230,6 +220,7 @@ func (s *Session) RecordWebhook(w *WebhookReport) {
 		v = "no answer: fail"
 	}
 	s.Progress.SetField(onboarding.Prerequisites, "webhook_probe", v, s.Time())
+	s.Progress.SetField(onboarding.Prerequisites, "webhook_probe_at", s.Time().UTC().Format(time.RFC3339), s.Time())
 }
 
 // ErrNoWebhook means no webhook URL is stored for the track.

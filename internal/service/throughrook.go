@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"strings"
 	"time"
 
 	"github.com/tryrook/dexonboard/internal/connect"
@@ -371,19 +370,9 @@ func IsLoopbackURL(u string) bool {
 	return false
 }
 
-// ValidateROOKUserID accepts a ROOK user id: 1 to 200 visible characters,
-// no spaces (it goes into URL paths).
-func ValidateROOKUserID(id string) error {
-	switch {
-	case strings.TrimSpace(id) == "":
-		return errors.New("the ROOK user id is empty")
-	case len(id) > 200:
-		return fmt.Errorf("the ROOK user id is %d characters, at most 200", len(id))
-	case strings.ContainsFunc(id, func(r rune) bool { return r <= ' ' || r == 0x7f || r == '/' || r == '?' || r == '#' }):
-		return errors.New("the ROOK user id may not contain spaces, control characters, / ? or #")
-	}
-	return nil
-}
+// ValidateROOKUserID is onboarding's rule for a ROOK user id (ROOK's
+// OpenAPI pattern), for callers that already import service.
+func ValidateROOKUserID(id string) error { return onboarding.ValidateROOKUserID(id) }
 
 // ROOKReadings are ROOK's samples as Dexcom readings in mg/dL, for the
 // glucose view (ROOK carries no trend).
