@@ -29,8 +29,8 @@ func (f *ROOKFinding) Unwrap() error { return f.Err }
 // CheckROOKAuthorizationURL checks the authorization URL ROOK's authorizer
 // returned against what the client set up: the Dexcom host of the track's
 // environment (dexcomBase), Step 3's Client ID and Step 4's ROOK Redirect
-// URL, then that Dexcom's login page answers 200 for it (when hc is not
-// nil). It returns nil when all hold.
+// URL, then that Dexcom's login leads to a login page for it (when hc is
+// not nil; redirects to Dexcom's hosts are followed). It returns nil when all hold.
 func CheckROOKAuthorizationURL(ctx context.Context, hc *http.Client, authURL, dexcomBase, clientID, rookRedirect string) *ROOKFinding {
 	p := rook.InspectAuthorizationURL(ctx, hc, authURL, rook.Expected{DexcomBase: dexcomBase, ClientID: clientID, RedirectURL: rookRedirect})
 	if p == nil {
@@ -59,20 +59,28 @@ func CheckROOKAuthorizationURL(ctx context.Context, hc *http.Client, authURL, de
 	return f
 }
 
-// dexcomRefusal names what Dexcom's login page refused.
+// dexcomRefusal names what Dexcom's login refused. Dexcom's words decide
+// (rook.AuthURLProblem.Names): an unknown Client ID is named as such even
+// when the message mentions the redirect URI too.
 func dexcomRefusal(p *rook.AuthURLProblem, clientID string) (cause, fix string) {
 	head := fmt.Sprintf("Dexcom answers %d", p.Status)
-	d := strings.ToLower(p.Detail)
-	switch {
-	case strings.Contains(d, "redirect_uri"):
-		return head + " invalid redirect_uri (" + p.Detail + ")", "paste ROOK's Redirect URL into your Dexcom app (Step 5)"
-	case strings.Contains(d, "client_id") || strings.Contains(d, "client id"):
-		return fmt.Sprintf("%s: Dexcom does not know Client ID '%s' (%s)", head, clientID, p.Detail),
+	words := p.Detail
+	if r := p.Refusal; r != nil {
+		words = strings.TrimSpace(r.Code + " " + r.Detail)
+		if r.OffHost || r.TooMany {
+			return r.Error(), "ask your CSE to check the Dexcom connection of your client (Step 4); send them this message"
+		}
+	}
+	switch p.Names() {
+	case rook.WrongClientID:
+		return fmt.Sprintf("%s: Dexcom does not know Client ID '%s' (%s)", head, clientID, words),
 			"check the Client ID on your app's page in Dexcom's portal (Step 3) and ask your CSE to correct it (Step 4)"
+	case rook.WrongRedirectURI:
+		return head + " invalid redirect_uri (" + words + ")", "paste ROOK's Redirect URL into your Dexcom app (Step 5)"
 	}
 	cause = head
-	if p.Detail != "" {
-		cause += " (" + p.Detail + ")"
+	if words != "" {
+		cause += " (" + words + ")"
 	}
 	return cause, "check the app's Client ID (Step 3) and that ROOK's Redirect URL is registered in it (Step 5)"
 }
