@@ -2,9 +2,9 @@ package rook
 
 import (
 	"context"
-	"strings"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 )
 

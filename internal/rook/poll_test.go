@@ -32,8 +32,35 @@ func TestWaitAuthorizedIsBounded(t *testing.T) {
 	if err := connected.WaitAuthorized(ctx, "w2", rook.Dexcom, rook.DefaultPoll); err != nil {
 		t.Fatal(err)
 	}
-	if err := c.WaitAuthorized(ctx, "nobody", rook.Dexcom, rook.DefaultPoll); !errors.Is(err, rook.ErrUnknownUser) {
+	if err := c.WaitAuthorized(ctx, "nobody", rook.Dexcom, rook.Poll{Attempts: 2}); !errors.Is(err, rook.ErrNotYet) {
 		t.Fatalf("unknown user: %v", err)
+	}
+}
+
+// WaitUntilAuthorized is bounded by its timeout, reports every answer,
+// and stops at once on ROOK's error.
+func TestWaitUntilAuthorizedIsBounded(t *testing.T) {
+	st := stack(t, rooksim.Faults{})
+	var waits []time.Duration
+	c := client(t, st, func(cfg *rook.Config) {
+		cfg.Sleep = func(_ context.Context, d time.Duration) error { waits = append(waits, d); return nil }
+	})
+	ctx := context.Background()
+	var seen []rook.WatchProgress
+	err := c.WaitUntilAuthorized(ctx, "w", rook.Dexcom, rook.Watch{Every: 2 * time.Second, Timeout: 7 * time.Second,
+		Progress: func(p rook.WatchProgress) { seen = append(seen, p) }})
+	if !errors.Is(err, rook.ErrNotYet) {
+		t.Fatalf("err = %v", err)
+	}
+	if len(waits) != 3 || len(seen) != 4 || seen[3].Attempt != 4 || seen[3].Waited != 6*time.Second || seen[3].Authorized {
+		t.Fatalf("waits %v, progress %+v", waits, seen)
+	}
+	bad := client(t, st, func(cfg *rook.Config) { cfg.BaseURL = st.ROOK.URL + "/nowhere" })
+	if err := bad.WaitUntilAuthorized(ctx, "w", rook.Dexcom, rook.DefaultWatch); !errors.Is(err, rook.ErrNotFound) {
+		t.Fatalf("wrong path: %v", err)
+	}
+	if len(bad.Calls()) != 1 {
+		t.Fatalf("went on after ROOK's error: %d calls", len(bad.Calls()))
 	}
 }
 

@@ -69,7 +69,8 @@ func (s *Server) callback(w http.ResponseWriter, r *http.Request) {
 		}()
 	}
 	if p.redirectURL == "" {
-		page(w, http.StatusOK, pageData{Title: "Dexcom connected", Message: "ROOK can now read this user's Dexcom data. You can close this tab."})
+		// ROOK's own page: where the browser ends without the Callback URL add-on.
+		page(w, http.StatusOK, pageData{Title: "Dexcom connected", Message: "ROOK can now read this user's Dexcom data. You can close this tab.", Done: true})
 		return
 	}
 	http.Redirect(w, r, p.redirectURL, http.StatusFound)
@@ -101,8 +102,8 @@ func (s *Server) fail(w http.ResponseWriter, p pending, code, why string) {
 	s.mu.Lock()
 	s.userLocked(p.client, p.userID).lastError = why
 	s.mu.Unlock()
-	if p.redirectURL == "" {
-		page(w, http.StatusBadGateway, pageData{Title: "Connection failed", Message: why})
+	if p.redirectURL == "" { // ROOK's own page [I: its wording is not documented]
+		page(w, http.StatusBadGateway, pageData{Title: "Connection failed", Message: code + ": " + why})
 		return
 	}
 	u, err := url.Parse(p.redirectURL)
@@ -131,7 +132,10 @@ func (s *Server) LastError(client, userID string) string {
 	return u.lastError
 }
 
-type pageData struct{ Title, Message string }
+type pageData struct {
+	Title, Message string
+	Done           bool // the connection is made (the page carries #done)
+}
 
 func page(w http.ResponseWriter, status int, d pageData) {
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
@@ -147,7 +151,7 @@ var resultPage = sync.OnceValue(func() *template.Template {
 <html lang="en"><head><meta charset="utf-8"><title>ROOK · {{.Title}}</title>
 <style>body{font:16px/1.5 system-ui,sans-serif;max-width:520px;margin:48px auto;color:#1d2430}
 h1{font-size:22px} .msg{border-left:4px solid #5b4de0;padding:10px 14px;background:#f4f3fd}</style></head>
-<body><h1 id="title">{{.Title}}</h1><p class="msg" id="message">{{.Message}}</p>
+<body><h1 id="title">{{.Title}}</h1>{{if .Done}}<p id="done">Connected</p>{{end}}<p class="msg" id="message">{{.Message}}</p>
 <small>ROOK sandbox · simulated by dexonboard</small></body></html>
 `))
 })

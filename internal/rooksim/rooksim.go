@@ -74,6 +74,20 @@ type Config struct {
 	// connection (default 2: yesterday and today).
 	PushDays int
 	Faults   Faults
+	// LenientRedirectURL accepts any absolute http(s) redirect_url. Off (the
+	// default), ROOK's OpenAPI rule holds: ^https://.+ and at most 50
+	// characters, else 422.
+	LenientRedirectURL bool
+	// AuthorizedField serves the v2 authorized list's flag as `authorized`
+	// (as SDKs read it) instead of `status` (as ROOK's changelog shows it).
+	AuthorizedField bool
+	// UnknownUser404 answers 404 for a user ROOK has never seen [I]; by
+	// default the user has nothing connected (list all false, pull 204).
+	UnknownUser404 bool
+	// SignMetadataDatetime signs webhook deliveries with the event
+	// metadata's datetime instead of the document's top-level datetime
+	// (which one ROOK means is not spelled out).
+	SignMetadataDatetime bool
 	// OnDelivery, when set, hears of every webhook delivery as it ends.
 	OnDelivery func(Delivery)
 }
@@ -149,7 +163,7 @@ func (s *Server) routes() {
 	s.mux.HandleFunc("GET /v2/processed_data/body_health/events/blood_glucose", s.api(s.bloodGlucose))
 	s.mux.HandleFunc("GET "+CallbackPath, s.callback)
 	s.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
-		writeJSON(w, http.StatusNotFound, map[string]string{"message": "no such endpoint: " + r.URL.Path})
+		rookError(w, r, http.StatusNotFound, "The URL does not exist")
 	})
 }
 
@@ -244,7 +258,7 @@ func (s *Server) api(h func(http.ResponseWriter, *http.Request, Client)) http.Ha
 		s.mu.Unlock()
 		if !ok || !known || subtle.ConstantTimeCompare([]byte(key), []byte(c.SecretKey)) != 1 {
 			w.Header().Set("WWW-Authenticate", `Basic realm="ROOK"`)
-			writeJSON(w, http.StatusUnauthorized, map[string]string{"message": "Invalid client credentials"})
+			rookError(w, r, http.StatusUnauthorized, "Invalid client credentials")
 			return
 		}
 		h(w, r, c)
@@ -263,7 +277,7 @@ func (s *Server) injectFault(w http.ResponseWriter) bool {
 		if f.RetryAfter > 0 {
 			w.Header().Set("Retry-After", strconv.Itoa(int(f.RetryAfter.Round(time.Second).Seconds())))
 		}
-		writeJSON(w, http.StatusTooManyRequests, map[string]string{"message": "Too many requests"})
+		writeJSON(w, http.StatusTooManyRequests, map[string]string{"error": "Too Many Requests", "exception": "Too many requests"})
 		return true
 	case f.ServerErrorOnce && (n == 1 && !f.RateLimitOnce || n == 2 && f.RateLimitOnce):
 		w.Header().Set("Content-Type", "text/html")
@@ -272,6 +286,12 @@ func (s *Server) injectFault(w http.ResponseWriter) bool {
 		return true
 	}
 	return false
+}
+
+// rookError answers in ROOK's documented error shape (OpenAPI Unauth,
+// WrongData, UrlNoExists): exception carries the reason.
+func rookError(w http.ResponseWriter, r *http.Request, status int, exception string) {
+	writeJSON(w, status, map[string]string{"error": http.StatusText(status), "exception": exception, "path": r.URL.Path, "method": r.Method})
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {

@@ -7,7 +7,11 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
+	"sync"
+
+	"github.com/tryrook/dexonboard/internal/safetext"
 )
 
 // LogIn does what a person does on the simulator's login page, over HTTP:
@@ -109,6 +113,17 @@ func pageError(page string) string {
 	return "unexpected page"
 }
 
+// pageText is what a page says, as one short clean line: the error the
+// app's (or ROOK's) page shows, for a person reading the failure.
+func pageText(page string) string {
+	if msg := pageError(page); msg != "unexpected page" {
+		return safetext.Brief(msg, 300)
+	}
+	return safetext.Brief(html.UnescapeString(tagsRE().ReplaceAllString(page, " ")), 300)
+}
+
+var tagsRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(?s)<style.*?</style>|<[^>]*>`) })
+
 // Autopilot returns a login opener that acts as a browser: it logs user in on
 // the simulator's page (or denies) and follows the redirect to the app's
 // callback, as a browser would. The demo and tests use it.
@@ -123,7 +138,7 @@ func Autopilot(hc *http.Client, user string, authorize bool) func(ctx context.Co
 			return fmt.Errorf("follow the redirect to the app: %w", err)
 		}
 		if page.StatusCode != http.StatusOK && authorize {
-			return fmt.Errorf("the app's callback answered %d", page.StatusCode)
+			return fmt.Errorf("the app's callback answered %d: %s", page.StatusCode, pageText(page.Body))
 		}
 		return nil
 	}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/tryrook/dexonboard/internal/dexcom"
 	"github.com/tryrook/dexonboard/internal/rook"
+	"github.com/tryrook/dexonboard/internal/safetext"
 )
 
 // ROOKFinding is a misconfiguration found on the way through ROOK, named
@@ -97,9 +98,15 @@ func ExplainROOKError(err error, env rook.Environment) *ROOKFinding {
 	case errors.Is(err, rook.ErrDataSourceNotEnabled):
 		f.Cause = "Dexcom is not enabled for your ROOK client"
 		f.Fix = "ask your CSE to enable the Dexcom button on your ROOK client portal (Step 4)"
-	case errors.Is(err, rook.ErrUnknownUser):
-		f.Cause = "ROOK does not know this user id"
-		f.Fix = "connect the user first (the authorizer creates it), or check the user id"
+	case errors.Is(err, rook.ErrNotFound):
+		f.Cause = "ROOK answers that the URL does not exist (404: a wrong API host or path): " + safetext.Line(err.Error())
+		f.Fix = fmt.Sprintf("check the ROOK API address: %s is %s", env, env.BaseURL())
+	case errors.Is(err, rook.ErrRedirectURL), errors.Is(err, rook.ErrRedirectRefused):
+		f.Cause = safetext.Line(err.Error())
+		f.Fix = "leave redirect_url out (ROOK's default): dexonboard asks ROOK's list instead; redirect_url needs ROOK's Callback URL add-on"
+	case errors.As(err, new(*rook.UserIDError)):
+		f.Cause = safetext.Line(err.Error())
+		f.Fix = "use letters, digits and hyphens only, at most 50"
 	case errors.Is(err, rook.ErrMalformedDate):
 		f.Cause = "ROOK refused the date"
 		f.Fix = "use YYYY-MM-DD"

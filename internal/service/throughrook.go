@@ -11,6 +11,7 @@ import (
 
 	"github.com/tryrook/dexonboard/internal/connect"
 	"github.com/tryrook/dexonboard/internal/dexcom"
+	"github.com/tryrook/dexonboard/internal/httpretry"
 	"github.com/tryrook/dexonboard/internal/onboarding"
 	"github.com/tryrook/dexonboard/internal/rook"
 	"github.com/tryrook/dexonboard/internal/safetext"
@@ -71,9 +72,15 @@ type ROOKLeg struct {
 	// What the authorization URL must carry: the track's Dexcom host,
 	// Step 3's Client ID, Step 4's ROOK Redirect URL.
 	DexcomBase, ClientID, RedirectURL string
-	// LandingURI is the local page ROOK sends the browser back to; "" is
-	// 127.0.0.1 on a free port.
-	LandingURI string
+	// CallbackURL is ROOK's redirect_url, only for a client with ROOK's
+	// Callback URL add-on: https, at most 50 characters (checked before it
+	// is sent). "" (the default) sends none: the browser ends on ROOK's own
+	// page and the leg learns of the connection from ROOK's authorized
+	// list.
+	CallbackURL string
+	// OnWait, when set, hears each answer of ROOK's authorized list while
+	// the leg waits for the user to connect.
+	OnWait func(rook.WatchProgress)
 	// Open shows the authorization URL (a browser, the screen, the demo's
 	// autopilot); it runs in its own goroutine.
 	Open    func(ctx context.Context, url string) error
@@ -128,7 +135,7 @@ type ROOKReport struct {
 	APIBase          string          `json:"api_base"`
 	ClientUUID       string          `json:"client_uuid"`
 	UserID           string          `json:"user_id"`
-	RedirectURL      string          `json:"redirect_url"` // the local page given to the authorizer
+	RedirectURL      string          `json:"redirect_url"` // the redirect_url given to the authorizer ("" : none, ROOK's default)
 	AuthorizationURL string          `json:"authorization_url"`
 	AlreadyConnected bool            `json:"already_connected,omitempty"`
 	Authorized       bool            `json:"authorized"`
@@ -187,15 +194,10 @@ func (l ROOKLeg) Run(ctx context.Context) *ROOKResult {
 	rep.APIBase = c.BaseURL()
 	defer func() { rep.Calls = c.Calls() }()
 
-	landing, err := rook.ListenLanding(l.LandingURI)
-	if err != nil {
-		return fail(StageAuthorizer, &ROOKFinding{Cause: err.Error(), Fix: "close the program using that port, or give another loopback address", Err: err})
-	}
-	defer landing.Close()
-	rep.RedirectURL = landing.URL()
+	rep.RedirectURL = l.CallbackURL
 
 	stage(StageAuthorizer, "")
-	a, err := c.Authorizer(ctx, l.UserID, rook.Dexcom, landing.URL())
+	a, err := c.Authorizer(ctx, l.UserID, rook.Dexcom, l.CallbackURL)
 	if err != nil {
 		return fail(StageAuthorizer, ExplainROOKError(err, env))
 	}
@@ -208,7 +210,7 @@ func (l ROOKLeg) Run(ctx context.Context) *ROOKResult {
 			return fail(StageCheckURL, f)
 		}
 		stage(StageBrowser, a.AuthorizationURL)
-		if f := l.browse(ctx, landing, a.AuthorizationURL); f != nil {
+		if f := l.browse(ctx, c, env, a.AuthorizationURL); f != nil {
 			return fail(StageBrowser, f)
 		}
 	}
@@ -216,7 +218,7 @@ func (l ROOKLeg) Run(ctx context.Context) *ROOKResult {
 	stage(StageAuthorized, "")
 	if err := c.WaitAuthorized(ctx, l.UserID, rook.Dexcom, l.Poll); err != nil {
 		if errors.Is(err, rook.ErrNotYet) {
-			return fail(StageAuthorized, &ROOKFinding{Cause: "the browser came back, but ROOK does not report Dexcom connected for " + safetext.Line(l.UserID),
+			return fail(StageAuthorized, &ROOKFinding{Cause: "ROOK does not report Dexcom connected for " + safetext.Line(l.UserID),
 				Fix: "connect again; if it keeps failing, ask your CSE to look at this user's connection", Err: err})
 		}
 		return fail(StageAuthorized, ExplainROOKError(err, env))
@@ -269,48 +271,71 @@ func (l ROOKLeg) Run(ctx context.Context) *ROOKResult {
 	return res
 }
 
-// browse opens the authorization URL and waits for the browser to land on
-// the local page; an opener that fails (the demo's autopilot) ends the wait.
-func (l ROOKLeg) browse(ctx context.Context, landing *rook.Landing, authURL string) *ROOKFinding {
+// browse opens the authorization URL and, while the user logs in, asks
+// ROOK's authorized list until Dexcom is connected: without redirect_url
+// (ROOK's default) the browser ends on ROOK's own page, so ROOK's list is
+// the only sign. An opener that fails (the demo's autopilot) ends the
+// wait; one that returns cuts the current pause short, so the next
+// question comes at once.
+func (l ROOKLeg) browse(ctx context.Context, c *rook.Client, env rook.Environment, authURL string) *ROOKFinding {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	timeout := l.Timeout
 	if timeout <= 0 {
 		timeout = connect.DefaultTimeout
 	}
-	type landed struct {
-		got rook.Landed
-		err error
-	}
-	done := make(chan landed, 1)
-	go func() {
-		got, err := landing.Wait(ctx, timeout)
-		done <- landed{got, err}
-	}()
+	opened := make(chan struct{})
 	openErr := make(chan error, 1)
 	if l.Open != nil {
-		go func() { openErr <- l.Open(ctx, authURL) }()
+		go func() {
+			err := l.Open(ctx, authURL)
+			openErr <- err
+			close(opened)
+		}()
 	}
-	var r landed
+	waited := make(chan error, 1)
+	go func() {
+		waited <- c.WaitUntilAuthorized(ctx, l.UserID, rook.Dexcom, rook.Watch{Every: 2 * time.Second, Timeout: timeout,
+			Progress: l.OnWait, Wake: opened, Sleep: httpretry.Sleep})
+	}()
+	var err error
 	select {
-	case r = <-done:
-	case err := <-openErr:
-		if err != nil && !errors.Is(err, connect.ErrShowURLOnly) {
-			return &ROOKFinding{Cause: "the login did not finish: " + safetext.Line(err.Error()),
-				Fix: "open the authorization URL in a browser, log the test user in and press Authorize", Err: err}
+	case err = <-waited:
+	case oerr := <-openErr:
+		if oerr != nil && !errors.Is(oerr, connect.ErrShowURLOnly) {
+			cancel()
+			<-waited
+			if got, ok := landedFrom(oerr); ok {
+				return explainLanding(got)
+			}
+			return &ROOKFinding{Cause: "the login did not finish: " + safetext.Line(oerr.Error()),
+				Fix: "open the authorization URL in a browser, log the test user in and press Authorize", Err: oerr}
 		}
-		r = <-done
+		err = <-waited
 	}
 	switch {
-	case errors.Is(r.err, context.Canceled):
-		return &ROOKFinding{Cause: "cancelled", Fix: "run it again", Err: r.err}
-	case r.err != nil:
-		return &ROOKFinding{Cause: "the browser did not come back from ROOK in " + timeout.String(),
-			Fix: "open the authorization URL, log the test user in and press Authorize; ROOK then sends the browser back here", Err: r.err}
-	case r.got.Error != "":
-		return explainLanding(r.got)
+	case err == nil:
+		return nil
+	case errors.Is(err, context.Canceled):
+		return &ROOKFinding{Cause: "cancelled", Fix: "run it again", Err: err}
+	case errors.Is(err, rook.ErrNotYet):
+		return &ROOKFinding{Cause: "ROOK did not report Dexcom connected for " + safetext.Line(l.UserID) + " within " + timeout.String(),
+			Fix: "open the authorization URL, log the test user in and press Authorize; the browser ends on ROOK's page and dexonboard sees the connection in ROOK's list", Err: err}
 	}
-	return nil
+	return ExplainROOKError(err, env)
+}
+
+// landedFrom reads a ROOK error code out of an opener's error (the demo's
+// autopilot quotes the page ROOK showed) [I: the codes are the
+// simulator's].
+func landedFrom(err error) (rook.Landed, bool) {
+	msg := safetext.Line(err.Error())
+	for _, code := range []string{"token_exchange_failed", "access_denied"} {
+		if strings.Contains(msg, code) {
+			return rook.Landed{Error: code, Description: msg}, true
+		}
+	}
+	return rook.Landed{}, false
 }
 
 // explainLanding names a failure ROOK reported on the way back [I: ROOK's
@@ -371,19 +396,9 @@ func IsLoopbackURL(u string) bool {
 	return false
 }
 
-// ValidateROOKUserID accepts a ROOK user id: 1 to 200 visible characters,
-// no spaces (it goes into URL paths).
-func ValidateROOKUserID(id string) error {
-	switch {
-	case strings.TrimSpace(id) == "":
-		return errors.New("the ROOK user id is empty")
-	case len(id) > 200:
-		return fmt.Errorf("the ROOK user id is %d characters, at most 200", len(id))
-	case strings.ContainsFunc(id, func(r rune) bool { return r <= ' ' || r == 0x7f || r == '/' || r == '?' || r == '#' }):
-		return errors.New("the ROOK user id may not contain spaces, control characters, / ? or #")
-	}
-	return nil
-}
+// ValidateROOKUserID is ROOK's rule for a user id (rook.ValidateUserID:
+// ^[a-zA-Z0-9-]{1,50}$).
+func ValidateROOKUserID(id string) error { return rook.ValidateUserID(id) }
 
 // ROOKReadings are ROOK's samples as Dexcom readings in mg/dL, for the
 // glucose view (ROOK carries no trend).
