@@ -30,7 +30,7 @@ func (s *Server) authorizer(w http.ResponseWriter, r *http.Request, c Client) {
 	if !strings.EqualFold(source, rook.Dexcom) {
 		for _, o := range otherSources {
 			if strings.EqualFold(o, source) {
-				rookError(w, r, http.StatusUnprocessableEntity, "Data source " + o + " is not enabled for this client")
+				rookError(w, r, http.StatusUnprocessableEntity, "Data source "+o+" is not enabled for this client")
 				return
 			}
 		}
@@ -211,7 +211,7 @@ func (s *Server) bloodGlucose(w http.ResponseWriter, r *http.Request, c Client) 
 	}
 	doc, n, err := s.document(r.Context(), c, u.id, dc, day)
 	if err != nil {
-		rookError(w, r, http.StatusBadGateway, "Could not read the data source: " + err.Error())
+		rookError(w, r, http.StatusBadGateway, "Could not read the data source: "+err.Error())
 		return
 	}
 	if n == 0 {
