@@ -33,6 +33,18 @@ type Client struct {
 	// WebhookURL receives blood_glucose_event pushes after a connection;
 	// empty: no pushes.
 	WebhookURL string
+	// HashKey is the client's secret hash key, which signs x-rook-hash.
+	// ROOK derives it partly from the secret key [V]; how is not public, so
+	// an empty one is derived from SecretKey here [I].
+	HashKey string
+}
+
+// SecretHashKey is the key that signs the client's deliveries.
+func (c Client) SecretHashKey() string {
+	if c.HashKey != "" {
+		return c.HashKey
+	}
+	return "hk-" + c.SecretKey
 }
 
 // The demo client. Its secret key is not a real ROOK secret.
@@ -40,6 +52,7 @@ const (
 	DemoClientUUID = "4e1c2a9b-7d35-4f08-9c61-0b2d8e5f7a13"
 	DemoSecretKey  = "rook-demo-secret-3b9e61c04d2a"
 	DemoUserID     = "dexonboard-test-user"
+	DemoHashKey    = "rook-demo-hash-key-5c1f08e7a2b9"
 )
 
 // Faults make the simulator fail the way a misconfigured client or a busy
@@ -127,7 +140,7 @@ type pending struct {
 
 // DemoClient is the demo ROOK client, holding the demo Dexcom app.
 func DemoClient(dexcomClientID, dexcomSecret string) Client {
-	return Client{UUID: DemoClientUUID, SecretKey: DemoSecretKey, DexcomClientID: dexcomClientID, DexcomClientSecret: dexcomSecret}
+	return Client{UUID: DemoClientUUID, SecretKey: DemoSecretKey, HashKey: DemoHashKey, DexcomClientID: dexcomClientID, DexcomClientSecret: dexcomSecret}
 }
 
 // New makes a simulator; Start serves it.

@@ -15,6 +15,7 @@ import (
 	"github.com/tryrook/dexonboard/internal/onboarding"
 	"github.com/tryrook/dexonboard/internal/rook"
 	"github.com/tryrook/dexonboard/internal/safetext"
+	"github.com/tryrook/dexonboard/internal/secret"
 	"github.com/tryrook/dexonboard/internal/webhook"
 )
 
@@ -98,6 +99,9 @@ type ROOKLeg struct {
 	// day ROOK returned, for the comparison.
 	Dexcom     *dexcom.Client
 	WebhookURL string // "" skips the probe
+	// HashKey is the client's secret hash key ($ROOK_HASH_KEY): when set,
+	// the webhook probe signs x-rook-hash as ROOK does.
+	HashKey secret.String
 	OnStage    func(ROOKStage, string)
 }
 
@@ -260,7 +264,7 @@ func (l ROOKLeg) Run(ctx context.Context) *ROOKResult {
 
 	if l.WebhookURL != "" {
 		stage(StageWebhook, l.WebhookURL)
-		w := ProbeWebhook(ctx, l.WebhookURL, env, now())
+		w := ProbeSignedWebhook(ctx, l.WebhookURL, env, now(), l.HashKey)
 		rep.Webhook = w
 		if !w.OK {
 			return fail(StageWebhook, &ROOKFinding{Cause: "the data webhook " + w.URL + " failed: " + w.Reason,
@@ -357,9 +361,15 @@ func explainLanding(got rook.Landed) *ROOKFinding {
 }
 
 // ProbeWebhook posts a realistic blood_glucose_event document to u as ROOK
-// would and reports the verdict.
+// would (unsigned) and reports the verdict.
 func ProbeWebhook(ctx context.Context, u string, env rook.Environment, now time.Time) *WebhookReport {
-	r := webhook.Probe(ctx, u, webhook.SampleDocument(now), webhook.Options{Env: env})
+	return ProbeSignedWebhook(ctx, u, env, now, secret.String{})
+}
+
+// ProbeSignedWebhook is ProbeWebhook signed with hashKey (x-rook-hash as
+// ROOK signs) when it is not empty.
+func ProbeSignedWebhook(ctx context.Context, u string, env rook.Environment, now time.Time, hashKey secret.String) *WebhookReport {
+	r := webhook.Probe(ctx, u, webhook.SampleDocument(now), webhook.Options{Env: env, HashKey: hashKey})
 	w := &WebhookReport{URL: r.URL, Status: r.Status, Verdict: r.Verdict.String(), Ms: r.Duration.Milliseconds(),
 		Redirect: r.Redirect, Reason: r.Reason, OK: r.Verdict != webhook.Fail}
 	if r.TLS != nil {
