@@ -102,7 +102,7 @@ type ROOKLeg struct {
 	// HashKey is the client's secret hash key ($ROOK_HASH_KEY): when set,
 	// the webhook probe signs x-rook-hash as ROOK does.
 	HashKey secret.String
-	OnStage    func(ROOKStage, string)
+	OnStage func(ROOKStage, string)
 }
 
 // ROOKDay is one day ROOK was asked for.

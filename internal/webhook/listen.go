@@ -30,8 +30,8 @@ type Received struct {
 	// (and which datetime matched), wrong, missing, or not checked.
 	HashCheck rook.HashCheck
 	Bytes     int64
-	Status        int    // what the listener answered
-	Err           string // why the body could not be read
+	Status    int    // what the listener answered
+	Err       string // why the body could not be read
 }
 
 // DefaultMaxBody bounds one delivery; a day of 5-minute readings is ~30 KB.
