@@ -140,3 +140,33 @@ func TestSamplesFromEGVs(t *testing.T) {
 		t.Errorf("zoneless time read as %v", got[4].At)
 	}
 }
+
+// The simulator's data faults make ROOK's day differ from Dexcom's as the
+// comparison counts it: every 3rd reading missing, every 5th changed.
+func TestDataFaultsShowInTheComparison(t *testing.T) {
+	st := stack(t, rooksim.Faults{DropEvery: 3, ChangeEvery: 5})
+	c := connected(t, st, "d", "SandboxUser5")
+	dc := dexcomDirect(t, st, "SandboxUser5")
+	ctx := context.Background()
+	start := time.Now().UTC().AddDate(0, 0, -1).Truncate(24 * time.Hour)
+	egvs, err := dc.EGVs(ctx, start, start.Add(24*time.Hour))
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc, found, err := c.BloodGlucose(ctx, "d", start.Format(rook.DateLayout))
+	if err != nil || !found {
+		t.Fatal(found, err)
+	}
+	cmp := rook.Compare(doc, start.Format(rook.DateLayout), egvs.Records)
+	n := len(rook.SamplesFromEGVs(egvs.Records))
+	kept := n - n/3
+	changed := 0
+	for i := 1; i <= n; i++ {
+		if i%3 != 0 && i%5 == 0 {
+			changed++
+		}
+	}
+	if cmp.ROOK != kept || cmp.Matched != kept-changed {
+		t.Fatalf("%+v; want ROOK %d, matched %d of %d", cmp, kept, kept-changed, n)
+	}
+}

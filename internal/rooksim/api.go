@@ -229,8 +229,28 @@ func (s *Server) document(ctx context.Context, c Client, userID string, dc *dexc
 	if err != nil {
 		return rook.Document{}, 0, err
 	}
-	samples := rook.SamplesFromEGVs(egvs.Records)
+	samples := s.differ(rook.SamplesFromEGVs(egvs.Records))
 	return rook.NewDocument(c.UUID, userID, start, samples), len(samples), nil
+}
+
+// differ applies the data faults: readings left out, values changed.
+func (s *Server) differ(samples []rook.Sample) []rook.Sample {
+	f := s.cfg.Faults
+	if f.DropEvery <= 0 && f.ChangeEvery <= 0 {
+		return samples
+	}
+	out := samples[:0:0]
+	for i, smp := range samples {
+		n := i + 1
+		if f.DropEvery > 0 && n%f.DropEvery == 0 {
+			continue
+		}
+		if f.ChangeEvery > 0 && n%f.ChangeEvery == 0 {
+			smp.MgDL += 25
+		}
+		out = append(out, smp)
+	}
+	return out
 }
 
 func randomToken() string {

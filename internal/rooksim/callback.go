@@ -6,6 +6,7 @@ import (
 	"html/template"
 	"net/http"
 	"net/url"
+	"strings"
 	"sync"
 
 	"github.com/tryrook/dexonboard/internal/dexcom"
@@ -54,7 +55,15 @@ func (s *Server) callback(w http.ResponseWriter, r *http.Request) {
 	}
 	dc, err := s.exchange(r.Context(), held, base+CallbackPath, code)
 	if err != nil {
-		s.fail(w, p, "token_exchange_failed", "Dexcom refused the code exchange with the credentials ROOK holds: "+err.Error())
+		why := "Dexcom refused the code exchange with the credentials ROOK holds: " + err.Error()
+		switch s.cfg.ExchangeFailure {
+		case RelayOAuthCode:
+			s.fail(w, p, oauthCode(err), why)
+		case Silent:
+			s.failSilently(w, p, why)
+		default:
+			s.fail(w, p, "token_exchange_failed", why)
+		}
 		return
 	}
 	s.mu.Lock()
@@ -119,6 +128,31 @@ func (s *Server) fail(w http.ResponseWriter, p pending, code, why string) {
 	w.Header().Set("Location", u.String())
 	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(http.StatusFound)
+}
+
+// failSilently records why, then sends the browser on with nothing added
+// (or shows a page that names no cause).
+func (s *Server) failSilently(w http.ResponseWriter, p pending, why string) {
+	s.mu.Lock()
+	s.userLocked(p.client, p.userID).lastError = why
+	s.mu.Unlock()
+	if p.redirectURL == "" {
+		page(w, http.StatusOK, pageData{Title: "Something went wrong", Message: "Please try again later."})
+		return
+	}
+	w.Header().Set("Location", p.redirectURL)
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(http.StatusFound)
+}
+
+// oauthCode is the OAuth error code at the start of an exchange error
+// ("invalid_client unknown client…"), else invalid_grant.
+func oauthCode(err error) string {
+	code, _, _ := strings.Cut(err.Error(), " ")
+	if code == "" || strings.ContainsAny(code, ":/") {
+		return "invalid_grant"
+	}
+	return code
 }
 
 // LastError is why the user's latest connection failed ("" when it did not).

@@ -72,7 +72,29 @@ type Faults struct {
 	ServerErrorOnce       bool          // the first (or second) API call answers 503
 	RetryAfter            time.Duration // sent with the 429 (0: none)
 	Latency               time.Duration // added before every answer
+	// ROOK's data differs from Dexcom's: every DropEvery-th reading of a
+	// day is left out, every ChangeEvery-th value is 25 mg/dL higher
+	// (0: off). Pulls and pushes alike.
+	DropEvery   int
+	ChangeEvery int
 }
+
+// ExchangeFailure is how ROOK tells the browser that the code exchange at
+// Dexcom failed (a wrong Client Secret held by ROOK). Not documented [I]:
+// one variant each.
+type ExchangeFailure int
+
+// The variants.
+const (
+	// RelayOwnCode sends error=token_exchange_failed (the simulator's own
+	// code) to redirect_url, or shows it on ROOK's page.
+	RelayOwnCode ExchangeFailure = iota
+	// RelayOAuthCode passes on Dexcom's OAuth error (invalid_client).
+	RelayOAuthCode
+	// Silent sends the browser to redirect_url with nothing added, or
+	// shows a page that names no cause.
+	Silent
+)
 
 // Config sets up a simulator.
 type Config struct {
@@ -101,6 +123,8 @@ type Config struct {
 	// metadata's datetime instead of the document's top-level datetime
 	// (which one ROOK means is not spelled out).
 	SignMetadataDatetime bool
+	// ExchangeFailure picks how a failed code exchange is reported.
+	ExchangeFailure ExchangeFailure
 	// OnDelivery, when set, hears of every webhook delivery as it ends.
 	OnDelivery func(Delivery)
 }
