@@ -3,12 +3,14 @@ package rook_test
 import (
 	"context"
 	"errors"
+	"net/http"
 	"testing"
 	"time"
 
 	"github.com/tryrook/dexonboard/internal/dexcom"
 	"github.com/tryrook/dexonboard/internal/rook"
 	"github.com/tryrook/dexonboard/internal/rooksim"
+	"github.com/tryrook/dexonboard/internal/sandbox"
 )
 
 func TestWaitAuthorizedIsBounded(t *testing.T) {
@@ -168,5 +170,36 @@ func TestDataFaultsShowInTheComparison(t *testing.T) {
 	}
 	if cmp.ROOK != kept || cmp.Matched != kept-changed {
 		t.Fatalf("%+v; want ROOK %d, matched %d of %d", cmp, kept, kept-changed, n)
+	}
+}
+
+// Wake cuts a long pause short when the browser comes back, many times
+// over (run with -race): the connection is seen at once, not after Every.
+func TestWaitUntilAuthorizedWakes(t *testing.T) {
+	st := stack(t, rooksim.Faults{})
+	ctx := context.Background()
+	for i := range 20 {
+		user := "wake-" + string(rune('a'+i))
+		c := client(t, st, func(cfg *rook.Config) { cfg.Sleep = nil })
+		a, err := c.AuthorizationLink(ctx, user, rook.Dexcom)
+		if err != nil {
+			t.Fatal(err)
+		}
+		wake := make(chan struct{})
+		go func() {
+			defer close(wake)
+			if err := sandbox.Autopilot(http.DefaultClient, "SandboxUser7", true)(ctx, a.AuthorizationURL); err != nil {
+				t.Error(err)
+			}
+		}()
+		var seen []rook.WatchProgress
+		err = c.WaitUntilAuthorized(ctx, user, rook.Dexcom, rook.Watch{Every: time.Hour, Timeout: 3 * time.Hour, Wake: wake,
+			Progress: func(p rook.WatchProgress) { seen = append(seen, p) }})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if last := seen[len(seen)-1]; !last.Authorized || len(seen) > 2 {
+			t.Fatalf("progress %+v", seen)
+		}
 	}
 }
