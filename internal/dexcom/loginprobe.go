@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"html"
 	"io"
+	"net"
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
@@ -14,6 +15,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"syscall"
 
 	"github.com/tryrook/dexonboard/internal/safetext"
 )
@@ -74,6 +76,38 @@ func (r *LoginRefusal) Names(s string) bool {
 // ErrLoginUnreachable means no answer came from Dexcom's login.
 var ErrLoginUnreachable = errors.New("Dexcom's login could not be reached")
 
+// UnreachableError is a login that gave no answer: where, and why in
+// plain words. It matches ErrLoginUnreachable and its cause.
+type UnreachableError struct {
+	At     string // scheme://host/path, cleaned
+	Reason string // plain words
+	Cause  error
+}
+
+func (e *UnreachableError) Error() string {
+	return ErrLoginUnreachable.Error() + " at " + e.At + ": " + e.Reason
+}
+
+// Unwrap gives errors.Is both ErrLoginUnreachable and the cause.
+func (e *UnreachableError) Unwrap() []error { return []error{ErrLoginUnreachable, e.Cause} }
+
+// plainCause says why no answer came without Go's transport wording.
+func plainCause(err error) string {
+	var ne net.Error
+	var dns *net.DNSError
+	switch {
+	case errors.Is(err, context.Canceled):
+		return "cancelled"
+	case errors.Is(err, context.DeadlineExceeded) || errors.As(err, &ne) && ne.Timeout():
+		return "no answer in time"
+	case errors.Is(err, syscall.ECONNREFUSED):
+		return "connection refused"
+	case errors.As(err, &dns):
+		return "host name not found (DNS)"
+	}
+	return safetext.Cut(safetext.Line(err.Error()), 200)
+}
+
 // ProbeLogin opens loginURL as a browser would: it follows at most
 // MaxLoginRedirects redirects, only to Dexcom's hosts (the login's own
 // host; for a public Dexcom host also the other public ones and
@@ -100,7 +134,7 @@ func ProbeLogin(ctx context.Context, hc *http.Client, loginURL string) (LoginPag
 	for hop := 0; ; hop++ {
 		resp, err := get(ctx, &c, cur.String())
 		if err != nil {
-			return LoginPage{}, fmt.Errorf("%w (%s): %s", ErrLoginUnreachable, where(cur), safetext.Line(err.Error()))
+			return LoginPage{}, &UnreachableError{At: where(cur), Reason: plainCause(err), Cause: err}
 		}
 		body, _ := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
 		_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 1<<20))

@@ -104,8 +104,9 @@ func TestProbeLoginJudgesWhereItEnds(t *testing.T) {
 	check("/json", func(r *dexcom.LoginRefusal) bool {
 		return r.Code == "invalid_client" && r.Names("client") && strings.Contains(r.Error(), "Client not found")
 	})
-	if _, err := dexcom.ProbeLogin(context.Background(), nil, closed+"/v2/oauth2/login"); !errors.Is(err, dexcom.ErrLoginUnreachable) {
-		t.Errorf("nobody listening: %v, want ErrLoginUnreachable", err)
+	_, err := dexcom.ProbeLogin(context.Background(), nil, closed+"/v2/oauth2/login?state=s3cr3t")
+	if !errors.Is(err, dexcom.ErrLoginUnreachable) || !strings.HasSuffix(err.Error(), closed+"/v2/oauth2/login: connection refused") {
+		t.Errorf("nobody listening: %v, want ErrLoginUnreachable in plain words", err)
 	}
 }
 

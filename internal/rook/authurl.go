@@ -128,13 +128,14 @@ func inspectStatic(raw string, want Expected) *AuthURLProblem {
 func askDexcom(ctx context.Context, hc *http.Client, raw string) *AuthURLProblem {
 	_, err := dexcom.ProbeLogin(ctx, hc, raw)
 	var r *dexcom.LoginRefusal
+	var u *dexcom.UnreachableError
 	switch {
 	case err == nil:
 		return nil
 	case errors.As(err, &r):
 		return &AuthURLProblem{Mismatch: DexcomRefused, Status: r.Status, Detail: r.Error(), Refusal: r}
-	case errors.Is(err, dexcom.ErrLoginUnreachable):
-		return &AuthURLProblem{Mismatch: DexcomUnreachable, Detail: safetext.Line(err.Error())}
+	case errors.As(err, &u):
+		return &AuthURLProblem{Mismatch: DexcomUnreachable, Detail: u.At + ": " + u.Reason}
 	}
 	return &AuthURLProblem{Mismatch: NotAURL, Got: clip(safetext.Line(raw))}
 }
