@@ -26,7 +26,7 @@ type ROOKStage int
 const (
 	StageAuthorizer ROOKStage = iota // ask ROOK's authorizer for Dexcom
 	StageCheckURL                    // check the authorization URL
-	StageBrowser                     // open the browser and wait for it to come back
+	StageBrowser                     // open the browser and wait on ROOK's authorized list
 	StageAuthorized                  // wait until ROOK reports Dexcom connected
 	StageGlucose                     // pull blood glucose from ROOK
 	StageCompare                     // compare with Dexcom's readings
@@ -46,8 +46,8 @@ func ROOKStages() []ROOKStage {
 func (s ROOKStage) String() string {
 	return [...]string{
 		"ask ROOK's authorizer for Dexcom",
-		"check the authorization URL (Dexcom host, Client ID, Redirect URL, 200 at Dexcom)",
-		"open the login in a browser and wait for it to come back",
+		"check the authorization URL (Dexcom host, Client ID, Redirect URL, a login page at Dexcom)",
+		"open the login in a browser and wait until ROOK's list shows Dexcom connected",
 		"wait until ROOK reports Dexcom connected",
 		"pull blood glucose from ROOK",
 		"compare with Dexcom's readings",
@@ -60,9 +60,9 @@ func (s ROOKStage) Key() string {
 	return [...]string{"authorizer", "authorization_url", "browser", "authorized", "glucose", "compare", "webhook"}[s]
 }
 
-// ROOKLeg is Step 6 through ROOK: ROOK's authorizer with redirect_url set
-// to a local page, the authorization URL checked before any browser opens,
-// the login, ROOK's word that Dexcom is connected, its blood glucose, and
+// ROOKLeg is Step 6 through ROOK: ROOK's authorizer (no redirect_url by
+// default), the authorization URL checked before any browser opens, the
+// login while ROOK's authorized list is watched, its blood glucose, and
 // (optionally) the comparison with Dexcom and a webhook probe. `check` and
 // both front ends of the wizard run it.
 type ROOKLeg struct {
