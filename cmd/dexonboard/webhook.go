@@ -114,7 +114,7 @@ func printProbe(ios *iostreams.IOStreams, r *webhook.Result) {
 
 func writeProbeJSON(ios *iostreams.IOStreams, r *webhook.Result) error {
 	out := map[string]any{"url": r.URL, "status": r.Status, "ms": r.Duration.Milliseconds(),
-		"ok": r.Verdict != webhook.Fail, "verdict": r.Verdict.String(), "reason": r.Reason}
+		"ok": r.Verdict != webhook.Fail, "verdict": r.Verdict.String(), "reason": r.Reason, "signed": r.Signed}
 	if r.TLS != nil {
 		out["tls"] = map[string]any{"version": r.TLS.Version, "verified": r.TLS.Verified, "error": r.TLS.VerifyError}
 	}

@@ -59,19 +59,20 @@ func (r *Recorder) Client(base *http.Client) *http.Client {
 		*c = *base
 	}
 	if c.Transport != nil && c.Transport != r {
-		inner := NewRecorder(c.Transport)
-		inner.share(r)
-		c.Transport = inner
+		c.Transport = r.Wrap(c.Transport)
 		return c
 	}
 	c.Transport = r
 	return c
 }
 
-// share makes r record into to's log (one transcript for several
-// transports).
-func (r *Recorder) share(to *Recorder) {
-	r.sink = to
+// Wrap is a transport that sends through next and records into r's
+// transcript: one file for every client of a run, whatever its transport
+// (the webhook probe's own, for one).
+func (r *Recorder) Wrap(next http.RoundTripper) http.RoundTripper {
+	inner := NewRecorder(next)
+	inner.sink = r.target()
+	return inner
 }
 
 // Redact names secret values to remove wherever they appear (e.g. a secret

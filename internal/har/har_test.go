@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -18,6 +19,7 @@ import (
 	"github.com/tryrook/dexonboard/internal/rooksim"
 	"github.com/tryrook/dexonboard/internal/sandbox"
 	"github.com/tryrook/dexonboard/internal/secret"
+	"github.com/tryrook/dexonboard/internal/webhook"
 )
 
 // Distinctive secrets of one run: none may appear in the transcript.
@@ -34,6 +36,7 @@ const (
 // secrets the run made.
 func run(t *testing.T, rec *har.Recorder) []string {
 	t.Helper()
+	sigs := make(chan string, 1)
 	app := sandbox.DemoApp()
 	app.ClientSecret = dexcomSecret
 	cl := rooksim.DemoClient(app.ClientID, app.ClientSecret)
@@ -87,16 +90,14 @@ func run(t *testing.T, rec *har.Recorder) []string {
 		t.Fatal(err)
 	}
 
-	doc := rook.NewDocument(cl.UUID, "har-user", now, []rook.Sample{{At: now, MgDL: 110}})
-	doc.Datetime = rook.FormatTime(now)
-	body, _ := json.Marshal(doc)
-	sig := rook.SignBody(hashKey, body)
-	req, _ := http.NewRequestWithContext(ctx, http.MethodPost, st.ROOK.URL+"/webhook-lookalike", bytes.NewReader(body))
-	req.Header.Set(rook.HashHeader, sig)
-	req.Header.Set("Content-Type", "application/json")
-	if resp, err := hc.Do(req); err == nil {
-		resp.Body.Close()
+	// The webhook probe, on its own transport, signed with the hash key.
+	hook := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { sigs <- r.Header.Get(rook.HashHeader) }))
+	defer hook.Close()
+	p := webhook.Probe(ctx, hook.URL+"/rook", webhook.SampleDocument(now), webhook.Options{HashKey: secret.New(hashKey), Wrap: rec.Wrap})
+	if p.Verdict != webhook.Pass {
+		t.Fatalf("probe: %+v", p)
 	}
+	sig := <-sigs
 	rec.Redact(hashKey) // never travels, but the caller knows it
 	return []string{dexcomSecret, rookKey, hashKey, state, code, tok.AccessToken, tok.RefreshToken,
 		refreshed.AccessToken, refreshed.RefreshToken, sig, stateOf(t, a.AuthorizationURL)}
@@ -136,7 +137,7 @@ func TestTranscriptIsHARWithoutSecrets(t *testing.T) {
 	}
 	checkHAR(t, raw)
 	for _, want := range []string{"/api/v1/user_id/har-user/data_source/Dexcom/authorizer", "/identity/login", "/v2/oauth2/token",
-		"/v3/users/self/egvs", "/api/v2/user_id/har-user/data_sources/authorized", `"status": 302`, har.Redacted} {
+		"/v3/users/self/egvs", "/api/v2/user_id/har-user/data_sources/authorized", `"status": 302`, "/rook", "X-Rook-Hash", har.Redacted} {
 		if !bytes.Contains(raw, []byte(want)) {
 			t.Errorf("the transcript lacks %q", want)
 		}

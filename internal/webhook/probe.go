@@ -79,6 +79,9 @@ type Options struct {
 	// x-rook-hash as ROOK does (rook.SignBody), so a webhook that checks it
 	// accepts the probe.
 	HashKey secret.String
+	// Wrap, when set, wraps the probe's transport (e.g. har.Recorder.Wrap,
+	// so the probe is in the run's transcript).
+	Wrap func(http.RoundTripper) http.RoundTripper
 }
 
 // WhatROOKDoes is ROOK's retry policy for a delivery that was not received.
@@ -111,7 +114,11 @@ func Probe(ctx context.Context, target string, doc any, o Options) *Result {
 	if o.Timeout <= 0 {
 		o.Timeout = 15 * time.Second
 	}
-	hc := &http.Client{Timeout: o.Timeout, Transport: transport(u.Hostname(), o.RootCAs, r),
+	var rt http.RoundTripper = transport(u.Hostname(), o.RootCAs, r)
+	if o.Wrap != nil {
+		rt = o.Wrap(rt)
+	}
+	hc := &http.Client{Timeout: o.Timeout, Transport: rt,
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, target, bytes.NewReader(body))
 	if err != nil {
