@@ -13,8 +13,9 @@ import (
 
 // TestCheckThroughROOKRealBrowser runs `check --via rook` with headless
 // Chromium as the test user's browser: ROOK's authorization URL, Dexcom's
-// login page (SandboxUser7, Authorize), ROOK's callback, and back to the
-// check's own loopback page, which ends the wait.
+// login page (SandboxUser7, Authorize), ROOK's callback and ROOK's own
+// connected page (no redirect_url, ROOK's default), while the check learns
+// of the connection from ROOK's authorized list.
 func TestCheckThroughROOKRealBrowser(t *testing.T) {
 	bctx := browsertest.Start(t)
 	type landing struct{ at, text string }
@@ -54,7 +55,7 @@ func TestCheckThroughROOKRealBrowser(t *testing.T) {
 	// reports what it shows a moment later.
 	l := <-landed
 	landedAt, landedText := l.at, l.text
-	if !strings.HasPrefix(landedAt, "http://127.0.0.1:") || !strings.Contains(landedAt, "/rook/connected/") || landedText != "Back from ROOK" {
+	if !strings.HasPrefix(landedAt, w.st.ROOK.RedirectURL()) || landedText != "Connected" {
 		t.Fatalf("the browser ended at %s showing %q", landedAt, landedText)
 	}
 }

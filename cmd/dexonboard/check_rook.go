@@ -149,7 +149,7 @@ func validateROOKRedirect(u, apiBase string) error {
 // leg is the ROOK leg with what the flags say.
 func (r *rookFlags) leg(e *env, o *checkOptions, env rook.Environment, dexcomBase string, hc *http.Client, open func(context.Context, string) error) *service.ROOKLeg {
 	return &service.ROOKLeg{Env: env, BaseURL: r.apiBase, UserID: r.userID, DexcomBase: dexcomBase,
-		LandingURI: o.redirectURI, Open: open, Timeout: o.timeout, Poll: rook.DefaultPoll, Days: r.days,
+		Open: open, Timeout: o.timeout, Poll: rook.DefaultPoll, Days: r.days,
 		HTTP: hc, APITimeout: r.apiTimeout, WebhookURL: r.webhookURL, Sleep: e.sleep}
 }
 

@@ -243,7 +243,7 @@ func TestCheckThroughROOKNoBrowserPrintsURL(t *testing.T) {
 			url = line
 		}
 	}
-	if url == "" || code != exitROOK || !strings.Contains(out.String(), "did not come back") {
+	if url == "" || code != exitROOK || !strings.Contains(out.String(), "did not report Dexcom connected") {
 		t.Fatalf("exit %d, stdout %s, stderr %s", code, out.String(), errOut.String())
 	}
 }

@@ -19,7 +19,7 @@ var vaultOptions = vault.Options{}
 // the environment at start (takeSecretVars), so a child process (the
 // browser opener) does not inherit them and /proc/<pid>/environ does not
 // show them.
-var secretVars = []string{"DEXONBOARD_PASSPHRASE", "DEXONBOARD_NEW_PASSPHRASE", "DEXCOM_CLIENT_SECRET", "ROOK_SECRET_KEY"}
+var secretVars = []string{"DEXONBOARD_PASSPHRASE", "DEXONBOARD_NEW_PASSPHRASE", "DEXCOM_CLIENT_SECRET", "ROOK_SECRET_KEY", "ROOK_HASH_KEY"}
 
 // takenEnv holds what takeSecretVars took; nil (in-process tests) means
 // the environment is read as it is.

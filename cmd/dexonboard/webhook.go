@@ -3,12 +3,14 @@ package main
 import (
 	"encoding/json"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 	"github.com/tryrook/dexonboard/internal/iostreams"
 	"github.com/tryrook/dexonboard/internal/rook"
 	"github.com/tryrook/dexonboard/internal/safetext"
+	"github.com/tryrook/dexonboard/internal/secret"
 	"github.com/tryrook/dexonboard/internal/webhook"
 )
 
@@ -34,8 +36,10 @@ func newWebhookProbeCmd(ios *iostreams.IOStreams) *cobra.Command {
 		Short: `POST a blood_glucose_event document to URL as ROOK would ("Ensure the response code is 200")`,
 		Long: `POST a realistic blood_glucose_event document (a test user, a day of readings)
 to URL as ROOK delivers data: JSON, no authentication, redirects not
-followed. It reports the status, the time taken, TLS (version, certificate
-verified or not) and any redirect.
+followed. With $ROOK_HASH_KEY set (the secret hash key from ROOK's client
+portal; never a flag) it signs x-rook-hash as ROOK does, so a webhook that
+checks the signature accepts it. It reports the status, the time taken, TLS
+(version, certificate verified or not) and any redirect.
 
 200 passes. 201 and 202 pass with a note: ROOK counts them as received, the
 guide asks for 200. Anything else fails, with what ROOK then does: it
@@ -66,7 +70,7 @@ func webhookProbe(cmd *cobra.Command, ios *iostreams.IOStreams, o *webhookProbeO
 	if err := webhook.CheckURL(target); err != nil {
 		return exitWith(exitUsage, err)
 	}
-	r := webhook.Probe(cmd.Context(), target, webhook.SampleDocument(time.Now()), webhook.Options{Timeout: o.timeout, Env: env})
+	r := webhook.Probe(cmd.Context(), target, webhook.SampleDocument(time.Now()), webhook.Options{Timeout: o.timeout, Env: env, HashKey: hashKey()})
 	if o.json {
 		if err := writeProbeJSON(ios, r); err != nil {
 			return err
@@ -80,8 +84,15 @@ func webhookProbe(cmd *cobra.Command, ios *iostreams.IOStreams, o *webhookProbeO
 	return nil
 }
 
+// hashKey is ROOK's secret hash key from $ROOK_HASH_KEY (never a flag:
+// main takes it out of the environment at start, like the other secrets).
+func hashKey() secret.String { return secret.New(secretEnv("ROOK_HASH_KEY")) }
+
 func printProbe(ios *iostreams.IOStreams, r *webhook.Result) {
 	fmt.Fprintln(ios.Out, "POST", safetext.Line(r.URL))
+	if r.Signed {
+		fmt.Fprintln(ios.Out, "x-rook-hash: signed with $ROOK_HASH_KEY, as ROOK signs")
+	}
 	if r.Err != nil {
 		fmt.Fprintf(ios.Out, "answer: none after %d ms (%s)\n", r.Duration.Milliseconds(), r.Err)
 	} else {
@@ -103,7 +114,7 @@ func printProbe(ios *iostreams.IOStreams, r *webhook.Result) {
 
 func writeProbeJSON(ios *iostreams.IOStreams, r *webhook.Result) error {
 	out := map[string]any{"url": r.URL, "status": r.Status, "ms": r.Duration.Milliseconds(),
-		"ok": r.Verdict != webhook.Fail, "verdict": r.Verdict.String(), "reason": r.Reason}
+		"ok": r.Verdict != webhook.Fail, "verdict": r.Verdict.String(), "reason": r.Reason, "signed": r.Signed}
 	if r.TLS != nil {
 		out["tls"] = map[string]any{"version": r.TLS.Version, "verified": r.TLS.Verified, "error": r.TLS.VerifyError}
 	}
@@ -130,8 +141,10 @@ func newWebhookListenCmd(ios *iostreams.IOStreams) *cobra.Command {
 		Short: "Run a local webhook that answers 200 and prints each delivery",
 		Long: `Run a local receiver for ROOK's data webhook: it answers 200 to every
 readable JSON delivery and prints its data structure, user, date and number
-of readings (and the X-ROOK-Hash header, shown but not verified: ROOK's
-scheme is not public). For demos, for the simulator (sandbox serve
+of readings, and whether its x-rook-hash is verified, wrong or missing:
+set $ROOK_HASH_KEY to the secret hash key from ROOK's client portal (ROOK's
+published scheme: hex HMAC-SHA256 of client_uuid + user_id + datetime).
+Without it the hash is shown, not checked. For demos, for the simulator (sandbox serve
 --rook-webhook) and for clients who have no endpoint yet. ctrl+c stops it.`,
 		Example: `  dexonboard webhook listen
   dexonboard webhook listen --addr 127.0.0.1:9000`,
@@ -144,12 +157,18 @@ scheme is not public). For demos, for the simulator (sandbox serve
 }
 
 func webhookListen(cmd *cobra.Command, ios *iostreams.IOStreams, o *webhookListenOptions) error {
-	l, err := webhook.Listen(o.addr, o.maxBody, func(d webhook.Received) { printReceived(ios, d) })
+	key := hashKey()
+	l, err := webhook.ListenWith(o.addr, webhook.ListenOptions{MaxBody: o.maxBody, HashKey: key}, func(d webhook.Received) { printReceived(ios, d) })
 	if err != nil {
 		return exitWith(exitUsage, fmt.Errorf("%w (pick another --addr)", err))
 	}
 	defer l.Close()
 	fmt.Fprintln(ios.Out, "listening:", l.URL)
+	if key.Empty() {
+		fmt.Fprintln(ios.ErrOut, "x-rook-hash is shown, not checked: set $ROOK_HASH_KEY (the secret hash key from ROOK's client portal) to verify each delivery.")
+	} else {
+		fmt.Fprintln(ios.ErrOut, "x-rook-hash is verified with $ROOK_HASH_KEY.")
+	}
 	fmt.Fprintln(ios.ErrOut, "Waiting for deliveries; press ctrl+c to stop.")
 	<-cmd.Context().Done()
 	fmt.Fprintln(ios.ErrOut, "stopped.")
@@ -166,8 +185,15 @@ func printReceived(ios *iostreams.IOStreams, d webhook.Received) {
 	if d.Dropped > 0 {
 		line += fmt.Sprintf(" (%d unreadable)", d.Dropped)
 	}
-	if d.Hash != "" {
-		line += " X-ROOK-Hash " + d.Hash
+	switch v := d.HashCheck.Verdict; v {
+	case rook.HashVerified:
+		line += " x-rook-hash verified (" + d.HashCheck.Matched + ")"
+	case rook.HashNotChecked:
+		if d.Hash != "" {
+			line += " x-rook-hash " + d.Hash + " (not checked)"
+		}
+	default:
+		line += " x-rook-hash " + strings.ToUpper(v.String())
 	}
 	fmt.Fprintln(ios.Out, line)
 }

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/tryrook/dexonboard/internal/rook"
+	"github.com/tryrook/dexonboard/internal/rooksim"
 	"github.com/tryrook/dexonboard/internal/sandbox"
 	"github.com/tryrook/dexonboard/internal/secret"
 )
@@ -54,6 +55,7 @@ func TestWebhookProbeCommand(t *testing.T) {
 // Dexcom -> ROOK -> webhook, each a dexonboard command: sandbox serve
 // pushes to webhook listen after a test user connects through ROOK.
 func TestWebhookListenReceivesSandboxPush(t *testing.T) {
+	t.Setenv("ROOK_HASH_KEY", rooksim.DemoHashKey) // the demo client's secret hash key
 	lst, deliveries := start(t, "listening", "webhook", "listen", "--addr", "127.0.0.1:0")
 	out := serve(t, "--rook-webhook", lst["listening"]+"/rook")
 	ctx := context.Background()
@@ -79,7 +81,7 @@ func TestWebhookListenReceivesSandboxPush(t *testing.T) {
 	yesterday := time.Now().UTC().AddDate(0, 0, -1).Format(rook.DateLayout)
 	select {
 	case line := <-got:
-		if !strings.Contains(line, "blood_glucose_event user cli-user date "+yesterday+" readings ") || !strings.Contains(line, "X-ROOK-Hash") {
+		if !strings.Contains(line, "blood_glucose_event user cli-user date "+yesterday+" readings ") || !strings.Contains(line, "x-rook-hash verified (top-level datetime)") {
 			t.Fatalf("listen printed %q", line)
 		}
 	case <-time.After(30 * time.Second):

@@ -14,3 +14,6 @@ func DecodeEGVs(r io.Reader, days int) (*Records[EGV], error) {
 func DecodeEvents(r io.Reader, days int) (*Records[Event], error) {
 	return decodeRecords(r, "events", make([]Event, 0, hint(time.Duration(days)*24*time.Hour, 16)))
 }
+
+// LoginHosts exposes the login probe's redirect rule.
+var LoginHosts = loginHosts

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/tryrook/dexonboard/internal/rook"
 	"github.com/tryrook/dexonboard/internal/safetext"
 )
 
@@ -165,19 +166,7 @@ func ValidateROOKSecretKey(key string) error {
 
 // ValidateROOKUserID accepts a ROOK user id as ROOK's OpenAPI restricts
 // it: ^[a-zA-Z0-9-]{1,50}$ (it goes into URL paths).
-func ValidateROOKUserID(id string) error {
-	switch {
-	case id == "":
-		return fmt.Errorf("the ROOK user id is empty")
-	case len(id) > MaxROOKUserIDLen:
-		return fmt.Errorf("the ROOK user id is %d characters, at most %d", len(id), MaxROOKUserIDLen)
-	case strings.ContainsFunc(id, func(r rune) bool {
-		return !('a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9' || r == '-')
-	}):
-		return fmt.Errorf("the ROOK user id may hold only letters, digits and hyphens (ROOK's rule)")
-	}
-	return nil
-}
+func ValidateROOKUserID(id string) error { return rook.ValidateUserID(id) }
 
 // uriChars reports whether s holds only characters RFC 3986 allows in a
 // URI (unreserved, reserved and %): no space, quote, < > { } | \ ^ or `.

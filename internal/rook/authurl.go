@@ -2,15 +2,15 @@ package rook
 
 import (
 	"context"
+	"errors"
 	"fmt"
-	"html"
-	"io"
 	"net/http"
 	"net/url"
 	"regexp"
 	"strings"
 	"sync"
 
+	"github.com/tryrook/dexonboard/internal/dexcom"
 	"github.com/tryrook/dexonboard/internal/safetext"
 )
 
@@ -34,7 +34,7 @@ const (
 	WrongClientID                         // client_id differs from the expected one
 	WrongRedirectURI                      // redirect_uri differs from ROOK's Redirect URL
 	BadOAuthParams                        // response_type or scope not as Dexcom wants
-	DexcomRefused                         // Dexcom's login page did not answer 200
+	DexcomRefused                         // Dexcom's login refused (error page, 4xx, error= redirect, off Dexcom)
 	DexcomUnreachable                     // no answer from Dexcom
 )
 
@@ -46,6 +46,8 @@ type AuthURLProblem struct {
 	Want     string
 	Status   int    // DexcomRefused: the status
 	Detail   string // Dexcom's message when it refused, cleaned
+	// Refusal is Dexcom's refusal as the login probe read it (DexcomRefused).
+	Refusal *dexcom.LoginRefusal
 }
 
 func (p *AuthURLProblem) Error() string {
@@ -63,11 +65,10 @@ func (p *AuthURLProblem) Error() string {
 	case BadOAuthParams:
 		return "the authorization URL's OAuth parameters are not Dexcom's: " + p.Got
 	case DexcomRefused:
-		msg := fmt.Sprintf("Dexcom's login page answered %d %s", p.Status, http.StatusText(p.Status))
 		if p.Detail != "" {
-			msg += ": " + p.Detail
+			return p.Detail
 		}
-		return msg
+		return fmt.Sprintf("Dexcom's login page answered %d %s", p.Status, http.StatusText(p.Status))
 	case DexcomUnreachable:
 		return "Dexcom's login page could not be reached: " + p.Detail
 	}
@@ -75,9 +76,9 @@ func (p *AuthURLProblem) Error() string {
 }
 
 // InspectAuthorizationURL checks raw against want without a network call,
-// then (when hc is not nil) asks Dexcom's login page, without following
-// redirects, whether it accepts the URL (200). It returns the first
-// problem, or nil.
+// then (when hc is not nil) opens Dexcom's login as a browser would
+// (following its redirects to Dexcom's own hosts) and checks that it ends
+// on a login page. It returns the first problem, or nil.
 func InspectAuthorizationURL(ctx context.Context, hc *http.Client, raw string, want Expected) *AuthURLProblem {
 	if p := inspectStatic(raw, want); p != nil {
 		return p
@@ -122,41 +123,77 @@ func inspectStatic(raw string, want Expected) *AuthURLProblem {
 	return nil
 }
 
-// askDexcom opens the login page as a browser would and reads a refusal.
+// askDexcom opens the login as a browser would (dexcom.ProbeLogin: bounded
+// redirects, Dexcom's hosts only) and reads a refusal.
 func askDexcom(ctx context.Context, hc *http.Client, raw string) *AuthURLProblem {
-	noFollow := *hc
-	noFollow.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, raw, nil)
-	if err != nil {
-		return &AuthURLProblem{Mismatch: NotAURL, Got: clip(safetext.Line(raw))}
-	}
-	resp, err := noFollow.Do(req)
-	if err != nil {
-		return &AuthURLProblem{Mismatch: DexcomUnreachable, Detail: safetext.Line(err.Error())}
-	}
-	defer resp.Body.Close()
-	if resp.StatusCode == http.StatusOK {
-		_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 1<<20))
+	_, err := dexcom.ProbeLogin(ctx, hc, raw)
+	var r *dexcom.LoginRefusal
+	var u *dexcom.UnreachableError
+	switch {
+	case err == nil:
 		return nil
+	case errors.As(err, &r):
+		return &AuthURLProblem{Mismatch: DexcomRefused, Status: r.Status, Detail: r.Error(), Refusal: r}
+	case errors.As(err, &u):
+		return &AuthURLProblem{Mismatch: DexcomUnreachable, Detail: u.At + ": " + u.Reason}
 	}
-	body, _ := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
-	return &AuthURLProblem{Mismatch: DexcomRefused, Status: resp.StatusCode, Detail: refusal(body)}
+	return &AuthURLProblem{Mismatch: NotAURL, Got: clip(safetext.Line(raw))}
 }
 
-// Compiled on first use, not in every process's init.
-var (
-	errorPara = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(?is)<p[^>]*class="error"[^>]*>(.*?)</p>`) })
-	tags      = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(?s)<[^>]*>`) })
-)
-
-// refusal pulls a readable reason from a login page's error: the marked
-// paragraph of an HTML page, a JSON error, else the text.
-func refusal(body []byte) string {
-	s := string(body)
-	if m := errorPara().FindStringSubmatch(s); m != nil {
-		s = m[1]
-	} else if msg := bodyMessage(body); msg != "" && !strings.Contains(msg, "<") {
-		return msg
+// Names reports which part Dexcom's refusal blames: WrongClientID when
+// the client is the unknown part (invalid_client, "client not found",
+// "client_id … is not registered"), even when the redirect URI is named
+// too; WrongRedirectURI when only the redirect URI is; 0 when neither, or
+// when both are named together ("client_id and redirect_uri do not
+// match") and the words do not say which.
+func (p *AuthURLProblem) Names() Mismatch {
+	if p.Mismatch != DexcomRefused {
+		return 0
 	}
-	return safetext.Brief(html.UnescapeString(tags().ReplaceAllString(s, " ")), maxMessage)
+	d := strings.ToLower(p.Detail)
+	if p.Refusal != nil {
+		d = strings.ToLower(p.Refusal.Code + " " + p.Refusal.Detail)
+	}
+	return blames(d)
 }
+
+func blames(d string) Mismatch {
+	for _, w := range []string{"invalid_client", "client not found", "unknown client", "unknown_client"} {
+		if strings.Contains(d, w) {
+			return WrongClientID
+		}
+	}
+	ci := firstIndex(d, "client_id", "client id")
+	ri := firstIndex(d, "redirect_uri", "redirect uri")
+	if ci >= 0 {
+		seg := d[ci:]
+		if ri > ci {
+			seg = d[ci:ri]
+		}
+		if negative().MatchString(seg) {
+			return WrongClientID
+		}
+		if joined := strings.Trim(seg[len("client_id"):], " ,"); ri > ci && (joined == "and" || joined == "or") {
+			return 0 // named together: the words do not say which
+		}
+	}
+	if ri >= 0 {
+		return WrongRedirectURI
+	}
+	return 0
+}
+
+func firstIndex(s string, words ...string) int {
+	at := -1
+	for _, w := range words {
+		if i := strings.Index(s, w); i >= 0 && (at < 0 || i < at) {
+			at = i
+		}
+	}
+	return at
+}
+
+// negative finds words that say the thing before them is wrong.
+var negative = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`\b(not|unknown|invalid|missing|no such)\b`)
+})

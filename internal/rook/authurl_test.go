@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 )
 
@@ -53,8 +54,32 @@ func TestRefusalText(t *testing.T) {
 		}))
 		p := InspectAuthorizationURL(context.Background(), srv.Client(), srv.URL+"/v2/oauth2/login?response_type=code&scope=offline_access", Expected{})
 		srv.Close()
-		if p == nil || p.Mismatch != DexcomRefused || p.Status != 400 || p.Detail != tt.want {
+		if p == nil || p.Mismatch != DexcomRefused || p.Status != 400 || !strings.Contains(p.Detail, tt.want) || strings.Contains(p.Detail, "\x1b") {
 			t.Errorf("%q: %#v, want detail %q", tt.body, p, tt.want)
+		}
+	}
+}
+
+// Dexcom's words decide which part is blamed; a message naming both blames
+// the client only when the client is the unknown part.
+func TestRefusalNames(t *testing.T) {
+	for _, tt := range []struct {
+		words string
+		want  Mismatch
+	}{
+		{"client_id nope is not a registered application.", WrongClientID},
+		{"redirect_uri http://x.example/cb does not match a redirect URI registered for this application.", WrongRedirectURI},
+		{"invalid_request Invalid parameter: redirect_uri", WrongRedirectURI},
+		{"invalid_client client authentication failed", WrongClientID},
+		{"Client not found.", WrongClientID},
+		{"client_id abc-123 is unknown; redirect_uri https://rook.example/cb was not checked", WrongClientID},
+		{"client_id abc-123 with redirect_uri https://rook.example/cb: redirect_uri is not registered", WrongRedirectURI},
+		{"client_id and redirect_uri do not match a registered application", 0},
+		{"server busy", 0},
+	} {
+		p := &AuthURLProblem{Mismatch: DexcomRefused, Status: 400, Detail: tt.words}
+		if got := p.Names(); got != tt.want {
+			t.Errorf("%q blames %v, want %v", tt.words, got, tt.want)
 		}
 	}
 }

@@ -2,8 +2,6 @@ package rook_test
 
 import (
 	"context"
-	"net/http"
-	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -15,29 +13,25 @@ import (
 )
 
 // TestRealBrowserThroughROOK drives headless Chromium through the whole
-// hop: ROOK's authorization URL, Dexcom's login page (SandboxUser7,
-// Authorize), ROOK's callback and on to the client's redirect_url.
+// hop as ROOK has it by default: ROOK's authorization URL, Dexcom's login
+// (redirected to its identity page; SandboxUser7, Authorize), ROOK's
+// callback and ROOK's own connected page, while the client waits on the
+// authorized list.
 func TestRealBrowserThroughROOK(t *testing.T) {
 	bctx := browsertest.Start(t)
 	st := stack(t, rooksim.Faults{})
-	c := client(t, st, nil)
-	done := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "text/html")
-		msg := "connected"
-		if e := r.URL.Query().Get("error"); e != "" {
-			msg = "failed: " + e
-		}
-		_, _ = w.Write([]byte(`<!doctype html><h1 id="done">` + msg + `</h1>`))
-	}))
-	defer done.Close()
-	a, err := c.Authorizer(context.Background(), "browser-user", rook.Dexcom, done.URL+"/done")
+	c := client(t, st, func(cfg *rook.Config) { cfg.Sleep = nil })
+	a, err := c.AuthorizationLink(context.Background(), "browser-user", rook.Dexcom)
 	if err != nil {
 		t.Fatal(err)
 	}
+	waited := make(chan error, 1)
+	go func() {
+		waited <- c.WaitUntilAuthorized(bctx, "browser-user", rook.Dexcom, rook.Watch{Every: 100 * time.Millisecond, Timeout: 90 * time.Second})
+	}()
 
 	ctx, cancelTimeout := context.WithTimeout(bctx, 90*time.Second)
 	defer cancelTimeout()
-
 	if err := chromedp.Do(ctx,
 		chromedp.Navigate(a.AuthorizationURL),
 		chromedp.WaitVisible(chromedp.ID("user")),
@@ -47,19 +41,14 @@ func TestRealBrowserThroughROOK(t *testing.T) {
 	); err != nil {
 		t.Fatalf("browser: %v", err)
 	}
-	text, err := chromedp.Run(ctx, chromedp.Text(chromedp.ID("done")))
-	if err != nil {
-		t.Fatal(err)
-	}
 	where, err := chromedp.Run(ctx, chromedp.Location())
 	if err != nil {
 		t.Fatal(err)
 	}
-	if text != "connected" || !strings.HasPrefix(where, done.URL+"/done") {
-		t.Fatalf("browser ended at %s showing %q", where, text)
+	if !strings.HasPrefix(where, st.ROOK.RedirectURL()) {
+		t.Fatalf("browser ended at %s, want ROOK's own page", where)
 	}
-	s, err := c.AuthorizedSources(context.Background(), "browser-user")
-	if err != nil || !rook.IsAuthorized(s, rook.Dexcom) {
-		t.Fatalf("ROOK after the browser: %v %v", s, err)
+	if err := <-waited; err != nil {
+		t.Fatalf("ROOK after the browser: %v", err)
 	}
 }

@@ -2,6 +2,7 @@ package rook
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
@@ -25,13 +26,22 @@ type Authorization struct {
 }
 
 // Authorizer asks ROOK for the link that connects userID's dataSource.
-// redirectURL, when set, is where ROOK sends the browser once connected.
+// redirectURL, when set, is where ROOK sends the browser once connected:
+// only for clients with ROOK's Callback URL add-on, and only an https URL of
+// at most 50 characters (ValidateRedirectURL; refused before sending).
+// Without it the browser ends on ROOK's own page: learn that the
+// connection happened with WaitUntilAuthorized.
 func (c *Client) Authorizer(ctx context.Context, userID, dataSource, redirectURL string) (*Authorization, error) {
-	if err := needID("user id", userID); err != nil {
+	if err := ValidateUserID(userID); err != nil {
 		return nil, err
 	}
 	if err := needID("data source", dataSource); err != nil {
 		return nil, err
+	}
+	if redirectURL != "" {
+		if err := ValidateRedirectURL(redirectURL); err != nil {
+			return nil, err
+		}
 	}
 	q := url.Values{}
 	if redirectURL != "" {
@@ -67,10 +77,11 @@ type DataSource struct {
 }
 
 // AuthorizedSources lists userID's data sources and whether each is
-// connected. It reads the v2 shape ({"data_sources": [...]}) and the older
-// v1 one ({"sources": {"dexcom": true}}).
+// connected. It reads the v2 shape ({"data_sources": [...]}, the flag as
+// `status` as ROOK's changelog shows it or `authorized` as SDKs read it)
+// and the older v1 one ({"sources": {"dexcom": true}}).
 func (c *Client) AuthorizedSources(ctx context.Context, userID string) ([]DataSource, error) {
-	if err := needID("user id", userID); err != nil {
+	if err := ValidateUserID(userID); err != nil {
 		return nil, err
 	}
 	ver := "v2"
@@ -79,8 +90,9 @@ func (c *Client) AuthorizedSources(ctx context.Context, userID string) ([]DataSo
 	}
 	var a struct {
 		DataSources []struct {
-			DataSource string `json:"data_source"`
-			Authorized bool   `json:"authorized"`
+			DataSource string          `json:"data_source"`
+			Authorized json.RawMessage `json:"authorized"`
+			Status     json.RawMessage `json:"status"`
 		} `json:"data_sources"`
 		Sources map[string]bool `json:"sources"`
 	}
@@ -90,7 +102,7 @@ func (c *Client) AuthorizedSources(ctx context.Context, userID string) ([]DataSo
 	}
 	var out []DataSource
 	for _, d := range a.DataSources {
-		out = append(out, DataSource{Name: safetext.Line(d.DataSource), Authorized: d.Authorized})
+		out = append(out, DataSource{Name: safetext.Line(d.DataSource), Authorized: flag(d.Status) || flag(d.Authorized)})
 	}
 	for name, ok := range a.Sources {
 		out = append(out, DataSource{Name: safetext.Line(name), Authorized: ok})
@@ -108,9 +120,27 @@ func IsAuthorized(sources []DataSource, name string) bool {
 	return false
 }
 
+// flag reads a connected flag: true, or a word that means it ("true",
+// "authorized", "connected", "active"), as the field's type is not
+// documented.
+func flag(raw json.RawMessage) bool {
+	var b bool
+	if json.Unmarshal(raw, &b) == nil {
+		return b
+	}
+	var s string
+	if json.Unmarshal(raw, &s) == nil {
+		switch strings.ToLower(strings.TrimSpace(s)) {
+		case "true", "authorized", "connected", "active":
+			return true
+		}
+	}
+	return false
+}
+
 // Revoke disconnects userID's dataSource.
 func (c *Client) Revoke(ctx context.Context, userID, dataSource string) error {
-	if err := needID("user id", userID); err != nil {
+	if err := ValidateUserID(userID); err != nil {
 		return err
 	}
 	if err := needID("data source", dataSource); err != nil {
@@ -129,7 +159,7 @@ const DateLayout = "2006-01-02"
 // (YYYY-MM-DD). found is false when ROOK answers 204: nothing (yet) for
 // that user and date. Samples that cannot be read are dropped and counted.
 func (c *Client) BloodGlucose(ctx context.Context, userID, date string) (day *GlucoseDay, found bool, err error) {
-	if err := needID("user id", userID); err != nil {
+	if err := ValidateUserID(userID); err != nil {
 		return nil, false, err
 	}
 	if t, err := time.Parse(DateLayout, date); err != nil || t.Format(DateLayout) != date {

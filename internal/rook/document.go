@@ -16,13 +16,16 @@ const BloodGlucoseStructure = "blood_glucose_event"
 
 // Document is a blood_glucose_event document.
 type Document struct {
-	ClientUUID      string     `json:"client_uuid"`
-	UserID          string     `json:"user_id"`
-	Version         int        `json:"version"`
-	DocumentVersion int        `json:"document_version"`
-	AutoDetected    bool       `json:"auto_detected"`
-	DataStructure   string     `json:"data_structure"`
-	BodyHealth      BodyHealth `json:"body_health"`
+	ClientUUID      string `json:"client_uuid"`
+	UserID          string `json:"user_id"`
+	Version         int    `json:"version"`
+	DocumentVersion int    `json:"document_version"`
+	AutoDetected    bool   `json:"auto_detected"`
+	DataStructure   string `json:"data_structure"`
+	// Datetime is when the document was sent (set on delivery); webhook v2
+	// signs it into x-rook-hash.
+	Datetime   string     `json:"datetime,omitempty"`
+	BodyHealth BodyHealth `json:"body_health"`
 }
 
 // BodyHealth is the document's pillar.

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/tryrook/dexonboard/internal/httpretry"
@@ -15,11 +16,16 @@ import (
 var (
 	ErrBadCredentials       = errors.New("ROOK refused the client UUID and secret key")
 	ErrDataSourceNotEnabled = errors.New("the data source is not enabled for this ROOK client (or ROOK does not know it)")
-	ErrUnknownUser          = errors.New("ROOK does not know this user")
-	ErrMalformedDate        = errors.New("the date is not a YYYY-MM-DD date")
-	ErrBadRequest           = errors.New("ROOK refused the request")
-	ErrRateLimited          = errors.New("ROOK's rate limit was hit")
-	ErrServer               = errors.New("ROOK had a server error")
+	// ErrNotFound is ROOK's 404: "The URL does not exist" (a wrong host or
+	// path), not an unknown user.
+	ErrNotFound = errors.New("ROOK answers that the URL does not exist: a wrong API host or path")
+	// ErrRedirectRefused is a 422 about redirect_url (ROOK's OpenAPI:
+	// ^https://.+, at most 50 characters; the Callback URL add-on).
+	ErrRedirectRefused = errors.New("ROOK refused the redirect_url")
+	ErrMalformedDate   = errors.New("the date is not a YYYY-MM-DD date")
+	ErrBadRequest      = errors.New("ROOK refused the request")
+	ErrRateLimited     = errors.New("ROOK's rate limit was hit")
+	ErrServer          = errors.New("ROOK had a server error")
 )
 
 // APIError is a non-2xx answer from ROOK.
@@ -27,7 +33,7 @@ type APIError struct {
 	Method     string
 	Path       string
 	Status     int
-	Message    string // the body's message/detail/error, cleaned
+	Message    string // the body's exception (ROOK's reason), else message/detail/error, cleaned
 	RetryAfter time.Duration
 	Kind       error // one of the Err… values above, or nil
 }
@@ -64,7 +70,9 @@ func newAPIError(method, path string, ep endpoint, status int, hdr http.Header, 
 	case status == http.StatusUnauthorized || status == http.StatusForbidden:
 		e.Kind = ErrBadCredentials
 	case status == http.StatusNotFound:
-		e.Kind = ErrUnknownUser
+		e.Kind = ErrNotFound
+	case status == http.StatusUnprocessableEntity && ep == sourceCall && strings.Contains(strings.ToLower(e.Message), "redirect_url"):
+		e.Kind = ErrRedirectRefused
 	case status == http.StatusUnprocessableEntity && ep == sourceCall:
 		e.Kind = ErrDataSourceNotEnabled
 	case status == http.StatusBadRequest && ep == glucoseCall:
@@ -79,18 +87,21 @@ func newAPIError(method, path string, ep endpoint, status int, hdr http.Header, 
 	return e
 }
 
-// bodyMessage reads ROOK's error text: a JSON message, detail or error
-// (FastAPI-style detail lists too), else the body as one short line.
+// bodyMessage reads ROOK's error text: its documented body is {"error",
+// "exception", "path", "method"} and exception carries the reason; else a
+// JSON message, detail or error (FastAPI-style detail lists too), else the
+// body as one short line.
 func bodyMessage(b []byte) string {
 	var j struct {
-		Message json.RawMessage `json:"message"`
-		Detail  json.RawMessage `json:"detail"`
-		Error   json.RawMessage `json:"error"`
+		Exception json.RawMessage `json:"exception"`
+		Message   json.RawMessage `json:"message"`
+		Detail    json.RawMessage `json:"detail"`
+		Error     json.RawMessage `json:"error"`
 	}
 	msg := string(b)
 	if json.Unmarshal(b, &j) == nil {
 		msg = ""
-		for _, raw := range []json.RawMessage{j.Message, j.Detail, j.Error} {
+		for _, raw := range []json.RawMessage{j.Exception, j.Message, j.Detail, j.Error} {
 			if msg = rawText(raw); msg != "" {
 				break
 			}

@@ -67,7 +67,7 @@ func TestWrongSecretFailsAtExchange(t *testing.T) {
 	if p := rook.InspectAuthorizationURL(ctx, http.DefaultClient, a.AuthorizationURL, expected(st)); p != nil {
 		t.Fatalf("the URL looked wrong: %v", p)
 	}
-	browse(t, a.AuthorizationURL, "SandboxUser7")
+	browseWith(t, land.Client(), a.AuthorizationURL, "SandboxUser7")
 	hits := land.arrivals()
 	if len(hits) != 1 || hits[0].Get("error") != "token_exchange_failed" || !strings.Contains(hits[0].Get("error_description"), "invalid_client") {
 		t.Fatalf("redirect_url arrivals = %v", hits)
@@ -113,7 +113,7 @@ func TestCallbackChecksState(t *testing.T) {
 		t.Fatal(err)
 	}
 	for i, want := range []int{200, 400} {
-		resp, err := http.Get(loc.String())
+		resp, err := land.Client().Get(loc.String())
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -127,7 +127,7 @@ func TestCallbackChecksState(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := sandbox.Autopilot(http.DefaultClient, "SandboxUser7", false)(ctx, a2.AuthorizationURL); err != nil {
+	if err := sandbox.Autopilot(land.Client(), "SandboxUser7", false)(ctx, a2.AuthorizationURL); err != nil {
 		t.Fatal(err)
 	}
 	hits := land.arrivals()

@@ -2,6 +2,7 @@ package rook_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"math"
 	"net/http"
@@ -55,7 +56,7 @@ type landing struct {
 
 func newLanding(t *testing.T) *landing {
 	l := &landing{}
-	l.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	l.Server = httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		l.mu.Lock()
 		l.hits = append(l.hits, r.URL.Query())
 		l.mu.Unlock()
@@ -76,8 +77,12 @@ func (l *landing) arrivals() []url.Values {
 // client's redirect_url). It returns where the browser ended.
 func browse(t *testing.T, authURL, user string) *http.Response {
 	t.Helper()
+	return browseWith(t, &http.Client{Timeout: 10 * time.Second}, authURL, user)
+}
+
+func browseWith(t *testing.T, hc *http.Client, authURL, user string) *http.Response {
+	t.Helper()
 	ctx := context.Background()
-	hc := &http.Client{Timeout: 10 * time.Second}
 	loc, err := sandbox.LogIn(ctx, hc, authURL, user, true)
 	if err != nil {
 		t.Fatalf("Dexcom login: %v", err)
@@ -94,13 +99,14 @@ func expected(st *rooksim.Stack) rook.Expected {
 	return rook.Expected{DexcomBase: st.Dexcom.URL, ClientID: sandbox.DemoClientID, RedirectURL: st.ROOK.RedirectURL()}
 }
 
+// ROOK's default: no redirect_url, the browser ends on ROOK's own page,
+// and the client learns of the connection from the authorized list.
 func TestWholeHopDexcomThroughROOK(t *testing.T) {
 	st := stack(t, rooksim.Faults{})
 	c := client(t, st, nil)
-	land := newLanding(t)
 	ctx := context.Background()
 
-	a, err := c.Authorizer(ctx, "user-1", "dexcom", land.URL+"/done")
+	a, err := c.AuthorizationLink(ctx, "user-1", "dexcom")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -115,16 +121,36 @@ func TestWholeHopDexcomThroughROOK(t *testing.T) {
 		t.Fatalf("before login: %v, %v", before, err)
 	}
 
+	// The user logs in while the client waits; each answer is reported.
+	var progress []rook.WatchProgress
+	var mu sync.Mutex
+	done := make(chan error, 1)
+	waiter := client(t, st, func(cfg *rook.Config) {
+		cfg.Sleep = func(ctx context.Context, d time.Duration) error {
+			select {
+			case <-time.After(5 * time.Millisecond):
+				return nil
+			case <-ctx.Done():
+				return ctx.Err()
+			}
+		}
+	})
+	go func() {
+		done <- waiter.WaitUntilAuthorized(ctx, "user-1", rook.Dexcom, rook.Watch{Every: time.Second, Timeout: time.Hour,
+			Progress: func(p rook.WatchProgress) { mu.Lock(); progress = append(progress, p); mu.Unlock() }})
+	}()
 	resp := browse(t, a.AuthorizationURL, "SandboxUser7")
-	if resp.StatusCode != 200 || resp.Request.URL.Path != "/done" {
-		t.Fatalf("browser ended at %s (%d), want the client's /done", resp.Request.URL, resp.StatusCode)
+	if resp.StatusCode != 200 || resp.Request.URL.Path != rooksim.CallbackPath {
+		t.Fatalf("browser ended at %s (%d), want ROOK's own page", resp.Request.URL, resp.StatusCode)
 	}
-	if hits := land.arrivals(); len(hits) != 1 || hits[0].Get("error") != "" {
-		t.Fatalf("redirect_url arrivals = %v", hits)
+	if err := <-done; err != nil {
+		t.Fatalf("wait: %v", err)
 	}
-	after, err := c.AuthorizedSources(ctx, "user-1")
-	if err != nil || !rook.IsAuthorized(after, rook.Dexcom) {
-		t.Fatalf("after login: %v, %v", after, err)
+	mu.Lock()
+	last := progress[len(progress)-1]
+	mu.Unlock()
+	if !last.Authorized || last.Attempt != len(progress) || progress[0].Authorized && len(progress) > 1 {
+		t.Fatalf("progress %+v", progress)
 	}
 	again, err := c.Authorizer(ctx, "user-1", "Dexcom", "")
 	if err != nil || !again.Authorized || again.AuthorizationURL != "" {
@@ -136,7 +162,7 @@ func TestWholeHopDexcomThroughROOK(t *testing.T) {
 		}
 	}
 
-	// v1 path and shape read the same.
+	// v1 path and shape, and the v2 flag spelt `authorized`, read the same.
 	v1 := client(t, st, func(cfg *rook.Config) { cfg.AuthorizedV1 = true })
 	if s, err := v1.AuthorizedSources(ctx, "user-1"); err != nil || !rook.IsAuthorized(s, "DEXCOM") {
 		t.Fatalf("v1 authorized = %v, %v", s, err)
@@ -147,6 +173,114 @@ func TestWholeHopDexcomThroughROOK(t *testing.T) {
 	}
 	if s, err := c.AuthorizedSources(ctx, "user-1"); err != nil || rook.IsAuthorized(s, rook.Dexcom) {
 		t.Fatalf("after revoke: %v, %v", s, err)
+	}
+}
+
+// The authorized list's flag is read as ROOK's changelog spells it
+// (status, the simulator's default) and as SDKs read it (authorized).
+func TestAuthorizedFlagEitherName(t *testing.T) {
+	for _, field := range []bool{false, true} {
+		st, err := rooksim.StartStack(rooksim.StackConfig{ROOK: rooksim.Config{AuthorizedField: field}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		c := connected(t, st, "flag-user", "SandboxUser7")
+		s, err := c.AuthorizedSources(context.Background(), "flag-user")
+		st.Close()
+		if err != nil || !rook.IsAuthorized(s, rook.Dexcom) || rook.IsAuthorized(s, "Oura") {
+			t.Errorf("authorized field %v: %v, %v", field, s, err)
+		}
+	}
+}
+
+// With the Callback URL add-on, an https redirect_url of at most 50
+// characters sends the browser back to the client.
+func TestRedirectURLWithCallbackAddOn(t *testing.T) {
+	st := stack(t, rooksim.Faults{})
+	c := client(t, st, nil)
+	land := newLanding(t)
+	a, err := c.Authorizer(context.Background(), "user-r", rook.Dexcom, land.URL+"/done")
+	if err != nil {
+		t.Fatal(err)
+	}
+	hc := land.Client()
+	hc.Timeout = 10 * time.Second
+	resp := browseWith(t, hc, a.AuthorizationURL, "SandboxUser7")
+	if resp.StatusCode != 200 || resp.Request.URL.Path != "/done" {
+		t.Fatalf("browser ended at %s (%d), want the client's /done", resp.Request.URL, resp.StatusCode)
+	}
+	if hits := land.arrivals(); len(hits) != 1 || hits[0].Get("error") != "" {
+		t.Fatalf("redirect_url arrivals = %v", hits)
+	}
+}
+
+// A redirect_url ROOK's OpenAPI refuses is refused before sending, with
+// the reason; the simulator refuses it too (422, ROOK's error shape).
+func TestRedirectURLRule(t *testing.T) {
+	st := stack(t, rooksim.Faults{})
+	c := client(t, st, nil)
+	for _, bad := range []string{
+		"http://127.0.0.1:8766/rook/connected/abcdefghijklmnop",
+		"https://example.com/" + strings.Repeat("a", 40),
+		"ftp://example.com/x",
+	} {
+		_, err := c.Authorizer(context.Background(), "u", rook.Dexcom, bad)
+		if !errors.Is(err, rook.ErrRedirectURL) {
+			t.Errorf("%s: %v, want ErrRedirectURL", bad, err)
+		}
+	}
+	if len(c.Calls()) != 0 {
+		t.Errorf("a refused redirect_url was sent: %+v", c.Calls())
+	}
+	if err := rook.ValidateRedirectURL("https://app.example.com/rook/done"); err != nil {
+		t.Errorf("a good one refused: %v", err)
+	}
+	for _, tt := range []struct {
+		redirect string
+		status   int
+	}{
+		{"http://127.0.0.1:8766/rook/connected/abcdefghijklmnop", 422},
+		{"https://example.com/" + strings.Repeat("a", 40), 422},
+		{"https://example.com/done", 200},
+	} {
+		req, _ := http.NewRequest("GET", st.ROOK.URL+"/api/v1/user_id/u/data_source/Dexcom/authorizer?redirect_url="+url.QueryEscape(tt.redirect), nil)
+		req.SetBasicAuth(rooksim.DemoClientUUID, rooksim.DemoSecretKey)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var body map[string]string
+		_ = json.NewDecoder(resp.Body).Decode(&body)
+		resp.Body.Close()
+		if resp.StatusCode != tt.status || tt.status == 422 && (body["exception"] == "" || body["path"] == "" || body["method"] != "GET" || body["error"] == "") {
+			t.Errorf("simulator, %s: %d %v", tt.redirect, resp.StatusCode, body)
+		}
+	}
+}
+
+// ROOK's user_id rule is checked before any call, with a typed error
+// naming the rule.
+func TestUserIDRule(t *testing.T) {
+	st := stack(t, rooksim.Faults{})
+	c := client(t, st, nil)
+	ctx := context.Background()
+	for _, bad := range []string{"", "a b", "user_1", "me@example.com", strings.Repeat("a", 51), "ü", "a/b"} {
+		_, err := c.Authorizer(ctx, bad, rook.Dexcom, "")
+		var ue *rook.UserIDError
+		if !errors.As(err, &ue) || !strings.Contains(err.Error(), rook.UserIDRule) {
+			t.Errorf("%q: %v", bad, err)
+		}
+		if _, err := c.AuthorizedSources(ctx, bad); !errors.As(err, &ue) {
+			t.Errorf("%q, authorized list: %v", bad, err)
+		}
+	}
+	if len(c.Calls()) != 0 {
+		t.Errorf("a bad user id was sent: %+v", c.Calls())
+	}
+	for _, good := range []string{"a", "dexonboard-test-user", strings.Repeat("A9-", 16) + "xy"} {
+		if err := rook.ValidateUserID(good); err != nil {
+			t.Errorf("%q refused: %v", good, err)
+		}
 	}
 }
 
@@ -281,16 +415,31 @@ func TestTypedErrors(t *testing.T) {
 		}
 	})
 	t.Run("unknown user", func(t *testing.T) {
+		// Not documented [I]: by default a user with nothing connected.
 		st := stack(t, rooksim.Faults{})
 		c := client(t, st, nil)
-		if _, err := c.AuthorizedSources(ctx, "never-seen"); !errors.Is(err, rook.ErrUnknownUser) {
-			t.Fatalf("authorized: %v", err)
+		if s, err := c.AuthorizedSources(ctx, "never-seen"); err != nil || rook.IsAuthorized(s, rook.Dexcom) {
+			t.Fatalf("authorized: %v %v", s, err)
 		}
-		if err := c.Revoke(ctx, "never-seen", rook.Dexcom); !errors.Is(err, rook.ErrUnknownUser) {
-			t.Fatalf("revoke: %v", err)
+		if _, found, err := c.BloodGlucose(ctx, "never-seen", "2026-11-20"); err != nil || found {
+			t.Fatalf("pull: %v %v", found, err)
 		}
-		if _, _, err := c.BloodGlucose(ctx, "never-seen", "2026-11-20"); !errors.Is(err, rook.ErrUnknownUser) {
-			t.Fatalf("pull: %v", err)
+		// The 404 variant reads as ROOK documents 404, not as "unknown user".
+		st404, err := rooksim.StartStack(rooksim.StackConfig{ROOK: rooksim.Config{UnknownUser404: true}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer st404.Close()
+		if _, err := client(t, st404, nil).AuthorizedSources(ctx, "never-seen"); !errors.Is(err, rook.ErrNotFound) {
+			t.Fatalf("404 variant: %v", err)
+		}
+	})
+	t.Run("wrong path is ROOK's 404 with its exception", func(t *testing.T) {
+		st := stack(t, rooksim.Faults{})
+		c := client(t, st, func(cfg *rook.Config) { cfg.BaseURL = st.ROOK.URL + "/wrong" })
+		_, err := c.AuthorizedSources(ctx, "u")
+		if !errors.Is(err, rook.ErrNotFound) || !strings.Contains(err.Error(), "The URL does not exist") || !strings.Contains(err.Error(), "wrong API host or path") {
+			t.Fatalf("err = %v", err)
 		}
 	})
 	t.Run("malformed date", func(t *testing.T) {

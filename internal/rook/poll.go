@@ -52,6 +52,110 @@ func (c *Client) WaitAuthorized(ctx context.Context, userID, source string, p Po
 	return fmt.Errorf("%s for %s: %w", source, userID, ErrNotYet)
 }
 
+// AuthorizationLink is Authorizer without a redirect_url, ROOK's default:
+// the user's browser ends on ROOK's own page, and WaitUntilAuthorized
+// learns that the connection happened.
+func (c *Client) AuthorizationLink(ctx context.Context, userID, dataSource string) (*Authorization, error) {
+	return c.Authorizer(ctx, userID, dataSource, "")
+}
+
+// Watch bounds a wait for a user to connect: ROOK's authorized list is
+// asked every Every (default 2 s) for at most Timeout (default 5 min).
+type Watch struct {
+	Every   time.Duration
+	Timeout time.Duration
+	// Progress, when set, hears each answer, so a screen can show the wait.
+	Progress func(WatchProgress)
+	// Wake, when it is closed, cuts the pause under way short once (e.g.
+	// the browser came back): the next question comes at once.
+	Wake <-chan struct{}
+	// Sleep waits between questions (default: the client's; a wait for a
+	// person wants real time even where retries are not waited).
+	Sleep func(context.Context, time.Duration) error
+}
+
+// WatchProgress is one answer of the authorized list during a wait.
+type WatchProgress struct {
+	Attempt    int           // 1 for the first call
+	Waited     time.Duration // time spent waiting between calls so far
+	Authorized bool
+}
+
+// DefaultWatch asks every 2 s for up to 5 minutes.
+var DefaultWatch = Watch{Every: 2 * time.Second, Timeout: 5 * time.Minute}
+
+// WaitUntilAuthorized asks ROOK's authorized list until source is connected
+// for userID, while the user logs in elsewhere (a browser on ROOK's page).
+// It ends with nil once connected, with an error wrapping ErrNotYet when
+// the time is up, with ROOK's error at once, or with ctx's error.
+func (c *Client) WaitUntilAuthorized(ctx context.Context, userID, source string, w Watch) error {
+	if err := ValidateUserID(userID); err != nil {
+		return err
+	}
+	if w.Every <= 0 {
+		w.Every = DefaultWatch.Every
+	}
+	if w.Timeout <= 0 {
+		w.Timeout = DefaultWatch.Timeout
+	}
+	var waited time.Duration
+	for attempt := 1; ; attempt++ {
+		sources, err := c.AuthorizedSources(ctx, userID)
+		if err != nil {
+			if ctxErr := ctx.Err(); ctxErr != nil {
+				return ctxErr
+			}
+			return err
+		}
+		ok := IsAuthorized(sources, source)
+		if w.Progress != nil {
+			w.Progress(WatchProgress{Attempt: attempt, Waited: waited, Authorized: ok})
+		}
+		if ok {
+			return nil
+		}
+		if waited+w.Every > w.Timeout {
+			return fmt.Errorf("%s for %s after %s: %w", source, userID, w.Timeout, ErrNotYet)
+		}
+		if err := w.pause(ctx, c.sleep); err != nil {
+			return err
+		}
+		waited += w.Every
+	}
+}
+
+// pause waits Every, or less when Wake closes (once: Wake is then
+// forgotten).
+func (w *Watch) pause(ctx context.Context, sleep func(context.Context, time.Duration) error) error {
+	if w.Sleep != nil {
+		sleep = w.Sleep
+	}
+	if w.Wake == nil {
+		return sleep(ctx, w.Every)
+	}
+	wake := w.Wake
+	pctx, cancel := context.WithCancel(ctx)
+	woke, done := make(chan bool, 1), make(chan struct{})
+	go func() {
+		defer close(done)
+		select {
+		case <-wake:
+			woke <- true
+			cancel()
+		case <-pctx.Done():
+			woke <- false
+		}
+	}()
+	err := sleep(pctx, w.Every)
+	cancel()
+	<-done
+	if <-woke {
+		w.Wake = nil
+		return ctx.Err()
+	}
+	return err
+}
+
 // DayGlucose is one day's pull: Found is false when ROOK answered 204.
 type DayGlucose struct {
 	Date  string

@@ -3,12 +3,14 @@ package rook_test
 import (
 	"context"
 	"errors"
+	"net/http"
 	"testing"
 	"time"
 
 	"github.com/tryrook/dexonboard/internal/dexcom"
 	"github.com/tryrook/dexonboard/internal/rook"
 	"github.com/tryrook/dexonboard/internal/rooksim"
+	"github.com/tryrook/dexonboard/internal/sandbox"
 )
 
 func TestWaitAuthorizedIsBounded(t *testing.T) {
@@ -32,8 +34,35 @@ func TestWaitAuthorizedIsBounded(t *testing.T) {
 	if err := connected.WaitAuthorized(ctx, "w2", rook.Dexcom, rook.DefaultPoll); err != nil {
 		t.Fatal(err)
 	}
-	if err := c.WaitAuthorized(ctx, "nobody", rook.Dexcom, rook.DefaultPoll); !errors.Is(err, rook.ErrUnknownUser) {
+	if err := c.WaitAuthorized(ctx, "nobody", rook.Dexcom, rook.Poll{Attempts: 2}); !errors.Is(err, rook.ErrNotYet) {
 		t.Fatalf("unknown user: %v", err)
+	}
+}
+
+// WaitUntilAuthorized is bounded by its timeout, reports every answer,
+// and stops at once on ROOK's error.
+func TestWaitUntilAuthorizedIsBounded(t *testing.T) {
+	st := stack(t, rooksim.Faults{})
+	var waits []time.Duration
+	c := client(t, st, func(cfg *rook.Config) {
+		cfg.Sleep = func(_ context.Context, d time.Duration) error { waits = append(waits, d); return nil }
+	})
+	ctx := context.Background()
+	var seen []rook.WatchProgress
+	err := c.WaitUntilAuthorized(ctx, "w", rook.Dexcom, rook.Watch{Every: 2 * time.Second, Timeout: 7 * time.Second,
+		Progress: func(p rook.WatchProgress) { seen = append(seen, p) }})
+	if !errors.Is(err, rook.ErrNotYet) {
+		t.Fatalf("err = %v", err)
+	}
+	if len(waits) != 3 || len(seen) != 4 || seen[3].Attempt != 4 || seen[3].Waited != 6*time.Second || seen[3].Authorized {
+		t.Fatalf("waits %v, progress %+v", waits, seen)
+	}
+	bad := client(t, st, func(cfg *rook.Config) { cfg.BaseURL = st.ROOK.URL + "/nowhere" })
+	if err := bad.WaitUntilAuthorized(ctx, "w", rook.Dexcom, rook.DefaultWatch); !errors.Is(err, rook.ErrNotFound) {
+		t.Fatalf("wrong path: %v", err)
+	}
+	if len(bad.Calls()) != 1 {
+		t.Fatalf("went on after ROOK's error: %d calls", len(bad.Calls()))
 	}
 }
 
@@ -111,5 +140,66 @@ func TestSamplesFromEGVs(t *testing.T) {
 	}
 	if !got[4].At.Equal(at.Add(25 * time.Minute)) {
 		t.Errorf("zoneless time read as %v", got[4].At)
+	}
+}
+
+// The simulator's data faults make ROOK's day differ from Dexcom's as the
+// comparison counts it: every 3rd reading missing, every 5th changed.
+func TestDataFaultsShowInTheComparison(t *testing.T) {
+	st := stack(t, rooksim.Faults{DropEvery: 3, ChangeEvery: 5})
+	c := connected(t, st, "d", "SandboxUser5")
+	dc := dexcomDirect(t, st, "SandboxUser5")
+	ctx := context.Background()
+	start := time.Now().UTC().AddDate(0, 0, -1).Truncate(24 * time.Hour)
+	egvs, err := dc.EGVs(ctx, start, start.Add(24*time.Hour))
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc, found, err := c.BloodGlucose(ctx, "d", start.Format(rook.DateLayout))
+	if err != nil || !found {
+		t.Fatal(found, err)
+	}
+	cmp := rook.Compare(doc, start.Format(rook.DateLayout), egvs.Records)
+	n := len(rook.SamplesFromEGVs(egvs.Records))
+	kept := n - n/3
+	changed := 0
+	for i := 1; i <= n; i++ {
+		if i%3 != 0 && i%5 == 0 {
+			changed++
+		}
+	}
+	if cmp.ROOK != kept || cmp.Matched != kept-changed {
+		t.Fatalf("%+v; want ROOK %d, matched %d of %d", cmp, kept, kept-changed, n)
+	}
+}
+
+// Wake cuts a long pause short when the browser comes back, many times
+// over (run with -race): the connection is seen at once, not after Every.
+func TestWaitUntilAuthorizedWakes(t *testing.T) {
+	st := stack(t, rooksim.Faults{})
+	ctx := context.Background()
+	for i := range 20 {
+		user := "wake-" + string(rune('a'+i))
+		c := client(t, st, func(cfg *rook.Config) { cfg.Sleep = nil })
+		a, err := c.AuthorizationLink(ctx, user, rook.Dexcom)
+		if err != nil {
+			t.Fatal(err)
+		}
+		wake := make(chan struct{})
+		go func() {
+			defer close(wake)
+			if err := sandbox.Autopilot(http.DefaultClient, "SandboxUser7", true)(ctx, a.AuthorizationURL); err != nil {
+				t.Error(err)
+			}
+		}()
+		var seen []rook.WatchProgress
+		err = c.WaitUntilAuthorized(ctx, user, rook.Dexcom, rook.Watch{Every: time.Hour, Timeout: 3 * time.Hour, Wake: wake,
+			Progress: func(p rook.WatchProgress) { seen = append(seen, p) }})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if last := seen[len(seen)-1]; !last.Authorized || len(seen) > 2 {
+			t.Fatalf("progress %+v", seen)
+		}
 	}
 }

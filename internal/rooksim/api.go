@@ -5,10 +5,14 @@ import (
 	"crypto/rand"
 	"encoding/base64"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
+	"sync"
 	"time"
+	"unicode/utf8"
 
 	"github.com/tryrook/dexonboard/internal/dexcom"
 	"github.com/tryrook/dexonboard/internal/rook"
@@ -26,21 +30,21 @@ func (s *Server) authorizer(w http.ResponseWriter, r *http.Request, c Client) {
 	if !strings.EqualFold(source, rook.Dexcom) {
 		for _, o := range otherSources {
 			if strings.EqualFold(o, source) {
-				writeJSON(w, http.StatusUnprocessableEntity, map[string]string{"message": "Data source " + o + " is not enabled for this client"})
+				rookError(w, r, http.StatusUnprocessableEntity, "Data source "+o+" is not enabled for this client")
 				return
 			}
 		}
-		writeJSON(w, http.StatusUnprocessableEntity, map[string]string{"message": "Unknown data source"})
+		rookError(w, r, http.StatusUnprocessableEntity, "Unknown data source")
 		return
 	}
 	if s.cfg.Faults.DexcomDisabled || c.DexcomClientID == "" { // no app handed over yet: not enabled either
-		writeJSON(w, http.StatusUnprocessableEntity, map[string]string{"message": "Data source Dexcom is not enabled for this client"})
+		rookError(w, r, http.StatusUnprocessableEntity, "Data source Dexcom is not enabled for this client")
 		return
 	}
 	redirect := r.URL.Query().Get("redirect_url")
 	if redirect != "" {
-		if u, err := url.Parse(redirect); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-			writeJSON(w, http.StatusBadRequest, map[string]string{"message": "redirect_url must be an absolute http(s) URL"})
+		if problem := s.checkRedirectURL(redirect); problem != "" {
+			rookError(w, r, http.StatusUnprocessableEntity, problem)
 			return
 		}
 	}
@@ -87,8 +91,34 @@ func (s *Server) known(client, id string) (*user, bool) {
 	return u, ok
 }
 
-func unknownUser(w http.ResponseWriter) {
-	writeJSON(w, http.StatusNotFound, map[string]string{"message": "User not found"})
+// checkRedirectURL applies ROOK's OpenAPI rule for redirect_url
+// (^https://.+, at most 50 characters), or with Config.LenientRedirectURL
+// any absolute http(s) URL.
+func (s *Server) checkRedirectURL(redirect string) string {
+	u, err := url.Parse(redirect)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return "redirect_url must be an absolute URL"
+	}
+	if s.cfg.LenientRedirectURL {
+		return ""
+	}
+	if !redirectPattern().MatchString(redirect) || utf8.RuneCountInString(redirect) > rook.MaxRedirectURL {
+		return fmt.Sprintf("redirect_url: string does not match pattern '^https://.+' or is longer than %d characters", rook.MaxRedirectURL)
+	}
+	return ""
+}
+
+var redirectPattern = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^https://.+`) })
+
+// unknownUser answers for a user ROOK has never seen. What ROOK answers is
+// not documented [I]; by default as for a user with nothing connected (the
+// caller says how), with Config.UnknownUser404 a 404.
+func (s *Server) unknownUser(w http.ResponseWriter, r *http.Request, asNothing func()) {
+	if s.cfg.UnknownUser404 {
+		rookError(w, r, http.StatusNotFound, "User not found")
+		return
+	}
+	asNothing()
 }
 
 func (s *Server) connected(u *user) bool {
@@ -97,30 +127,42 @@ func (s *Server) connected(u *user) bool {
 	return u.connected
 }
 
+// authorizedV2 serves the flag as `status`, as ROOK's changelog shows the
+// v2 list, or with Config.AuthorizedField as `authorized`, as SDKs read it.
 func (s *Server) authorizedV2(w http.ResponseWriter, r *http.Request, c Client) {
-	u, ok := s.known(c.UUID, r.PathValue("user"))
-	if !ok {
-		unknownUser(w)
+	id := r.PathValue("user")
+	connected := false
+	if u, ok := s.known(c.UUID, id); ok {
+		connected = s.connected(u)
+	} else if s.cfg.UnknownUser404 {
+		s.unknownUser(w, r, nil)
 		return
 	}
-	sources := []map[string]any{{"data_source": rook.Dexcom, "authorized": s.connected(u), "image": "https://example.invalid/dexcom.png"}}
-	for _, o := range otherSources {
-		sources = append(sources, map[string]any{"data_source": o, "authorized": false, "image": nil})
+	field := "status"
+	if s.cfg.AuthorizedField {
+		field = "authorized"
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"user_id": u.id, "data_sources": sources})
+	sources := []map[string]any{{"data_source": rook.Dexcom, field: connected, "image": "https://example.invalid/dexcom.png"}}
+	for _, o := range otherSources {
+		sources = append(sources, map[string]any{"data_source": o, field: false, "image": nil})
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"user_id": id, "data_sources": sources})
 }
 
 func (s *Server) authorizedV1(w http.ResponseWriter, r *http.Request, c Client) {
-	u, ok := s.known(c.UUID, r.PathValue("user"))
-	if !ok {
-		unknownUser(w)
+	id := r.PathValue("user")
+	connected := false
+	if u, ok := s.known(c.UUID, id); ok {
+		connected = s.connected(u)
+	} else if s.cfg.UnknownUser404 {
+		s.unknownUser(w, r, nil)
 		return
 	}
-	sources := map[string]bool{"dexcom": s.connected(u)}
+	sources := map[string]bool{"dexcom": connected}
 	for _, o := range otherSources {
 		sources[strings.ToLower(o)] = false
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"user_id": u.id, "sources": sources})
+	writeJSON(w, http.StatusOK, map[string]any{"user_id": id, "sources": sources})
 }
 
 func (s *Server) revoke(w http.ResponseWriter, r *http.Request, c Client) {
@@ -128,16 +170,16 @@ func (s *Server) revoke(w http.ResponseWriter, r *http.Request, c Client) {
 		DataSource string `json:"data_source"`
 	}
 	if err := json.NewDecoder(http.MaxBytesReader(w, r.Body, 4<<10)).Decode(&body); err != nil || body.DataSource == "" {
-		writeJSON(w, http.StatusBadRequest, map[string]string{"message": "data_source is required"})
+		rookError(w, r, http.StatusBadRequest, "data_source is required")
+		return
+	}
+	if !strings.EqualFold(body.DataSource, rook.Dexcom) {
+		rookError(w, r, http.StatusUnprocessableEntity, "data_source: Must be one of: "+strings.Join(append([]string{rook.Dexcom}, otherSources...), ", "))
 		return
 	}
 	u, ok := s.known(c.UUID, r.PathValue("user"))
 	if !ok {
-		unknownUser(w)
-		return
-	}
-	if !strings.EqualFold(body.DataSource, rook.Dexcom) {
-		writeJSON(w, http.StatusUnprocessableEntity, map[string]string{"message": "Unknown data source"})
+		s.unknownUser(w, r, func() { writeJSON(w, http.StatusOK, map[string]string{"message": "Authorization revoked"}) })
 		return
 	}
 	s.mu.Lock()
@@ -150,12 +192,12 @@ func (s *Server) bloodGlucose(w http.ResponseWriter, r *http.Request, c Client) 
 	q := r.URL.Query()
 	day, err := time.Parse(rook.DateLayout, q.Get("date"))
 	if err != nil || day.Format(rook.DateLayout) != q.Get("date") {
-		writeJSON(w, http.StatusBadRequest, map[string]string{"message": "date must be YYYY-MM-DD"})
+		rookError(w, r, http.StatusBadRequest, "date must be YYYY-MM-DD")
 		return
 	}
 	u, ok := s.known(c.UUID, q.Get("user_id"))
 	if !ok {
-		unknownUser(w)
+		s.unknownUser(w, r, func() { w.WriteHeader(http.StatusNoContent) })
 		return
 	}
 	s.mu.Lock()
@@ -169,7 +211,7 @@ func (s *Server) bloodGlucose(w http.ResponseWriter, r *http.Request, c Client) 
 	}
 	doc, n, err := s.document(r.Context(), c, u.id, dc, day)
 	if err != nil {
-		writeJSON(w, http.StatusBadGateway, map[string]string{"message": "Could not read the data source: " + err.Error()})
+		rookError(w, r, http.StatusBadGateway, "Could not read the data source: "+err.Error())
 		return
 	}
 	if n == 0 {
@@ -187,8 +229,28 @@ func (s *Server) document(ctx context.Context, c Client, userID string, dc *dexc
 	if err != nil {
 		return rook.Document{}, 0, err
 	}
-	samples := rook.SamplesFromEGVs(egvs.Records)
+	samples := s.differ(rook.SamplesFromEGVs(egvs.Records))
 	return rook.NewDocument(c.UUID, userID, start, samples), len(samples), nil
+}
+
+// differ applies the data faults: readings left out, values changed.
+func (s *Server) differ(samples []rook.Sample) []rook.Sample {
+	f := s.cfg.Faults
+	if f.DropEvery <= 0 && f.ChangeEvery <= 0 {
+		return samples
+	}
+	out := samples[:0:0]
+	for i, smp := range samples {
+		n := i + 1
+		if f.DropEvery > 0 && n%f.DropEvery == 0 {
+			continue
+		}
+		if f.ChangeEvery > 0 && n%f.ChangeEvery == 0 {
+			smp.MgDL += 25
+		}
+		out = append(out, smp)
+	}
+	return out
 }
 
 func randomToken() string {

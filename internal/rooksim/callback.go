@@ -6,6 +6,7 @@ import (
 	"html/template"
 	"net/http"
 	"net/url"
+	"strings"
 	"sync"
 
 	"github.com/tryrook/dexonboard/internal/dexcom"
@@ -54,7 +55,15 @@ func (s *Server) callback(w http.ResponseWriter, r *http.Request) {
 	}
 	dc, err := s.exchange(r.Context(), held, base+CallbackPath, code)
 	if err != nil {
-		s.fail(w, p, "token_exchange_failed", "Dexcom refused the code exchange with the credentials ROOK holds: "+err.Error())
+		why := "Dexcom refused the code exchange with the credentials ROOK holds: " + err.Error()
+		switch s.cfg.ExchangeFailure {
+		case RelayOAuthCode:
+			s.fail(w, p, oauthCode(err), why)
+		case Silent:
+			s.failSilently(w, p, why)
+		default:
+			s.fail(w, p, "token_exchange_failed", why)
+		}
 		return
 	}
 	s.mu.Lock()
@@ -69,7 +78,8 @@ func (s *Server) callback(w http.ResponseWriter, r *http.Request) {
 		}()
 	}
 	if p.redirectURL == "" {
-		page(w, http.StatusOK, pageData{Title: "Dexcom connected", Message: "ROOK can now read this user's Dexcom data. You can close this tab."})
+		// ROOK's own page: where the browser ends without the Callback URL add-on.
+		page(w, http.StatusOK, pageData{Title: "Dexcom connected", Message: "ROOK can now read this user's Dexcom data. You can close this tab.", Done: true})
 		return
 	}
 	http.Redirect(w, r, p.redirectURL, http.StatusFound)
@@ -101,8 +111,8 @@ func (s *Server) fail(w http.ResponseWriter, p pending, code, why string) {
 	s.mu.Lock()
 	s.userLocked(p.client, p.userID).lastError = why
 	s.mu.Unlock()
-	if p.redirectURL == "" {
-		page(w, http.StatusBadGateway, pageData{Title: "Connection failed", Message: why})
+	if p.redirectURL == "" { // ROOK's own page [I: its wording is not documented]
+		page(w, http.StatusBadGateway, pageData{Title: "Connection failed", Message: code + ": " + why})
 		return
 	}
 	u, err := url.Parse(p.redirectURL)
@@ -120,6 +130,31 @@ func (s *Server) fail(w http.ResponseWriter, p pending, code, why string) {
 	w.WriteHeader(http.StatusFound)
 }
 
+// failSilently records why, then sends the browser on with nothing added
+// (or shows a page that names no cause).
+func (s *Server) failSilently(w http.ResponseWriter, p pending, why string) {
+	s.mu.Lock()
+	s.userLocked(p.client, p.userID).lastError = why
+	s.mu.Unlock()
+	if p.redirectURL == "" {
+		page(w, http.StatusOK, pageData{Title: "Something went wrong", Message: "Please try again later."})
+		return
+	}
+	w.Header().Set("Location", p.redirectURL)
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(http.StatusFound)
+}
+
+// oauthCode is the OAuth error code at the start of an exchange error
+// ("invalid_client unknown client…"), else invalid_grant.
+func oauthCode(err error) string {
+	code, _, _ := strings.Cut(err.Error(), " ")
+	if code == "" || strings.ContainsAny(code, ":/") {
+		return "invalid_grant"
+	}
+	return code
+}
+
 // LastError is why the user's latest connection failed ("" when it did not).
 func (s *Server) LastError(client, userID string) string {
 	u, ok := s.known(client, userID)
@@ -131,7 +166,10 @@ func (s *Server) LastError(client, userID string) string {
 	return u.lastError
 }
 
-type pageData struct{ Title, Message string }
+type pageData struct {
+	Title, Message string
+	Done           bool // the connection is made (the page carries #done)
+}
 
 func page(w http.ResponseWriter, status int, d pageData) {
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
@@ -147,7 +185,7 @@ var resultPage = sync.OnceValue(func() *template.Template {
 <html lang="en"><head><meta charset="utf-8"><title>ROOK · {{.Title}}</title>
 <style>body{font:16px/1.5 system-ui,sans-serif;max-width:520px;margin:48px auto;color:#1d2430}
 h1{font-size:22px} .msg{border-left:4px solid #5b4de0;padding:10px 14px;background:#f4f3fd}</style></head>
-<body><h1 id="title">{{.Title}}</h1><p class="msg" id="message">{{.Message}}</p>
+<body><h1 id="title">{{.Title}}</h1>{{if .Done}}<p id="done">Connected</p>{{end}}<p class="msg" id="message">{{.Message}}</p>
 <small>ROOK sandbox · simulated by dexonboard</small></body></html>
 `))
 })

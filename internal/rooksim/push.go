@@ -3,9 +3,6 @@ package rooksim
 import (
 	"bytes"
 	"context"
-	"crypto/hmac"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -63,11 +60,19 @@ func (s *Server) push(c Client, userID string, dc *dexcom.Client) {
 	}
 }
 
-// deliver POSTs one document: JSON, no authentication, an X-ROOK-Hash
-// header. ROOK's hash scheme is not public; the simulator's is an
-// HMAC-SHA256 of the body with the client's secret key, in hex [I].
+// deliver POSTs one document: JSON, no authentication, and x-rook-hash as
+// ROOK publishes it (webhook v2): the hex HMAC-SHA256 of client_uuid +
+// user_id + datetime keyed with the client's secret hash key. The
+// document's top-level datetime is the moment of sending; with
+// Config.SignMetadataDatetime the event metadata's datetime is signed
+// instead (ROOK does not spell out which).
 func (s *Server) deliver(c Client, doc rook.Document) Delivery {
 	d := Delivery{ClientUUID: c.UUID, UserID: doc.UserID, URL: c.WebhookURL}
+	doc.Datetime = rook.FormatTime(s.cfg.Now())
+	signed := doc.Datetime
+	if s.cfg.SignMetadataDatetime && len(doc.BodyHealth.Events.BloodGlucoseEvent) > 0 {
+		signed = doc.BodyHealth.Events.BloodGlucoseEvent[0].Metadata.DatetimeString
+	}
 	body, err := json.Marshal(doc)
 	if err != nil {
 		d.Err = err.Error()
@@ -82,9 +87,7 @@ func (s *Server) deliver(c Client, doc rook.Document) Delivery {
 	}
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("User-Agent", "ROOK-webhook (dexonboard simulator)")
-	mac := hmac.New(sha256.New, []byte(c.SecretKey))
-	mac.Write(body)
-	req.Header.Set("X-ROOK-Hash", hex.EncodeToString(mac.Sum(nil)))
+	req.Header.Set(rook.HashHeader, rook.Hash(c.SecretHashKey(), c.UUID, doc.UserID, signed))
 	noFollow := *s.cfg.HTTP
 	noFollow.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 	resp, err := noFollow.Do(req)

@@ -100,3 +100,54 @@ func TestPushAfterConnection(t *testing.T) {
 		}
 	}
 }
+
+// Deliveries are signed as ROOK publishes: the top-level datetime by
+// default, the metadata's with SignMetadataDatetime; never the body.
+func TestPushSignedAsPublished(t *testing.T) {
+	for _, meta := range []bool{false, true} {
+		rc := newReceiver(t, 200)
+		done := make(chan rooksim.Delivery, 8)
+		app := sandbox.DemoApp()
+		cl := rooksim.DemoClient(app.ClientID, app.ClientSecret)
+		cl.WebhookURL = rc.URL
+		now := func() time.Time { return time.Date(2026, 11, 24, 12, 0, 0, 0, time.UTC) }
+		st, err := rooksim.StartStack(rooksim.StackConfig{Dexcom: sandbox.Config{Now: now}, ROOK: rooksim.Config{Clients: []rooksim.Client{cl}, PushDays: 1,
+			Now: now, SignMetadataDatetime: meta, OnDelivery: func(d rooksim.Delivery) { done <- d }}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		connect(t, st, "signed-user")
+		select {
+		case <-done:
+		case <-time.After(30 * time.Second):
+			t.Fatal("no delivery")
+		}
+		st.Close()
+		rc.mu.Lock()
+		body, hash := rc.bodies[0], rc.hashes[0]
+		rc.mu.Unlock()
+		want := rook.TopLevelDatetime
+		if meta {
+			want = rook.MetadataDatetime
+		}
+		got := rook.VerifyHash(rooksim.DemoHashKey, hash, body)
+		if got.Verdict != rook.HashVerified || got.Matched != want {
+			t.Fatalf("metadata %v: %+v, want verified with the %s", meta, got, want)
+		}
+		if hash != rook.Hash(rooksim.DemoHashKey, rooksim.DemoClientUUID, "signed-user", datetimeOf(t, body, meta)) {
+			t.Fatalf("hash %s is not HMAC(client_uuid+user_id+datetime)", hash)
+		}
+	}
+}
+
+func datetimeOf(t *testing.T, body []byte, meta bool) string {
+	t.Helper()
+	f, ok := rook.ReadHashFields(body)
+	if !ok {
+		t.Fatalf("body lacks the hash fields: %s", body[:min(len(body), 200)])
+	}
+	if meta {
+		return f.Datetimes[1].Value
+	}
+	return f.Datetimes[0].Value
+}

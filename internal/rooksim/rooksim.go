@@ -33,6 +33,18 @@ type Client struct {
 	// WebhookURL receives blood_glucose_event pushes after a connection;
 	// empty: no pushes.
 	WebhookURL string
+	// HashKey is the client's secret hash key, which signs x-rook-hash.
+	// ROOK derives it partly from the secret key [V]; how is not public, so
+	// an empty one is derived from SecretKey here [I].
+	HashKey string
+}
+
+// SecretHashKey is the key that signs the client's deliveries.
+func (c Client) SecretHashKey() string {
+	if c.HashKey != "" {
+		return c.HashKey
+	}
+	return "hk-" + c.SecretKey
 }
 
 // The demo client. Its secret key is not a real ROOK secret.
@@ -40,6 +52,7 @@ const (
 	DemoClientUUID = "4e1c2a9b-7d35-4f08-9c61-0b2d8e5f7a13"
 	DemoSecretKey  = "rook-demo-secret-3b9e61c04d2a"
 	DemoUserID     = "dexonboard-test-user"
+	DemoHashKey    = "rook-demo-hash-key-5c1f08e7a2b9"
 )
 
 // Faults make the simulator fail the way a misconfigured client or a busy
@@ -59,7 +72,29 @@ type Faults struct {
 	ServerErrorOnce       bool          // the first (or second) API call answers 503
 	RetryAfter            time.Duration // sent with the 429 (0: none)
 	Latency               time.Duration // added before every answer
+	// ROOK's data differs from Dexcom's: every DropEvery-th reading of a
+	// day is left out, every ChangeEvery-th value is 25 mg/dL higher
+	// (0: off). Pulls and pushes alike.
+	DropEvery   int
+	ChangeEvery int
 }
+
+// ExchangeFailure is how ROOK tells the browser that the code exchange at
+// Dexcom failed (a wrong Client Secret held by ROOK). Not documented [I]:
+// one variant each.
+type ExchangeFailure int
+
+// The variants.
+const (
+	// RelayOwnCode sends error=token_exchange_failed (the simulator's own
+	// code) to redirect_url, or shows it on ROOK's page.
+	RelayOwnCode ExchangeFailure = iota
+	// RelayOAuthCode passes on Dexcom's OAuth error (invalid_client).
+	RelayOAuthCode
+	// Silent sends the browser to redirect_url with nothing added, or
+	// shows a page that names no cause.
+	Silent
+)
 
 // Config sets up a simulator.
 type Config struct {
@@ -74,6 +109,22 @@ type Config struct {
 	// connection (default 2: yesterday and today).
 	PushDays int
 	Faults   Faults
+	// LenientRedirectURL accepts any absolute http(s) redirect_url. Off (the
+	// default), ROOK's OpenAPI rule holds: ^https://.+ and at most 50
+	// characters, else 422.
+	LenientRedirectURL bool
+	// AuthorizedField serves the v2 authorized list's flag as `authorized`
+	// (as SDKs read it) instead of `status` (as ROOK's changelog shows it).
+	AuthorizedField bool
+	// UnknownUser404 answers 404 for a user ROOK has never seen [I]; by
+	// default the user has nothing connected (list all false, pull 204).
+	UnknownUser404 bool
+	// SignMetadataDatetime signs webhook deliveries with the event
+	// metadata's datetime instead of the document's top-level datetime
+	// (which one ROOK means is not spelled out).
+	SignMetadataDatetime bool
+	// ExchangeFailure picks how a failed code exchange is reported.
+	ExchangeFailure ExchangeFailure
 	// OnDelivery, when set, hears of every webhook delivery as it ends.
 	OnDelivery func(Delivery)
 }
@@ -113,7 +164,7 @@ type pending struct {
 
 // DemoClient is the demo ROOK client, holding the demo Dexcom app.
 func DemoClient(dexcomClientID, dexcomSecret string) Client {
-	return Client{UUID: DemoClientUUID, SecretKey: DemoSecretKey, DexcomClientID: dexcomClientID, DexcomClientSecret: dexcomSecret}
+	return Client{UUID: DemoClientUUID, SecretKey: DemoSecretKey, HashKey: DemoHashKey, DexcomClientID: dexcomClientID, DexcomClientSecret: dexcomSecret}
 }
 
 // New makes a simulator; Start serves it.
@@ -149,7 +200,7 @@ func (s *Server) routes() {
 	s.mux.HandleFunc("GET /v2/processed_data/body_health/events/blood_glucose", s.api(s.bloodGlucose))
 	s.mux.HandleFunc("GET "+CallbackPath, s.callback)
 	s.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
-		writeJSON(w, http.StatusNotFound, map[string]string{"message": "no such endpoint: " + r.URL.Path})
+		rookError(w, r, http.StatusNotFound, "The URL does not exist")
 	})
 }
 
@@ -244,7 +295,7 @@ func (s *Server) api(h func(http.ResponseWriter, *http.Request, Client)) http.Ha
 		s.mu.Unlock()
 		if !ok || !known || subtle.ConstantTimeCompare([]byte(key), []byte(c.SecretKey)) != 1 {
 			w.Header().Set("WWW-Authenticate", `Basic realm="ROOK"`)
-			writeJSON(w, http.StatusUnauthorized, map[string]string{"message": "Invalid client credentials"})
+			rookError(w, r, http.StatusUnauthorized, "Invalid client credentials")
 			return
 		}
 		h(w, r, c)
@@ -263,7 +314,7 @@ func (s *Server) injectFault(w http.ResponseWriter) bool {
 		if f.RetryAfter > 0 {
 			w.Header().Set("Retry-After", strconv.Itoa(int(f.RetryAfter.Round(time.Second).Seconds())))
 		}
-		writeJSON(w, http.StatusTooManyRequests, map[string]string{"message": "Too many requests"})
+		writeJSON(w, http.StatusTooManyRequests, map[string]string{"error": "Too Many Requests", "exception": "Too many requests"})
 		return true
 	case f.ServerErrorOnce && (n == 1 && !f.RateLimitOnce || n == 2 && f.RateLimitOnce):
 		w.Header().Set("Content-Type", "text/html")
@@ -272,6 +323,12 @@ func (s *Server) injectFault(w http.ResponseWriter) bool {
 		return true
 	}
 	return false
+}
+
+// rookError answers in ROOK's documented error shape (OpenAPI Unauth,
+// WrongData, UrlNoExists): exception carries the reason.
+func rookError(w http.ResponseWriter, r *http.Request, status int, exception string) {
+	writeJSON(w, status, map[string]string{"error": http.StatusText(status), "exception": exception, "path": r.URL.Path, "method": r.Method})
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {

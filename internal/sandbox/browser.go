@@ -7,26 +7,26 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
+	"sync"
+
+	"github.com/tryrook/dexonboard/internal/safetext"
 )
 
 // LogIn does what a person does on the simulator's login page, over HTTP:
 // opens loginURL, picks user, and presses Authorize (or Deny). It returns the
 // redirect the browser would follow, without following it. Used by `demo`,
 // `check --demo` and tests, so no browser is needed.
-func LogIn(ctx context.Context, hc *http.Client, loginURL, user string, authorize bool) (*url.URL, error) {
+func LogIn(ctx context.Context, hc *http.Client, loginURL string, user string, authorize bool) (*url.URL, error) {
 	noFollow := *hc
 	noFollow.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
-	page, err := get(ctx, &noFollow, loginURL)
+	u, page, err := openLogin(ctx, &noFollow, loginURL)
 	if err != nil {
 		return nil, err
 	}
 	if page.StatusCode != http.StatusOK {
 		return nil, fmt.Errorf("login page answered %d: %s", page.StatusCode, pageError(page.Body))
-	}
-	u, err := url.Parse(loginURL)
-	if err != nil {
-		return nil, err
 	}
 	form := u.Query()
 	form.Set("user", user)
@@ -52,9 +52,39 @@ func LogIn(ctx context.Context, hc *http.Client, loginURL, user string, authoriz
 	return url.Parse(resp.Header.Get("Location"))
 }
 
+// openLogin opens the login URL and follows the simulator's redirects to
+// its identity page (same host, a few at most), as a browser does. It
+// returns the page's URL and the page; a redirect elsewhere (an error sent
+// back to the app) is returned as an error naming it.
+func openLogin(ctx context.Context, noFollow *http.Client, loginURL string) (*url.URL, pageResp, error) {
+	u, err := url.Parse(loginURL)
+	if err != nil {
+		return nil, pageResp{}, err
+	}
+	for range 5 {
+		page, err := get(ctx, noFollow, u.String())
+		if err != nil {
+			return nil, pageResp{}, err
+		}
+		if page.StatusCode < 300 || page.StatusCode > 399 {
+			return u, page, nil
+		}
+		next, err := u.Parse(page.Location)
+		if err != nil {
+			return nil, pageResp{}, fmt.Errorf("login page redirected to an unreadable Location: %w", err)
+		}
+		if next.Host != u.Host {
+			return nil, pageResp{}, fmt.Errorf("login page redirected away to %s (error %q)", next.Host, next.Query().Get("error"))
+		}
+		u = next
+	}
+	return nil, pageResp{}, fmt.Errorf("login page redirected too many times")
+}
+
 type pageResp struct {
 	StatusCode int
 	Body       string
+	Location   string
 }
 
 func get(ctx context.Context, hc *http.Client, u string) (pageResp, error) {
@@ -68,7 +98,7 @@ func get(ctx context.Context, hc *http.Client, u string) (pageResp, error) {
 	}
 	defer resp.Body.Close()
 	b, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
-	return pageResp{resp.StatusCode, string(b)}, nil
+	return pageResp{resp.StatusCode, string(b), resp.Header.Get("Location")}, nil
 }
 
 // pageError pulls the message out of the simulator's error page.
@@ -82,6 +112,17 @@ func pageError(page string) string {
 	}
 	return "unexpected page"
 }
+
+// pageText is what a page says, as one short clean line: the error the
+// app's (or ROOK's) page shows, for a person reading the failure.
+func pageText(page string) string {
+	if msg := pageError(page); msg != "unexpected page" {
+		return safetext.Brief(msg, 300)
+	}
+	return safetext.Brief(html.UnescapeString(tagsRE().ReplaceAllString(page, " ")), 300)
+}
+
+var tagsRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(?s)<style.*?</style>|<[^>]*>`) })
 
 // Autopilot returns a login opener that acts as a browser: it logs user in on
 // the simulator's page (or denies) and follows the redirect to the app's
@@ -97,7 +138,7 @@ func Autopilot(hc *http.Client, user string, authorize bool) func(ctx context.Co
 			return fmt.Errorf("follow the redirect to the app: %w", err)
 		}
 		if page.StatusCode != http.StatusOK && authorize {
-			return fmt.Errorf("the app's callback answered %d", page.StatusCode)
+			return fmt.Errorf("the app's callback answered %d: %s", page.StatusCode, pageText(page.Body))
 		}
 		return nil
 	}

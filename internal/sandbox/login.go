@@ -21,33 +21,76 @@ type loginRequest struct {
 // checkLogin validates the query (or form) like Dexcom does: a known client,
 // an exactly registered redirect URI, response_type=code, scope offline_access.
 func (s *Server) checkLogin(v url.Values, path string) (loginRequest, string) {
+	req, problem, _ := s.checkLoginParams(v, path)
+	return req, problem
+}
+
+// checkLoginParams is checkLogin that also tells whether the problem is
+// with the OAuth parameters of a known client and registered redirect URI
+// (oauthErr, an RFC 6749 error code), which an identity service answers
+// with a redirect back carrying error=.
+func (s *Server) checkLoginParams(v url.Values, path string) (req loginRequest, problem, oauthErr string) {
 	s.mu.Lock()
 	app, ok := s.apps[v.Get("client_id")]
 	s.mu.Unlock()
 	switch {
 	case v.Get("client_id") == "":
-		return loginRequest{}, "client_id is missing."
+		return loginRequest{}, "client_id is missing.", ""
 	case !ok:
-		return loginRequest{}, "client_id " + v.Get("client_id") + " is not a registered application."
+		return loginRequest{}, "client_id " + v.Get("client_id") + " is not a registered application.", ""
 	case v.Get("redirect_uri") == "":
-		return loginRequest{}, "redirect_uri is missing."
+		return loginRequest{}, "redirect_uri is missing.", ""
 	case !slices.Contains(app.RedirectURIs, v.Get("redirect_uri")):
-		return loginRequest{}, "redirect_uri " + v.Get("redirect_uri") + " does not match a redirect URI registered for this application. It must match exactly, port and path included."
+		return loginRequest{}, "redirect_uri " + v.Get("redirect_uri") + " does not match a redirect URI registered for this application. It must match exactly, port and path included.", ""
 	case v.Get("response_type") != "code":
-		return loginRequest{}, "response_type must be code."
+		return loginRequest{}, "response_type must be code.", "unsupported_response_type"
 	case v.Get("scope") != "offline_access":
-		return loginRequest{}, "scope must be offline_access."
+		return loginRequest{}, "scope must be offline_access.", "invalid_scope"
 	}
-	return loginRequest{App: app, RedirectURI: v.Get("redirect_uri"), State: v.Get("state"), Path: path}, ""
+	return loginRequest{App: app, RedirectURI: v.Get("redirect_uri"), State: v.Get("state"), Path: path}, "", ""
 }
 
+// IdentityLoginPath is the simulator's stand-in for Dexcom's identity
+// service, where its login redirects by default.
+const IdentityLoginPath = "/identity/login"
+
+// handleLoginPage is Dexcom's login URL. What Dexcom answers there is not
+// documented; its sign-in runs on separate identity hosts, so by default
+// the simulator redirects (302, the query kept) to its identity page, and
+// with Config.LoginInPlace shows the form in place (200).
 func (s *Server) handleLoginPage(w http.ResponseWriter, r *http.Request) {
+	if !s.cfg.LoginInPlace {
+		w.Header().Set("Location", IdentityLoginPath+"?"+r.URL.RawQuery)
+		w.Header().Set("Cache-Control", "no-store")
+		w.WriteHeader(http.StatusFound)
+		return
+	}
 	req, problem := s.checkLogin(r.URL.Query(), r.URL.Path)
 	if problem != "" {
 		renderPage(w, http.StatusBadRequest, pageData{Error: problem})
 		return
 	}
 	renderPage(w, http.StatusOK, pageData{Req: req, Users: Users})
+}
+
+// handleIdentityPage shows the form, as an identity service does: a bad
+// client or redirect URI gets an error page (there is nowhere safe to send
+// the browser), bad OAuth parameters a redirect back with error=.
+func (s *Server) handleIdentityPage(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	req, problem, oauthErr := s.checkLoginParams(q, r.URL.Path)
+	switch {
+	case oauthErr != "":
+		back := url.Values{"error": {oauthErr}, "error_description": {problem}}
+		if q.Get("state") != "" {
+			back.Set("state", q.Get("state"))
+		}
+		redirect(w, q.Get("redirect_uri"), back)
+	case problem != "":
+		renderPage(w, http.StatusBadRequest, pageData{Error: problem})
+	default:
+		renderPage(w, http.StatusOK, pageData{Req: req, Users: Users})
+	}
 }
 
 func (s *Server) handleLoginSubmit(w http.ResponseWriter, r *http.Request) {

@@ -84,7 +84,12 @@ type Config struct {
 	// spreadsheet would run as a formula (see hostile.go). Off by default:
 	// Dexcom sends ids and statuses of its own.
 	HostileText bool
-	Faults      Faults
+	// LoginInPlace shows the login form at /v2/oauth2/login itself (200).
+	// Off (the default), that URL redirects (302) to a separate identity
+	// page, as Dexcom's sign-in on its identity hosts most likely does
+	// (reference §2: not documented either way).
+	LoginInPlace bool
+	Faults       Faults
 }
 
 // Server is the simulator. It is safe for concurrent use.
@@ -167,6 +172,8 @@ func (s *Server) routes() {
 		s.mux.HandleFunc("POST /"+v+"/oauth2/login", s.handleLoginSubmit)
 		s.mux.HandleFunc("POST /"+v+"/oauth2/token", s.handleToken)
 	}
+	s.mux.HandleFunc("GET "+IdentityLoginPath, s.handleIdentityPage)
+	s.mux.HandleFunc("POST "+IdentityLoginPath, s.handleLoginSubmit)
 	s.mux.HandleFunc("GET /v3/users/self/egvs", s.dataRoute(s.serveEGVs))
 	s.mux.HandleFunc("GET /v3/users/self/calibrations", s.dataRoute(s.serveCalibrations))
 	s.mux.HandleFunc("GET /v3/users/self/events", s.dataRoute(s.serveEvents))

@@ -77,7 +77,7 @@ func (s *sim) get(t *testing.T, path, token string) (int, []byte) {
 }
 
 func TestLoginPageChecksTheRequest(t *testing.T) {
-	s := start(t, sandbox.Config{})
+	s := start(t, sandbox.Config{LoginInPlace: true})
 	good := url.Values{"client_id": {sandbox.DemoClientID}, "redirect_uri": {sandbox.DemoRedirectURI},
 		"response_type": {"code"}, "scope": {"offline_access"}, "state": {"abc"}}
 	with := func(k, v string) url.Values {
@@ -117,6 +117,63 @@ func TestLoginPageChecksTheRequest(t *testing.T) {
 	for _, id := range []string{`id="authorize"`, `id="deny"`, `<select id="user"`} {
 		if !strings.Contains(string(body), id) {
 			t.Errorf("page lacks %s", id)
+		}
+	}
+}
+
+// By default the login URL redirects to a separate identity page, which
+// refuses a bad client or redirect URI with an error page and bad OAuth
+// parameters with a redirect back carrying error=.
+func TestLoginRedirectsToIdentityPage(t *testing.T) {
+	s := start(t, sandbox.Config{})
+	noFollow := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	good := url.Values{"client_id": {sandbox.DemoClientID}, "redirect_uri": {sandbox.DemoRedirectURI},
+		"response_type": {"code"}, "scope": {"offline_access"}, "state": {"abc"}}
+	with := func(k, v string) url.Values {
+		q := url.Values{}
+		for kk, vv := range good {
+			q[kk] = vv
+		}
+		q.Set(k, v)
+		return q
+	}
+	tests := []struct {
+		name     string
+		q        url.Values
+		status   int
+		want     string // in the body, or in the Location of a redirect
+		location bool
+	}{
+		{"valid", good, 200, "SandboxUser7 · G7 · iOS app", false},
+		{"unknown client", with("client_id", "nope"), 400, "is not a registered application", false},
+		{"unregistered redirect", with("redirect_uri", "http://localhost:9999/callback"), 400, "does not match a redirect URI registered", false},
+		{"wrong response_type", with("response_type", "token"), 302, "error=unsupported_response_type", true},
+		{"wrong scope", with("scope", "egv"), 302, "error=invalid_scope", true},
+	}
+	for _, tt := range tests {
+		for _, v := range []string{"v2", "v3"} {
+			resp, err := noFollow.Get(s.url + "/" + v + "/oauth2/login?" + tt.q.Encode())
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp.Body.Close()
+			loc := resp.Header.Get("Location")
+			if resp.StatusCode != http.StatusFound || !strings.HasPrefix(loc, sandbox.IdentityLoginPath+"?") {
+				t.Fatalf("%s %s: login answered %d to %q, want a 302 to the identity page", tt.name, v, resp.StatusCode, loc)
+			}
+			resp, err = noFollow.Get(s.url + loc)
+			if err != nil {
+				t.Fatal(err)
+			}
+			body, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			got := string(body)
+			if tt.location {
+				got = resp.Header.Get("Location")
+			}
+			if resp.StatusCode != tt.status || !strings.Contains(got, tt.want) {
+				t.Errorf("%s %s: identity page answered %d, %q lacks %q", tt.name, v, resp.StatusCode, got, tt.want)
+			}
 		}
 	}
 }

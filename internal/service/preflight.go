@@ -1,6 +1,8 @@
 package service
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -14,6 +16,7 @@ import (
 type PreflightResult struct {
 	RedirectURI string
 	Status      int
+	Detail      string // Dexcom's words when it refused, cleaned
 	Err         error
 }
 
@@ -21,8 +24,10 @@ type PreflightResult struct {
 func (r PreflightResult) OK() bool { return r.Err == nil && r.Status == http.StatusOK }
 
 // Preflight snapshots what a preflight needs and returns the probe, which
-// may run in the background: Dexcom's login page answers 200 when the
-// client ID and each redirect URI are registered, 400 when not.
+// may run in the background: Dexcom's login leads to a login page (200,
+// after its redirects) when the client ID and each redirect URI are
+// registered, and refuses (400, an error page or an error redirect) when
+// not.
 func (s *Session) Preflight(redirects ...string) func() []PreflightResult {
 	ep, err := s.Endpoints(s.Progress.Env)
 	clientID := s.App().ClientID
@@ -32,7 +37,7 @@ func (s *Session) Preflight(redirects ...string) func() []PreflightResult {
 		for _, r := range redirects {
 			res := PreflightResult{RedirectURI: r, Err: err}
 			if err == nil {
-				res.Status, res.Err = probe(hc, ep, clientID, r)
+				res.Status, res.Detail, res.Err = probe(hc, ep, clientID, r)
 			}
 			out = append(out, res)
 		}
@@ -56,15 +61,20 @@ func (s *Session) SettleRedirect(rs []PreflightResult) {
 	s.settle(onboarding.ConfigureRedirect, ok && AllTicked(s, onboarding.ConfigureRedirect))
 }
 
-func probe(hc *http.Client, ep dexcom.Endpoints, clientID, redirect string) (int, error) {
+// probe opens Dexcom's login for clientID and redirect as a browser would
+// (dexcom.ProbeLogin: redirects to Dexcom's own hosts followed, bounded)
+// and reports the status where it ended: 200 for a login page, else the
+// refusal's status and Dexcom's words.
+func probe(hc *http.Client, ep dexcom.Endpoints, clientID, redirect string) (int, string, error) {
 	q := url.Values{"client_id": {clientID}, "redirect_uri": {redirect}, "response_type": {"code"},
 		"scope": {dexcom.Scope}, "state": {"preflight"}}
-	noFollow := *hc
-	noFollow.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
-	resp, err := noFollow.Get(ep.AuthURL() + "?" + q.Encode())
-	if err != nil {
-		return 0, fmt.Errorf("could not reach %s: %w", ep.BaseURL, err)
+	page, err := dexcom.ProbeLogin(context.Background(), hc, ep.AuthURL()+"?"+q.Encode())
+	var refused *dexcom.LoginRefusal
+	switch {
+	case errors.As(err, &refused):
+		return refused.Status, refused.Error(), nil
+	case err != nil:
+		return 0, "", fmt.Errorf("could not reach %s: %w", ep.BaseURL, err)
 	}
-	resp.Body.Close()
-	return resp.StatusCode, nil
+	return page.Status, "", nil
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/tryrook/dexonboard/internal/dexcom"
 	"github.com/tryrook/dexonboard/internal/rook"
+	"github.com/tryrook/dexonboard/internal/safetext"
 )
 
 // ROOKFinding is a misconfiguration found on the way through ROOK, named
@@ -29,8 +30,8 @@ func (f *ROOKFinding) Unwrap() error { return f.Err }
 // CheckROOKAuthorizationURL checks the authorization URL ROOK's authorizer
 // returned against what the client set up: the Dexcom host of the track's
 // environment (dexcomBase), Step 3's Client ID and Step 4's ROOK Redirect
-// URL, then that Dexcom's login page answers 200 for it (when hc is not
-// nil). It returns nil when all hold.
+// URL, then that Dexcom's login leads to a login page for it (when hc is
+// not nil; redirects to Dexcom's hosts are followed). It returns nil when all hold.
 func CheckROOKAuthorizationURL(ctx context.Context, hc *http.Client, authURL, dexcomBase, clientID, rookRedirect string) *ROOKFinding {
 	p := rook.InspectAuthorizationURL(ctx, hc, authURL, rook.Expected{DexcomBase: dexcomBase, ClientID: clientID, RedirectURL: rookRedirect})
 	if p == nil {
@@ -59,20 +60,28 @@ func CheckROOKAuthorizationURL(ctx context.Context, hc *http.Client, authURL, de
 	return f
 }
 
-// dexcomRefusal names what Dexcom's login page refused.
+// dexcomRefusal names what Dexcom's login refused. Dexcom's words decide
+// (rook.AuthURLProblem.Names): an unknown Client ID is named as such even
+// when the message mentions the redirect URI too.
 func dexcomRefusal(p *rook.AuthURLProblem, clientID string) (cause, fix string) {
 	head := fmt.Sprintf("Dexcom answers %d", p.Status)
-	d := strings.ToLower(p.Detail)
-	switch {
-	case strings.Contains(d, "redirect_uri"):
-		return head + " invalid redirect_uri (" + p.Detail + ")", "paste ROOK's Redirect URL into your Dexcom app (Step 5)"
-	case strings.Contains(d, "client_id") || strings.Contains(d, "client id"):
-		return fmt.Sprintf("%s: Dexcom does not know Client ID '%s' (%s)", head, clientID, p.Detail),
+	words := p.Detail
+	if r := p.Refusal; r != nil {
+		words = strings.TrimSpace(r.Code + " " + r.Detail)
+		if r.OffHost || r.TooMany {
+			return r.Error(), "ask your CSE to check the Dexcom connection of your client (Step 4); send them this message"
+		}
+	}
+	switch p.Names() {
+	case rook.WrongClientID:
+		return fmt.Sprintf("%s: Dexcom does not know Client ID '%s' (%s)", head, clientID, words),
 			"check the Client ID on your app's page in Dexcom's portal (Step 3) and ask your CSE to correct it (Step 4)"
+	case rook.WrongRedirectURI:
+		return head + " invalid redirect_uri (" + words + ")", "paste ROOK's Redirect URL into your Dexcom app (Step 5)"
 	}
 	cause = head
-	if p.Detail != "" {
-		cause += " (" + p.Detail + ")"
+	if words != "" {
+		cause += " (" + words + ")"
 	}
 	return cause, "check the app's Client ID (Step 3) and that ROOK's Redirect URL is registered in it (Step 5)"
 }
@@ -89,9 +98,15 @@ func ExplainROOKError(err error, env rook.Environment) *ROOKFinding {
 	case errors.Is(err, rook.ErrDataSourceNotEnabled):
 		f.Cause = "Dexcom is not enabled for your ROOK client"
 		f.Fix = "ask your CSE to enable the Dexcom button on your ROOK client portal (Step 4)"
-	case errors.Is(err, rook.ErrUnknownUser):
-		f.Cause = "ROOK does not know this user id"
-		f.Fix = "connect the user first (the authorizer creates it), or check the user id"
+	case errors.Is(err, rook.ErrNotFound):
+		f.Cause = "ROOK answers that the URL does not exist (404: a wrong API host or path): " + safetext.Line(err.Error())
+		f.Fix = fmt.Sprintf("check the ROOK API address: %s is %s", env, env.BaseURL())
+	case errors.Is(err, rook.ErrRedirectURL), errors.Is(err, rook.ErrRedirectRefused):
+		f.Cause = safetext.Line(err.Error())
+		f.Fix = "leave redirect_url out (ROOK's default): dexonboard asks ROOK's list instead; redirect_url needs ROOK's Callback URL add-on"
+	case errors.As(err, new(*rook.UserIDError)):
+		f.Cause = safetext.Line(err.Error())
+		f.Fix = "use letters, digits and hyphens only, at most 50"
 	case errors.Is(err, rook.ErrMalformedDate):
 		f.Cause = "ROOK refused the date"
 		f.Fix = "use YYYY-MM-DD"

@@ -6,13 +6,16 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"strings"
 	"time"
 
 	"github.com/tryrook/dexonboard/internal/connect"
 	"github.com/tryrook/dexonboard/internal/dexcom"
+	"github.com/tryrook/dexonboard/internal/httpretry"
 	"github.com/tryrook/dexonboard/internal/onboarding"
 	"github.com/tryrook/dexonboard/internal/rook"
 	"github.com/tryrook/dexonboard/internal/safetext"
+	"github.com/tryrook/dexonboard/internal/secret"
 	"github.com/tryrook/dexonboard/internal/webhook"
 )
 
@@ -23,7 +26,7 @@ type ROOKStage int
 const (
 	StageAuthorizer ROOKStage = iota // ask ROOK's authorizer for Dexcom
 	StageCheckURL                    // check the authorization URL
-	StageBrowser                     // open the browser and wait for it to come back
+	StageBrowser                     // open the browser and wait on ROOK's authorized list
 	StageAuthorized                  // wait until ROOK reports Dexcom connected
 	StageGlucose                     // pull blood glucose from ROOK
 	StageCompare                     // compare with Dexcom's readings
@@ -43,8 +46,8 @@ func ROOKStages() []ROOKStage {
 func (s ROOKStage) String() string {
 	return [...]string{
 		"ask ROOK's authorizer for Dexcom",
-		"check the authorization URL (Dexcom host, Client ID, Redirect URL, 200 at Dexcom)",
-		"open the login in a browser and wait for it to come back",
+		"check the authorization URL (Dexcom host, Client ID, Redirect URL, a login page at Dexcom)",
+		"open the login in a browser and wait until ROOK's list shows Dexcom connected",
 		"wait until ROOK reports Dexcom connected",
 		"pull blood glucose from ROOK",
 		"compare with Dexcom's readings",
@@ -57,9 +60,9 @@ func (s ROOKStage) Key() string {
 	return [...]string{"authorizer", "authorization_url", "browser", "authorized", "glucose", "compare", "webhook"}[s]
 }
 
-// ROOKLeg is Step 6 through ROOK: ROOK's authorizer with redirect_url set
-// to a local page, the authorization URL checked before any browser opens,
-// the login, ROOK's word that Dexcom is connected, its blood glucose, and
+// ROOKLeg is Step 6 through ROOK: ROOK's authorizer (no redirect_url by
+// default), the authorization URL checked before any browser opens, the
+// login while ROOK's authorized list is watched, its blood glucose, and
 // (optionally) the comparison with Dexcom and a webhook probe. `check` and
 // both front ends of the wizard run it.
 type ROOKLeg struct {
@@ -70,9 +73,15 @@ type ROOKLeg struct {
 	// What the authorization URL must carry: the track's Dexcom host,
 	// Step 3's Client ID, Step 4's ROOK Redirect URL.
 	DexcomBase, ClientID, RedirectURL string
-	// LandingURI is the local page ROOK sends the browser back to; "" is
-	// 127.0.0.1 on a free port.
-	LandingURI string
+	// CallbackURL is ROOK's redirect_url, only for a client with ROOK's
+	// Callback URL add-on: https, at most 50 characters (checked before it
+	// is sent). "" (the default) sends none: the browser ends on ROOK's own
+	// page and the leg learns of the connection from ROOK's authorized
+	// list.
+	CallbackURL string
+	// OnWait, when set, hears each answer of ROOK's authorized list while
+	// the leg waits for the user to connect.
+	OnWait func(rook.WatchProgress)
 	// Open shows the authorization URL (a browser, the screen, the demo's
 	// autopilot); it runs in its own goroutine.
 	Open    func(ctx context.Context, url string) error
@@ -90,7 +99,10 @@ type ROOKLeg struct {
 	// day ROOK returned, for the comparison.
 	Dexcom     *dexcom.Client
 	WebhookURL string // "" skips the probe
-	OnStage    func(ROOKStage, string)
+	// HashKey is the client's secret hash key ($ROOK_HASH_KEY): when set,
+	// the webhook probe signs x-rook-hash as ROOK does.
+	HashKey secret.String
+	OnStage func(ROOKStage, string)
 }
 
 // ROOKDay is one day ROOK was asked for.
@@ -127,7 +139,7 @@ type ROOKReport struct {
 	APIBase          string          `json:"api_base"`
 	ClientUUID       string          `json:"client_uuid"`
 	UserID           string          `json:"user_id"`
-	RedirectURL      string          `json:"redirect_url"` // the local page given to the authorizer
+	RedirectURL      string          `json:"redirect_url"` // the redirect_url given to the authorizer ("" : none, ROOK's default)
 	AuthorizationURL string          `json:"authorization_url"`
 	AlreadyConnected bool            `json:"already_connected,omitempty"`
 	Authorized       bool            `json:"authorized"`
@@ -186,15 +198,10 @@ func (l ROOKLeg) Run(ctx context.Context) *ROOKResult {
 	rep.APIBase = c.BaseURL()
 	defer func() { rep.Calls = c.Calls() }()
 
-	landing, err := rook.ListenLanding(l.LandingURI)
-	if err != nil {
-		return fail(StageAuthorizer, &ROOKFinding{Cause: err.Error(), Fix: "close the program using that port, or give another loopback address", Err: err})
-	}
-	defer landing.Close()
-	rep.RedirectURL = landing.URL()
+	rep.RedirectURL = l.CallbackURL
 
 	stage(StageAuthorizer, "")
-	a, err := c.Authorizer(ctx, l.UserID, rook.Dexcom, landing.URL())
+	a, err := c.Authorizer(ctx, l.UserID, rook.Dexcom, l.CallbackURL)
 	if err != nil {
 		return fail(StageAuthorizer, ExplainROOKError(err, env))
 	}
@@ -207,7 +214,7 @@ func (l ROOKLeg) Run(ctx context.Context) *ROOKResult {
 			return fail(StageCheckURL, f)
 		}
 		stage(StageBrowser, a.AuthorizationURL)
-		if f := l.browse(ctx, landing, a.AuthorizationURL); f != nil {
+		if f := l.browse(ctx, c, env, a.AuthorizationURL); f != nil {
 			return fail(StageBrowser, f)
 		}
 	}
@@ -215,7 +222,7 @@ func (l ROOKLeg) Run(ctx context.Context) *ROOKResult {
 	stage(StageAuthorized, "")
 	if err := c.WaitAuthorized(ctx, l.UserID, rook.Dexcom, l.Poll); err != nil {
 		if errors.Is(err, rook.ErrNotYet) {
-			return fail(StageAuthorized, &ROOKFinding{Cause: "the browser came back, but ROOK does not report Dexcom connected for " + safetext.Line(l.UserID),
+			return fail(StageAuthorized, &ROOKFinding{Cause: "ROOK does not report Dexcom connected for " + safetext.Line(l.UserID),
 				Fix: "connect again; if it keeps failing, ask your CSE to look at this user's connection", Err: err})
 		}
 		return fail(StageAuthorized, ExplainROOKError(err, env))
@@ -257,7 +264,7 @@ func (l ROOKLeg) Run(ctx context.Context) *ROOKResult {
 
 	if l.WebhookURL != "" {
 		stage(StageWebhook, l.WebhookURL)
-		w := ProbeWebhook(ctx, l.WebhookURL, env, now())
+		w := ProbeSignedWebhook(ctx, l.WebhookURL, env, now(), l.HashKey)
 		rep.Webhook = w
 		if !w.OK {
 			return fail(StageWebhook, &ROOKFinding{Cause: "the data webhook " + w.URL + " failed: " + w.Reason,
@@ -268,48 +275,71 @@ func (l ROOKLeg) Run(ctx context.Context) *ROOKResult {
 	return res
 }
 
-// browse opens the authorization URL and waits for the browser to land on
-// the local page; an opener that fails (the demo's autopilot) ends the wait.
-func (l ROOKLeg) browse(ctx context.Context, landing *rook.Landing, authURL string) *ROOKFinding {
+// browse opens the authorization URL and, while the user logs in, asks
+// ROOK's authorized list until Dexcom is connected: without redirect_url
+// (ROOK's default) the browser ends on ROOK's own page, so ROOK's list is
+// the only sign. An opener that fails (the demo's autopilot) ends the
+// wait; one that returns cuts the current pause short, so the next
+// question comes at once.
+func (l ROOKLeg) browse(ctx context.Context, c *rook.Client, env rook.Environment, authURL string) *ROOKFinding {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	timeout := l.Timeout
 	if timeout <= 0 {
 		timeout = connect.DefaultTimeout
 	}
-	type landed struct {
-		got rook.Landed
-		err error
-	}
-	done := make(chan landed, 1)
-	go func() {
-		got, err := landing.Wait(ctx, timeout)
-		done <- landed{got, err}
-	}()
+	opened := make(chan struct{})
 	openErr := make(chan error, 1)
 	if l.Open != nil {
-		go func() { openErr <- l.Open(ctx, authURL) }()
+		go func() {
+			err := l.Open(ctx, authURL)
+			openErr <- err
+			close(opened)
+		}()
 	}
-	var r landed
+	waited := make(chan error, 1)
+	go func() {
+		waited <- c.WaitUntilAuthorized(ctx, l.UserID, rook.Dexcom, rook.Watch{Every: 2 * time.Second, Timeout: timeout,
+			Progress: l.OnWait, Wake: opened, Sleep: httpretry.Sleep})
+	}()
+	var err error
 	select {
-	case r = <-done:
-	case err := <-openErr:
-		if err != nil && !errors.Is(err, connect.ErrShowURLOnly) {
-			return &ROOKFinding{Cause: "the login did not finish: " + safetext.Line(err.Error()),
-				Fix: "open the authorization URL in a browser, log the test user in and press Authorize", Err: err}
+	case err = <-waited:
+	case oerr := <-openErr:
+		if oerr != nil && !errors.Is(oerr, connect.ErrShowURLOnly) {
+			cancel()
+			<-waited
+			if got, ok := landedFrom(oerr); ok {
+				return explainLanding(got)
+			}
+			return &ROOKFinding{Cause: "the login did not finish: " + safetext.Line(oerr.Error()),
+				Fix: "open the authorization URL in a browser, log the test user in and press Authorize", Err: oerr}
 		}
-		r = <-done
+		err = <-waited
 	}
 	switch {
-	case errors.Is(r.err, context.Canceled):
-		return &ROOKFinding{Cause: "cancelled", Fix: "run it again", Err: r.err}
-	case r.err != nil:
-		return &ROOKFinding{Cause: "the browser did not come back from ROOK in " + timeout.String(),
-			Fix: "open the authorization URL, log the test user in and press Authorize; ROOK then sends the browser back here", Err: r.err}
-	case r.got.Error != "":
-		return explainLanding(r.got)
+	case err == nil:
+		return nil
+	case errors.Is(err, context.Canceled):
+		return &ROOKFinding{Cause: "cancelled", Fix: "run it again", Err: err}
+	case errors.Is(err, rook.ErrNotYet):
+		return &ROOKFinding{Cause: "ROOK did not report Dexcom connected for " + safetext.Line(l.UserID) + " within " + timeout.String(),
+			Fix: "open the authorization URL, log the test user in and press Authorize; the browser ends on ROOK's page and dexonboard sees the connection in ROOK's list", Err: err}
 	}
-	return nil
+	return ExplainROOKError(err, env)
+}
+
+// landedFrom reads a ROOK error code out of an opener's error (the demo's
+// autopilot quotes the page ROOK showed) [I: the codes are the
+// simulator's].
+func landedFrom(err error) (rook.Landed, bool) {
+	msg := safetext.Line(err.Error())
+	for _, code := range []string{"token_exchange_failed", "access_denied"} {
+		if strings.Contains(msg, code) {
+			return rook.Landed{Error: code, Description: msg}, true
+		}
+	}
+	return rook.Landed{}, false
 }
 
 // explainLanding names a failure ROOK reported on the way back [I: ROOK's
@@ -331,9 +361,15 @@ func explainLanding(got rook.Landed) *ROOKFinding {
 }
 
 // ProbeWebhook posts a realistic blood_glucose_event document to u as ROOK
-// would and reports the verdict.
+// would (unsigned) and reports the verdict.
 func ProbeWebhook(ctx context.Context, u string, env rook.Environment, now time.Time) *WebhookReport {
-	r := webhook.Probe(ctx, u, webhook.SampleDocument(now), webhook.Options{Env: env})
+	return ProbeSignedWebhook(ctx, u, env, now, secret.String{})
+}
+
+// ProbeSignedWebhook is ProbeWebhook signed with hashKey (x-rook-hash as
+// ROOK signs) when it is not empty.
+func ProbeSignedWebhook(ctx context.Context, u string, env rook.Environment, now time.Time, hashKey secret.String) *WebhookReport {
+	r := webhook.Probe(ctx, u, webhook.SampleDocument(now), webhook.Options{Env: env, HashKey: hashKey})
 	w := &WebhookReport{URL: r.URL, Status: r.Status, Verdict: r.Verdict.String(), Ms: r.Duration.Milliseconds(),
 		Redirect: r.Redirect, Reason: r.Reason, OK: r.Verdict != webhook.Fail}
 	if r.TLS != nil {

@@ -1,6 +1,7 @@
 package webhook
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -10,9 +11,9 @@ import (
 	"sync"
 	"time"
 
-	"github.com/tryrook/dexonboard/internal/httpretry"
 	"github.com/tryrook/dexonboard/internal/rook"
 	"github.com/tryrook/dexonboard/internal/safetext"
+	"github.com/tryrook/dexonboard/internal/secret"
 )
 
 // Received is one delivery a Listener took.
@@ -24,10 +25,13 @@ type Received struct {
 	Date          string // YYYY-MM-DD of the data, when it has one
 	Readings      int
 	Dropped       int    // samples that could not be read
-	Hash          string // X-ROOK-Hash as sent (shown, not verified: ROOK's scheme is not public)
-	Bytes         int64
-	Status        int    // what the listener answered
-	Err           string // why the body could not be read
+	Hash          string // X-ROOK-Hash as sent, cleaned
+	// HashCheck is the hash verified with the listener's key: verified
+	// (and which datetime matched), wrong, missing, or not checked.
+	HashCheck rook.HashCheck
+	Bytes     int64
+	Status    int    // what the listener answered
+	Err       string // why the body could not be read
 }
 
 // DefaultMaxBody bounds one delivery; a day of 5-minute readings is ~30 KB.
@@ -40,21 +44,45 @@ type Listener struct {
 
 	srv     *http.Server
 	maxBody int64
+	hashKey secret.String
+	require bool
 	report  func(Received)
 	mu      sync.Mutex // serialises reports, so a callback needs no lock
+}
+
+// ListenOptions tune a Listener.
+type ListenOptions struct {
+	MaxBody int64 // default DefaultMaxBody
+	// HashKey is the client's secret hash key: each delivery's x-rook-hash
+	// is verified with it (ROOK's published scheme) and the verdict
+	// reported.
+	HashKey secret.String
+	// RequireHash refuses (401) a delivery whose x-rook-hash is missing or
+	// wrong, as a careful client's webhook does. It needs HashKey.
+	RequireHash bool
 }
 
 // Listen serves on addr (e.g. 127.0.0.1:8790; port 0 picks a free one) and
 // calls report for each delivery, one at a time.
 func Listen(addr string, maxBody int64, report func(Received)) (*Listener, error) {
+	return ListenWith(addr, ListenOptions{MaxBody: maxBody}, report)
+}
+
+// ListenWith is Listen with options: a hash key to verify deliveries
+// with, and whether unsigned or wrongly signed ones are refused.
+func ListenWith(addr string, o ListenOptions, report func(Received)) (*Listener, error) {
+	if o.RequireHash && o.HashKey.Empty() {
+		return nil, errors.New("refusing unsigned deliveries needs the secret hash key ($ROOK_HASH_KEY)")
+	}
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return nil, fmt.Errorf("listen on %s: %w", addr, err)
 	}
+	maxBody := o.MaxBody
 	if maxBody <= 0 {
 		maxBody = DefaultMaxBody
 	}
-	l := &Listener{URL: "http://" + ln.Addr().String(), maxBody: maxBody, report: report}
+	l := &Listener{URL: "http://" + ln.Addr().String(), maxBody: maxBody, hashKey: o.HashKey, require: o.RequireHash, report: report}
 	l.srv = &http.Server{Handler: l, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: time.Minute}
 	go func() { _ = l.srv.Serve(ln) }() // ends with ErrServerClosed on Close
 	return l, nil
@@ -74,10 +102,13 @@ func (l *Listener) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "POST a JSON document here", http.StatusMethodNotAllowed)
 		return
 	}
-	d := Received{At: time.Now(), Hash: clip(safetext.Line(r.Header.Get("X-ROOK-Hash")))}
-	body := &httpretry.CountingReader{R: http.MaxBytesReader(w, r.Body, l.maxBody)}
-	doc, err := rook.DecodeGlucose(body)
-	d.Bytes = body.N
+	d := Received{At: time.Now(), Hash: clip(safetext.Line(r.Header.Get(rook.HashHeader)))}
+	raw, err := io.ReadAll(http.MaxBytesReader(w, r.Body, l.maxBody))
+	d.Bytes = int64(len(raw))
+	var doc *rook.GlucoseDay
+	if err == nil {
+		doc, err = rook.DecodeGlucose(bytes.NewReader(raw))
+	}
 	var tooBig *http.MaxBytesError
 	switch {
 	case errors.As(err, &tooBig):
@@ -85,10 +116,13 @@ func (l *Listener) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case err != nil:
 		d.Status, d.Err = http.StatusBadRequest, "the body is not a JSON document: "+clip(safetext.Line(err.Error()))
 	default:
-		_, _ = io.Copy(io.Discard, body) // what follows the document
 		d.Status = http.StatusOK
 		d.DataStructure, d.ClientUUID, d.UserID = doc.DataStructure, doc.ClientUUID, doc.UserID
 		d.Date, d.Readings, d.Dropped = doc.Date(), doc.Readings(), doc.Dropped.Total()
+		d.HashCheck = rook.VerifyHash(l.hashKey.Reveal(), r.Header.Get(rook.HashHeader), raw)
+		if l.require && d.HashCheck.Verdict != rook.HashVerified {
+			d.Status, d.Err = http.StatusUnauthorized, "x-rook-hash is "+d.HashCheck.Verdict.String()+": refused (this listener requires ROOK's signature)"
+		}
 	}
 	if d.Status == http.StatusOK {
 		w.Header().Set("Content-Type", "application/json")

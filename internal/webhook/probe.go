@@ -1,6 +1,8 @@
 // Package webhook checks a client's data webhook the way ROOK delivers to
-// it (a JSON POST without authentication), and runs a local receiver that
-// answers 200 and reports each delivery. The rules are from ROOK's help
+// it (a JSON POST without authentication, signed with x-rook-hash when the
+// client's secret hash key is given), and runs a local receiver that
+// answers 200, verifies x-rook-hash when it has the key, and reports each
+// delivery. The rules are from ROOK's help
 // centre (reference §4): 200, 201 or 202 counts as received; a failed
 // delivery is retried after 2 h, 24 h and 48 h, then kept for 3 days
 // (sandbox) or 10 days (production) to be resent, then lost.
@@ -18,10 +20,12 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"syscall"
 	"time"
 
 	"github.com/tryrook/dexonboard/internal/rook"
 	"github.com/tryrook/dexonboard/internal/safetext"
+	"github.com/tryrook/dexonboard/internal/secret"
 )
 
 // Verdict is what a probe concluded.
@@ -59,10 +63,11 @@ type Result struct {
 	TLS      *TLSInfo // nil for plain http
 	Redirect string   // Location of a 3xx answer (not followed), cleaned
 	Answer   string   // the start of the answer's body, one cleaned line
+	Signed   bool     // the probe carried x-rook-hash (Options.HashKey was set)
 	Verdict  Verdict
 	// Reason says why the verdict, and for a failure what ROOK will do.
 	Reason string
-	Err    error // no answer: the connection failed or timed out
+	Err    error // no answer, in plain words (the cause stays reachable with errors.Is/As)
 }
 
 // Options tune a probe.
@@ -70,6 +75,13 @@ type Options struct {
 	Timeout time.Duration  // default 15 s
 	RootCAs *x509.CertPool // default: the system's roots
 	Env     rook.Environment
+	// HashKey is the client's secret hash key: when set, the probe signs
+	// x-rook-hash as ROOK does (rook.SignBody), so a webhook that checks it
+	// accepts the probe.
+	HashKey secret.String
+	// Wrap, when set, wraps the probe's transport (e.g. har.Recorder.Wrap,
+	// so the probe is in the run's transcript).
+	Wrap func(http.RoundTripper) http.RoundTripper
 }
 
 // WhatROOKDoes is ROOK's retry policy for a delivery that was not received.
@@ -102,7 +114,11 @@ func Probe(ctx context.Context, target string, doc any, o Options) *Result {
 	if o.Timeout <= 0 {
 		o.Timeout = 15 * time.Second
 	}
-	hc := &http.Client{Timeout: o.Timeout, Transport: transport(u.Hostname(), o.RootCAs, r),
+	var rt http.RoundTripper = transport(u.Hostname(), o.RootCAs, r)
+	if o.Wrap != nil {
+		rt = o.Wrap(rt)
+	}
+	hc := &http.Client{Timeout: o.Timeout, Transport: rt,
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, target, bytes.NewReader(body))
 	if err != nil {
@@ -111,11 +127,17 @@ func Probe(ctx context.Context, target string, doc any, o Options) *Result {
 	}
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("User-Agent", "dexonboard webhook probe (as ROOK delivers)")
+	if !o.HashKey.Empty() {
+		if h := rook.SignBody(o.HashKey.Reveal(), body); h != "" {
+			req.Header.Set(rook.HashHeader, h)
+			r.Signed = true
+		}
+	}
 	start := time.Now()
 	resp, err := hc.Do(req)
 	r.Duration = time.Since(start)
 	if err != nil {
-		r.Err = errors.New(safetext.Line(err.Error()))
+		r.Err = plainWords(err, u, o.Timeout)
 		r.Reason = "no answer: " + WhatROOKDoes(o.Env)
 		return r
 	}
@@ -129,6 +151,50 @@ func Probe(ctx context.Context, target string, doc any, o Options) *Result {
 	}
 	judge(r, o.Env)
 	return r
+}
+
+// noAnswer is a failed connection said in plain words; the cause stays
+// reachable for errors.Is and errors.As.
+type noAnswer struct {
+	msg   string
+	cause error
+}
+
+func (e *noAnswer) Error() string { return e.msg }
+func (e *noAnswer) Unwrap() error { return e.cause }
+
+// plainWords names why no answer came the way a person says it, instead
+// of Go's "context deadline exceeded (Client.Timeout exceeded ...)".
+func plainWords(err error, u *url.URL, timeout time.Duration) error {
+	host := u.Host
+	var dns *net.DNSError
+	var op *net.OpError
+	var certErr *tls.CertificateVerificationError
+	var msg string
+	switch {
+	case errors.Is(err, context.Canceled):
+		msg = "cancelled before the webhook answered"
+	case errors.Is(err, context.DeadlineExceeded) || isTimeout(err):
+		msg = fmt.Sprintf("the webhook did not answer within %s (it accepted no connection or sent no answer in time)", timeout)
+	case errors.Is(err, syscall.ECONNREFUSED):
+		msg = fmt.Sprintf("nothing accepts connections at %s (connection refused): is the webhook running, and on that port?", host)
+	case errors.Is(err, syscall.ECONNRESET) || errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF):
+		msg = fmt.Sprintf("%s closed the connection without an answer", host)
+	case errors.As(err, &dns):
+		msg = fmt.Sprintf("the host name %s could not be found (DNS)", u.Hostname())
+	case errors.As(err, &certErr):
+		msg = "the TLS handshake failed: " + clip(safetext.Line(certErr.Error()))
+	case errors.As(err, &op) && op.Op == "remote error":
+		msg = "the TLS handshake failed: " + clip(safetext.Line(op.Err.Error()))
+	default:
+		msg = "no answer: " + clip(safetext.Line(err.Error()))
+	}
+	return &noAnswer{msg: msg, cause: err}
+}
+
+func isTimeout(err error) bool {
+	var ne net.Error
+	return errors.As(err, &ne) && ne.Timeout()
 }
 
 // CheckURL accepts an absolute http(s) URL without control characters.
@@ -151,6 +217,12 @@ func judge(r *Result, env rook.Environment) {
 	case r.Status == http.StatusCreated || r.Status == http.StatusAccepted:
 		r.Verdict = PassWithNote
 		r.Reason = fmt.Sprintf("ROOK counts %d as received, but the guide asks for 200", r.Status)
+	case (r.Status == http.StatusUnauthorized || r.Status == http.StatusForbidden) && !r.Signed:
+		r.Verdict = Fail
+		r.Reason = fmt.Sprintf("the webhook answered %d to an unsigned post: your webhook checks x-rook-hash: set $ROOK_HASH_KEY (the secret hash key from ROOK's client portal) and the probe signs like ROOK", r.Status)
+	case r.Status == http.StatusUnauthorized || r.Status == http.StatusForbidden:
+		r.Verdict = Fail
+		r.Reason = fmt.Sprintf("the webhook answered %d to a post signed with $ROOK_HASH_KEY: check that the key is the one ROOK's client portal shows for this environment (it changes when the secret key changes): %s", r.Status, WhatROOKDoes(env))
 	case r.Redirect != "":
 		r.Verdict = Fail
 		r.Reason = fmt.Sprintf("the webhook answered %d, a redirect to %s; ROOK counts only 200, 201 or 202 from the URL itself, so point it at the final URL: %s", r.Status, r.Redirect, WhatROOKDoes(env))
@@ -211,7 +283,9 @@ func SampleDocument(now time.Time) rook.Document {
 		v := 130 + 40*sinApprox(float64(i)/288)
 		samples = append(samples, rook.Sample{At: start.Add(time.Duration(i)*5*time.Minute + 31*time.Second), MgDL: v})
 	}
-	return rook.NewDocument("dexonboard-probe", "dexonboard-webhook-probe", start, samples)
+	doc := rook.NewDocument("dexonboard-probe", "dexonboard-webhook-probe", start, samples)
+	doc.Datetime = rook.FormatTime(now) // signed into x-rook-hash, as ROOK's top-level datetime
+	return doc
 }
 
 // sinApprox is a smooth wave over one period t in [0, 1).
