@@ -20,21 +20,6 @@ import (
 // lives under docs/.
 const readmeMaxLines = 250
 
-// pending are link targets that other work in flight adds to the
-// repository (issue 22: the licence, the security policy, the man pages and
-// the pictures; issue 20: the table of behaviours).
-// A missing one is only logged; once it exists the test fails until it is
-// taken off this list, so the allowance cannot outlive its reason.
-var pending = []string{
-	"LICENSE",
-	"SECURITY.md",
-	"docs/behaviours.md",
-	"docs/man",
-	"docs/pictures/steps.svg",
-	"docs/pictures/step6-rook.svg",
-	"docs/pictures/glucose.svg",
-}
-
 var (
 	// inlineLink is [text](target) and ![alt](target), with an optional
 	// "title" after the target.
@@ -158,16 +143,16 @@ func resolve(root string, l link) (string, error) {
 }
 
 // check returns one problem per link that does not resolve to an existing
-// file or folder inside root. Targets in allowMissing may be absent.
-func check(root string, files []string, allowMissing []string) (problems, missingAllowed []string, err error) {
+// file or folder inside root.
+func check(root string, files []string) (problems []string, err error) {
 	realRoot, err := filepath.EvalSymlinks(root)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	for _, file := range files {
 		links, err := linksIn(root, file)
 		if err != nil {
-			return nil, nil, err
+			return nil, err
 		}
 		for _, l := range links {
 			rel, err := resolve(root, l)
@@ -180,10 +165,6 @@ func check(root string, files []string, allowMissing []string) (problems, missin
 			}
 			real, err := filepath.EvalSymlinks(filepath.Join(root, filepath.FromSlash(rel)))
 			if err != nil {
-				if slices.Contains(allowMissing, rel) {
-					missingAllowed = append(missingAllowed, rel)
-					continue
-				}
 				problems = append(problems, fmt.Sprintf("%s:%d: %q: no such file or folder in the repository (%s)", l.file, l.line, l.target, rel))
 				continue
 			}
@@ -192,7 +173,7 @@ func check(root string, files []string, allowMissing []string) (problems, missin
 			}
 		}
 	}
-	return problems, missingAllowed, nil
+	return problems, nil
 }
 
 func TestLinksResolveInsideTheRepository(t *testing.T) {
@@ -201,24 +182,12 @@ func TestLinksResolveInsideTheRepository(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	problems, missing, err := check(root, files, pending)
+	problems, err := check(root, files)
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, p := range problems {
 		t.Error(p)
-	}
-	for _, m := range slices.Compact(slices.Sorted(slices.Values(missing))) {
-		t.Logf("%s is linked and not here yet (pending: other work adds it)", m)
-	}
-}
-
-func TestPendingTargetsAreStillPending(t *testing.T) {
-	root := repoRoot(t)
-	for _, p := range pending {
-		if _, err := os.Stat(filepath.Join(root, filepath.FromSlash(p))); err == nil {
-			t.Errorf("%s exists now: take it off the pending list in docs/links_test.go so its links are checked", p)
-		}
 	}
 }
 
@@ -264,14 +233,13 @@ func TestCheckFindsBadLinks(t *testing.T) {
 		"[ref]: docs/gone.md",
 		`<img src="docs/nothing.png">`,
 		"[escape link](docs/out)",
-		"[pending](LICENSE)",
 	}, "\n"))
 	write("docs/a.md", "[up](../README.md) [self](#x) [sibling](pic.svg) [up and out](../../secret.md)")
 	write("docs/pic.svg", "<svg/>")
 	if err := os.Symlink(filepath.Join(outer, "secret.md"), filepath.Join(root, "docs", "out")); err != nil {
 		t.Skipf("no symbolic links here: %v", err)
 	}
-	problems, missing, err := check(root, []string{"README.md", "docs/a.md"}, []string{"LICENSE"})
+	problems, err := check(root, []string{"README.md", "docs/a.md"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -291,8 +259,5 @@ func TestCheckFindsBadLinks(t *testing.T) {
 		if !strings.Contains(problems[i], w) {
 			t.Errorf("problem %d = %q, want it to contain %q", i, problems[i], w)
 		}
-	}
-	if !slices.Equal(missing, []string{"LICENSE"}) {
-		t.Errorf("missing but allowed = %v, want [LICENSE]", missing)
 	}
 }

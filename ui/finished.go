@@ -21,8 +21,6 @@ type finishedModel struct {
 }
 
 type (
-	// showFinishedMsg opens the finished screen.
-	showFinishedMsg struct{}
 	// showProfilesMsg opens the client list.
 	showProfilesMsg struct{}
 	// backToStepsMsg leaves the finished screen for the track's last step.

@@ -69,11 +69,6 @@ func newUnlockModel(s *Session, th Theme, k KeyMap) *unlockModel {
 }
 
 func (m *unlockModel) Init() tea.Cmd {
-	if m.s.Create {
-		// The first rating builds zxcvbn's dictionaries (~20 ms): do it
-		// off the event loop while the person starts typing.
-		return tea.Batch(textinput.Blink, func() tea.Msg { vault.Strength("warm-up"); return nil })
-	}
 	return textinput.Blink
 }
 

@@ -11,9 +11,6 @@ import (
 	"github.com/tryrook/dexonboard/internal/iostreams"
 )
 
-// version is set at build time with -ldflags "-X main.version=…".
-var version = "dev"
-
 // env is what every command gets: the streams, the prompter and the vault
 // flags. Tests build it with fakes.
 type env struct {
@@ -113,16 +110,6 @@ func hasWord(args []string) bool {
 		}
 	}
 	return false
-}
-
-func newVersionCmd(ios *iostreams.IOStreams) *cobra.Command {
-	return &cobra.Command{
-		Use:  "version",
-		Args: cobra.NoArgs,
-		Run: func(*cobra.Command, []string) {
-			fmt.Fprintln(ios.Out, "dexonboard", version)
-		},
-	}
 }
 
 func newDemoCmd(e *env) *cobra.Command {

@@ -94,15 +94,15 @@ func TestOnlyTheNamedCommandIsBuilt(t *testing.T) {
 		args []string
 		want string
 	}{
-		{[]string{"version"}, ""},
+		{[]string{"version"}, "version"},
 		{[]string{"--help"}, ""},
 		{nil, ""},
 		{[]string{"check", "--demo"}, "check"},
 		{[]string{"--vault", "/tmp/v.db", "vault", "list"}, "vault"},
 		{[]string{"--wait=0", "sandbox", "serve", "--help"}, "sandbox"},
-		{[]string{"help", "check"}, "check demo handoff report sandbox vault webhook"},
-		{[]string{"completion", "bash"}, "check demo handoff report sandbox vault webhook"},
-		{[]string{"chek"}, "check demo handoff report sandbox vault webhook"},
+		{[]string{"help", "check"}, "check demo handoff report sandbox vault version webhook"},
+		{[]string{"completion", "bash"}, "check demo handoff report sandbox vault version webhook"},
+		{[]string{"chek"}, "check demo handoff report sandbox vault version webhook"},
 	} {
 		if got := strings.Join(built(tc.args...), " "); got != tc.want {
 			t.Errorf("%q built %q, want %q", tc.args, got, tc.want)

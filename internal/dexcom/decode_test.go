@@ -73,7 +73,7 @@ func TestEventValuesAndStatuses(t *testing.T) {
 	 {"recordId":"x","systemTime":"2025-06-10T17:20:00Z","eventType":"note","value":"lunch late","unit":null},
 	 {"recordId":"o","systemTime":"2025-06-10T17:20:00Z","eventType":"carbs","value":{"g":4}},
 	 {"recordId":"q","systemTime":"2025-06-10T17:20:00Z","eventType":"carbs","eventStatus":"voided"}]}`
-	r, err := decodeRecords(strings.NewReader(body), "events", make([]Event, 0, 0))
+	r, err := decodeRecords(strings.NewReader(body), "events", make([]Event, 0))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -170,7 +170,7 @@ func fuzzDecoded[T checked](t *testing.T, r *Records[T], err error) {
 func FuzzDecodeEGVs(f *testing.F) {
 	seeds(f, "egvs")
 	f.Fuzz(func(t *testing.T, b []byte) {
-		r, err := decodeRecords(bytes.NewReader(b), "egvs", make([]EGV, 0, 0))
+		r, err := decodeRecords(bytes.NewReader(b), "egvs", make([]EGV, 0))
 		fuzzDecoded(t, r, err)
 		if err == nil {
 			for _, e := range r.Records {
@@ -184,7 +184,7 @@ func FuzzDecodeEGVs(f *testing.F) {
 func FuzzDecodeEvents(f *testing.F) {
 	seeds(f, "events")
 	f.Fuzz(func(t *testing.T, b []byte) {
-		r, err := decodeRecords(bytes.NewReader(b), "events", make([]Event, 0, 0))
+		r, err := decodeRecords(bytes.NewReader(b), "events", make([]Event, 0))
 		fuzzDecoded(t, r, err)
 		if err == nil {
 			for _, e := range r.Records {
@@ -198,7 +198,7 @@ func FuzzDecodeEvents(f *testing.F) {
 func FuzzDecodeDevices(f *testing.F) {
 	seeds(f, "devices")
 	f.Fuzz(func(t *testing.T, b []byte) {
-		r, err := decodeRecords(bytes.NewReader(b), "devices", make([]Device, 0, 0))
+		r, err := decodeRecords(bytes.NewReader(b), "devices", make([]Device, 0))
 		fuzzDecoded(t, r, err)
 		if err == nil {
 			for _, d := range r.Records {
@@ -216,7 +216,7 @@ func FuzzDecodeDevices(f *testing.F) {
 func FuzzDecodeCalibrations(f *testing.F) {
 	seeds(f, "calibrations")
 	f.Fuzz(func(t *testing.T, b []byte) {
-		r, err := decodeRecords(bytes.NewReader(b), "calibrations", make([]Calibration, 0, 0))
+		r, err := decodeRecords(bytes.NewReader(b), "calibrations", make([]Calibration, 0))
 		fuzzDecoded(t, r, err)
 		if err == nil {
 			for _, c := range r.Records {
@@ -229,7 +229,7 @@ func FuzzDecodeCalibrations(f *testing.F) {
 func FuzzDecodeAlerts(f *testing.F) {
 	seeds(f, "alerts")
 	f.Fuzz(func(t *testing.T, b []byte) {
-		r, err := decodeRecords(bytes.NewReader(b), "alerts", make([]Alert, 0, 0))
+		r, err := decodeRecords(bytes.NewReader(b), "alerts", make([]Alert, 0))
 		fuzzDecoded(t, r, err)
 	})
 }

@@ -12,6 +12,7 @@ import (
 	"sort"
 
 	bolt "go.etcd.io/bbolt"
+	bolterrors "go.etcd.io/bbolt/errors"
 )
 
 // The manifest proves that the set of records is the one dexonboard last
@@ -154,7 +155,7 @@ func (v *Vault) setEntry(tx *bolt.Tx, bucket, key, sealed []byte) error {
 // rebuildIndex computes every entry afresh: for a version 1 vault, and after
 // the data key changed.
 func (v *Vault) rebuildIndex(tx *bolt.Tx, w *manifestWrite) error {
-	if err := tx.DeleteBucket(bucketIndex); err != nil && !errors.Is(err, bolt.ErrBucketNotFound) {
+	if err := tx.DeleteBucket(bucketIndex); err != nil && !errors.Is(err, bolterrors.ErrBucketNotFound) {
 		return err
 	}
 	idx, err := tx.CreateBucket(bucketIndex)

@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"unicode/utf8"
 
-	"github.com/tryrook/dexonboard/internal/zxcvbn"
+	"github.com/trustelem/zxcvbn"
 )
 
 // ErrWeakPassphrase is returned for passphrases below the strength required.
@@ -15,8 +15,9 @@ var ErrWeakPassphrase = errors.New("passphrase is too weak")
 const MinPassphraseLen = 12
 
 // Strength rates a passphrase from 0 (trivial) to 4 (strong), with zxcvbn, the
-// estimator password managers use, and says why when it is weak. The first
-// call builds zxcvbn's dictionaries (~20 ms); later calls reuse them.
+// estimator password managers use, and says why when it is weak. Its cost
+// grows with the length (up to a few hundred ms at 256 characters), so the
+// UI rates in Update, once per change, never in View.
 func Strength(pass string) (score int, feedback string) {
 	if pass == "" {
 		return 0, "type a passphrase"

@@ -167,7 +167,7 @@ func (v *Vault) trimAudit(tx *bolt.Tx, newest uint64) error {
 		return nil
 	}
 	c := tx.Bucket(bucketAudit).Cursor()
-	for k, _ := c.First(); k != nil && len(k) == 8 && binary.BigEndian.Uint64(k) <= newest-AuditCap; k, _ = c.First() {
+	for k, _ := c.First(); len(k) == 8 && binary.BigEndian.Uint64(k) <= newest-AuditCap; k, _ = c.First() {
 		if err := v.deleteRecord(tx, bucketAudit, k); err != nil {
 			return err
 		}
