@@ -74,7 +74,7 @@ func (r *LoginRefusal) Names(s string) bool {
 }
 
 // ErrLoginUnreachable means no answer came from Dexcom's login.
-var ErrLoginUnreachable = errors.New("Dexcom's login could not be reached")
+var ErrLoginUnreachable = errors.New("no answer from Dexcom's login")
 
 // UnreachableError is a login that gave no answer: where, and why in
 // plain words. It matches ErrLoginUnreachable and its cause.

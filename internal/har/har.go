@@ -154,10 +154,9 @@ func (r *Recorder) add(e *entry) {
 
 // teeBody keeps what the caller reads of a response body.
 type teeBody struct {
-	rc   io.ReadCloser
-	e    *entry
-	rec  *Recorder
-	done bool
+	rc  io.ReadCloser
+	e   *entry
+	rec *Recorder
 }
 
 func (t *teeBody) Read(p []byte) (int, error) {

@@ -54,7 +54,7 @@ func TestReportROOKSection(t *testing.T) {
 		return doc, map[string]string{"md": doc.Markdown(), "html": h, "json": string(js)}
 	}
 
-	doc, outs := build()
+	doc, _ := build()
 	if len(doc.ROOK) != 1 || doc.ROOK[0].Connection != report.ROOKNotRun || doc.ROOK[0].Environment != "sandbox" {
 		t.Fatalf("before any check: %+v", doc.ROOK)
 	}
@@ -62,7 +62,7 @@ func TestReportROOKSection(t *testing.T) {
 	s.RecordWebhook(&service.WebhookReport{Status: 200, Verdict: "ok"})
 	s.RecordROOK(&service.ROOKResult{Report: service.ROOKReport{Glucose: []service.ROOKDay{{Date: "2026-11-23", Count: 288}},
 		Comparison: &service.ROOKComparison{Summary: "288 of 288 ROOK readings match Dexcom's"}}})
-	doc, outs = build()
+	doc, outs := build()
 	r := doc.ROOK[0]
 	if r.Connection != report.ROOKConnected || r.At == nil || !r.At.Equal(t1) || r.Readings != "288 of 288 ROOK readings match Dexcom's" ||
 		r.Webhook != "200 ok" || r.WebhookAt == nil || !r.WebhookAt.Equal(t1) || !r.SecretKeyStored || r.UserID != "acme-test-user" {
