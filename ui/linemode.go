@@ -399,7 +399,7 @@ func (a *lineMode) seal() error {
 	}
 	a.s.RecordSeal(sl)
 	a.say("Sealed: %s\nVerification code %s: read it out, ROOK must see the same.", sl.Path, sl.Code)
-	code, err := a.s.DemoHandover(sl)
+	code, err := a.s.Handover(sl)
 	switch {
 	case err != nil:
 		a.say("ROOK could not open the hand-off: %s", err)
@@ -485,15 +485,17 @@ func (a *lineMode) connectROOK() error {
 		}
 		return connect.ErrShowURLOnly
 	}
-	leg, err := a.s.ROOKLegOf(show, a.dexcom)
+	out, err := a.s.ConnectThroughROOK(a.ctx, service.ROOKRun{Open: show, Dexcom: a.dexcom, DeliveryWait: 10 * time.Second,
+		OnEvent: func(e service.ROOKEvent) {
+			if e.Kind == service.ROOKStageStarted {
+				a.say("… %s", e.Stage)
+			}
+		}})
 	if err != nil {
 		a.say("Not connected through ROOK: %s", explain(err))
 		return nil
 	}
-	leg.OnStage = func(st service.ROOKStage, _ string) { a.say("… %s", st) }
-	since := time.Now() // the webhook stamps deliveries with the wall clock
-	res := leg.Run(a.ctx)
-	a.s.RecordROOK(res)
+	res := out.Result
 	if !res.OK() {
 		a.say("Not connected through ROOK: %s\nWhat to do: %s", res.Finding.Cause, res.Finding.Fix)
 		return nil
@@ -506,7 +508,7 @@ func (a *lineMode) connectROOK() error {
 	}
 	if res.Report.AlreadyConnected {
 		a.say("(already connected: no login was needed)")
-	} else if d, ok := a.s.AwaitDelivery(a.ctx, leg.UserID, since, 10*time.Second); ok {
+	} else if d := out.Delivery; d != nil {
 		a.say("Webhook: ROOK delivered %s for %s, %s, %d readings (answered %d): Dexcom → ROOK → webhook", d.DataStructure, d.UserID, d.Date, d.Readings, d.Status)
 	}
 	return nil

@@ -15,6 +15,7 @@ import (
 	"github.com/tryrook/dexonboard/internal/dexcom"
 	"github.com/tryrook/dexonboard/internal/handoff"
 	"github.com/tryrook/dexonboard/internal/onboarding"
+	"github.com/tryrook/dexonboard/internal/rook"
 	"github.com/tryrook/dexonboard/internal/rooksim"
 	"github.com/tryrook/dexonboard/internal/sandbox"
 	"github.com/tryrook/dexonboard/internal/secret"
@@ -231,12 +232,9 @@ func demoROOK(s *service.Session, dex *sandbox.Running) (stop func(), err error)
 	if err != nil {
 		return nil, err
 	}
-	deliveries := make(chan service.Delivery, 16)
+	deliveries := &service.DeliveryHub{}
 	hook, err := webhook.Listen("127.0.0.1:0", 0, func(r webhook.Received) {
-		select { // never block the receiver: the wizard reads what it needs
-		case deliveries <- service.Delivery{DataStructure: r.DataStructure, UserID: r.UserID, Date: r.Date, Readings: r.Readings, Status: r.Status, At: r.At}:
-		default:
-		}
+		deliveries.Add(service.Delivery{DataStructure: r.DataStructure, ClientUUID: r.ClientUUID, UserID: r.UserID, Date: r.Date, Readings: r.Readings, Status: r.Status, At: r.At})
 	})
 	if err != nil {
 		return nil, err
@@ -265,28 +263,36 @@ func demoROOK(s *service.Session, dex *sandbox.Running) (stop func(), err error)
 		p.ROOKClientUUID, p.ROOKSecretKey, p.WebhookURL = rooksim.DemoClientUUID, rooksim.DemoSecretKey, hookURL
 	}
 	s.ROOKAPIBase = sims[0].URL
-	d.ROOK = &service.DemoROOK{
-		TakeHandoff: func(production bool, sealed []byte) (string, string, error) {
-			rk := sims[0]
-			if production {
-				rk = sims[1]
-			}
-			h, err := rk.TakeHandoff(rooksim.DemoClientUUID, sealed, identity)
-			if err != nil {
-				return "", "", err
-			}
-			return h.RedirectURL, h.Code, nil
-		},
-		RegisterRedirect: func(clientID, loopback, u string) {
-			app := sandbox.DemoApp(loopback, demoROOKRedirect, u)
-			if clientID == sandbox.DemoProductionClientID {
-				app = sandbox.DemoProductionApp(loopback, demoROOKRedirect, u)
-			}
-			dex.RegisterApp(app)
-		},
-		Deliveries: deliveries,
+	s.Handoff = cse{sims: sims, identity: identity}
+	s.RegisterRedirect = func(clientID, loopback, u string) {
+		app := sandbox.DemoApp(loopback, demoROOKRedirect, u)
+		if clientID == sandbox.DemoProductionClientID {
+			app = sandbox.DemoProductionApp(loopback, demoROOKRedirect, u)
+		}
+		dex.RegisterApp(app)
 	}
+	s.Deliveries = deliveries
+	s.ROOKPoll = rook.Poll{Attempts: 8, Delay: 200 * time.Millisecond, MaxDelay: time.Second}
 	return stop, nil
+}
+
+// cse is the simulated ROOK engineer who opens the hand-off, in ROOK's
+// sandbox (sims[0]) or production (sims[1]).
+type cse struct {
+	sims     []*rooksim.Running
+	identity secret.String
+}
+
+func (c cse) TakeHandoff(production bool, sealed []byte) (string, string, error) {
+	rk := c.sims[0]
+	if production {
+		rk = c.sims[1]
+	}
+	h, err := rk.TakeHandoff(rooksim.DemoClientUUID, sealed, c.identity)
+	if err != nil {
+		return "", "", err
+	}
+	return h.RedirectURL, h.Code, nil
 }
 
 func addWizardFlags(cmd *cobra.Command, o *wizardOptions) {

@@ -87,7 +87,7 @@ var rookRedirectRow = Row{Kind: Field, ID: "rook_redirect", Label: "Redirect URL
 	},
 	Check: func(s *Session, v string) (string, error) {
 		v = ReplyURL(v)
-		return v, ValidateROOKRedirectFor(v, s.SimulatedROOK())
+		return v, ValidateROOKRedirectFor(v, s.loopbackROOK())
 	},
 	Set: func(s *Session, v string) { s.App().ROOKRedirectURL = v },
 }

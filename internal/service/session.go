@@ -11,6 +11,7 @@ import (
 
 	"github.com/tryrook/dexonboard/internal/dexcom"
 	"github.com/tryrook/dexonboard/internal/onboarding"
+	"github.com/tryrook/dexonboard/internal/rook"
 	"github.com/tryrook/dexonboard/internal/vault"
 )
 
@@ -38,6 +39,18 @@ type Session struct {
 	// ROOKAPIBase overrides ROOK's API host (the demo's ROOK simulator).
 	ROOKAPIBase string
 	Demo        *Demo
+	// ROOKPoll paces the waits for ROOK (zero: rook.DefaultPoll).
+	ROOKPoll rook.Poll
+	// Deliveries, when set, tells a run through ROOK what the data webhook
+	// received (a local receiver), so step 6 can show the delivery.
+	Deliveries DeliverySource
+	// Handoff, when set, takes a sealed hand-off here (a CSE on this
+	// machine) instead of the client sending the file.
+	Handoff HandoffTaker
+	// RegisterRedirect, when set, is called after the client confirms that
+	// ROOK's Redirect URL is registered in the Dexcom app (step 5), with
+	// the app's Client ID, loopback and ROOK's URL.
+	RegisterRedirect func(clientID, loopback, url string)
 	// LoginTimeout bounds the wait in step 6 (default 5 minutes).
 	LoginTimeout time.Duration
 	// ExportDir is where exports, reports and sealed hand-offs are written
@@ -58,31 +71,13 @@ type Demo struct {
 	// Production is the production track's demo app: its own Client ID and
 	// registered loopback, so that track runs end to end too.
 	Production Prefill
-	// ROOK is the simulated ROOK beside the Dexcom simulator (nil: none).
-	ROOK *DemoROOK
 }
 
-// DemoROOK is what the demo's simulated ROOK does for the presenter: it
-// plays the ROOK engineer of step 4, registers ROOK's Redirect URL at the
-// Dexcom simulator in step 5, and reports webhook deliveries in step 6.
-type DemoROOK struct {
-	// TakeHandoff opens a sealed hand-off with ROOK's key, in ROOK's
-	// production environment or its sandbox, and answers with that
-	// environment's Redirect URL and the verification code it read.
-	TakeHandoff func(production bool, sealed []byte) (redirectURL, code string, err error)
-	// RegisterRedirect registers url, beside the app's loopback, as the
-	// redirect URIs of the Dexcom app clientID.
-	RegisterRedirect func(clientID, loopback, url string)
-	// Deliveries hears each delivery at the demo's webhook receiver.
-	Deliveries <-chan Delivery
-}
-
-// Delivery is one document the client's webhook received from ROOK.
-type Delivery struct {
-	DataStructure, UserID, Date string
-	Readings                    int
-	Status                      int
-	At                          time.Time
+// HandoffTaker opens a sealed hand-off in ROOK's production environment
+// or its sandbox and answers with that environment's Redirect URL and the
+// verification code it read.
+type HandoffTaker interface {
+	TakeHandoff(production bool, sealed []byte) (redirectURL, code string, err error)
 }
 
 // Prefill are values the demo types for the presenter (none is a real secret).
@@ -189,16 +184,16 @@ func (s *Session) SetToday(step onboarding.Step, field string) {
 func (s *Session) Toggle(step onboarding.Step, item string) {
 	s.Progress.Toggle(step, item, s.Time())
 	if step == onboarding.ConfigureRedirect && item == "registered" && s.Progress.Checked(step, item) {
-		s.demoRegisterRedirect()
+		s.registerRedirect()
 	}
 	s.Settle(step)
 }
 
-// demoRegisterRedirect does at the demo's Dexcom simulator what the
-// presenter just confirmed: ROOK's Redirect URL is now registered.
-func (s *Session) demoRegisterRedirect() {
-	if d := s.Demo; d != nil && d.ROOK != nil && d.ROOK.RegisterRedirect != nil && s.App().ROOKRedirectURL != "" {
-		d.ROOK.RegisterRedirect(s.App().ClientID, s.Loopback(), s.App().ROOKRedirectURL)
+// registerRedirect tells the RegisterRedirect hook what the client just
+// confirmed: ROOK's Redirect URL is now registered.
+func (s *Session) registerRedirect() {
+	if s.RegisterRedirect != nil && s.App().ROOKRedirectURL != "" {
+		s.RegisterRedirect(s.App().ClientID, s.Loopback(), s.App().ROOKRedirectURL)
 	}
 }
 
