@@ -429,10 +429,7 @@ func (a *lineMode) connect() error {
 	if ok, err := a.yes("Log a test user in now?"); err != nil || !ok {
 		return err
 	}
-	open := a.s.Browse
-	if d := a.s.Demo; d != nil {
-		open = d.LogIn("SandboxUser7")
-	}
+	open := a.s.LoginOpener()
 	show := func(ctx context.Context, u string) error {
 		a.say("Open this URL to log the test user in:\n%s", u)
 		if open != nil {
@@ -474,10 +471,7 @@ func (a *lineMode) connectROOK() error {
 	if ok, err := a.yes("Connect a test account through ROOK now?"); err != nil || !ok {
 		return err
 	}
-	open := a.s.Browse
-	if d := a.s.Demo; d != nil {
-		open = d.LogIn("SandboxUser7")
-	}
+	open := a.s.LoginOpener()
 	show := func(ctx context.Context, u string) error {
 		a.say("Open this URL to log the test account in:\n%s", u)
 		if open != nil {

@@ -414,8 +414,8 @@ func (w *Wizard) header() string {
 		parts = append(parts, badge.Render(label))
 	}
 	where := "vault: " + w.s.VaultPath
-	if w.s.Demo != nil {
-		where = "demo: throwaway vault in " + w.s.Demo.TempDir + " (deleted on exit)"
+	if w.s.Throwaway != "" {
+		where = "demo: throwaway vault in " + w.s.Throwaway + " (deleted on exit)"
 	}
 	line := strings.Join(parts, "  ")
 	room := w.width - lipgloss.Width(line) - 2

@@ -121,7 +121,7 @@ func TestCancelDuringWait(t *testing.T) {
 	colors(t, termenv.Ascii)
 	w := newWorld(t)
 	s := w.demoSession(t)
-	s.Demo = nil // a real login: the URL is shown and nobody logs in
+	notDemo(s) // a real login: the URL is shown and nobody logs in
 	s.App().ClientID, s.App().ClientSecret = sandbox.DemoClientID, secretOf(sandbox.DemoClientSecret)
 	wiz := NewWizard(s)
 	send(wiz, tea.WindowSizeMsg{Width: 120, Height: 40})
@@ -184,7 +184,7 @@ func TestDeniedLoginNeedsAttention(t *testing.T) {
 	w := newWorld(t)
 	s := w.demoSession(t)
 	s.App().ClientID, s.App().ClientSecret = sandbox.DemoClientID, secretOf(sandbox.DemoClientSecret)
-	s.Demo.LogIn = func(user string) func(context.Context, string) error {
+	s.TestLogins.LogIn = func(user string) func(context.Context, string) error {
 		return sandbox.Autopilot(http.DefaultClient, user, false)
 	}
 	tm := startProgram(t, NewWizard(s), 120, 40)

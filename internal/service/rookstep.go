@@ -42,7 +42,7 @@ func (s *Session) ROOKEnv() rook.Environment { return ROOKEnvironment(s.Progress
 var rookClientUUIDRow = Row{Kind: Field, ID: "rook_client_uuid", Label: "ROOK client UUID", Limit: 100, Optional: true,
 	Placeholder: "from ROOK's client portal, {rookenv} environment", Hint: "not secret; each ROOK environment has its own",
 	Get: func(s *Session) string {
-		if d := s.Demo; d != nil && s.App().ROOKClientUUID == "" {
+		if s.App().ROOKClientUUID == "" {
 			return s.prefill().ROOKClientUUID
 		}
 		return s.App().ROOKClientUUID
@@ -64,7 +64,7 @@ func (s *Session) ROOKClientUUID() string { return rookClientUUIDRow.Get(s) }
 var rookSecretKeyRow = Row{Kind: Field, ID: "rook_secret_key", Label: "ROOK secret key", Limit: 200, Secret: true, Optional: true,
 	Placeholder: "{rookenv} secret key (hidden; paste works)", Hint: "shown as dots; stored only in the encrypted vault",
 	Get: func(s *Session) string {
-		if d := s.Demo; d != nil && s.App().ROOKSecretKey.Empty() {
+		if s.App().ROOKSecretKey.Empty() {
 			return s.prefill().ROOKSecretKey
 		}
 		return s.App().ROOKSecretKey.Reveal()
@@ -103,7 +103,7 @@ var rookUserIDRow = Row{Kind: Field, ID: "rook_user_id", Label: "Test user id at
 var webhookRow = Row{Kind: Field, ID: "webhook_url", Label: "Data webhook URL (ROOK delivers here)", Limit: 300, Optional: true,
 	Placeholder: "https://api.example.com/rook/webhook", Hint: "ROOK POSTs JSON without authentication; the guide asks that it answers 200",
 	Get: func(s *Session) string {
-		if d := s.Demo; d != nil && s.App().WebhookURL == "" {
+		if s.App().WebhookURL == "" {
 			return s.prefill().WebhookURL
 		}
 		return s.App().WebhookURL
@@ -151,7 +151,7 @@ func (s *Session) ROOKLegOf(open func(context.Context, string) error, dc *dexcom
 		return ROOKLeg{}, ErrNoROOKRedirect
 	}
 	creds := rook.Credentials{ClientUUID: a.ROOKClientUUID, SecretKey: a.ROOKSecretKey}
-	if d := s.Demo; d != nil && creds.ClientUUID == "" && creds.SecretKey.Empty() {
+	if creds.ClientUUID == "" && creds.SecretKey.Empty() {
 		creds = rook.Credentials{ClientUUID: s.prefill().ROOKClientUUID, SecretKey: secret.New(s.prefill().ROOKSecretKey)}
 	}
 	if creds.ClientUUID == "" || creds.SecretKey.Empty() {

@@ -38,7 +38,16 @@ type Session struct {
 	APIBase string
 	// ROOKAPIBase overrides ROOK's API host (the demo's ROOK simulator).
 	ROOKAPIBase string
-	Demo        *Demo
+	// Prefill and ProductionPrefill are values typed for the client in a
+	// track's fields until they store their own (the demo's).
+	Prefill, ProductionPrefill Prefill
+	// TestLogins, when set, logs a test user in without a browser.
+	TestLogins *TestLogins
+	// OpenPortal opens a page of Dexcom's developer portal (nil: Browse).
+	OpenPortal func(ctx context.Context, url string) error
+	// Throwaway is the folder of a throwaway vault deleted on exit ("": the
+	// client's own vault).
+	Throwaway string
 	// ROOKPoll paces the waits for ROOK (zero: rook.DefaultPoll).
 	ROOKPoll rook.Poll
 	// Deliveries, when set, tells a run through ROOK what the data webhook
@@ -60,19 +69,6 @@ type Session struct {
 	saves saveQueue
 }
 
-// Demo is set by `dexonboard demo`: a throwaway vault and the simulator.
-type Demo struct {
-	TempDir string
-	// LogIn returns an opener that logs user in on the simulator's page
-	// without a browser.
-	LogIn   func(user string) func(ctx context.Context, url string) error
-	Users   []DemoUser
-	Prefill Prefill
-	// Production is the production track's demo app: its own Client ID and
-	// registered loopback, so that track runs end to end too.
-	Production Prefill
-}
-
 // HandoffTaker opens a sealed hand-off in ROOK's production environment
 // or its sandbox and answers with that environment's Redirect URL and the
 // verification code it read.
@@ -80,7 +76,7 @@ type HandoffTaker interface {
 	TakeHandoff(production bool, sealed []byte) (redirectURL, code string, err error)
 }
 
-// Prefill are values the demo types for the presenter (none is a real secret).
+// Prefill are values typed for the client (the demo's; none is a real secret).
 type Prefill struct {
 	ClientID, ClientSecret, ROOKRedirect, Recipient, Loopback string
 	ROOKClientUUID, ROOKSecretKey, WebhookURL                 string
@@ -88,20 +84,46 @@ type Prefill struct {
 	ROOKAPIBase string
 }
 
-// prefill is the demo's values for the current track's app.
+// prefill is the values typed for the current track's app.
 func (s *Session) prefill() Prefill {
-	d := s.Demo
-	if d == nil {
-		return Prefill{}
+	if s.Progress != nil && s.Progress.Track == onboarding.ProductionTrack && s.ProductionPrefill.ClientID != "" {
+		return s.ProductionPrefill
 	}
-	if s.Progress != nil && s.Progress.Track == onboarding.ProductionTrack && d.Production.ClientID != "" {
-		return d.Production
-	}
-	return d.Prefill
+	return s.Prefill
 }
 
-// DemoUser is one entry of the demo's test-user picker.
-type DemoUser struct{ Name, Device string }
+// TestLogins are test users an opener logs in without a browser (the
+// simulator's login page).
+type TestLogins struct {
+	Users []TestUser
+	// LogIn returns an opener that logs user in.
+	LogIn func(user string) func(ctx context.Context, url string) error
+}
+
+// TestUser is one test user; Default is the one picked first.
+type TestUser struct {
+	Name, Device string
+	Default      bool
+}
+
+// LoginOpener opens a login page: the default test user's login without a
+// browser when the session has test logins, else Browse (nil: none).
+func (s *Session) LoginOpener() func(ctx context.Context, url string) error {
+	if t := s.TestLogins; t != nil && len(t.Users) > 0 {
+		return t.LogIn(t.Users[t.DefaultUser()].Name)
+	}
+	return s.Browse
+}
+
+// DefaultUser is the index of the default test user.
+func (t *TestLogins) DefaultUser() int {
+	for i, u := range t.Users {
+		if u.Default {
+			return i
+		}
+	}
+	return 0
+}
 
 // Endpoints are the API URLs of env for this session.
 func (s *Session) Endpoints(env dexcom.Environment) (dexcom.Endpoints, error) {
