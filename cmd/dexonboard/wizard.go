@@ -60,14 +60,10 @@ func runSession(ctx context.Context, e *env, s *service.Session, accessible bool
 	return ui.Run(ctx, s, ui.RunOptions{LineMode: lineMode, Prompter: e.prompt, In: e.ios.In, Out: e.ios.Out})
 }
 
-// closeSession finishes the saves the wizard queued, then closes the vault:
-// quitting never loses a change the wizard has taken.
-func closeSession(s *service.Session) {
-	s.DrainSaves()
-	if s.Vault != nil {
-		s.Vault.Close()
-	}
-}
+// closeSession stops what still runs, finishes the saves the wizard
+// queued, then closes the vault: quitting never loses a change the wizard
+// has taken, nor a token a check received.
+func closeSession(s *service.Session) { _ = s.Close() }
 
 // quietBrowser opens URLs in a browser when there is a display; it never
 // prints, since the wizard shows the URL on screen itself.

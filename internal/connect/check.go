@@ -68,7 +68,9 @@ func (c *Check) Run(ctx context.Context) (*Outcome, error) {
 func (c *Check) verify(ctx context.Context, tok *oauth2.Token, now time.Time) *Verification {
 	c.Login.stage(StageVerifying, "")
 	ctx = dexcom.NewHTTPClientContext(ctx, c.HTTP)
-	src := dexcom.NewTokenSource(ctx, dexcom.OAuthConfig(c.Endpoints, c.App), tok, c.Save)
+	// Refreshes are not cancelled with ctx: Dexcom rotates refresh tokens,
+	// so a refreshed token must reach Save (the client's timeout bounds it).
+	src := dexcom.NewTokenSource(context.WithoutCancel(ctx), dexcom.OAuthConfig(c.Endpoints, c.App), tok, c.Save)
 	opts := []dexcom.Option{}
 	if c.HTTP != nil {
 		opts = append(opts, dexcom.WithHTTPClient(c.HTTP))

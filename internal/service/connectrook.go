@@ -124,6 +124,11 @@ func (s *Session) ConnectThroughROOK(ctx context.Context, run ROOKRun) (*ROOKOut
 	if err != nil {
 		return nil, err
 	}
+	ctx, end, err := s.begin(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer end()
 	if run.Leg != nil {
 		run.Leg(&leg)
 	}

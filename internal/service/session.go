@@ -67,6 +67,7 @@ type Session struct {
 	ExportDir string
 
 	saves saveQueue
+	ops   ops
 }
 
 // HandoffTaker opens a sealed hand-off in ROOK's production environment
