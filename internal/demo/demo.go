@@ -236,3 +236,20 @@ func demoProfile(v *vault.Vault, loopback string) (*vault.Profile, *onboarding.P
 	}
 	return p, progress, nil
 }
+
+// ReadySession is a session on an in-memory profile whose sandbox app is
+// set up as after steps 1 to 5 (`check --demo` on a world started Ready).
+func (w *World) ReadySession() *service.Session {
+	s := service.NewSession("Demo Clinic", dexcom.Sandbox)
+	w.Equip(s)
+	p := w.Sandbox
+	s.Override(service.AppValues{ClientID: p.ClientID, ClientSecret: p.ClientSecret, RedirectURI: p.Loopback,
+		ROOKRedirectURL: p.ROOKRedirect, ROOKClientUUID: p.ROOKClientUUID, ROOKSecretKey: p.ROOKSecretKey, WebhookURL: p.WebhookURL})
+	return s
+}
+
+// HasUser reports whether the sandbox has the test user name.
+func HasUser(name string) bool {
+	_, ok := sandbox.FindUser(name)
+	return ok
+}

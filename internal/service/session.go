@@ -36,6 +36,8 @@ type Session struct {
 	Browse func(ctx context.Context, url string) error
 	// APIBase overrides every environment's API host (the demo's simulator).
 	APIBase string
+	// OAuthPaths are the OAuth paths of the Dexcom API ("": v2, documented).
+	OAuthPaths string
 	// ROOKAPIBase overrides ROOK's API host (the demo's ROOK simulator).
 	ROOKAPIBase string
 	// Prefill and ProductionPrefill are values typed for the client in a
@@ -128,7 +130,11 @@ func (t *TestLogins) DefaultUser() int {
 
 // Endpoints are the API URLs of env for this session.
 func (s *Session) Endpoints(env dexcom.Environment) (dexcom.Endpoints, error) {
-	return dexcom.NewEndpoints(env, s.APIBase, dexcom.OAuthV2)
+	paths := dexcom.OAuthVersion(s.OAuthPaths)
+	if paths == "" {
+		paths = dexcom.OAuthV2
+	}
+	return dexcom.NewEndpoints(env, s.APIBase, paths)
 }
 
 // App is the current track's app in the profile (created on first use).
