@@ -99,10 +99,6 @@ func (a *lineMode) unlock() error {
 		return nil
 	}
 	a.say("Vault: %s", a.s.VaultPath)
-	open := a.s.Open
-	if a.s.Create {
-		open = a.s.CreateVault
-	}
 	return a.ask("the passphrase", func() (string, error) { return "", nil }, func(string) error {
 		pass, err := a.p.Password("Vault passphrase: ")
 		if err != nil {
@@ -121,14 +117,14 @@ func (a *lineMode) unlock() error {
 				return errors.New("the two passphrases differ")
 			}
 		}
-		v, err := open(pass)
+		v, err := a.s.OpenVault(pass)
 		switch {
 		case errors.Is(err, vault.ErrWrongPassword):
 			return errors.New(unlockHint(err.Error())) // asked again
 		case err != nil:
 			return fatal{err} // in use, damaged: another passphrase will not help
 		}
-		a.s.Vault = v
+		a.s.Unlocked(v)
 		return nil
 	})
 }
@@ -148,7 +144,7 @@ func (a *lineMode) chooseProfile() error {
 	err = a.ask("the profile", func() (string, error) { return a.p.Input("Profile number, or a name for a new profile: ") }, func(ans string) error {
 		for i, p := range ps {
 			if ans == fmt.Sprint(i+1) || strings.EqualFold(ans, p.Name) {
-				a.s.Profile = p
+				a.s.OpenProfile(p)
 				return nil
 			}
 		}
@@ -158,8 +154,7 @@ func (a *lineMode) chooseProfile() error {
 	if err != nil || a.s.Profile != nil {
 		return err
 	}
-	a.s.Profile, err = a.s.Vault.CreateProfile(name)
-	if err == nil {
+	if err = a.s.CreateProfile(name); err == nil {
 		a.say("Profile %q created.", a.s.Profile.Name)
 	}
 	return err
@@ -209,9 +204,7 @@ func (a *lineMode) chooseRegion() error {
 }
 
 func (a *lineMode) load(t onboarding.Track, env dexcom.Environment) error {
-	p, err := service.LoadTrack(a.s.Vault, a.s.Profile.ID, t, env)
-	a.s.Progress = p
-	return err
+	return a.s.StartTrack(t, env)
 }
 
 // walk goes from the first unfinished step to the last, saving after each;

@@ -13,7 +13,6 @@ import (
 	"github.com/tryrook/dexonboard/internal/demo"
 	"github.com/tryrook/dexonboard/internal/secret"
 	"github.com/tryrook/dexonboard/internal/service"
-	"github.com/tryrook/dexonboard/internal/vault"
 	"github.com/tryrook/dexonboard/ui"
 )
 
@@ -32,13 +31,8 @@ func runWizard(ctx context.Context, e *env, o *wizardOptions) error {
 	if err != nil {
 		return exitWith(exitVault, err)
 	}
-	s := &service.Session{
-		VaultPath: path, Create: !vault.Exists(path), APIBase: o.apiBase,
-		Open:        func(p []byte) (*vault.Vault, error) { return vault.Open(path, p, e.vault.screenOptions()) },
-		CreateVault: func(p []byte) (*vault.Vault, error) { return vault.Create(path, p, e.vault.screenOptions()) },
-		Browse:      quietBrowser(e),
-		HTTP:        &http.Client{Timeout: 60 * time.Second},
-	}
+	s := service.AtVault(path, e.vault.screenOptions())
+	s.APIBase, s.Browse, s.HTTP = o.apiBase, quietBrowser(e), &http.Client{Timeout: 60 * time.Second}
 	// A passphrase from a file or the environment skips the unlock screen.
 	if !s.Create && (e.vault.passFile != "" || secretEnv("DEXONBOARD_PASSPHRASE") != "") {
 		v, pass, err := openVault(e.ios, e.prompt, &e.vault)
@@ -46,7 +40,7 @@ func runWizard(ctx context.Context, e *env, o *wizardOptions) error {
 			return err
 		}
 		secret.Wipe(pass)
-		s.Vault = v
+		s.Unlocked(v)
 	}
 	defer closeSession(s)
 	return runSession(ctx, e, s, o.accessible)

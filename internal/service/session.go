@@ -244,3 +244,48 @@ func (s *Session) settle(step onboarding.Step, complete bool) {
 		s.Progress.State(step).Status = onboarding.Todo
 	}
 }
+
+// AtVault is a locked session on the vault at path (made on unlock when
+// none exists there yet), opened with opts.
+func AtVault(path string, opts vault.Options) *Session {
+	return &Session{VaultPath: path, Create: !vault.Exists(path),
+		Open:        func(p []byte) (*vault.Vault, error) { return vault.Open(path, p, opts) },
+		CreateVault: func(p []byte) (*vault.Vault, error) { return vault.Create(path, p, opts) }}
+}
+
+// OpenVault opens the vault at VaultPath with pass, or makes it when
+// Create is set. It changes nothing on s (Unlocked does), so a front end
+// may run it in the background.
+func (s *Session) OpenVault(pass []byte) (*vault.Vault, error) {
+	if s.Create {
+		return s.CreateVault(pass)
+	}
+	return s.Open(pass)
+}
+
+// Unlocked makes v, just opened or made, the session's vault.
+func (s *Session) Unlocked(v *vault.Vault) { s.Vault, s.Create = v, false }
+
+// OpenProfile works on p from now on; a track is chosen next.
+func (s *Session) OpenProfile(p *vault.Profile) { s.Profile, s.Progress = p, nil }
+
+// CreateProfile makes a profile named name in the vault and opens it.
+func (s *Session) CreateProfile(name string) error {
+	p, err := s.Vault.CreateProfile(name)
+	if err != nil {
+		return err
+	}
+	s.OpenProfile(p)
+	return nil
+}
+
+// StartTrack loads (or begins) the profile's progress on track t in env
+// and works on it.
+func (s *Session) StartTrack(t onboarding.Track, env dexcom.Environment) error {
+	p, err := LoadTrack(s.Vault, s.Profile.ID, t, env)
+	s.Progress = p
+	return err
+}
+
+// UseTrack works on progress, loaded in the background by LoadTrack.
+func (s *Session) UseTrack(progress *onboarding.Progress) { s.Progress = progress }
