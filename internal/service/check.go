@@ -121,7 +121,7 @@ func (s *Session) CheckOf(open func(context.Context, string) error) (Check, erro
 		timeout = connect.DefaultTimeout
 	}
 	c := Check{Env: env, Endpoints: ep, App: s.App().Credentials(), Days: 1, HTTP: s.HTTPClient(time.Minute), Now: s.Now,
-		Open: open, Timeout: timeout, Vault: s.Vault, on: s}
+		Open: open, Timeout: timeout, Vault: s.Vault, Retry: s.Retry, on: s}
 	if s.Profile != nil {
 		c.ProfileID = s.Profile.ID
 	}

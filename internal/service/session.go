@@ -36,6 +36,9 @@ type Session struct {
 	Browse func(ctx context.Context, url string) error
 	// APIBase overrides every environment's API host (the demo's simulator).
 	APIBase string
+	// Retry paces the direct check's retries of 429 and 5xx (nil: Dexcom
+	// client's default).
+	Retry *dexcom.Retry
 	// OAuthPaths are the OAuth paths of the Dexcom API ("": v2, documented).
 	OAuthPaths string
 	// ROOKAPIBase overrides ROOK's API host (the demo's ROOK simulator).
