@@ -221,7 +221,7 @@ func (w *World) Session(dir string, opts vault.Options) (*service.Session, error
 	return s, nil
 }
 
-func demoProfile(v *vault.Vault, loopback string) (*vault.Profile, *onboarding.Progress, error) {
+func demoProfile(v *vault.Vault, loopback string) (*onboarding.Profile, *onboarding.Progress, error) {
 	p, err := v.CreateProfile("Demo Clinic")
 	if err != nil {
 		return nil, nil, err

@@ -97,13 +97,13 @@ func (c Check) Run(ctx context.Context) (*CheckResult, error) {
 
 // Record is a check's report as kept on a profile: the verdict, a one-line
 // summary and the secret-free report for `dexonboard report`.
-func Record(r *connect.Report) *vault.CheckResult {
+func Record(r *connect.Report) *onboarding.CheckResult {
 	summary := fmt.Sprintf("verified: %d calls answered 200, %d readings", len(r.Calls), r.EGVCount)
 	if !r.OK {
 		summary = "failed: " + r.Error
 	}
 	details, _ := json.Marshal(r) // a Report has no secret to leak
-	return &vault.CheckResult{At: r.CheckedAt, Env: dexcom.Environment(r.Environment), OK: r.OK, Summary: summary, Report: details}
+	return &onboarding.CheckResult{At: r.CheckedAt, Env: dexcom.Environment(r.Environment), OK: r.OK, Summary: summary, Report: details}
 }
 
 // CheckOf is step 6's check for the session's app, logging in with open.
@@ -147,7 +147,7 @@ func (s *Session) RecordCheck(r *CheckResult) {
 
 // Recheck verifies a profile again with its saved login, without a browser,
 // and records the result on it. It returns the recorded result.
-func (s *Session) Recheck(ctx context.Context, p *vault.Profile) (*vault.CheckResult, error) {
+func (s *Session) Recheck(ctx context.Context, p *onboarding.Profile) (*onboarding.CheckResult, error) {
 	env := dexcom.Sandbox
 	if p.LastCheck != nil {
 		env = p.LastCheck.Env
@@ -180,7 +180,7 @@ func (s *Session) Recheck(ctx context.Context, p *vault.Profile) (*vault.CheckRe
 
 // recordOn writes rec on the stored profile id: p may be older than what
 // the wizard saved meanwhile, and only the check result is the recheck's.
-func recordOn(v *vault.Vault, id string, rec *vault.CheckResult) func() error {
+func recordOn(v *vault.Vault, id string, rec *onboarding.CheckResult) func() error {
 	return func() error {
 		all, err := v.Profiles()
 		if err != nil {

@@ -20,12 +20,12 @@ func NewSession(name string, env dexcom.Environment) *Session {
 	if env.IsProduction() {
 		track = onboarding.ProductionTrack
 	}
-	return &Session{Profile: &vault.Profile{Name: name}, Progress: onboarding.NewProgress(track, env)}
+	return &Session{Profile: &onboarding.Profile{Name: name}, Progress: onboarding.NewProgress(track, env)}
 }
 
 // OnProfile is a session on the stored profile p of vault v, at the track
 // of env. Use cases record on the stored profile, never write p back.
-func OnProfile(v *vault.Vault, p *vault.Profile, env dexcom.Environment) *Session {
+func OnProfile(v *vault.Vault, p *onboarding.Profile, env dexcom.Environment) *Session {
 	s := NewSession(p.Name, env)
 	s.Vault, s.Profile = v, p
 	return s

@@ -20,7 +20,7 @@ import (
 type Session struct {
 	Vault     *vault.Vault
 	VaultPath string
-	Profile   *vault.Profile
+	Profile   *onboarding.Profile
 	Progress  *onboarding.Progress
 
 	// Create is set when no vault exists yet: the unlock screen makes one.
@@ -141,7 +141,7 @@ func (s *Session) Endpoints(env dexcom.Environment) (dexcom.Endpoints, error) {
 }
 
 // App is the current track's app in the profile (created on first use).
-func (s *Session) App() *vault.App { return s.Profile.App(s.Progress.Env) }
+func (s *Session) App() *onboarding.App { return s.Profile.App(s.Progress.Env) }
 
 // Time is the session's clock.
 func (s *Session) Time() time.Time {
@@ -193,9 +193,9 @@ func (s *Session) Save() error {
 }
 
 // CloneProfile is a deep enough copy to save while the original changes.
-func CloneProfile(p *vault.Profile) *vault.Profile {
+func CloneProfile(p *onboarding.Profile) *onboarding.Profile {
 	c := *p
-	c.Apps = make(map[dexcom.Environment]*vault.App, len(p.Apps))
+	c.Apps = make(map[dexcom.Environment]*onboarding.App, len(p.Apps))
 	for e, a := range p.Apps {
 		cp := *a
 		c.Apps[e] = &cp
@@ -270,7 +270,7 @@ func (s *Session) OpenVault(pass []byte) (*vault.Vault, error) {
 func (s *Session) Unlocked(v *vault.Vault) { s.Vault, s.Create = v, false }
 
 // OpenProfile works on p from now on; a track is chosen next.
-func (s *Session) OpenProfile(p *vault.Profile) { s.Profile, s.Progress = p, nil }
+func (s *Session) OpenProfile(p *onboarding.Profile) { s.Profile, s.Progress = p, nil }
 
 // CreateProfile makes a profile named name in the vault and opens it.
 func (s *Session) CreateProfile(name string) error {
