@@ -430,20 +430,18 @@ func (a *lineMode) connect() error {
 		}
 		return connect.ErrShowURLOnly
 	}
-	check, err := a.s.CheckOf(show)
-	if err != nil {
+	res, err := a.s.CheckDirect(a.ctx, service.CheckRun{Open: show})
+	switch {
+	case errors.Is(err, service.ErrNoCredentials):
 		a.say("Not verified: %s", explain(err))
 		return nil
-	}
-	res, err := check.Run(a.ctx)
-	if err != nil {
+	case res == nil:
 		return err
 	}
 	rep := res.Report
 	for _, c := range rep.Calls {
 		a.say("%s %s answered %d in %d ms", c.Method, c.Path, c.Status, c.Ms)
 	}
-	a.s.RecordCheck(res)
 	if !rep.OK {
 		a.say("Not verified: %s", rep.Error)
 		if rep.Hint != "" {

@@ -242,25 +242,26 @@ func (p *connectPage) start() tea.Cmd {
 	p.runID++
 	run := p.runID
 	p.via = viaDirectRun
-	events := make(chan tea.Msg, 16)
-	check, err := p.s.CheckOf(p.opener())
-	if err != nil {
-		p.state, p.err = connectFailed, errors.New(explain(err))
+	if !service.HasCredentials(p.s) {
+		p.state, p.err = connectFailed, errors.New(explain(service.ErrNoCredentials))
 		return nil
 	}
-	check.OnStage = func(s connect.Stage, u string) { events <- loginStageMsg{s, u} }
+	events := make(chan tea.Msg, 16)
 	ctx, cancel := context.WithCancel(context.Background())
 	p.cancel, p.events = cancel, events
 	p.state, p.err, p.outcome, p.loginURL, p.stage = connectRunning, nil, nil, "", connect.StageListening
 	p.started = p.s.Time()
-	p.now, p.deadline = p.started, p.started.Add(check.Timeout)
+	p.now, p.deadline = p.started, p.started.Add(p.s.LoginWait())
+	s, cr := p.s, service.CheckRun{Open: p.opener(),
+		OnStage: func(st connect.Stage, u string) { events <- loginStageMsg{st, u} },
+		Apply:   func(change func()) { events <- applyMsg{change} }}
 	go func() {
-		res, err := check.Run(ctx)
-		if err != nil {
+		defer close(events)
+		res, err := s.CheckDirect(ctx, cr)
+		if res == nil {
 			res = &service.CheckResult{Err: err, Report: &connect.Report{Error: err.Error()}}
 		}
 		events <- checkDoneMsg{result: res}
-		close(events)
 	}()
 	return tea.Batch(p.listen(run), p.spin.Tick, p.tick())
 }
@@ -304,14 +305,16 @@ func (p *connectPage) event(msg tea.Msg) tea.Cmd {
 // finish records the result on the profile and the step.
 func (p *connectPage) finish(res *service.CheckResult) tea.Cmd {
 	p.outcome, p.err = res.Outcome, res.Err
-	p.s.RecordCheck(res)
 	if !res.OK() {
 		p.state = connectFailed
 		if p.err == nil && p.outcome != nil && p.outcome.Err != nil {
 			p.err = p.outcome.Err
 		}
-		if p.err == nil {
+		if p.err == nil && p.s.Profile.LastCheck != nil {
 			p.err = errors.New(p.s.Profile.LastCheck.Summary)
+		}
+		if p.err == nil {
+			p.err = errors.New(res.Report.Error)
 		}
 		return tea.Batch(saveProgress(p.s), saveProfile(p.s, onboarding.AuthenticateTestUser))
 	}

@@ -31,7 +31,8 @@ type rookRun struct {
 // to the session it hands to Update (recording the result).
 type (
 	rookEventMsg struct{ e service.ROOKEvent }
-	rookApplyMsg struct{ change func() }
+	// applyMsg carries a change to the session from a run of step 6.
+	applyMsg struct{ change func() }
 )
 
 // newROOKForm is the fields of step 6's spec (ROOK credentials, test user).
@@ -127,7 +128,7 @@ func (p *connectPage) startROOK() tea.Cmd {
 	p.now, p.deadline = p.started, p.started.Add(leg.Timeout)
 	r := service.ROOKRun{Open: p.opener(), Dexcom: p.dexcom,
 		OnEvent: func(e service.ROOKEvent) { events <- rookEventMsg{e} },
-		Apply:   func(change func()) { events <- rookApplyMsg{change} }}
+		Apply:   func(change func()) { events <- applyMsg{change} }}
 	s := p.s
 	go func() {
 		defer close(events)
@@ -139,7 +140,7 @@ func (p *connectPage) startROOK() tea.Cmd {
 // rookEvent handles what the run through ROOK sends.
 func (p *connectPage) rookEvent(msg tea.Msg) (tea.Cmd, bool) {
 	switch m := msg.(type) {
-	case rookApplyMsg:
+	case applyMsg:
 		m.change()
 		return tea.Batch(p.listen(p.runID), saveProgress(p.s), saveProfile(p.s, onboarding.AuthenticateTestUser)), true
 	case rookEventMsg:

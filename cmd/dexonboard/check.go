@@ -158,7 +158,7 @@ func runDirect(ctx context.Context, e *env, stages *stageLine, s *service.Sessio
 		}
 	}
 	stages.Start("checking the credentials directly with " + s.Progress.Env.Label())
-	res, err := s.CheckDirect(ctx, open, o.days, o.timeout, true, onStage)
+	res, err := s.CheckDirect(ctx, service.CheckRun{Open: open, Days: o.days, Timeout: o.timeout, Reuse: true, OnStage: onStage})
 	if errors.Is(err, service.ErrNotRecorded) {
 		fmt.Fprintln(e.ios.ErrOut, "warning: could not record the check in the vault:", err)
 	} else if err != nil {

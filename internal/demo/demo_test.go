@@ -73,7 +73,7 @@ func TestReadyWorldPassesBothLegs(t *testing.T) {
 	defer w.Close()
 	s := w.ReadySession()
 	defer s.Close()
-	res, err := s.CheckDirect(context.Background(), w.LogIn("SandboxUser1"), 1, 20*time.Second, false, nil)
+	res, err := s.CheckDirect(context.Background(), service.CheckRun{Open: w.LogIn("SandboxUser1")})
 	if err != nil || !res.OK() {
 		t.Fatalf("direct: %v %+v", err, res.Report)
 	}

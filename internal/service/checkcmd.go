@@ -62,31 +62,65 @@ func (s *Session) Override(v AppValues) {
 	}
 }
 
+// CheckRun is what differs between the front ends running the direct
+// check: how the login is opened, where its stages go, where the session
+// may change.
+type CheckRun struct {
+	// Open shows the login URL (a browser, the screen, a test user's
+	// automatic login).
+	Open func(ctx context.Context, url string) error
+	// Days of readings to fetch (0: 1); Timeout bounds the wait for the
+	// login (0: LoginWait).
+	Days    int
+	Timeout time.Duration
+	// Reuse starts from the saved login, when the vault holds one.
+	Reuse   bool
+	OnStage func(stage CheckStage, url string)
+	// Apply runs a change to the session (recording the result on step 6
+	// and the profile) where the front end owns it; nil applies it at once.
+	Apply func(change func())
+}
+
 // CheckDirect is the direct check with Dexcom for the session's app (step
-// 6 without ROOK): a login through open, or the saved login when reuse is
-// set and one is stored, then dataRange, devices, EGVs and events. With a
-// vault, every token is saved as it arrives and the result is recorded on
-// the stored profile. onStage hears the login's stages. err is set only
-// when it could not start; failures are in the result.
-func (s *Session) CheckDirect(ctx context.Context, open func(context.Context, string) error, days int, timeout time.Duration, reuse bool, onStage func(stage CheckStage, url string)) (*CheckResult, error) {
-	c, err := s.CheckOf(open)
+// 6 without ROOK): a login, or the saved login, then dataRange, devices,
+// EGVs and events. With a vault, every token is saved as it arrives and
+// the result is kept on the stored profile too. err is set when it could
+// not start (ErrNoCredentials, the vault), or with the result when it
+// could not be kept (ErrNotRecorded); failures are in the result.
+func (s *Session) CheckDirect(ctx context.Context, run CheckRun) (*CheckResult, error) {
+	c, err := s.CheckOf(run.Open)
 	if err != nil {
 		return nil, err
 	}
-	c.Days, c.ReuseLogin, c.OnStage = days, reuse && s.Vault != nil, onStage
-	if timeout > 0 {
-		c.Timeout = timeout
+	c.Days, c.ReuseLogin, c.OnStage = max(run.Days, 1), run.Reuse && s.Vault != nil, run.OnStage
+	if run.Timeout > 0 {
+		c.Timeout = run.Timeout
 	}
 	res, err := c.Run(ctx)
-	if err != nil || s.Vault == nil {
-		return res, err
+	if err != nil {
+		return nil, err
+	}
+	apply := run.Apply
+	if apply == nil {
+		apply = func(change func()) { change() }
+	}
+	apply(func() { s.RecordCheck(res) })
+	if s.Vault == nil {
+		return res, nil
 	}
 	rec := Record(res.Report)
-	s.Profile.LastCheck = rec
 	if err := s.saves.add("profile/"+s.Profile.ID, recordOn(s.Vault, s.Profile.ID, rec))(); err != nil {
 		return res, fmt.Errorf("%w: %w", ErrNotRecorded, err)
 	}
 	return res, nil
+}
+
+// LoginWait is how long a login waits for the browser.
+func (s *Session) LoginWait() time.Duration {
+	if s.LoginTimeout > 0 {
+		return s.LoginTimeout
+	}
+	return connect.DefaultTimeout
 }
 
 // ErrNotRecorded means the check ran but its result could not be kept on

@@ -34,7 +34,7 @@ func stored(t *testing.T) (*Session, *sandbox.Server) {
 
 func directCheck(t *testing.T, s *Session, open func(context.Context, string) error, reuse bool) *CheckResult {
 	t.Helper()
-	res, err := s.CheckDirect(context.Background(), open, 1, 20*time.Second, reuse, nil)
+	res, err := s.CheckDirect(context.Background(), CheckRun{Open: open, Timeout: 20 * time.Second, Reuse: reuse})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -44,7 +44,7 @@ func directCheck(t *testing.T, s *Session, open func(context.Context, string) er
 func TestCheckDirectVerifiesAndRecordsOnTheStoredProfile(t *testing.T) {
 	s, _ := stored(t)
 	var stages []CheckStage
-	res, err := s.CheckDirect(context.Background(), s.Browse, 1, 20*time.Second, false, func(st CheckStage, _ string) { stages = append(stages, st) })
+	res, err := s.CheckDirect(context.Background(), CheckRun{Open: s.Browse, OnStage: func(st CheckStage, _ string) { stages = append(stages, st) }})
 	if err != nil || !res.OK() || res.Report.EGVCount == 0 {
 		t.Fatalf("%v %+v", err, res.Report)
 	}
@@ -134,7 +134,7 @@ func TestCheckDirectDeniedLogin(t *testing.T) {
 
 func TestCheckDirectNeedsCredentials(t *testing.T) {
 	s := newSession(t)
-	if _, err := s.CheckDirect(context.Background(), s.Browse, 1, time.Second, false, nil); !errors.Is(err, ErrNoCredentials) {
+	if _, err := s.CheckDirect(context.Background(), CheckRun{Open: s.Browse}); !errors.Is(err, ErrNoCredentials) {
 		t.Fatal(err)
 	}
 }
