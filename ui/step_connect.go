@@ -242,22 +242,22 @@ func (p *connectPage) start() tea.Cmd {
 	p.runID++
 	run := p.runID
 	p.via = viaDirectRun
-	if !service.HasCredentials(p.s) {
-		p.state, p.err = connectFailed, errors.New(explain(service.ErrNoCredentials))
+	events := make(chan tea.Msg, 16)
+	check, err := p.s.PlanCheckDirect(service.CheckRun{Open: p.opener(),
+		OnStage: func(st connect.Stage, u string) { events <- loginStageMsg{st, u} },
+		Apply:   func(change func()) { events <- applyMsg{change} }})
+	if err != nil {
+		p.state, p.err = connectFailed, errors.New(explain(err))
 		return nil
 	}
-	events := make(chan tea.Msg, 16)
 	ctx, cancel := context.WithCancel(context.Background())
 	p.cancel, p.events = cancel, events
 	p.state, p.err, p.outcome, p.loginURL, p.stage = connectRunning, nil, nil, "", connect.StageListening
 	p.started = p.s.Time()
 	p.now, p.deadline = p.started, p.started.Add(p.s.LoginWait())
-	s, cr := p.s, service.CheckRun{Open: p.opener(),
-		OnStage: func(st connect.Stage, u string) { events <- loginStageMsg{st, u} },
-		Apply:   func(change func()) { events <- applyMsg{change} }}
 	go func() {
 		defer close(events)
-		res, err := s.CheckDirect(ctx, cr)
+		res, err := check(ctx)
 		if res == nil {
 			res = &service.CheckResult{Err: err, Report: &connect.Report{Error: err.Error()}}
 		}

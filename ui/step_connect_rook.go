@@ -107,32 +107,24 @@ func (p *connectPage) startROOK() tea.Cmd {
 	p.runID++
 	run := p.runID
 	p.via = viaROOKRun
-	leg, err := p.s.ROOKLegOf(nil, p.dexcom) // what the run will go through
+	events := make(chan tea.Msg, 16)
+	plan, err := p.s.PlanThroughROOK(service.ROOKRun{Open: p.opener(), Dexcom: p.dexcom,
+		OnEvent: func(e service.ROOKEvent) { events <- rookEventMsg{e} },
+		Apply:   func(change func()) { events <- applyMsg{change} }})
 	if err != nil {
 		p.state, p.err, p.rook.result = connectFailed, fmt.Errorf("%s", explain(err)), nil
 		return nil
 	}
-	p.rook.stages = nil
-	for _, st := range service.ROOKStages() {
-		if (st == service.StageCompare && leg.Dexcom == nil) || (st == service.StageWebhook && leg.WebhookURL == "") {
-			continue
-		}
-		p.rook.stages = append(p.rook.stages, st)
-	}
-	events := make(chan tea.Msg, 16)
+	p.rook.stages = plan.Stages
 	ctx, cancel := context.WithCancel(context.Background())
 	p.cancel, p.events = cancel, events
 	p.state, p.err, p.rook.result, p.rook.delivery, p.rook.url = connectRunning, nil, nil, nil, ""
 	p.rook.stage, p.rook.awaiting = service.StageAuthorizer, false
 	p.started = p.s.Time()
-	p.now, p.deadline = p.started, p.started.Add(leg.Timeout)
-	r := service.ROOKRun{Open: p.opener(), Dexcom: p.dexcom,
-		OnEvent: func(e service.ROOKEvent) { events <- rookEventMsg{e} },
-		Apply:   func(change func()) { events <- applyMsg{change} }}
-	s := p.s
+	p.now, p.deadline = p.started, p.started.Add(plan.Timeout)
 	go func() {
 		defer close(events)
-		_, _ = s.ConnectThroughROOK(ctx, r) // the leg was built above
+		_, _ = plan.Run(ctx) // its events say what happened
 	}()
 	return tea.Batch(p.listen(run), p.spin.Tick, p.tick())
 }

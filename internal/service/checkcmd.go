@@ -88,6 +88,17 @@ type CheckRun struct {
 // not start (ErrNoCredentials, the vault), or with the result when it
 // could not be kept (ErrNotRecorded); failures are in the result.
 func (s *Session) CheckDirect(ctx context.Context, run CheckRun) (*CheckResult, error) {
+	plan, err := s.PlanCheckDirect(run)
+	if err != nil {
+		return nil, err
+	}
+	return plan(ctx)
+}
+
+// PlanCheckDirect builds the direct check from the session now, on the
+// caller's goroutine (the wizard's Update), and returns it to run, which
+// may go on in the background (see CheckDirect).
+func (s *Session) PlanCheckDirect(run CheckRun) (func(context.Context) (*CheckResult, error), error) {
 	c, err := s.CheckOf(run.Open)
 	if err != nil {
 		return nil, err
@@ -96,6 +107,14 @@ func (s *Session) CheckDirect(ctx context.Context, run CheckRun) (*CheckResult, 
 	if run.Timeout > 0 {
 		c.Timeout = run.Timeout
 	}
+	var id string
+	if s.Profile != nil {
+		id = s.Profile.ID
+	}
+	return func(ctx context.Context) (*CheckResult, error) { return s.checkDirect(ctx, c, run, id) }, nil
+}
+
+func (s *Session) checkDirect(ctx context.Context, c Check, run CheckRun, profileID string) (*CheckResult, error) {
 	res, err := c.Run(ctx)
 	if err != nil {
 		return nil, err
@@ -105,11 +124,11 @@ func (s *Session) CheckDirect(ctx context.Context, run CheckRun) (*CheckResult, 
 		apply = func(change func()) { change() }
 	}
 	apply(func() { s.RecordCheck(res) })
-	if s.Vault == nil {
+	if c.Vault == nil {
 		return res, nil
 	}
 	rec := Record(res.Report)
-	if err := s.saves.add("profile/"+s.Profile.ID, recordOn(s.Vault, s.Profile.ID, rec))(); err != nil {
+	if err := s.saves.add("profile/"+profileID, recordOn(c.Vault, profileID, rec))(); err != nil {
 		return res, fmt.Errorf("%w: %w", ErrNotRecorded, err)
 	}
 	return res, nil

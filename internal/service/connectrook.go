@@ -118,20 +118,56 @@ type ROOKOutcome struct {
 // this run's only when it is for this run's ROOK client and user and came
 // after ROOK said the user was not connected yet: ROOK pushes after a
 // connection, so nothing from an earlier one can come after that. err is
-// set only when the leg could not be built (a step not done yet).
+// set only when the leg could not be built (a step not done yet) or the
+// session is closed.
 func (s *Session) ConnectThroughROOK(ctx context.Context, run ROOKRun) (*ROOKOutcome, error) {
+	plan, err := s.PlanThroughROOK(run)
+	if err != nil {
+		return nil, err
+	}
+	return plan.Run(ctx)
+}
+
+// ROOKPlan is a run through ROOK built from the session at one moment: the
+// stages it will go through and its login timeout, for a front end to
+// show, and Run, which may go on in the background.
+type ROOKPlan struct {
+	Stages  []ROOKStage
+	Timeout time.Duration
+	s       *Session
+	leg     ROOKLeg
+	run     ROOKRun
+}
+
+// PlanThroughROOK builds the run from the session now, on the caller's
+// goroutine (the wizard's Update), so that Run reads nothing the front
+// end may be changing.
+func (s *Session) PlanThroughROOK(run ROOKRun) (*ROOKPlan, error) {
 	leg, err := s.ROOKLegOf(run.Open, run.Dexcom)
 	if err != nil {
 		return nil, err
 	}
+	if run.Leg != nil {
+		run.Leg(&leg)
+	}
+	p := &ROOKPlan{Timeout: leg.Timeout, s: s, leg: leg, run: run}
+	for _, st := range ROOKStages() {
+		if (st == StageCompare && leg.Dexcom == nil) || (st == StageWebhook && leg.WebhookURL == "") {
+			continue
+		}
+		p.Stages = append(p.Stages, st)
+	}
+	return p, nil
+}
+
+// Run runs the plan once (see ConnectThroughROOK).
+func (p *ROOKPlan) Run(ctx context.Context) (*ROOKOutcome, error) {
+	s, leg, run := p.s, p.leg, p.run
 	ctx, end, err := s.begin(ctx)
 	if err != nil {
 		return nil, err
 	}
 	defer end()
-	if run.Leg != nil {
-		run.Leg(&leg)
-	}
 	emit := func(e ROOKEvent) {
 		if run.OnEvent != nil {
 			run.OnEvent(e)
