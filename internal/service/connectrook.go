@@ -128,6 +128,23 @@ func (s *Session) ConnectThroughROOK(ctx context.Context, run ROOKRun) (*ROOKOut
 	return plan.Run(ctx)
 }
 
+// PullAndCompare pulls the test user's newest blood glucose from ROOK
+// again, without a login (the user is connected already), and compares it
+// with Dexcom's readings of that day when dc (the direct check's client)
+// is set. err is set only when a step is not done yet.
+func (s *Session) PullAndCompare(ctx context.Context, dc *dexcom.Client) (*ROOKResult, error) {
+	leg, err := s.ROOKLegOf(nil, dc)
+	if err != nil {
+		return nil, err
+	}
+	ctx, end, err := s.begin(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer end()
+	return leg.PullAndCompare(ctx), nil
+}
+
 // ROOKPlan is a run through ROOK built from the session at one moment: the
 // stages it will go through and its login timeout, for a front end to
 // show, and Run, which may go on in the background.

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/tryrook/dexonboard/internal/connect"
 	"github.com/tryrook/dexonboard/internal/dexcom"
 	"github.com/tryrook/dexonboard/internal/onboarding"
 	"github.com/tryrook/dexonboard/internal/rook"
@@ -235,5 +236,35 @@ func TestConnectThroughROOKRecordsThroughApply(t *testing.T) {
 	}})
 	if err != nil || applied != 1 || w.s.Progress.StatusOf(onboarding.AuthenticateTestUser) != onboarding.Attention {
 		t.Fatalf("applied %d times: %v", applied, err)
+	}
+}
+
+// Pull and compare again, without a login: before the user is connected
+// it fails at the glucose stage, named; after, ROOK's day is compared with
+// the direct check's readings.
+func TestPullAndCompare(t *testing.T) {
+	w := newROOKWorld(t, rooksim.Faults{})
+	w.s.ROOKPoll = rook.Poll{Attempts: 2, Delay: time.Millisecond, MaxDelay: time.Millisecond}
+	r, err := w.s.PullAndCompare(context.Background(), nil)
+	if err != nil || r.OK() || r.Failed != StageGlucose || r.Finding.Fix == "" {
+		t.Fatalf("before connecting: %v %v %+v", err, r.Failed, r.Finding)
+	}
+	w.s.ROOKPoll = rook.Poll{Attempts: 8, Delay: 50 * time.Millisecond, MaxDelay: 200 * time.Millisecond}
+	if out, _ := w.run(t, "SandboxUser7", true, time.Second); !out.Result.OK() {
+		t.Fatalf("connect: %+v", out.Result.Finding)
+	}
+	loopback, err := connect.FreeRedirectURI()
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.st.Dexcom.RegisterApp(sandbox.DemoApp(loopback, w.st.ROOK.RedirectURL()))
+	w.s.App().RedirectURI = loopback
+	res, err := w.s.CheckDirect(context.Background(), CheckRun{Open: sandbox.Autopilot(http.DefaultClient, "SandboxUser7", true)})
+	if err != nil || !res.OK() {
+		t.Fatalf("direct: %v %+v", err, res)
+	}
+	r, err = w.s.PullAndCompare(context.Background(), res.Outcome.Client)
+	if err != nil || !r.OK() || r.Report.Comparison == nil || r.Report.Comparison.Matched == 0 || len(r.Report.Calls) == 0 {
+		t.Fatalf("after connecting: %v %+v %+v", err, r.Finding, r.Report.Comparison)
 	}
 }
