@@ -2,6 +2,17 @@
 // validate input, store it in the vault, seal a hand-off, preflight, run the
 // check, derive progress and checklists. The full-screen wizard, the line
 // mode and the commands all call it; it knows nothing of Bubble Tea or cobra.
+//
+// Each use case is one call on a Session, taking what differs between the
+// front ends as arguments (an opener for the login, an event callback, an
+// Apply hook where the session may change): CheckDirect, ConnectThroughROOK,
+// PullAndCompare, Preflight, Seal, Handover, ProbeAppWebhook, Recheck. The
+// wizard plans a run on its own goroutine (PlanCheckDirect,
+// PlanThroughROOK) and runs it in the background. Close stops the runs
+// still going, waits for what they received to be saved and closes the
+// vault. The demo is not a case here: internal/demo equips a session with
+// ordinary pieces (API bases, Prefill, TestLogins, Deliveries, Handoff,
+// RegisterRedirect).
 package service
 
 import (
@@ -34,14 +45,15 @@ type Session struct {
 	// Browse opens a login or portal URL; it returns connect.ErrShowURLOnly
 	// when it could only show the URL.
 	Browse func(ctx context.Context, url string) error
-	// APIBase overrides every environment's API host (the demo's simulator).
+	// APIBase overrides every environment's API host (a simulator).
 	APIBase string
 	// Retry paces the direct check's retries of 429 and 5xx (nil: Dexcom
 	// client's default).
 	Retry *dexcom.Retry
 	// OAuthPaths are the OAuth paths of the Dexcom API ("": v2, documented).
 	OAuthPaths string
-	// ROOKAPIBase overrides ROOK's API host (the demo's ROOK simulator).
+	// ROOKAPIBase overrides ROOK's API host (a simulator); a loopback one
+	// allows a loopback http Redirect URL in step 4.
 	ROOKAPIBase string
 	// Prefill and ProductionPrefill are values typed for the client in a
 	// track's fields until they store their own (the demo's).
