@@ -77,6 +77,13 @@ func (c Check) Run(ctx context.Context) (*CheckResult, error) {
 			kind, q := "token/"+id+"/"+string(env), &c.on.saves
 			save := chk.Save
 			chk.Save = func(t *oauth2.Token) error { return q.add(kind, func() error { return save(t) })() }
+			// A refresh after the check (the glucose view's) holds the
+			// session open too, until its rotated token is saved.
+			on := c.on
+			chk.Hold = func() (func(), error) {
+				_, end, err := on.begin(context.Background())
+				return end, err
+			}
 			forget = func() error { return q.add(kind, func() error { return v.DeleteToken(id, env) })() }
 		}
 		if c.ReuseLogin {

@@ -5,6 +5,8 @@ import (
 	"io"
 	"net/http"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -251,4 +253,65 @@ func TestQuitMidCheckKeepsTheTokenJustReceived(t *testing.T) {
 			t.Fatalf("run %d: the server issued a token the vault does not hold (%v)", run, err)
 		}
 	}
+}
+
+// TestQuitAsTheGlucoseViewRefreshes: after step 6's check, the glucose
+// view reads more days with the check's client and its access token has
+// expired: a refresh is on its way when the wizard quits (Close). Dexcom
+// rotates refresh tokens, so the vault must keep the refreshed login.
+func TestQuitAsTheGlucoseViewRefreshes(t *testing.T) {
+	s, sim := newSessionSim(t)
+	if err := s.StoreCredentials(sandbox.DemoClientID, sandbox.DemoClientSecret); err != nil {
+		t.Fatal(err)
+	}
+	gate := &armedGate{base: http.DefaultTransport, arrived: make(chan struct{}), release: make(chan struct{})}
+	s.HTTP = &http.Client{Transport: gate}
+	res, err := s.CheckDirect(context.Background(), CheckRun{Open: s.Browse})
+	if err != nil || !res.OK() {
+		t.Fatalf("check: %v %+v", err, res)
+	}
+	old, _ := s.Vault.Token(s.Profile.ID, dexcom.Sandbox)
+	id, path := s.Profile.ID, s.Vault.Path()
+	sim.ExpireAccessTokens()
+	gate.armed.Store(true)
+	read := make(chan struct{})
+	go func() { // the glucose view, after the check
+		defer close(read)
+		res.Outcome.Client.EGVs(context.Background(), now.Add(-48*time.Hour), now.Add(-24*time.Hour))
+	}()
+	<-gate.arrived // the refresh answer is here, not yet saved
+	closed := make(chan error, 1)
+	go func() { closed <- s.Close() }()
+	close(gate.release)
+	if err := <-closed; err != nil {
+		t.Fatal(err)
+	}
+	<-read
+	v, err := vault.Open(path, []byte("violet-anchor-mosaic-7-tundra"), vault.Options{KDF: vault.InsecureTestKDF, AllowWeakKDF: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	saved, err := v.Token(id, dexcom.Sandbox)
+	v.Close()
+	if err != nil || saved == nil || saved.RefreshToken == old.RefreshToken {
+		t.Fatalf("the vault keeps the used-up login, not the refreshed one (%v)", err)
+	}
+}
+
+// armedGate holds the token endpoint's answers, once armed, until release.
+type armedGate struct {
+	base    http.RoundTripper
+	armed   atomic.Bool
+	once    sync.Once
+	arrived chan struct{}
+	release chan struct{}
+}
+
+func (g *armedGate) RoundTrip(req *http.Request) (*http.Response, error) {
+	resp, err := g.base.RoundTrip(req)
+	if err == nil && g.armed.Load() && strings.HasSuffix(req.URL.Path, "/oauth2/token") {
+		g.once.Do(func() { close(g.arrived) })
+		<-g.release
+	}
+	return resp, err
 }
