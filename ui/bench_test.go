@@ -41,7 +41,7 @@ func BenchmarkPageView(b *testing.B) {
 		s.App().ClientSecret = secretOf(sandbox.DemoClientSecret)
 		out := verifiedOutcome(b, w, s)
 		wiz.goTo(int(onboarding.AuthenticateTestUser))
-		send(wiz, checkDone(s, out))
+		send(wiz, checkDone(s, out)...)
 		b.ReportAllocs()
 		for b.Loop() {
 			_ = wiz.View()

@@ -91,7 +91,7 @@ func (m *finishedModel) View() string {
 	}
 	b.WriteString("\n" + th.Key.Render("Report  ") + th.Code.Render(sum.ReportCommand) + "\n")
 	b.WriteString(th.Muted.Render("        steps, dates, the last check; no secrets (--format md|html|json)") + "\n")
-	if m.s.Demo != nil {
+	if m.s.Throwaway != "" {
 		b.WriteString(th.Muted.Render("        (on your own vault: the demo's is deleted on exit)") + "\n")
 	}
 	b.WriteString("\n" + th.Key.Render("Next    ") + m.otherLabel() + th.Muted.Render(" ("+m.k.Other.Help().Key+")") +

@@ -35,7 +35,7 @@ func TestBothDemoTracksReachTheFinishedScreen(t *testing.T) {
 	t.Cleanup(ts.Close)
 	s := w.demoSession(t)
 	s.APIBase = ts.URL
-	s.Demo.Production = Prefill{ClientID: sandbox.DemoProductionClientID, ClientSecret: sandbox.DemoProductionClientSecret, Loopback: prodLoopback}
+	s.ProductionPrefill = Prefill{ClientID: sandbox.DemoProductionClientID, ClientSecret: sandbox.DemoProductionClientSecret, Loopback: prodLoopback}
 	for _, st := range onboarding.Steps {
 		s.Progress.MarkDone(st, fixedNow)
 	}
@@ -133,7 +133,7 @@ func TestQuitWithUnstoredInputAsks(t *testing.T) {
 	colors(t, termenv.Ascii)
 	w := newWorld(t)
 	s := w.demoSession(t)
-	s.Demo.Prefill = Prefill{}
+	s.Prefill = Prefill{}
 	wiz := typedStep3(s, sandbox.DemoClientSecret)
 	for _, quit := range []string{"q", "ctrl+c"} {
 		_, cmd := wiz.Update(keys(quit)[0])

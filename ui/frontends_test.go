@@ -49,7 +49,8 @@ func readyFor(t *testing.T, st onboarding.Step) (*world, *Session) {
 	t.Helper()
 	w := newWorld(t)
 	s := w.demoSession(t)
-	s.Demo, s.ExportDir = nil, t.TempDir()
+	notDemo(s)
+	s.ExportDir = t.TempDir()
 	s.Browse = sandbox.Autopilot(http.DefaultClient, "SandboxUser7", true)
 	a := s.App()
 	if st > onboarding.CollectCredentials {

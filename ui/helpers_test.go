@@ -88,16 +88,24 @@ func (w *world) demoSession(t testing.TB) *Session {
 	}
 	s.Vault, s.Profile, s.Progress = v, p, onboarding.NewProgress(onboarding.SandboxTrack, dexcom.Sandbox)
 	s.VaultPath = "/tmp/dexonboard-demo/vault.db"
-	users := []DemoUser{}
+	users := []TestUser{}
 	for _, u := range sandbox.Users {
-		users = append(users, DemoUser{Name: u.Name, Device: u.Device})
+		users = append(users, TestUser{Name: u.Name, Device: u.Device, Default: u.Name == "SandboxUser7"})
 	}
-	s.Demo = &Demo{TempDir: "/tmp/dexonboard-demo", Users: users,
+	s.Throwaway = "/tmp/dexonboard-demo"
+	s.TestLogins = &TestLogins{Users: users,
 		LogIn: func(user string) func(context.Context, string) error {
 			return sandbox.Autopilot(http.DefaultClient, user, true)
-		},
-		Prefill: Prefill{ClientID: sandbox.DemoClientID, ClientSecret: sandbox.DemoClientSecret, ROOKRedirect: "https://rook.example/api/v1/dexcom/callback"}}
+		}}
+	s.OpenPortal = func(context.Context, string) error { return nil }
+	s.Prefill = Prefill{ClientID: sandbox.DemoClientID, ClientSecret: sandbox.DemoClientSecret, ROOKRedirect: "https://rook.example/api/v1/dexcom/callback"}
 	return s
+}
+
+// notDemo takes the demo's pieces off s: no prefilled values, no test
+// logins, the client's own vault.
+func notDemo(s *Session) {
+	s.Prefill, s.ProductionPrefill, s.TestLogins, s.Throwaway, s.OpenPortal = Prefill{}, Prefill{}, nil, "", nil
 }
 
 // colors pins lipgloss's colour profile: the terminal's differs from CI's.

@@ -19,7 +19,7 @@ import (
 func leaveSession(t *testing.T, w *world, prod bool) *Session {
 	t.Helper()
 	s := w.demoSession(t)
-	s.Demo.Prefill = Prefill{}
+	s.Prefill = Prefill{}
 	if prod {
 		s.Progress = onboarding.NewProgress(onboarding.ProductionTrack, dexcom.US)
 	}

@@ -99,10 +99,6 @@ func (a *lineMode) unlock() error {
 		return nil
 	}
 	a.say("Vault: %s", a.s.VaultPath)
-	open := a.s.Open
-	if a.s.Create {
-		open = a.s.CreateVault
-	}
 	return a.ask("the passphrase", func() (string, error) { return "", nil }, func(string) error {
 		pass, err := a.p.Password("Vault passphrase: ")
 		if err != nil {
@@ -121,14 +117,14 @@ func (a *lineMode) unlock() error {
 				return errors.New("the two passphrases differ")
 			}
 		}
-		v, err := open(pass)
+		v, err := a.s.OpenVault(pass)
 		switch {
 		case errors.Is(err, vault.ErrWrongPassword):
 			return errors.New(unlockHint(err.Error())) // asked again
 		case err != nil:
 			return fatal{err} // in use, damaged: another passphrase will not help
 		}
-		a.s.Vault = v
+		a.s.Unlocked(v)
 		return nil
 	})
 }
@@ -148,7 +144,7 @@ func (a *lineMode) chooseProfile() error {
 	err = a.ask("the profile", func() (string, error) { return a.p.Input("Profile number, or a name for a new profile: ") }, func(ans string) error {
 		for i, p := range ps {
 			if ans == fmt.Sprint(i+1) || strings.EqualFold(ans, p.Name) {
-				a.s.Profile = p
+				a.s.OpenProfile(p)
 				return nil
 			}
 		}
@@ -158,8 +154,7 @@ func (a *lineMode) chooseProfile() error {
 	if err != nil || a.s.Profile != nil {
 		return err
 	}
-	a.s.Profile, err = a.s.Vault.CreateProfile(name)
-	if err == nil {
+	if err = a.s.CreateProfile(name); err == nil {
 		a.say("Profile %q created.", a.s.Profile.Name)
 	}
 	return err
@@ -209,9 +204,7 @@ func (a *lineMode) chooseRegion() error {
 }
 
 func (a *lineMode) load(t onboarding.Track, env dexcom.Environment) error {
-	p, err := service.LoadTrack(a.s.Vault, a.s.Profile.ID, t, env)
-	a.s.Progress = p
-	return err
+	return a.s.StartTrack(t, env)
 }
 
 // walk goes from the first unfinished step to the last, saving after each;
@@ -399,7 +392,7 @@ func (a *lineMode) seal() error {
 	}
 	a.s.RecordSeal(sl)
 	a.say("Sealed: %s\nVerification code %s: read it out, ROOK must see the same.", sl.Path, sl.Code)
-	code, err := a.s.DemoHandover(sl)
+	code, err := a.s.Handover(sl)
 	switch {
 	case err != nil:
 		a.say("ROOK could not open the hand-off: %s", err)
@@ -429,10 +422,7 @@ func (a *lineMode) connect() error {
 	if ok, err := a.yes("Log a test user in now?"); err != nil || !ok {
 		return err
 	}
-	open := a.s.Browse
-	if d := a.s.Demo; d != nil {
-		open = d.LogIn("SandboxUser7")
-	}
+	open := a.s.LoginOpener()
 	show := func(ctx context.Context, u string) error {
 		a.say("Open this URL to log the test user in:\n%s", u)
 		if open != nil {
@@ -440,20 +430,18 @@ func (a *lineMode) connect() error {
 		}
 		return connect.ErrShowURLOnly
 	}
-	check, err := a.s.CheckOf(show)
-	if err != nil {
+	res, err := a.s.CheckDirect(a.ctx, service.CheckRun{Open: show})
+	switch {
+	case errors.Is(err, service.ErrNoCredentials):
 		a.say("Not verified: %s", explain(err))
 		return nil
-	}
-	res, err := check.Run(a.ctx)
-	if err != nil {
+	case res == nil:
 		return err
 	}
 	rep := res.Report
 	for _, c := range rep.Calls {
 		a.say("%s %s answered %d in %d ms", c.Method, c.Path, c.Status, c.Ms)
 	}
-	a.s.RecordCheck(res)
 	if !rep.OK {
 		a.say("Not verified: %s", rep.Error)
 		if rep.Hint != "" {
@@ -474,10 +462,7 @@ func (a *lineMode) connectROOK() error {
 	if ok, err := a.yes("Connect a test account through ROOK now?"); err != nil || !ok {
 		return err
 	}
-	open := a.s.Browse
-	if d := a.s.Demo; d != nil {
-		open = d.LogIn("SandboxUser7")
-	}
+	open := a.s.LoginOpener()
 	show := func(ctx context.Context, u string) error {
 		a.say("Open this URL to log the test account in:\n%s", u)
 		if open != nil {
@@ -485,15 +470,17 @@ func (a *lineMode) connectROOK() error {
 		}
 		return connect.ErrShowURLOnly
 	}
-	leg, err := a.s.ROOKLegOf(show, a.dexcom)
+	out, err := a.s.ConnectThroughROOK(a.ctx, service.ROOKRun{Open: show, Dexcom: a.dexcom, DeliveryWait: 10 * time.Second,
+		OnEvent: func(e service.ROOKEvent) {
+			if e.Kind == service.ROOKStageStarted {
+				a.say("… %s", e.Stage)
+			}
+		}})
 	if err != nil {
 		a.say("Not connected through ROOK: %s", explain(err))
 		return nil
 	}
-	leg.OnStage = func(st service.ROOKStage, _ string) { a.say("… %s", st) }
-	since := time.Now() // the webhook stamps deliveries with the wall clock
-	res := leg.Run(a.ctx)
-	a.s.RecordROOK(res)
+	res := out.Result
 	if !res.OK() {
 		a.say("Not connected through ROOK: %s\nWhat to do: %s", res.Finding.Cause, res.Finding.Fix)
 		return nil
@@ -506,7 +493,7 @@ func (a *lineMode) connectROOK() error {
 	}
 	if res.Report.AlreadyConnected {
 		a.say("(already connected: no login was needed)")
-	} else if d, ok := a.s.AwaitDelivery(a.ctx, leg.UserID, since, 10*time.Second); ok {
+	} else if d := out.Delivery; d != nil {
 		a.say("Webhook: ROOK delivered %s for %s, %s, %d readings (answered %d): Dexcom → ROOK → webhook", d.DataStructure, d.UserID, d.Date, d.Readings, d.Status)
 	}
 	return nil

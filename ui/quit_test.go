@@ -21,7 +21,8 @@ import (
 func listSession(t *testing.T, w *world) *Session {
 	t.Helper()
 	s := w.demoSession(t)
-	s.Demo, s.Profile, s.Progress = nil, nil, nil
+	notDemo(s)
+	s.Profile, s.Progress = nil, nil
 	return s
 }
 
@@ -149,7 +150,7 @@ func TestQuitAsksAboutStepsFromClientList(t *testing.T) {
 	colors(t, termenv.Ascii)
 	w := newWorld(t)
 	s := w.demoSession(t)
-	s.Demo.Prefill = Prefill{}
+	s.Prefill = Prefill{}
 	wiz := typedStep3(s, "")
 	send(wiz, showProfilesMsg{})
 	send(wiz, wiz.profiles.Init()())
@@ -207,7 +208,7 @@ func TestQuitGolden(t *testing.T) {
 			golden(t, name+"-"+look, v)
 		}
 		s := w.demoSession(t)
-		s.Demo.Prefill = Prefill{}
+		s.Prefill = Prefill{}
 		step := NewWizard(s)
 		send(step, tea.WindowSizeMsg{Width: width, Height: height})
 		step.goTo(int(onboarding.CollectCredentials))
@@ -218,7 +219,8 @@ func TestQuitGolden(t *testing.T) {
 		send(step, keys("esc", "q")...)
 		shot("quit-step3", step)
 
-		s.Demo, s.Profile, s.Progress = nil, nil, nil
+		notDemo(s)
+		s.Profile, s.Progress = nil, nil
 		s.VaultPath = "/home/you/.local/share/dexonboard/vault.db"
 		addClients(t, s.Vault)
 		s.Vault = w.openVault(t)
@@ -276,7 +278,7 @@ func TestQuitQuestionShowsInSmallTerminal(t *testing.T) {
 	colors(t, termenv.Ascii)
 	w := newWorld(t)
 	s := w.demoSession(t)
-	s.Demo.Prefill = Prefill{}
+	s.Prefill = Prefill{}
 	wiz := typedStep3(s, "")
 	send(wiz, tea.WindowSizeMsg{Width: 60, Height: 20})
 	if v := ansi.Strip(wiz.View()); !strings.Contains(v, "q quits.") {

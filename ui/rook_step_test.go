@@ -25,7 +25,8 @@ func rookReady(t *testing.T, f rooksim.Faults) *Session {
 	t.Cleanup(st.Close)
 	w := newWorld(t)
 	s := w.demoSession(t)
-	s.Demo, s.ExportDir = nil, t.TempDir()
+	notDemo(s)
+	s.ExportDir = t.TempDir()
 	s.APIBase, s.ROOKAPIBase = st.Dexcom.URL, st.ROOK.URL
 	s.Browse = sandbox.Autopilot(http.DefaultClient, "SandboxUser7", true)
 	a := s.App()

@@ -30,7 +30,8 @@ func TestScreensGolden(t *testing.T) {
 
 		s = w.demoSession(t)
 		s.VaultPath = "/home/you/.local/share/dexonboard/vault.db"
-		s.Demo, s.Profile, s.Progress = nil, nil, nil
+		notDemo(s)
+		s.Profile, s.Progress = nil, nil
 		addClients(t, s.Vault)
 		s.Vault, s.Create = nil, false
 		unlock := NewWizard(s)

@@ -88,7 +88,7 @@ func TestFieldsNeverTrapNavigation(t *testing.T) {
 	colors(t, termenv.Ascii)
 	w := newWorld(t)
 	s := w.demoSession(t)
-	s.Demo.Prefill = Prefill{} // empty fields, as outside the demo
+	s.Prefill = Prefill{} // empty fields, as outside the demo
 	wiz := NewWizard(s)
 	send(wiz, tea.WindowSizeMsg{Width: 80, Height: 24})
 	wiz.goTo(int(onboarding.CreateApp))
@@ -181,7 +181,8 @@ func TestNothingCutAt80(t *testing.T) {
 	}
 
 	s = w.demoSession(t)
-	s.Demo, s.Profile, s.Progress = nil, nil, nil
+	notDemo(s)
+	s.Profile, s.Progress = nil, nil
 	addClients(t, s.Vault)
 	s.Vault = w.openVault(t)
 	list := NewWizard(s)
@@ -206,8 +207,8 @@ func TestPrefilledInputsShowTheirStart(t *testing.T) {
 	for _, sz := range sizes {
 		w := newWorld(t)
 		s := w.demoSession(t)
-		s.Demo.Prefill.Recipient = rcpt
-		s.Demo.Prefill.ROOKRedirect = "https://rook.example/api/v1/dexcom/callback/" + strings.Repeat("segment/", 8)
+		s.Prefill.Recipient = rcpt
+		s.Prefill.ROOKRedirect = "https://rook.example/api/v1/dexcom/callback/" + strings.Repeat("segment/", 8)
 		wiz := NewWizard(s)
 		send(wiz, tea.WindowSizeMsg{Width: sz.w, Height: sz.h})
 		wiz.goTo(int(onboarding.ShareWithROOK))

@@ -11,12 +11,12 @@ import (
 type (
 	// Session is what every screen shares (see service.Session).
 	Session = service.Session
-	// Demo is set by `dexonboard demo`.
-	Demo = service.Demo
-	// Prefill are values the demo types for the presenter.
+	// Prefill are values typed for the client (the demo's).
 	Prefill = service.Prefill
-	// DemoUser is one entry of the demo's test-user picker.
-	DemoUser = service.DemoUser
+	// TestUser is one entry of the test-user picker.
+	TestUser = service.TestUser
+	// TestLogins log test users in without a browser.
+	TestLogins = service.TestLogins
 	// PreflightResult is one authorization-URL probe.
 	PreflightResult = service.PreflightResult
 )

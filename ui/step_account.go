@@ -53,10 +53,14 @@ func (e *accountExtra) handle(p *stepPage, msg tea.Msg) (tea.Cmd, bool) {
 // openURL opens a page in the browser; over SSH it only shows the URL.
 func openURL(s *Session, u string) tea.Cmd {
 	return func() tea.Msg {
-		if s.Browse == nil || s.Demo != nil {
+		open := s.OpenPortal
+		if open == nil {
+			open = s.Browse
+		}
+		if open == nil {
 			return openedMsg{url: u}
 		}
-		return openedMsg{url: u, err: s.Browse(context.Background(), u)}
+		return openedMsg{url: u, err: open(context.Background(), u)}
 	}
 }
 

@@ -82,12 +82,8 @@ func newConnectPage(b base) *connectPage {
 		Browser: k.Browser, Continue: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "continue")), Cancel: k.Cancel}}
 	p.rook.form = newROOKForm(b.s, b.keys)
 	defer p.sync()
-	if b.s.Demo != nil {
-		for i, u := range b.s.Demo.Users {
-			if u.Name == "SandboxUser7" {
-				p.user = i
-			}
-		}
+	if t := b.s.TestLogins; t != nil {
+		p.user = t.DefaultUser()
 	}
 	return p
 }
@@ -108,14 +104,14 @@ func (p *connectPage) Keys() keySet {
 }
 
 func (p *connectPage) sync() {
-	k, running, done, demo := &p.k, p.state == connectRunning, p.state == connectDone, p.s.Demo != nil
+	k, running, done, testLogins := &p.k, p.state == connectRunning, p.state == connectDone, p.s.TestLogins != nil
 	p.rook.form.sync()
 	if p.rook.editing {
 		enable(false, &k.Up, &k.Down, &k.ROOK, &k.Connect, &k.EditROOK, &k.Glucose, &k.Browser, &k.Continue, &k.Cancel)
 		return
 	}
 	enable(!running && p.picker(), &k.Up, &k.Down)
-	enable(!running && demo, &k.Browser)
+	enable(!running && testLogins, &k.Browser)
 	enable(!running, &k.Connect, &k.ROOK, &k.EditROOK)
 	enable(!running && done && p.glucose != nil, &k.Glucose)
 	enable(!running && done, &k.Continue)
@@ -145,10 +141,10 @@ func (p *connectPage) SetSize(w, h int) {
 // Capturing is true while the ROOK fields are edited: every key is theirs.
 func (p *connectPage) Capturing() bool { return p.rook.editing }
 
-// picker reports whether the demo's sandbox test-user picker shows: never
-// on the production track.
+// picker reports whether the test-user picker shows: never on the
+// production track.
 func (p *connectPage) picker() bool {
-	return p.s.Demo != nil && !p.s.Progress.Env.IsProduction()
+	return p.s.TestLogins != nil && !p.s.Progress.Env.IsProduction()
 }
 
 func (p *connectPage) Update(msg tea.Msg) (page, tea.Cmd) {
@@ -191,7 +187,7 @@ func (p *connectPage) key(msg tea.KeyMsg) tea.Cmd {
 	case key.Matches(msg, k.Up):
 		p.user = max(0, p.user-1)
 	case key.Matches(msg, k.Down):
-		p.user = min(len(p.s.Demo.Users)-1, p.user+1)
+		p.user = min(len(p.s.TestLogins.Users)-1, p.user+1)
 	case key.Matches(msg, k.Connect):
 		p.browser = false
 		return p.start()
@@ -222,14 +218,15 @@ func (p *connectPage) tick() tea.Cmd {
 	return tea.Tick(time.Second, func(time.Time) tea.Msg { return tickMsg{run} })
 }
 
-// opener chooses how the login page is reached: the demo's headless login,
-// or the person's browser (the URL is always on screen too).
+// opener chooses how the login page is reached: a test user's login
+// without a browser, or the person's browser (the URL is always on screen
+// too).
 func (p *connectPage) opener() func(context.Context, string) error {
-	if d := p.s.Demo; d != nil && !p.browser {
+	if t := p.s.TestLogins; t != nil && !p.browser {
 		if !p.picker() {
-			return d.LogIn("SandboxUser7") // the simulator's stand-in for a real user
+			return t.LogIn(t.Users[t.DefaultUser()].Name) // the simulator's stand-in for a real user
 		}
-		return d.LogIn(d.Users[p.user].Name)
+		return t.LogIn(t.Users[p.user].Name)
 	}
 	if p.s.Browse != nil {
 		return p.s.Browse
@@ -246,24 +243,25 @@ func (p *connectPage) start() tea.Cmd {
 	run := p.runID
 	p.via = viaDirectRun
 	events := make(chan tea.Msg, 16)
-	check, err := p.s.CheckOf(p.opener())
+	check, err := p.s.PlanCheckDirect(service.CheckRun{Open: p.opener(),
+		OnStage: func(st connect.Stage, u string) { events <- loginStageMsg{st, u} },
+		Apply:   func(change func()) { events <- applyMsg{change} }})
 	if err != nil {
 		p.state, p.err = connectFailed, errors.New(explain(err))
 		return nil
 	}
-	check.OnStage = func(s connect.Stage, u string) { events <- loginStageMsg{s, u} }
 	ctx, cancel := context.WithCancel(context.Background())
 	p.cancel, p.events = cancel, events
 	p.state, p.err, p.outcome, p.loginURL, p.stage = connectRunning, nil, nil, "", connect.StageListening
 	p.started = p.s.Time()
-	p.now, p.deadline = p.started, p.started.Add(check.Timeout)
+	p.now, p.deadline = p.started, p.started.Add(p.s.LoginWait())
 	go func() {
-		res, err := check.Run(ctx)
-		if err != nil {
+		defer close(events)
+		res, err := check(ctx)
+		if res == nil {
 			res = &service.CheckResult{Err: err, Report: &connect.Report{Error: err.Error()}}
 		}
 		events <- checkDoneMsg{result: res}
-		close(events)
 	}()
 	return tea.Batch(p.listen(run), p.spin.Tick, p.tick())
 }
@@ -307,14 +305,16 @@ func (p *connectPage) event(msg tea.Msg) tea.Cmd {
 // finish records the result on the profile and the step.
 func (p *connectPage) finish(res *service.CheckResult) tea.Cmd {
 	p.outcome, p.err = res.Outcome, res.Err
-	p.s.RecordCheck(res)
 	if !res.OK() {
 		p.state = connectFailed
 		if p.err == nil && p.outcome != nil && p.outcome.Err != nil {
 			p.err = p.outcome.Err
 		}
-		if p.err == nil {
+		if p.err == nil && p.s.Profile.LastCheck != nil {
 			p.err = errors.New(p.s.Profile.LastCheck.Summary)
+		}
+		if p.err == nil {
+			p.err = errors.New(res.Report.Error)
 		}
 		return tea.Batch(saveProgress(p.s), saveProfile(p.s, onboarding.AuthenticateTestUser))
 	}
@@ -329,8 +329,8 @@ func (p *connectPage) finish(res *service.CheckResult) tea.Cmd {
 func (p *connectPage) newGlucose() *glucoseModel {
 	v := p.outcome.Verification
 	title := "test user"
-	if d := p.s.Demo; d != nil && !p.browser {
-		title = d.Users[p.user].Name
+	if t := p.s.TestLogins; t != nil && !p.browser {
+		title = t.Users[p.user].Name
 	}
 	if dev := v.Device(); dev != nil {
 		title += " · " + dev.Name()
@@ -398,9 +398,8 @@ func (p *connectPage) idleView() string {
 	}
 	b.WriteString(th.Key.Render("Direct    ") + th.Code.Render(p.s.App().RedirectURI) + "\n\n")
 	if p.picker() {
-		d := p.s.Demo
 		b.WriteString("Test user (the simulator's login page offers the same list):\n")
-		for i, u := range d.Users {
+		for i, u := range p.s.TestLogins.Users {
 			b.WriteString(option(th, i == p.user, u.Name, u.Device))
 		}
 		b.WriteString("\n" + th.Muted.Render("r through ROOK · c directly with Dexcom · both log in here; b uses your browser · e edits ROOK's credentials") + "\n")

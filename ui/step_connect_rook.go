@@ -27,17 +27,12 @@ type rookRun struct {
 	awaiting bool // waiting for the demo webhook's delivery
 }
 
-// Step 6's messages from the run through ROOK.
+// Step 6's messages from the run through ROOK: its events, and a change
+// to the session it hands to Update (recording the result).
 type (
-	rookStageMsg struct {
-		stage service.ROOKStage
-		url   string
-	}
-	rookDoneMsg struct{ res *service.ROOKResult }
-	deliveryMsg struct {
-		d  service.Delivery
-		ok bool
-	}
+	rookEventMsg struct{ e service.ROOKEvent }
+	// applyMsg carries a change to the session from a run of step 6.
+	applyMsg struct{ change func() }
 )
 
 // newROOKForm is the fields of step 6's spec (ROOK credentials, test user).
@@ -104,44 +99,32 @@ func (p *connectPage) editKey(msg tea.KeyMsg) tea.Cmd {
 	return cmd
 }
 
-// startROOK runs the leg in the background; stages, the result and the
-// demo's webhook delivery come back one message at a time.
+// startROOK runs step 6 through ROOK in the background; its stages, the
+// result and the webhook's delivery come back one message at a time.
 func (p *connectPage) startROOK() tea.Cmd {
 	defer p.sync()
 	p.stop()
 	p.runID++
 	run := p.runID
 	p.via = viaROOKRun
-	leg, err := p.s.ROOKLegOf(p.opener(), p.dexcom)
+	events := make(chan tea.Msg, 16)
+	plan, err := p.s.PlanThroughROOK(service.ROOKRun{Open: p.opener(), Dexcom: p.dexcom,
+		OnEvent: func(e service.ROOKEvent) { events <- rookEventMsg{e} },
+		Apply:   func(change func()) { events <- applyMsg{change} }})
 	if err != nil {
 		p.state, p.err, p.rook.result = connectFailed, fmt.Errorf("%s", explain(err)), nil
 		return nil
 	}
-	p.rook.stages = nil
-	for _, st := range service.ROOKStages() {
-		if (st == service.StageCompare && leg.Dexcom == nil) || (st == service.StageWebhook && leg.WebhookURL == "") {
-			continue
-		}
-		p.rook.stages = append(p.rook.stages, st)
-	}
-	events := make(chan tea.Msg, 16)
-	leg.OnStage = func(st service.ROOKStage, u string) { events <- rookStageMsg{st, u} }
+	p.rook.stages = plan.Stages
 	ctx, cancel := context.WithCancel(context.Background())
 	p.cancel, p.events = cancel, events
 	p.state, p.err, p.rook.result, p.rook.delivery, p.rook.url = connectRunning, nil, nil, nil, ""
 	p.rook.stage, p.rook.awaiting = service.StageAuthorizer, false
 	p.started = p.s.Time()
-	p.now, p.deadline = p.started, p.started.Add(leg.Timeout)
-	s, user := p.s, leg.UserID
+	p.now, p.deadline = p.started, p.started.Add(plan.Timeout)
 	go func() {
 		defer close(events)
-		since := time.Now() // the webhook stamps deliveries with the wall clock
-		res := leg.Run(ctx)
-		events <- rookDoneMsg{res}
-		if res.OK() && !res.Report.AlreadyConnected && s.Demo != nil && s.Demo.ROOK != nil { // ROOK pushes after a new connection
-			d, ok := s.AwaitDelivery(ctx, user, since, 15*time.Second)
-			events <- deliveryMsg{d, ok}
-		}
+		_, _ = plan.Run(ctx) // its events say what happened
 	}()
 	return tea.Batch(p.listen(run), p.spin.Tick, p.tick())
 }
@@ -149,40 +132,45 @@ func (p *connectPage) startROOK() tea.Cmd {
 // rookEvent handles what the run through ROOK sends.
 func (p *connectPage) rookEvent(msg tea.Msg) (tea.Cmd, bool) {
 	switch m := msg.(type) {
-	case rookStageMsg:
-		p.rook.stage = m.stage
-		if m.url != "" && m.stage == service.StageBrowser {
-			p.rook.url = m.url
+	case applyMsg:
+		m.change()
+		return tea.Batch(p.listen(p.runID), saveProgress(p.s), saveProfile(p.s, onboarding.AuthenticateTestUser)), true
+	case rookEventMsg:
+		switch e := m.e; e.Kind {
+		case service.ROOKStageStarted:
+			p.rook.stage = e.Stage
+			if e.URL != "" && e.Stage == service.StageBrowser {
+				p.rook.url = e.URL
+			}
+			return p.listen(p.runID), true
+		case service.ROOKFinished:
+			return p.finishROOK(e.Result, e.Awaiting), true
+		case service.ROOKDelivered:
+			p.rook.awaiting, p.rook.delivery = false, e.Delivery
+			p.stop()
+			return nil, true
 		}
-		return p.listen(p.runID), true
-	case rookDoneMsg:
-		return p.finishROOK(m.res), true
-	case deliveryMsg:
-		p.rook.awaiting = false
-		if m.ok {
-			d := m.d
-			p.rook.delivery = &d
-		}
-		p.stop()
-		return nil, true
 	}
 	return nil, false
 }
 
-// finishROOK records the result and builds the glucose view from ROOK's day.
-func (p *connectPage) finishROOK(res *service.ROOKResult) tea.Cmd {
+// finishROOK shows the result (recorded already) and builds the glucose
+// view from ROOK's day.
+func (p *connectPage) finishROOK(res *service.ROOKResult, awaiting bool) tea.Cmd {
 	p.rook.result = res
-	p.s.RecordROOK(res)
-	save := tea.Batch(saveProgress(p.s), saveProfile(p.s, onboarding.AuthenticateTestUser))
 	if !res.OK() {
 		p.state, p.err = connectFailed, res.Finding
 		p.stop()
-		return save
+		return nil
 	}
 	p.state = connectDone
-	p.rook.awaiting = p.s.Demo != nil && p.s.Demo.ROOK != nil && !res.Report.AlreadyConnected
+	p.rook.awaiting = awaiting
 	p.glucose = p.rookGlucose(res)
-	return tea.Batch(save, p.listen(p.runID))
+	if !awaiting {
+		p.stop()
+		return nil
+	}
+	return p.listen(p.runID)
 }
 
 // rookGlucose shows ROOK's newest day in the glucose view.
@@ -297,8 +285,8 @@ func (p *connectPage) rookIdleView() string {
 	}
 	a := p.s.App()
 	uuid := a.ROOKClientUUID
-	if uuid == "" && p.s.Demo != nil {
-		uuid = p.s.Demo.Prefill.ROOKClientUUID
+	if uuid == "" {
+		uuid = p.s.ROOKClientUUID() // a prefilled one
 	}
 	if len(uuid) > 13 {
 		uuid = uuid[:8] + "…" // not secret; the whole one is under e

@@ -35,7 +35,7 @@ func (e *shareExtra) handle(p *stepPage, msg tea.Msg) (tea.Cmd, bool) {
 	}
 	e.sealed, p.problem = m.sealed, ""
 	p.s.RecordSeal(m.sealed)
-	code, err := p.s.DemoHandover(m.sealed)
+	code, err := p.s.Handover(m.sealed)
 	if err != nil {
 		p.problem = "ROOK could not open the hand-off: " + err.Error()
 	}

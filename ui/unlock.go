@@ -152,13 +152,10 @@ func (m *unlockModel) submit() tea.Cmd {
 		}
 	}
 	m.working = true
-	open := m.s.Open
-	if m.s.Create {
-		open = m.s.CreateVault
-	}
+	s := m.s
 	return func() tea.Msg {
 		defer secret.Wipe(pass)
-		v, err := open(pass)
+		v, err := s.OpenVault(pass)
 		if err != nil {
 			return unlockFailedMsg{err}
 		}

@@ -176,7 +176,7 @@ func (w *Wizard) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		w.flash, w.flashErr = "Could not save: "+msg.err.Error(), true
 		return w, nil
 	case unlockedMsg:
-		w.s.Vault = msg.v
+		w.s.Unlocked(msg.v)
 		w.screen = screenProfiles
 		w.profiles = newProfilesModel(w.s, w.theme, w.keys)
 		return w, w.profiles.Init()
@@ -201,12 +201,12 @@ func (w *Wizard) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 func (w *Wizard) navigate(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
 	case profileChosenMsg:
-		w.s.Profile = msg.p
+		w.s.OpenProfile(msg.p)
 		w.screen = screenTrack
 		w.track = newTrackModel(w.s, w.theme, w.keys)
 		return w.track.Init()
 	case trackChosenMsg:
-		w.s.Progress = msg.progress
+		w.s.UseTrack(msg.progress)
 		w.startSteps()
 		return tea.Batch(saveProgress(w.s), w.pages[w.current].Enter())
 	case startProductionMsg:
@@ -407,8 +407,8 @@ func (w *Wizard) header() string {
 		parts = append(parts, badge.Render(label))
 	}
 	where := "vault: " + w.s.VaultPath
-	if w.s.Demo != nil {
-		where = "demo: throwaway vault in " + w.s.Demo.TempDir + " (deleted on exit)"
+	if w.s.Throwaway != "" {
+		where = "demo: throwaway vault in " + w.s.Throwaway + " (deleted on exit)"
 	}
 	line := strings.Join(parts, "  ")
 	room := w.width - lipgloss.Width(line) - 2

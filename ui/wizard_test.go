@@ -36,11 +36,14 @@ func verifiedOutcome(t testing.TB, w *world, s *Session) *connect.Outcome {
 	return out
 }
 
-// checkDone is step 6's message for a finished check.
-func checkDone(s *Session, out *connect.Outcome) tea.Msg {
+// checkDone is step 6's messages for a finished check: the session's
+// change (recording it), then the result.
+func checkDone(s *Session, out *connect.Outcome) []tea.Msg {
 	ep, _ := s.Endpoints(dexcom.Sandbox)
 	rep := connect.NewReport(dexcom.Sandbox, ep, s.App().Credentials(), 1, fixedNow, out, nil)
-	return connectEventsMsg{run: 0, msg: checkDoneMsg{result: &service.CheckResult{Outcome: out, Report: rep}}}
+	res := &service.CheckResult{Outcome: out, Report: rep}
+	return []tea.Msg{connectEventsMsg{run: 0, msg: applyMsg{func() { s.RecordCheck(res) }}},
+		connectEventsMsg{run: 0, msg: checkDoneMsg{result: res}}}
 }
 
 // TestPagesGolden draws every step page at 80x24 and 120x40, in light
@@ -64,7 +67,7 @@ func TestPagesGolden(t *testing.T) {
 			out.Calls[i].Ms = 0 // timings differ per run
 		}
 		wiz.goTo(int(onboarding.AuthenticateTestUser))
-		send(wiz, checkDone(s, out))
+		send(wiz, checkDone(s, out)...)
 		fits(t, wiz.View(), width, height)
 		golden(t, "step6-verified-"+look, wiz.View())
 		// After the last step: what was done, the report command, the way on.
@@ -121,7 +124,7 @@ func TestCancelDuringWait(t *testing.T) {
 	colors(t, termenv.Ascii)
 	w := newWorld(t)
 	s := w.demoSession(t)
-	s.Demo = nil // a real login: the URL is shown and nobody logs in
+	notDemo(s) // a real login: the URL is shown and nobody logs in
 	s.App().ClientID, s.App().ClientSecret = sandbox.DemoClientID, secretOf(sandbox.DemoClientSecret)
 	wiz := NewWizard(s)
 	send(wiz, tea.WindowSizeMsg{Width: 120, Height: 40})
@@ -184,7 +187,7 @@ func TestDeniedLoginNeedsAttention(t *testing.T) {
 	w := newWorld(t)
 	s := w.demoSession(t)
 	s.App().ClientID, s.App().ClientSecret = sandbox.DemoClientID, secretOf(sandbox.DemoClientSecret)
-	s.Demo.LogIn = func(user string) func(context.Context, string) error {
+	s.TestLogins.LogIn = func(user string) func(context.Context, string) error {
 		return sandbox.Autopilot(http.DefaultClient, user, false)
 	}
 	tm := startProgram(t, NewWizard(s), 120, 40)

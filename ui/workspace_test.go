@@ -25,7 +25,8 @@ func TestClientListSortsAndActs(t *testing.T) {
 	colors(t, termenv.Ascii)
 	w := newWorld(t)
 	s := w.demoSession(t) // its profile "Demo Clinic" is in progress
-	s.Profile, s.Progress, s.Demo = nil, nil, nil
+	notDemo(s)
+	s.Profile, s.Progress = nil, nil
 	s.ExportDir = t.TempDir()
 	v := s.Vault
 

@@ -4,23 +4,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
-	"strings"
-	"text/tabwriter"
 	"time"
 
 	"github.com/spf13/cobra"
 	"github.com/tryrook/dexonboard/internal/connect"
-	"github.com/tryrook/dexonboard/internal/dexcom"
-	"github.com/tryrook/dexonboard/internal/rook"
-	"github.com/tryrook/dexonboard/internal/rooksim"
-	"github.com/tryrook/dexonboard/internal/safetext"
-	"github.com/tryrook/dexonboard/internal/sandbox"
+	"github.com/tryrook/dexonboard/internal/demo"
 	"github.com/tryrook/dexonboard/internal/secret"
 	"github.com/tryrook/dexonboard/internal/service"
-	"github.com/tryrook/dexonboard/internal/vault"
-	"github.com/tryrook/dexonboard/internal/webhook"
 )
 
 type checkOptions struct {
@@ -94,53 +85,39 @@ failed, 4 API failed, 5 vault, 6 ROOK leg failed.`,
 	return cmd
 }
 
-// checkPlan is what a check needs, however it was described: the direct
-// leg (check; nil with --via rook) and the ROOK leg (rook; nil with --via
-// dexcom).
-type checkPlan struct {
-	check   *service.Check
-	rook    *service.ROOKLeg
-	after   func(*connect.Report) // records the result (vault profile)
-	cleanup func()
-}
-
 func runCheck(ctx context.Context, e *env, o *checkOptions) error {
 	if err := o.validate(); err != nil {
 		return err
 	}
-	var plan *checkPlan
-	var err error
-	if o.demo {
-		plan, err = demoPlan(e, o)
-	} else {
-		plan, err = realPlan(e, o)
-	}
+	s, open, cleanup, err := checkSession(e, o)
 	if err != nil {
 		return err
 	}
-	defer plan.cleanup()
+	defer cleanup()
 	stages := newStageLine(e.ios.ErrOut, e.ios.IsStderrTTY() && !o.asJSON)
 	out := &checkJSON{Via: o.rook.via}
 	var runErr error
-	if plan.check != nil {
-		var res *service.CheckResult
-		res, runErr, err = runDirect(ctx, stages, plan, o)
+	run := service.ROOKRun{Open: open}
+	if o.rook.via != viaROOK {
+		res, err := runDirect(ctx, e, stages, s, open, o)
 		if err != nil {
 			return err
 		}
-		out.Report = res.Report
+		out.Report, runErr = res.Report, res.Err
 
 		// --export (check_export.go): the direct leg's records, as the glucose view writes them.
 		if err := exportChecked(e, o, res); err != nil {
 			return err
 		}
 
-		if plan.rook != nil && res.Outcome != nil && res.Outcome.Verification != nil {
-			plan.rook.Dexcom = res.Outcome.Client
+		if res.Outcome != nil && res.Outcome.Verification != nil {
+			run.Dexcom = res.Outcome.Client
 		}
 	}
-	if plan.rook != nil {
-		out.ROOK = runROOK(ctx, stages, plan.rook, o)
+	if o.rook.via != viaDexcom {
+		if out.ROOK, err = runROOK(ctx, e, stages, s, run, o); err != nil {
+			return err
+		}
 	}
 	out.OK = (out.Report == nil || out.Report.OK) && (out.ROOK == nil || out.ROOK.OK)
 	if o.asJSON {
@@ -177,147 +154,109 @@ type checkJSON struct {
 	OK   bool                `json:"ok"`
 }
 
-// runDirect runs the direct check with its stage line; err means it could
-// not start (the vault), runErr that the login failed.
-func runDirect(ctx context.Context, stages *stageLine, plan *checkPlan, o *checkOptions) (res *service.CheckResult, runErr, err error) {
-	c := plan.check
-	c.OnStage = func(s connect.Stage, _ string) {
-		switch s {
-		case connect.StageWaiting:
+// runDirect runs the direct check with its stage line; an error means it
+// could not start (the vault).
+func runDirect(ctx context.Context, e *env, stages *stageLine, s *service.Session, open func(context.Context, string) error, o *checkOptions) (*service.CheckResult, error) {
+	onStage := func(st service.CheckStage, _ string) {
+		switch st {
+		case service.StageWaiting:
 			stages.Start("waiting for the test user to log in (ctrl+c to cancel)")
-		case connect.StageExchanging:
+		case service.StageExchanging:
 			stages.Start("exchanging the code for tokens")
-		case connect.StageVerifying:
+		case service.StageVerifying:
 			stages.Start("calling dataRange, devices, EGVs and events")
 		}
 	}
-	c.Timeout = o.timeout
-	c.Days = o.days
-	stages.Start("checking the credentials directly with " + c.Env.Label())
-	res, err = c.Run(ctx)
-	if err != nil {
+	stages.Start("checking the credentials directly with " + s.Progress.Env.Label())
+	res, err := s.CheckDirect(ctx, service.CheckRun{Open: open, Days: o.days, Timeout: o.timeout, Reuse: true, OnStage: onStage})
+	if errors.Is(err, service.ErrNotRecorded) {
+		fmt.Fprintln(e.ios.ErrOut, "warning: could not record the check in the vault:", err)
+	} else if err != nil {
 		stages.Finish("✗")
-		return nil, nil, exitWith(exitVault, err)
+		return nil, exitWith(exitVault, err)
 	}
 	mark := "✓"
 	if !res.OK() {
 		mark = "✗"
 	}
 	stages.Finish(mark)
-	if plan.after != nil {
-		plan.after(res.Report)
-	}
 	addFlagHints(res.Report, res.Err)
-	return res, res.Err, nil
+	return res, nil
 }
 
-// demoPlan starts the embedded Dexcom and ROOK simulators, wired as the
-// guide has it, with the demo app registered for a free loopback redirect
-// URI and ROOK's Redirect URL, and logs the user in without a browser.
-func demoPlan(e *env, o *checkOptions) (*checkPlan, error) {
-	if _, ok := sandbox.FindUser(o.user); !ok {
-		return nil, exitWith(exitUsage, fmt.Errorf("--user %q: use SandboxUser1 … SandboxUser7", o.user))
-	}
-	redirect, err := connect.FreeRedirectURI()
-	if err != nil {
-		return nil, exitWith(exitFailure, err)
-	}
-	st, err := rooksim.StartStack(rooksim.StackConfig{Dexcom: sandbox.Config{Apps: []sandbox.App{sandbox.DemoApp(redirect)}}})
-	if err != nil {
-		return nil, exitWith(exitFailure, err)
-	}
-	ep, _ := dexcom.NewEndpoints(dexcom.Custom, st.Dexcom.URL, dexcom.OAuthVersion(o.oauth))
-	app := dexcom.App{ClientID: sandbox.DemoClientID, ClientSecret: secret.New(sandbox.DemoClientSecret), RedirectURI: redirect}
-	hc := apiClient(30 * time.Second)
-	open := sandbox.Autopilot(hc, o.user, true)
-	plan := &checkPlan{cleanup: st.Close}
-	if o.rook.via != viaROOK {
-		plan.check = &service.Check{Endpoints: ep, Env: dexcom.Sandbox, App: app, HTTP: hc, Open: open}
-	}
-	if o.rook.via != viaDexcom {
-		leg := o.rook.leg(e, o, rook.Sandbox, st.Dexcom.URL, hc, open)
-		leg.BaseURL = st.ROOK.URL
-		leg.Credentials = rook.Credentials{ClientUUID: rooksim.DemoClientUUID, SecretKey: secret.New(rooksim.DemoSecretKey)}
-		leg.ClientID, leg.RedirectURL = sandbox.DemoClientID, st.ROOK.RedirectURL()
-		if leg.UserID == "" {
-			leg.UserID = rooksim.DemoUserID
+// checkSession is the session check runs on: the demo's world (started
+// as after steps 4 and 5), a vault profile, or the flags with the secrets
+// from the environment. open logs the test user in.
+func checkSession(e *env, o *checkOptions) (s *service.Session, open func(context.Context, string) error, cleanup func(), err error) {
+	if o.demo {
+		if !demo.HasUser(o.user) {
+			return nil, nil, nil, exitWith(exitUsage, fmt.Errorf("--user %q: use SandboxUser1 … SandboxUser7", o.user))
 		}
-		if leg.WebhookURL == "" {
-			// ROOK's pushes and the probe go to a local receiver.
-			l, err := webhook.Listen("127.0.0.1:0", 0, func(webhook.Received) {})
-			if err != nil {
-				st.Close()
-				return nil, exitWith(exitFailure, err)
-			}
-			_ = st.ROOK.SetWebhookURL(rooksim.DemoClientUUID, l.URL+"/rook")
-			leg.WebhookURL = l.URL + "/rook"
-			plan.cleanup = func() { st.Close(); l.Close() }
+		w, err := demo.Start(demo.Options{Ready: true})
+		if err != nil {
+			return nil, nil, nil, exitWith(exitFailure, err)
 		}
-		plan.rook = leg
+		s := w.ReadySession()
+		s.Override(o.rook.values())
+		return s, w.LogIn(o.user), func() { s.Close(); w.Close() }, nil
 	}
-	return plan, nil
-}
-
-// realPlan reads credentials from the vault profile or from the flags and
-// $DEXCOM_CLIENT_SECRET / $ROOK_SECRET_KEY.
-func realPlan(e *env, o *checkOptions) (*checkPlan, error) {
 	env, err := parseAppEnv(o.env)
 	if err != nil {
-		return nil, err
+		return nil, nil, nil, err
 	}
-	ep, err := dexcom.NewEndpoints(env, o.apiBase, dexcom.OAuthVersion(o.oauth))
-	if err != nil {
-		return nil, exitWith(exitUsage, err)
+	if o.profile != "" {
+		v, pass, err := openVault(e.ios, e.prompt, &e.vault)
+		if err != nil {
+			return nil, nil, nil, err
+		}
+		secret.Wipe(pass)
+		p, err := v.Profile(o.profile)
+		if err != nil {
+			v.Close()
+			return nil, nil, nil, exitWith(exitVault, err)
+		}
+		s = service.OnProfile(v, p, env)
+	} else {
+		s = service.NewSession("check", env)
+		s.Override(service.AppValues{ClientID: o.clientID, ClientSecret: secretEnv("DEXCOM_CLIENT_SECRET")})
 	}
-	hc := apiClient(60 * time.Second)
-	open := e.browse
+	cleanup = func() { s.Close() }
+	s.APIBase, s.OAuthPaths, s.ROOKAPIBase, s.HTTP = o.apiBase, o.oauth, o.rook.apiBase, apiClient(60*time.Second)
+	s.Override(service.AppValues{ClientID: o.clientID, RedirectURI: o.redirectURI})
+	s.Override(o.rook.values())
+	if err := checkReady(s, o); err != nil {
+		cleanup()
+		return nil, nil, nil, err
+	}
+	open = e.browse
 	if open == nil {
 		open = connect.NewOpener(e.ios.ErrOut, o.noBrowser).Open
 	}
-	plan := &checkPlan{cleanup: func() {}}
-	var prof *vault.Profile
-	if o.profile != "" {
-		v, p, err := openProfile(e, o)
-		if err != nil {
-			return nil, err
+	return s, open, cleanup, nil
+}
+
+// checkReady says, as flags, what the legs to run still lack.
+func checkReady(s *service.Session, o *checkOptions) error {
+	env := s.Progress.Env
+	if o.rook.via != viaROOK {
+		switch {
+		case !service.HasCredentials(s) && s.Vault != nil:
+			p := s.Profile.Name
+			return exitWith(exitUsage, fmt.Errorf("profile %q has no %s app credentials: add them with dexonboard vault add %q --env %s", p, env.Label(), p, env))
+		case !service.HasCredentials(s):
+			return exitWith(exitUsage, errors.New("give --profile NAME, or --client-id with the secret in $DEXCOM_CLIENT_SECRET (or try --demo; --via rook needs no Dexcom secret)"))
 		}
-		plan.cleanup = func() { v.Close() }
-		prof = p
-		if o.rook.via != viaROOK {
-			if err := plan.fromVault(e, o, env, v, p); err != nil {
-				plan.cleanup()
-				return nil, err
-			}
+		if err := service.CheckClientID(s.App().ClientID); err != nil { // before a login waits for a browser
+			return exitWith(exitUsage, fmt.Errorf("--client-id: %w", err))
 		}
-	} else if o.rook.via != viaROOK {
-		sec := secretEnv("DEXCOM_CLIENT_SECRET")
-		if o.clientID == "" || sec == "" {
-			return nil, exitWith(exitUsage, errors.New("give --profile NAME, or --client-id with the secret in $DEXCOM_CLIENT_SECRET (or try --demo; --via rook needs no Dexcom secret)"))
-		}
-		if err := service.CheckClientID(o.clientID); err != nil { // before a login waits for a browser
-			return nil, exitWith(exitUsage, fmt.Errorf("--client-id: %w", err))
-		}
-		plan.check = &service.Check{App: dexcom.App{ClientID: o.clientID, ClientSecret: secret.New(sec), RedirectURI: o.redirectURI}}
-	}
-	if c := plan.check; c != nil {
-		c.Endpoints, c.Env, c.HTTP, c.Open = ep, env, hc, open
-		if c.App.RedirectURI == "" {
-			c.App.RedirectURI = sandbox.DemoRedirectURI
-		}
-		if _, err := connect.ParseRedirect(c.App.RedirectURI); err != nil {
-			plan.cleanup()
-			return nil, exitWith(exitUsage, fmt.Errorf("%w, and pass it with --redirect-uri", err))
+		if _, err := connect.ParseRedirect(s.Loopback()); err != nil {
+			return exitWith(exitUsage, fmt.Errorf("%w, and pass it with --redirect-uri", err))
 		}
 	}
 	if o.rook.via != viaDexcom {
-		leg, err := o.rook.realLeg(e, o, env, ep.BaseURL, hc, open, prof)
-		if err != nil {
-			plan.cleanup()
-			return nil, err
-		}
-		plan.rook = leg
+		return o.rook.needs(s)
 	}
-	return plan, nil
+	return nil
 }
 
 // apiClient is check's HTTP client. A 90-day check reads about 10 MB of
@@ -329,42 +268,6 @@ func apiClient(timeout time.Duration) *http.Client {
 	return &http.Client{Timeout: timeout, Transport: t}
 }
 
-// openProfile opens the vault and reads --profile.
-func openProfile(e *env, o *checkOptions) (*vault.Vault, *vault.Profile, error) {
-	v, pass, err := openVault(e.ios, e.prompt, &e.vault)
-	if err != nil {
-		return nil, nil, err
-	}
-	secret.Wipe(pass)
-	p, err := v.Profile(o.profile)
-	if err != nil {
-		v.Close()
-		return nil, nil, exitWith(exitVault, err)
-	}
-	return v, p, nil
-}
-
-// fromVault takes the app from a profile, reuses and saves its login, and
-// records the outcome on the profile.
-func (plan *checkPlan) fromVault(e *env, o *checkOptions, env dexcom.Environment, v *vault.Vault, p *vault.Profile) error {
-	a, ok := p.Apps[env]
-	if !ok || a.ClientID == "" || a.ClientSecret.Empty() {
-		return exitWith(exitUsage, fmt.Errorf("profile %q has no %s app credentials: add them with dexonboard vault add %q --env %s", p.Name, env.Label(), p.Name, env))
-	}
-	plan.check = &service.Check{App: a.Credentials()}
-	if o.redirectURI != "" {
-		plan.check.App.RedirectURI = o.redirectURI
-	}
-	plan.check.Vault, plan.check.ProfileID, plan.check.ReuseLogin = v, p.ID, true
-	plan.after = func(r *connect.Report) {
-		p.LastCheck = service.Record(r)
-		if err := v.SaveProfile(p); err != nil {
-			fmt.Fprintln(e.ios.ErrOut, "warning: could not record the check in the vault:", err)
-		}
-	}
-	return nil
-}
-
 // addFlagHints says which flag does what the report's hint asks; the
 // internal packages never name flags.
 func addFlagHints(r *connect.Report, runErr error) {
@@ -374,92 +277,4 @@ func addFlagHints(r *connect.Report, runErr error) {
 	case !r.OK && runErr == nil && r.Error == "" && r.EGVCount == 0:
 		r.Hint += " (--days sets the window, up to 90)"
 	}
-}
-
-func printReport(w io.Writer, r *connect.Report) {
-	env, _ := dexcom.ParseEnvironment(r.Environment)
-	if r.OK {
-		fmt.Fprintf(w, "\nVerified: %s answered every call with 200 and readings came back.\n\n", env.Label())
-	} else {
-		fmt.Fprintf(w, "\nNot verified: %s\n", r.Error)
-		if r.Hint != "" {
-			fmt.Fprintf(w, "What to do: %s\n", r.Hint)
-		}
-		fmt.Fprintln(w)
-	}
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	login := "new login"
-	if r.LoginReused {
-		login = "saved login reused"
-	}
-	fmt.Fprintf(tw, "environment\t%s (%s)\n", env.Label(), r.APIBase)
-	fmt.Fprintf(tw, "app\tclient id %s, redirect %s\n", r.ClientID, r.RedirectURI)
-	if len(r.Calls) > 0 {
-		fmt.Fprintf(tw, "login\t%s\n", login)
-	}
-	for i, c := range r.Calls {
-		label := ""
-		if i == 0 {
-			label = "calls"
-		}
-		retry := ""
-		if c.Attempt > 1 {
-			retry = fmt.Sprintf(" (attempt %d)", c.Attempt)
-		}
-		fmt.Fprintf(tw, "%s\t%s %s\t%d\t%d ms%s\n", label, c.Method, c.Path, c.Status, c.Ms, retry)
-	}
-	if r.DataRange != nil {
-		fmt.Fprintf(tw, "data range\tEGVs %s → %s (UTC)\n", r.DataRange.Start.Format("2006-01-02 15:04"), r.DataRange.End.Format("2006-01-02 15:04"))
-	}
-	if r.Device != "" {
-		fmt.Fprintf(tw, "device\t%s\n", r.Device)
-	}
-	if len(r.Calls) > 0 {
-		fmt.Fprintf(tw, "readings\t%d EGVs and %d events in the last %s\n", r.EGVCount, r.EventCount, plural(r.Days, "day"))
-	}
-	if r.DroppedCount > 0 {
-		fmt.Fprintf(tw, "dropped\t%s left out as unusable: %s\n", plural(r.DroppedCount, "record"), safetext.Line(r.Dropped.String()))
-	}
-	if l := r.LatestEGV; l != nil {
-		unit := " mg/dL"
-		if l.Value == nil || strings.Contains(l.Reading, " ") {
-			unit = ""
-		}
-		fmt.Fprintf(tw, "latest\t%s%s, trend %s, at %s (%s ago)\n", l.Reading, unit, l.Trend, displayClock(l.DisplayTime), ago(time.Since(l.SystemTime)))
-	}
-	if f := r.Figures; f != nil {
-		fmt.Fprintf(tw, "figures\tmean %.0f mg/dL, SD %.0f, CV %.0f%%, GMI %.1f%%, sensor active %.0f%%\n", f.Mean, f.SD, f.CV, f.GMI, f.SensorActive)
-		g := f.Ranges
-		fmt.Fprintf(tw, "time in ranges\t<54 %.0f%%, 54-69 %.0f%%, 70-180 %.0f%%, 181-250 %.0f%%, >250 %.0f%%\n", g.VeryLow, g.Low, g.InRange, g.High, g.VeryHigh)
-	}
-	_ = tw.Flush()
-}
-
-func plural(n int, word string) string {
-	if n == 1 {
-		return "1 " + word
-	}
-	return fmt.Sprintf("%d %ss", n, word)
-}
-
-// displayClock shows a reading's display time as the device showed it.
-func displayClock(raw string) string {
-	ts, err := dexcom.ParseTimestamp(raw)
-	if err != nil {
-		return raw
-	}
-	return ts.Format("2006-01-02 15:04")
-}
-
-// ago says how long ago in words a person reads at a glance.
-func ago(d time.Duration) string {
-	switch {
-	case d < time.Minute:
-		return "under a minute"
-	case d < time.Hour:
-		return plural(int(d/time.Minute), "minute")
-	case d < 48*time.Hour:
-		return plural(int(d/time.Hour), "hour")
-	}
-	return plural(int(d/(24*time.Hour)), "day")
 }

@@ -23,7 +23,7 @@ func BenchmarkDemoFirstFrame(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		sim, s, err := newDemoWorld(dir)
+		sim, s, err := newDemo(dir)
 		if err != nil {
 			b.Fatal(err)
 		}

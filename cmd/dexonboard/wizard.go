@@ -2,8 +2,6 @@ package main
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/base64"
 	"io"
 	"net/http"
 	"os"
@@ -12,15 +10,9 @@ import (
 
 	"github.com/spf13/cobra"
 	"github.com/tryrook/dexonboard/internal/connect"
-	"github.com/tryrook/dexonboard/internal/dexcom"
-	"github.com/tryrook/dexonboard/internal/handoff"
-	"github.com/tryrook/dexonboard/internal/onboarding"
-	"github.com/tryrook/dexonboard/internal/rooksim"
-	"github.com/tryrook/dexonboard/internal/sandbox"
+	"github.com/tryrook/dexonboard/internal/demo"
 	"github.com/tryrook/dexonboard/internal/secret"
 	"github.com/tryrook/dexonboard/internal/service"
-	"github.com/tryrook/dexonboard/internal/vault"
-	"github.com/tryrook/dexonboard/internal/webhook"
 	"github.com/tryrook/dexonboard/ui"
 )
 
@@ -39,13 +31,8 @@ func runWizard(ctx context.Context, e *env, o *wizardOptions) error {
 	if err != nil {
 		return exitWith(exitVault, err)
 	}
-	s := &service.Session{
-		VaultPath: path, Create: !vault.Exists(path), APIBase: o.apiBase,
-		Open:        func(p []byte) (*vault.Vault, error) { return vault.Open(path, p, e.vault.screenOptions()) },
-		CreateVault: func(p []byte) (*vault.Vault, error) { return vault.Create(path, p, e.vault.screenOptions()) },
-		Browse:      quietBrowser(e),
-		HTTP:        &http.Client{Timeout: 60 * time.Second},
-	}
+	s := service.AtVault(path, e.vault.screenOptions())
+	s.APIBase, s.Browse, s.HTTP = o.apiBase, quietBrowser(e), &http.Client{Timeout: 60 * time.Second}
 	// A passphrase from a file or the environment skips the unlock screen.
 	if !s.Create && (e.vault.passFile != "" || secretEnv("DEXONBOARD_PASSPHRASE") != "") {
 		v, pass, err := openVault(e.ios, e.prompt, &e.vault)
@@ -53,7 +40,7 @@ func runWizard(ctx context.Context, e *env, o *wizardOptions) error {
 			return err
 		}
 		secret.Wipe(pass)
-		s.Vault = v
+		s.Unlocked(v)
 	}
 	defer closeSession(s)
 	return runSession(ctx, e, s, o.accessible)
@@ -67,14 +54,10 @@ func runSession(ctx context.Context, e *env, s *service.Session, accessible bool
 	return ui.Run(ctx, s, ui.RunOptions{LineMode: lineMode, Prompter: e.prompt, In: e.ios.In, Out: e.ios.Out})
 }
 
-// closeSession finishes the saves the wizard queued, then closes the vault:
-// quitting never loses a change the wizard has taken.
-func closeSession(s *service.Session) {
-	s.DrainSaves()
-	if s.Vault != nil {
-		s.Vault.Close()
-	}
-}
+// closeSession stops what still runs, finishes the saves the wizard
+// queued, then closes the vault: quitting never loses a change the wizard
+// has taken, nor a token a check received.
+func closeSession(s *service.Session) { _ = s.Close() }
 
 // quietBrowser opens URLs in a browser when there is a display; it never
 // prints, since the wizard shows the URL on screen itself.
@@ -84,9 +67,6 @@ func quietBrowser(e *env) func(context.Context, string) error {
 	}
 	return connect.NewOpener(io.Discard, false).Open
 }
-
-// Demo values: ROOK's redirect URL is made up (.example is reserved).
-const demoROOKRedirect = "https://rook.example/api/v1/dexcom/callback"
 
 // runDemo makes a throwaway vault and starts the simulator, then runs the
 // wizard on them with the demo app's credentials ready to store.
@@ -122,17 +102,12 @@ func runDemo(ctx context.Context, e *env, o *wizardOptions) (err error) {
 			err = &exitError{code: 128 + signalNumber(sig), quiet: true}
 		}
 	}()
-	sim, s, err := newDemoWorld(dir)
+	world, s, err := newDemo(dir)
 	if err != nil {
 		return exitWith(exitFailure, err)
 	}
-	defer sim.Close()
+	defer world.Close()
 	defer closeSession(s)
-	stopROOK, err := demoROOK(s, sim)
-	if err != nil {
-		return exitWith(exitFailure, err)
-	}
-	defer stopROOK()
 	mu.Lock()
 	session = s
 	mu.Unlock()
@@ -143,150 +118,20 @@ func runDemo(ctx context.Context, e *env, o *wizardOptions) (err error) {
 	return runSession(ctx, e, s, o.accessible)
 }
 
-// newDemoWorld starts the simulator with the demo's two apps (sandbox and
-// production), each registered for its own free loopback and ROOK's URL,
-// and the session on a throwaway vault in dir.
-func newDemoWorld(dir string) (*sandbox.Running, *service.Session, error) {
-	loopback, err := connect.FreeRedirectURI()
+// newDemo starts the demo's world and a session on a throwaway vault in dir.
+func newDemo(dir string) (*demo.World, *service.Session, error) {
+	world, err := demo.Start(demo.Options{})
 	if err != nil {
 		return nil, nil, err
 	}
-	prodLoopback := loopback
-	for prodLoopback == loopback {
-		if prodLoopback, err = connect.FreeRedirectURI(); err != nil {
-			return nil, nil, err
-		}
-	}
-	apps := []sandbox.App{sandbox.DemoApp(loopback, demoROOKRedirect), sandbox.DemoProductionApp(prodLoopback, demoROOKRedirect)}
-	sim, err := sandbox.Start(sandbox.New(sandbox.Config{Apps: apps}), "127.0.0.1:0")
-	if err != nil {
-		return nil, nil, err
-	}
-	s, err := demoSession(dir, sim.URL, loopback)
-	if err != nil {
-		sim.Close()
-		return nil, nil, err
-	}
-	s.Demo.Production = service.Prefill{ClientID: sandbox.DemoProductionClientID, ClientSecret: sandbox.DemoProductionClientSecret,
-		ROOKRedirect: demoROOKRedirect, Recipient: s.Demo.Prefill.Recipient, Loopback: prodLoopback}
-	return sim, s, nil
-}
-
-func demoSession(dir, simURL, loopback string) (*service.Session, error) {
-	pass := make([]byte, 24)
-	_, _ = rand.Read(pass)
-	phrase := []byte(base64.RawURLEncoding.EncodeToString(pass)) // never shown: the vault is thrown away
 	opts := vaultOptions
 	opts.Demo = true // the cheap demo KDF: the passphrase is random and the vault thrown away
-	v, err := vault.Create(dir+"/vault.db", phrase, opts)
-	secret.Wipe(phrase)
+	s, err := world.Session(dir, opts)
 	if err != nil {
-		return nil, err
+		world.Close()
+		return nil, nil, err
 	}
-	p, err := v.CreateProfile("Demo Clinic")
-	if err != nil {
-		v.Close()
-		return nil, err
-	}
-	p.App(dexcom.Sandbox).RedirectURI = loopback
-	if err := v.SaveProfile(p); err != nil {
-		v.Close()
-		return nil, err
-	}
-	progress := onboarding.NewProgress(onboarding.SandboxTrack, dexcom.Sandbox)
-	if err := v.SaveProgress(p.ID, progress); err != nil {
-		v.Close()
-		return nil, err
-	}
-	// A throwaway ROOK key, so the presenter can seal the hand-off too.
-	_, demoRecipient, err := handoff.NewIdentity()
-	if err != nil {
-		v.Close()
-		return nil, err
-	}
-	hc := &http.Client{Timeout: 30 * time.Second}
-	users := make([]service.DemoUser, 0, len(sandbox.Users))
-	for _, u := range sandbox.Users {
-		users = append(users, service.DemoUser{Name: u.Name, Device: u.Device})
-	}
-	// No ExportDir: exports and the sealed file go to the working directory,
-	// as outside the demo, not into the folder deleted on exit.
-	return &service.Session{
-		Vault: v, VaultPath: dir + "/vault.db", Profile: p, Progress: progress, APIBase: simURL, HTTP: hc,
-		Demo: &service.Demo{
-			TempDir: dir, Users: users,
-			LogIn:   func(user string) func(context.Context, string) error { return sandbox.Autopilot(hc, user, true) },
-			Prefill: service.Prefill{ClientID: sandbox.DemoClientID, ClientSecret: sandbox.DemoClientSecret, ROOKRedirect: demoROOKRedirect, Recipient: demoRecipient},
-		},
-	}, nil
-}
-
-// demoROOK starts the simulated ROOK (sandbox and production) beside the
-// demo's Dexcom simulator, and a local webhook receiver both deliver to.
-// ROOK knows the demo client
-// but holds no Dexcom app until it opens the hand-off of step 4; ROOK's
-// Redirect URL is registered at Dexcom only when step 5 is confirmed.
-func demoROOK(s *service.Session, dex *sandbox.Running) (stop func(), err error) {
-	identity, recipient, err := handoff.NewIdentity()
-	if err != nil {
-		return nil, err
-	}
-	deliveries := make(chan service.Delivery, 16)
-	hook, err := webhook.Listen("127.0.0.1:0", 0, func(r webhook.Received) {
-		select { // never block the receiver: the wizard reads what it needs
-		case deliveries <- service.Delivery{DataStructure: r.DataStructure, UserID: r.UserID, Date: r.Date, Readings: r.Readings, Status: r.Status, At: r.At}:
-		default:
-		}
-	})
-	if err != nil {
-		return nil, err
-	}
-	hookURL := hook.URL + "/rook/webhook"
-	// ROOK's sandbox and production are separate environments, each with
-	// its own users and Redirect URL: one simulator for each track.
-	d := s.Demo
-	var sims []*rooksim.Running
-	stop = func() {
-		for _, rk := range sims {
-			rk.Close()
-		}
-		hook.Close()
-	}
-	for _, p := range []*service.Prefill{&d.Prefill, &d.Production} {
-		rk, err := rooksim.Start(rooksim.New(rooksim.Config{DexcomBaseURL: dex.URL,
-			Clients: []rooksim.Client{{UUID: rooksim.DemoClientUUID, SecretKey: rooksim.DemoSecretKey}}}), "127.0.0.1:0")
-		if err != nil {
-			stop()
-			return nil, err
-		}
-		sims = append(sims, rk)
-		_ = rk.SetWebhookURL(rooksim.DemoClientUUID, hookURL)
-		p.ROOKRedirect, p.Recipient, p.ROOKAPIBase = rk.RedirectURL(), recipient, rk.URL
-		p.ROOKClientUUID, p.ROOKSecretKey, p.WebhookURL = rooksim.DemoClientUUID, rooksim.DemoSecretKey, hookURL
-	}
-	s.ROOKAPIBase = sims[0].URL
-	d.ROOK = &service.DemoROOK{
-		TakeHandoff: func(production bool, sealed []byte) (string, string, error) {
-			rk := sims[0]
-			if production {
-				rk = sims[1]
-			}
-			h, err := rk.TakeHandoff(rooksim.DemoClientUUID, sealed, identity)
-			if err != nil {
-				return "", "", err
-			}
-			return h.RedirectURL, h.Code, nil
-		},
-		RegisterRedirect: func(clientID, loopback, u string) {
-			app := sandbox.DemoApp(loopback, demoROOKRedirect, u)
-			if clientID == sandbox.DemoProductionClientID {
-				app = sandbox.DemoProductionApp(loopback, demoROOKRedirect, u)
-			}
-			dex.RegisterApp(app)
-		},
-		Deliveries: deliveries,
-	}
-	return stop, nil
+	return world, s, nil
 }
 
 func addWizardFlags(cmd *cobra.Command, o *wizardOptions) {

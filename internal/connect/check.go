@@ -24,7 +24,10 @@ type Check struct {
 	Saved  *oauth2.Token             // a login saved earlier, or nil
 	Save   func(*oauth2.Token) error // persists every new token (may be nil)
 	Forget func() error              // drops a saved login that was refused
-	Login  Login                     // how to log in when needed
+	// Hold, when set, is called before each refresh of the verified
+	// client's token, after the check too (see dexcom.TokenSource.Hold).
+	Hold  func() (release func(), err error)
+	Login Login // how to log in when needed
 }
 
 // Outcome is what a check found.
@@ -68,7 +71,12 @@ func (c *Check) Run(ctx context.Context) (*Outcome, error) {
 func (c *Check) verify(ctx context.Context, tok *oauth2.Token, now time.Time) *Verification {
 	c.Login.stage(StageVerifying, "")
 	ctx = dexcom.NewHTTPClientContext(ctx, c.HTTP)
-	src := dexcom.NewTokenSource(ctx, dexcom.OAuthConfig(c.Endpoints, c.App), tok, c.Save)
+	// Refreshes are not cancelled with ctx: Dexcom rotates refresh tokens,
+	// so a refreshed token must reach Save (the client's timeout bounds it).
+	src := dexcom.NewTokenSource(context.WithoutCancel(ctx), dexcom.OAuthConfig(c.Endpoints, c.App), tok, c.Save)
+	if c.Hold != nil {
+		src.Hold(c.Hold)
+	}
 	opts := []dexcom.Option{}
 	if c.HTTP != nil {
 		opts = append(opts, dexcom.WithHTTPClient(c.HTTP))

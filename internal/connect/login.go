@@ -87,7 +87,9 @@ func (l *Login) Run(ctx context.Context) (*oauth2.Token, error) {
 		return nil, err
 	}
 	l.stage(StageExchanging, "")
-	tok, err := cfg.Exchange(dexcom.NewHTTPClientContext(ctx, l.HTTP), code)
+	// Not cancelled with ctx: a token the server issues must reach the
+	// caller, who saves it (the HTTP client's timeout bounds the wait).
+	tok, err := cfg.Exchange(dexcom.NewHTTPClientContext(context.WithoutCancel(ctx), l.HTTP), code)
 	if err != nil {
 		return nil, fmt.Errorf("exchange the code for tokens: %w", outsideText{explainTokenError(err)})
 	}

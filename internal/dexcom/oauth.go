@@ -54,6 +54,7 @@ type TokenSource struct {
 	ctx     context.Context
 	cfg     *oauth2.Config
 	save    TokenSaver
+	hold    func() (release func(), err error)
 	now     func() time.Time
 	flights singleflight.Group
 
@@ -66,6 +67,11 @@ type TokenSource struct {
 func NewTokenSource(ctx context.Context, cfg *oauth2.Config, tok *oauth2.Token, save TokenSaver) *TokenSource {
 	return &TokenSource{ctx: ctx, cfg: cfg, tok: tok, save: save, now: time.Now}
 }
+
+// Hold is called before each refresh and its release after the new token
+// is saved: the owner of the saver (a session) waits for it before closing
+// its store, or refuses the refresh (err) when it is closing already.
+func (s *TokenSource) Hold(hold func() (release func(), err error)) { s.hold = hold }
 
 // Token returns a valid access token, refreshing when needed.
 func (s *TokenSource) Token() (*oauth2.Token, error) {
@@ -97,6 +103,13 @@ func (s *TokenSource) refresh() (any, error) {
 	}
 	if old == nil || old.RefreshToken == "" {
 		return nil, ErrLoginExpired
+	}
+	if s.hold != nil {
+		release, err := s.hold()
+		if err != nil {
+			return nil, fmt.Errorf("refresh token: %w", err)
+		}
+		defer release()
 	}
 	fresh, err := s.cfg.TokenSource(s.ctx, &oauth2.Token{RefreshToken: old.RefreshToken}).Token()
 	if err != nil {

@@ -137,8 +137,11 @@ func Autopilot(hc *http.Client, user string, authorize bool) func(ctx context.Co
 		if err != nil {
 			return fmt.Errorf("follow the redirect to the app: %w", err)
 		}
-		if page.StatusCode != http.StatusOK && authorize {
-			return fmt.Errorf("the app's callback answered %d: %s", page.StatusCode, pageText(page.Body))
+		// A person reads the page the browser ends on; so does the
+		// autopilot, denied or not (ROOK's own page is the only place a
+		// failure shows when ROOK has no redirect_url).
+		if page.StatusCode != http.StatusOK {
+			return fmt.Errorf("the page after the login answered %d: %s", page.StatusCode, pageText(page.Body))
 		}
 		return nil
 	}

@@ -6,8 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"net/url"
-	"sync"
 	"time"
 
 	"github.com/tryrook/dexonboard/internal/connect"
@@ -39,9 +37,10 @@ type Check struct {
 	// ReuseLogin starts from the saved login; a refused one is forgotten.
 	ReuseLogin bool
 
-	// saves, set for a session's check, queues the token writes there, so
-	// that quitting waits for them (see tokenWrites); nil writes directly.
-	saves *saveQueue
+	// on, set for a session's check, runs it as the session's use case:
+	// its token writes go through the session's writer, and Close waits
+	// for it. nil writes directly.
+	on *Session
 }
 
 // CheckResult is what a check found, as the outcome and as a report.
@@ -57,6 +56,14 @@ func (r *CheckResult) OK() bool { return r.Report.OK }
 // Run runs the check. An error is returned only when it could not start
 // (the vault could not be read); failures are in the result.
 func (c Check) Run(ctx context.Context) (*CheckResult, error) {
+	if c.on != nil {
+		var end func()
+		var err error
+		if ctx, end, err = c.on.begin(ctx); err != nil {
+			return nil, err
+		}
+		defer end()
+	}
 	days := max(1, c.Days)
 	chk := &connect.Check{Endpoints: c.Endpoints, Env: c.Env, App: c.App, Days: days, HTTP: c.HTTP, Now: c.Now, Retry: c.Retry,
 		Login: connect.Login{Open: c.Open, Timeout: c.Timeout, OnStage: c.OnStage}}
@@ -64,11 +71,20 @@ func (c Check) Run(ctx context.Context) (*CheckResult, error) {
 		v, id, env := c.Vault, c.ProfileID, c.Env
 		chk.Save = func(t *oauth2.Token) error { return v.SaveToken(id, env, t) }
 		forget := func() error { return v.DeleteToken(id, env) }
-		if c.saves != nil {
-			w := &tokenWrites{q: c.saves, kind: "token/" + id + "/" + string(env)}
-			defer w.end()
-			chk.Save, forget = w.save(chk.Save), w.forget(forget)
-			chk.HTTP = w.watch(chk.HTTP, dexcom.OAuthConfig(c.Endpoints, c.App).Endpoint.TokenURL)
+		if c.on != nil {
+			// One kind: the newest token wins, and a forgotten login stays
+			// before the one that follows it.
+			kind, q := "token/"+id+"/"+string(env), &c.on.saves
+			save := chk.Save
+			chk.Save = func(t *oauth2.Token) error { return q.add(kind, func() error { return save(t) })() }
+			// A refresh after the check (the glucose view's) holds the
+			// session open too, until its rotated token is saved.
+			on := c.on
+			chk.Hold = func() (func(), error) {
+				_, end, err := on.begin(context.Background())
+				return end, err
+			}
+			forget = func() error { return q.add(kind, func() error { return v.DeleteToken(id, env) })() }
 		}
 		if c.ReuseLogin {
 			saved, err := v.Token(id, env)
@@ -88,13 +104,13 @@ func (c Check) Run(ctx context.Context) (*CheckResult, error) {
 
 // Record is a check's report as kept on a profile: the verdict, a one-line
 // summary and the secret-free report for `dexonboard report`.
-func Record(r *connect.Report) *vault.CheckResult {
+func Record(r *connect.Report) *onboarding.CheckResult {
 	summary := fmt.Sprintf("verified: %d calls answered 200, %d readings", len(r.Calls), r.EGVCount)
 	if !r.OK {
 		summary = "failed: " + r.Error
 	}
 	details, _ := json.Marshal(r) // a Report has no secret to leak
-	return &vault.CheckResult{At: r.CheckedAt, Env: dexcom.Environment(r.Environment), OK: r.OK, Summary: summary, Report: details}
+	return &onboarding.CheckResult{At: r.CheckedAt, Env: dexcom.Environment(r.Environment), OK: r.OK, Summary: summary, Report: details}
 }
 
 // CheckOf is step 6's check for the session's app, logging in with open.
@@ -112,7 +128,7 @@ func (s *Session) CheckOf(open func(context.Context, string) error) (Check, erro
 		timeout = connect.DefaultTimeout
 	}
 	c := Check{Env: env, Endpoints: ep, App: s.App().Credentials(), Days: 1, HTTP: s.HTTPClient(time.Minute), Now: s.Now,
-		Open: open, Timeout: timeout, Vault: s.Vault, saves: &s.saves}
+		Open: open, Timeout: timeout, Vault: s.Vault, Retry: s.Retry, on: s}
 	if s.Profile != nil {
 		c.ProfileID = s.Profile.ID
 	}
@@ -138,7 +154,7 @@ func (s *Session) RecordCheck(r *CheckResult) {
 
 // Recheck verifies a profile again with its saved login, without a browser,
 // and records the result on it. It returns the recorded result.
-func (s *Session) Recheck(ctx context.Context, p *vault.Profile) (*vault.CheckResult, error) {
+func (s *Session) Recheck(ctx context.Context, p *onboarding.Profile) (*onboarding.CheckResult, error) {
 	env := dexcom.Sandbox
 	if p.LastCheck != nil {
 		env = p.LastCheck.Env
@@ -156,7 +172,7 @@ func (s *Session) Recheck(ctx context.Context, p *vault.Profile) (*vault.CheckRe
 	}
 	refused := errors.New("the saved login was refused")
 	c := Check{Env: env, Endpoints: ep, App: a.Credentials(), Days: 1, HTTP: s.HTTPClient(time.Minute), Now: s.Now,
-		Vault: s.Vault, ProfileID: p.ID, ReuseLogin: true, saves: &s.saves,
+		Vault: s.Vault, ProfileID: p.ID, ReuseLogin: true, on: s,
 		Open: func(context.Context, string) error { return refused }}
 	res, err := c.Run(ctx)
 	if err != nil {
@@ -171,7 +187,7 @@ func (s *Session) Recheck(ctx context.Context, p *vault.Profile) (*vault.CheckRe
 
 // recordOn writes rec on the stored profile id: p may be older than what
 // the wizard saved meanwhile, and only the check result is the recheck's.
-func recordOn(v *vault.Vault, id string, rec *vault.CheckResult) func() error {
+func recordOn(v *vault.Vault, id string, rec *onboarding.CheckResult) func() error {
 	return func() error {
 		all, err := v.Profiles()
 		if err != nil {
@@ -185,117 +201,4 @@ func recordOn(v *vault.Vault, id string, rec *vault.CheckResult) func() error {
 		}
 		return fmt.Errorf("%w: it was deleted during the check", vault.ErrNoProfile)
 	}
-}
-
-// tokenWrites queues a session check's token writes under one kind, so the
-// newest token wins and a forgotten login stays before the one that
-// follows it. While the check runs, it also holds the queue from the
-// moment a request leaves for the token endpoint until its token is
-// queued: quitting right then must not lose a login the server has issued
-// (Dexcom rotates refresh tokens, so losing a refreshed token loses the
-// saved login). After the check, a refresh by the glucose view is queued
-// but not held: nothing would then let go of a hold whose answer failed
-// to parse, and quitting must not hang on it.
-type tokenWrites struct {
-	q        *saveQueue
-	kind     string
-	mu       sync.Mutex
-	arriving []func() // holds of token answers not queued yet
-	ended    bool     // the check's Run returned
-}
-
-func (w *tokenWrites) save(write func(*oauth2.Token) error) func(*oauth2.Token) error {
-	return func(t *oauth2.Token) error {
-		run := w.q.add(w.kind, func() error { return write(t) })
-		w.settle() // queued: drain now waits for the save itself
-		return run()
-	}
-}
-
-func (w *tokenWrites) forget(write func() error) func() error {
-	return func() error { return w.q.add(w.kind, write)() }
-}
-
-// settle lets go of the holds: their token is queued, or will not come.
-func (w *tokenWrites) settle() { w.letGo(false) }
-
-// end settles when the check's Run returns, and holds nothing after.
-func (w *tokenWrites) end() { w.letGo(true) }
-
-func (w *tokenWrites) letGo(end bool) {
-	w.mu.Lock()
-	held := w.arriving
-	w.arriving = nil
-	w.ended = w.ended || end
-	w.mu.Unlock()
-	for _, release := range held {
-		release()
-	}
-}
-
-// hold holds the queue for a token request while the check runs (nil after).
-func (w *tokenWrites) hold() func() {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	if w.ended {
-		return nil
-	}
-	return w.q.hold()
-}
-
-// keep keeps the hold of a token answer until its token is queued.
-func (w *tokenWrites) keep(release func()) {
-	w.mu.Lock()
-	if !w.ended {
-		w.arriving = append(w.arriving, release)
-		release = nil
-	}
-	w.mu.Unlock()
-	if release != nil {
-		release() // the check is over: nothing would settle it
-	}
-}
-
-// watch returns h whose requests to tokenURL hold the queue.
-func (w *tokenWrites) watch(h *http.Client, tokenURL string) *http.Client {
-	c := http.Client{}
-	if h != nil {
-		c = *h
-	}
-	base := c.Transport
-	if base == nil {
-		base = http.DefaultTransport
-	}
-	u, err := url.Parse(tokenURL)
-	if err != nil {
-		return h
-	}
-	c.Transport = tokenRequests{base: base, token: u, w: w}
-	return &c
-}
-
-// tokenRequests holds the queue for each request to the token endpoint:
-// the connect and dexcom packages exchange and refresh through the HTTP
-// client, which is where a session sees a token coming.
-type tokenRequests struct {
-	base  http.RoundTripper
-	token *url.URL
-	w     *tokenWrites
-}
-
-func (t tokenRequests) RoundTrip(req *http.Request) (*http.Response, error) {
-	if req.URL.Host != t.token.Host || req.URL.Path != t.token.Path {
-		return t.base.RoundTrip(req)
-	}
-	release := t.w.hold()
-	if release == nil {
-		return t.base.RoundTrip(req)
-	}
-	resp, err := t.base.RoundTrip(req)
-	if err != nil || resp.StatusCode < 200 || resp.StatusCode > 299 {
-		release() // refused: no token comes of it
-		return resp, err
-	}
-	t.w.keep(release)
-	return resp, nil
 }

@@ -37,7 +37,7 @@ var appDescriptionRow = Row{Kind: Field, ID: "description", Label: "Description"
 var clientIDRow = Row{Kind: Field, ID: "client_id", Label: "Client ID", Limit: 128,
 	Placeholder: "Client ID from the app's page",
 	Get: func(s *Session) string {
-		if s.Demo != nil && s.App().ClientID == "" {
+		if s.App().ClientID == "" {
 			return s.prefill().ClientID
 		}
 		return s.App().ClientID
@@ -48,8 +48,8 @@ var clientIDRow = Row{Kind: Field, ID: "client_id", Label: "Client ID", Limit: 1
 var clientSecretRow = Row{Kind: Field, ID: "client_secret", Label: "Client Secret", Limit: 128, Secret: true,
 	Placeholder: "Client Secret (hidden; paste works)", Hint: "shown as dots; stored only in the encrypted vault",
 	Get: func(s *Session) string {
-		if s.Demo != nil && s.App().ClientID == "" {
-			return s.prefill().ClientSecret
+		if p := s.prefill().ClientSecret; p != "" && s.App().ClientID == "" {
+			return p
 		}
 		return s.App().ClientSecret.Reveal()
 	},
@@ -59,10 +59,7 @@ var clientSecretRow = Row{Kind: Field, ID: "client_secret", Label: "Client Secre
 var recipientRow = Row{Kind: Field, ID: "recipient", Label: "ROOK engineer's public key", Limit: 200, Optional: true,
 	Placeholder: "age1… (your CSE's public key)", Hint: "from dexonboard handoff keygen on their side; not secret",
 	Get: func(s *Session) string {
-		if s.Demo != nil {
-			return s.prefill().Recipient
-		}
-		return ""
+		return s.prefill().Recipient
 	},
 	Check: func(_ *Session, v string) (string, error) {
 		v = strings.TrimSpace(v)
@@ -80,14 +77,14 @@ var rookRedirectRow = Row{Kind: Field, ID: "rook_redirect", Label: "Redirect URL
 	Placeholder: "https://… (the Redirect URL your CSE sent)",
 	Hint:        "https, no #fragment; paste the URL or ROOK's whole reply; enter stores it",
 	Get: func(s *Session) string {
-		if s.Demo != nil && s.App().ROOKRedirectURL == "" {
+		if s.App().ROOKRedirectURL == "" {
 			return s.prefill().ROOKRedirect
 		}
 		return s.App().ROOKRedirectURL
 	},
 	Check: func(s *Session, v string) (string, error) {
 		v = ReplyURL(v)
-		return v, ValidateROOKRedirectFor(v, s.SimulatedROOK())
+		return v, ValidateROOKRedirectFor(v, s.loopbackROOK())
 	},
 	Set: func(s *Session, v string) { s.App().ROOKRedirectURL = v },
 }

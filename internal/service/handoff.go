@@ -13,11 +13,10 @@ import (
 	"github.com/tryrook/dexonboard/internal/dexcom"
 	"github.com/tryrook/dexonboard/internal/handoff"
 	"github.com/tryrook/dexonboard/internal/onboarding"
-	"github.com/tryrook/dexonboard/internal/vault"
 )
 
 // SealHandoff seals a profile's app on env for recipient.
-func SealHandoff(p *vault.Profile, env dexcom.Environment, recipient string, now time.Time, ttl time.Duration) ([]byte, string, error) {
+func SealHandoff(p *onboarding.Profile, env dexcom.Environment, recipient string, now time.Time, ttl time.Duration) ([]byte, string, error) {
 	a, ok := p.Apps[env]
 	if !ok || a.ClientID == "" || a.ClientSecret.Empty() {
 		return nil, "", fmt.Errorf("profile %q has no %s credentials to seal: %w", p.Name, env.Label(), ErrNoCredentials)
@@ -77,7 +76,7 @@ var ErrStaleHandoff = errors.New("the Client ID or Secret changed after the hand
 
 // credentialsPrint identifies an app's Client ID and Secret without
 // holding them (a hash; it is kept in the encrypted vault all the same).
-func credentialsPrint(a *vault.App) string {
+func credentialsPrint(a *onboarding.App) string {
 	sum := sha256.Sum256([]byte(a.ClientID + "\x00" + a.ClientSecret.Reveal()))
 	return hex.EncodeToString(sum[:8])
 }

@@ -14,7 +14,7 @@ import (
 
 // ProfileSummary is one client's line in the client list.
 type ProfileSummary struct {
-	Profile             *vault.Profile
+	Profile             *onboarding.Profile
 	Sandbox, Production string // "3/8", "3/8 !", "not started", "unreadable"
 	Attention           bool   // a step needs attention or the last check failed
 	Complete            bool
@@ -62,7 +62,7 @@ func Summaries(v *vault.Vault) ([]ProfileSummary, error) {
 	return rows, nil
 }
 
-func summarize(v *vault.Vault, p *vault.Profile) ProfileSummary {
+func summarize(v *vault.Vault, p *onboarding.Profile) ProfileSummary {
 	r := ProfileSummary{Profile: p, Complete: true}
 	r.Attention = p.LastCheck != nil && !p.LastCheck.OK
 	for _, t := range []onboarding.Track{onboarding.SandboxTrack, onboarding.ProductionTrack} {
@@ -109,7 +109,7 @@ func LoadTrack(v *vault.Vault, profileID string, t onboarding.Track, env dexcom.
 
 // WriteReport writes a profile's onboarding report (markdown, no secrets)
 // into dir and returns its path.
-func WriteReport(v *vault.Vault, p *vault.Profile, dir string, now time.Time) (string, error) {
+func WriteReport(v *vault.Vault, p *onboarding.Profile, dir string, now time.Time) (string, error) {
 	doc, err := report.Build(v, p, now)
 	if err != nil {
 		return "", err

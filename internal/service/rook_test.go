@@ -14,7 +14,6 @@ import (
 	"github.com/tryrook/dexonboard/internal/rooksim"
 	"github.com/tryrook/dexonboard/internal/sandbox"
 	"github.com/tryrook/dexonboard/internal/secret"
-	"github.com/tryrook/dexonboard/internal/vault"
 )
 
 // Each fault of the simulated ROOK, seen through the session's check of
@@ -41,7 +40,7 @@ func TestROOKMisconfigurationsAreNamed(t *testing.T) {
 				t.Fatal(err)
 			}
 			defer st.Close()
-			s := &Session{Profile: &vault.Profile{Name: "Acme"}, Progress: onboarding.NewProgress(onboarding.SandboxTrack, dexcom.Sandbox),
+			s := &Session{Profile: &onboarding.Profile{Name: "Acme"}, Progress: onboarding.NewProgress(onboarding.SandboxTrack, dexcom.Sandbox),
 				APIBase: st.Dexcom.URL, HTTP: http.DefaultClient}
 			s.App().ClientID = sandbox.DemoClientID
 			s.App().ROOKRedirectURL = st.ROOK.RedirectURL()
@@ -77,7 +76,7 @@ func TestROOKMisconfigurationsAreNamed(t *testing.T) {
 }
 
 func TestROOKAuthorizationCheckNeedsSteps3And4(t *testing.T) {
-	s := &Session{Profile: &vault.Profile{Name: "Acme"}, Progress: onboarding.NewProgress(onboarding.SandboxTrack, dexcom.Sandbox)}
+	s := &Session{Profile: &onboarding.Profile{Name: "Acme"}, Progress: onboarding.NewProgress(onboarding.SandboxTrack, dexcom.Sandbox)}
 	if _, err := s.ROOKAuthorizationCheck(context.Background(), "https://x"); !errors.Is(err, ErrNoClientID) {
 		t.Fatal(err)
 	}
@@ -86,7 +85,7 @@ func TestROOKAuthorizationCheckNeedsSteps3And4(t *testing.T) {
 		t.Fatal(err)
 	}
 	// The production track checks against production Dexcom, without a network call for a wrong host.
-	p := &Session{Profile: &vault.Profile{Name: "Acme"}, Progress: onboarding.NewProgress(onboarding.ProductionTrack, dexcom.EU), HTTP: &http.Client{Timeout: time.Second}}
+	p := &Session{Profile: &onboarding.Profile{Name: "Acme"}, Progress: onboarding.NewProgress(onboarding.ProductionTrack, dexcom.EU), HTTP: &http.Client{Timeout: time.Second}}
 	p.App().ClientID, p.App().ROOKRedirectURL = "abc-12345", "https://rook.example/cb"
 	f, err := p.ROOKAuthorizationCheck(context.Background(), "https://sandbox-api.dexcom.com/v2/oauth2/login?client_id=abc-12345")
 	if err != nil || f == nil || !strings.Contains(f.Cause, "https://api.dexcom.eu") {

@@ -23,9 +23,18 @@ const (
 // DefaultROOKUserID is the test user id suggested for step 6.
 const DefaultROOKUserID = "dexonboard-test-user"
 
-// SimulatedROOK reports whether ROOK is the demo's simulator (its Redirect
-// URL is loopback http) rather than a real ROOK environment.
-func (s *Session) SimulatedROOK() bool { return s.Demo != nil && s.Demo.ROOK != nil }
+// loopbackROOK reports whether the track's ROOK API is on this machine (a
+// simulator), whose Redirect URL is loopback http, rather than a real ROOK
+// environment.
+func (s *Session) loopbackROOK() bool { return IsLoopbackURL(s.rookAPIBase()) }
+
+// rookAPIBase is the track's ROOK API host override ("" for ROOK's own).
+func (s *Session) rookAPIBase() string {
+	if b := s.prefill().ROOKAPIBase; b != "" {
+		return b
+	}
+	return s.ROOKAPIBase
+}
 
 // ROOKEnv is the ROOK environment of the track.
 func (s *Session) ROOKEnv() rook.Environment { return ROOKEnvironment(s.Progress.Env) }
@@ -33,7 +42,7 @@ func (s *Session) ROOKEnv() rook.Environment { return ROOKEnvironment(s.Progress
 var rookClientUUIDRow = Row{Kind: Field, ID: "rook_client_uuid", Label: "ROOK client UUID", Limit: 100, Optional: true,
 	Placeholder: "from ROOK's client portal, {rookenv} environment", Hint: "not secret; each ROOK environment has its own",
 	Get: func(s *Session) string {
-		if d := s.Demo; d != nil && s.App().ROOKClientUUID == "" {
+		if s.App().ROOKClientUUID == "" {
 			return s.prefill().ROOKClientUUID
 		}
 		return s.App().ROOKClientUUID
@@ -51,10 +60,14 @@ var rookClientUUIDRow = Row{Kind: Field, ID: "rook_client_uuid", Label: "ROOK cl
 	Set: func(s *Session, v string) { s.App().ROOKClientUUID = v },
 }
 
+// ROOKClientUUID is the client UUID step 6 shows: the stored one, else the
+// one prefilled for the track.
+func (s *Session) ROOKClientUUID() string { return rookClientUUIDRow.Get(s) }
+
 var rookSecretKeyRow = Row{Kind: Field, ID: "rook_secret_key", Label: "ROOK secret key", Limit: 200, Secret: true, Optional: true,
 	Placeholder: "{rookenv} secret key (hidden; paste works)", Hint: "shown as dots; stored only in the encrypted vault",
 	Get: func(s *Session) string {
-		if d := s.Demo; d != nil && s.App().ROOKSecretKey.Empty() {
+		if s.App().ROOKSecretKey.Empty() {
 			return s.prefill().ROOKSecretKey
 		}
 		return s.App().ROOKSecretKey.Reveal()
@@ -96,7 +109,7 @@ var rookUserIDRow = Row{Kind: Field, ID: "rook_user_id", Label: "Test user id at
 var webhookRow = Row{Kind: Field, ID: "webhook_url", Label: "Data webhook URL (ROOK delivers here)", Limit: 300, Optional: true,
 	Placeholder: "https://api.example.com/rook/webhook", Hint: "ROOK POSTs JSON without authentication; the guide asks that it answers 200",
 	Get: func(s *Session) string {
-		if d := s.Demo; d != nil && s.App().WebhookURL == "" {
+		if s.App().WebhookURL == "" {
 			return s.prefill().WebhookURL
 		}
 		return s.App().WebhookURL
@@ -127,7 +140,7 @@ func (s *Session) ROOKLegOf(open func(context.Context, string) error, dc *dexcom
 		return ROOKLeg{}, ErrNoROOKRedirect
 	}
 	creds := rook.Credentials{ClientUUID: a.ROOKClientUUID, SecretKey: a.ROOKSecretKey}
-	if d := s.Demo; d != nil && creds.ClientUUID == "" && creds.SecretKey.Empty() {
+	if creds.ClientUUID == "" && creds.SecretKey.Empty() {
 		creds = rook.Credentials{ClientUUID: s.prefill().ROOKClientUUID, SecretKey: secret.New(s.prefill().ROOKSecretKey)}
 	}
 	if creds.ClientUUID == "" || creds.SecretKey.Empty() {
@@ -145,42 +158,14 @@ func (s *Session) ROOKLegOf(open func(context.Context, string) error, dc *dexcom
 	if user == "" {
 		user = DefaultROOKUserID
 	}
-	base := s.ROOKAPIBase
-	if b := s.prefill().ROOKAPIBase; b != "" {
-		base = b // the demo's simulated ROOK environment of this track
+	poll := s.ROOKPoll
+	if poll == (rook.Poll{}) {
+		poll = rook.DefaultPoll
 	}
-	leg := ROOKLeg{Env: s.ROOKEnv(), BaseURL: base, Credentials: creds, UserID: user,
+	leg := ROOKLeg{Env: s.ROOKEnv(), BaseURL: s.rookAPIBase(), Credentials: creds, UserID: user,
 		DexcomBase: ep.BaseURL, ClientID: a.ClientID, RedirectURL: a.ROOKRedirectURL,
-		Open: open, Timeout: timeout, Poll: rook.DefaultPoll, Days: 3, HTTP: s.HTTPClient(time.Minute), Now: s.Now, Dexcom: dc}
-	if d := s.Demo; d != nil && d.ROOK != nil && d.ROOK.Deliveries != nil {
-		leg.Poll = rook.Poll{Attempts: 8, Delay: 200 * time.Millisecond, MaxDelay: time.Second}
-	}
+		Open: open, Timeout: timeout, Poll: poll, Days: 3, HTTP: s.HTTPClient(time.Minute), Now: s.Now, Dexcom: dc}
 	return leg, nil
-}
-
-// AwaitDelivery waits (at most wait) for the demo webhook's first delivery
-// of userID's data received at or after since: a delivery from an earlier
-// connection, come late, is not this one's proof. ok is false when none
-// came or there is no demo ROOK.
-func (s *Session) AwaitDelivery(ctx context.Context, userID string, since time.Time, wait time.Duration) (Delivery, bool) {
-	d := s.Demo
-	if d == nil || d.ROOK == nil || d.ROOK.Deliveries == nil {
-		return Delivery{}, false
-	}
-	t := time.NewTimer(wait)
-	defer t.Stop()
-	for {
-		select {
-		case got := <-d.ROOK.Deliveries:
-			if got.UserID == userID && !got.At.Before(since) {
-				return got, true
-			}
-		case <-t.C:
-			return Delivery{}, false
-		case <-ctx.Done():
-			return Delivery{}, false
-		}
-	}
 }
 
 // RecordROOK keeps step 6's result through ROOK: done when it passed,
@@ -226,16 +211,15 @@ func (s *Session) RecordWebhook(w *WebhookReport) {
 // ErrNoWebhook means no webhook URL is stored for the track.
 var ErrNoWebhook = errors.New("no webhook URL is stored yet (prerequisites)")
 
-// DemoHandover lets the demo's simulated ROOK engineer open a sealed
-// hand-off (step 4): ROOK then holds what was really handed over, and its
-// Redirect URL is stored. It returns the code ROOK read, "" without a demo
-// ROOK.
-func (s *Session) DemoHandover(sl *Sealed) (string, error) {
-	d := s.Demo
-	if d == nil || d.ROOK == nil || d.ROOK.TakeHandoff == nil {
+// Handover lets the session's HandoffTaker (a ROOK engineer here) open a
+// sealed hand-off (step 4): ROOK then holds what was really handed over,
+// and its Redirect URL is stored. It returns the code ROOK read, "" when
+// no taker is here.
+func (s *Session) Handover(sl *Sealed) (string, error) {
+	if s.Handoff == nil {
 		return "", nil
 	}
-	redirect, code, err := d.ROOK.TakeHandoff(s.Progress.Env.IsProduction(), sl.Armored)
+	redirect, code, err := s.Handoff.TakeHandoff(s.Progress.Env.IsProduction(), sl.Armored)
 	if err != nil {
 		return "", err
 	}

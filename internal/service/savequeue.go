@@ -20,8 +20,6 @@ type saveQueue struct {
 	mu      sync.Mutex
 	seq     uint64
 	pending map[uint64]*saveJob
-	holds   int               // tokens on their way, not queued yet
-	changed *sync.Cond        // on mu: a save was queued or a hold let go
 	run     sync.Mutex        // one save at a time
 	latest  map[string]uint64 // kind -> newest seq written
 }
@@ -43,34 +41,8 @@ func (q *saveQueue) add(kind string, save func() error) func() error {
 		q.pending = map[uint64]*saveJob{}
 	}
 	q.pending[j.seq] = j
-	q.signal()
 	q.mu.Unlock()
 	return func() error { return q.do(j) }
-}
-
-// hold tells the queue a save is on its way (a token the server is
-// sending): drain waits until release is called, which the caller does
-// once the save is queued or will not come.
-func (q *saveQueue) hold() (release func()) {
-	q.mu.Lock()
-	q.holds++
-	q.mu.Unlock()
-	var once sync.Once
-	return func() {
-		once.Do(func() {
-			q.mu.Lock()
-			q.holds--
-			q.signal()
-			q.mu.Unlock()
-		})
-	}
-}
-
-// signal wakes a waiting drain; q.mu is held.
-func (q *saveQueue) signal() {
-	if q.changed != nil {
-		q.changed.Broadcast()
-	}
 }
 
 // do runs j once; a second caller waits for the first and gets its result.
@@ -110,17 +82,10 @@ func (q *saveQueue) olderOfKind(j *saveJob) []*saveJob {
 	return out
 }
 
-// drain runs every queued save, oldest first, waits for those running, and
-// for the saves on their way (held) until they are queued and run.
+// drain runs every queued save, oldest first, and waits for those running.
 func (q *saveQueue) drain() {
 	for {
 		q.mu.Lock()
-		if q.changed == nil {
-			q.changed = sync.NewCond(&q.mu)
-		}
-		for q.holds > 0 && len(q.pending) == 0 {
-			q.changed.Wait()
-		}
 		var next *saveJob
 		for _, j := range q.pending {
 			if next == nil || j.seq < next.seq {
@@ -136,7 +101,6 @@ func (q *saveQueue) drain() {
 }
 
 // DrainSaves finishes every save the wizard has queued: it runs those the
-// program had no time to start (it quit first), waits for those running,
-// and for a token a check is receiving. Call it after the program ends and
-// before closing the vault.
+// program had no time to start (it quit first) and waits for those
+// running. Close does it after stopping the use cases still running.
 func (s *Session) DrainSaves() { s.saves.drain() }

@@ -27,6 +27,13 @@ const rookURL = "https://rook.example/api/v1/dexcom/callback"
 // simulator on loopback with the demo app registered.
 func newSession(t *testing.T) *Session {
 	t.Helper()
+	s, _ := newSessionSim(t)
+	return s
+}
+
+// newSessionSim is newSession and its Dexcom simulator.
+func newSessionSim(t *testing.T) (*Session, *sandbox.Server) {
+	t.Helper()
 	loopback, err := connect.FreeRedirectURI()
 	if err != nil {
 		t.Fatal(err)
@@ -47,7 +54,7 @@ func newSession(t *testing.T) *Session {
 		APIBase: ts.URL, HTTP: http.DefaultClient, Now: func() time.Time { return now }, ExportDir: t.TempDir(),
 		Browse: sandbox.Autopilot(http.DefaultClient, "SandboxUser7", true), LoginTimeout: 20 * time.Second}
 	s.App().RedirectURI = loopback
-	return s
+	return s, sim
 }
 
 func field(st onboarding.Step, id string) Row {

@@ -2,6 +2,17 @@
 // validate input, store it in the vault, seal a hand-off, preflight, run the
 // check, derive progress and checklists. The full-screen wizard, the line
 // mode and the commands all call it; it knows nothing of Bubble Tea or cobra.
+//
+// Each use case is one call on a Session, taking what differs between the
+// front ends as arguments (an opener for the login, an event callback, an
+// Apply hook where the session may change): CheckDirect, ConnectThroughROOK,
+// PullAndCompare, Preflight, Seal, Handover, ProbeAppWebhook, Recheck. The
+// wizard plans a run on its own goroutine (PlanCheckDirect,
+// PlanThroughROOK) and runs it in the background. Close stops the runs
+// still going, waits for what they received to be saved and closes the
+// vault. The demo is not a case here: internal/demo equips a session with
+// ordinary pieces (API bases, Prefill, TestLogins, Deliveries, Handoff,
+// RegisterRedirect).
 package service
 
 import (
@@ -11,6 +22,7 @@ import (
 
 	"github.com/tryrook/dexonboard/internal/dexcom"
 	"github.com/tryrook/dexonboard/internal/onboarding"
+	"github.com/tryrook/dexonboard/internal/rook"
 	"github.com/tryrook/dexonboard/internal/vault"
 )
 
@@ -19,7 +31,7 @@ import (
 type Session struct {
 	Vault     *vault.Vault
 	VaultPath string
-	Profile   *vault.Profile
+	Profile   *onboarding.Profile
 	Progress  *onboarding.Progress
 
 	// Create is set when no vault exists yet: the unlock screen makes one.
@@ -33,11 +45,38 @@ type Session struct {
 	// Browse opens a login or portal URL; it returns connect.ErrShowURLOnly
 	// when it could only show the URL.
 	Browse func(ctx context.Context, url string) error
-	// APIBase overrides every environment's API host (the demo's simulator).
+	// APIBase overrides every environment's API host (a simulator).
 	APIBase string
-	// ROOKAPIBase overrides ROOK's API host (the demo's ROOK simulator).
+	// Retry paces the direct check's retries of 429 and 5xx (nil: Dexcom
+	// client's default).
+	Retry *dexcom.Retry
+	// OAuthPaths are the OAuth paths of the Dexcom API ("": v2, documented).
+	OAuthPaths string
+	// ROOKAPIBase overrides ROOK's API host (a simulator); a loopback one
+	// allows a loopback http Redirect URL in step 4.
 	ROOKAPIBase string
-	Demo        *Demo
+	// Prefill and ProductionPrefill are values typed for the client in a
+	// track's fields until they store their own (the demo's).
+	Prefill, ProductionPrefill Prefill
+	// TestLogins, when set, logs a test user in without a browser.
+	TestLogins *TestLogins
+	// OpenPortal opens a page of Dexcom's developer portal (nil: Browse).
+	OpenPortal func(ctx context.Context, url string) error
+	// Throwaway is the folder of a throwaway vault deleted on exit ("": the
+	// client's own vault).
+	Throwaway string
+	// ROOKPoll paces the waits for ROOK (zero: rook.DefaultPoll).
+	ROOKPoll rook.Poll
+	// Deliveries, when set, tells a run through ROOK what the data webhook
+	// received (a local receiver), so step 6 can show the delivery.
+	Deliveries DeliverySource
+	// Handoff, when set, takes a sealed hand-off here (a CSE on this
+	// machine) instead of the client sending the file.
+	Handoff HandoffTaker
+	// RegisterRedirect, when set, is called after the client confirms that
+	// ROOK's Redirect URL is registered in the Dexcom app (step 5), with
+	// the app's Client ID, loopback and ROOK's URL.
+	RegisterRedirect func(clientID, loopback, url string)
 	// LoginTimeout bounds the wait in step 6 (default 5 minutes).
 	LoginTimeout time.Duration
 	// ExportDir is where exports, reports and sealed hand-offs are written
@@ -45,47 +84,17 @@ type Session struct {
 	ExportDir string
 
 	saves saveQueue
+	ops   ops
 }
 
-// Demo is set by `dexonboard demo`: a throwaway vault and the simulator.
-type Demo struct {
-	TempDir string
-	// LogIn returns an opener that logs user in on the simulator's page
-	// without a browser.
-	LogIn   func(user string) func(ctx context.Context, url string) error
-	Users   []DemoUser
-	Prefill Prefill
-	// Production is the production track's demo app: its own Client ID and
-	// registered loopback, so that track runs end to end too.
-	Production Prefill
-	// ROOK is the simulated ROOK beside the Dexcom simulator (nil: none).
-	ROOK *DemoROOK
+// HandoffTaker opens a sealed hand-off in ROOK's production environment
+// or its sandbox and answers with that environment's Redirect URL and the
+// verification code it read.
+type HandoffTaker interface {
+	TakeHandoff(production bool, sealed []byte) (redirectURL, code string, err error)
 }
 
-// DemoROOK is what the demo's simulated ROOK does for the presenter: it
-// plays the ROOK engineer of step 4, registers ROOK's Redirect URL at the
-// Dexcom simulator in step 5, and reports webhook deliveries in step 6.
-type DemoROOK struct {
-	// TakeHandoff opens a sealed hand-off with ROOK's key, in ROOK's
-	// production environment or its sandbox, and answers with that
-	// environment's Redirect URL and the verification code it read.
-	TakeHandoff func(production bool, sealed []byte) (redirectURL, code string, err error)
-	// RegisterRedirect registers url, beside the app's loopback, as the
-	// redirect URIs of the Dexcom app clientID.
-	RegisterRedirect func(clientID, loopback, url string)
-	// Deliveries hears each delivery at the demo's webhook receiver.
-	Deliveries <-chan Delivery
-}
-
-// Delivery is one document the client's webhook received from ROOK.
-type Delivery struct {
-	DataStructure, UserID, Date string
-	Readings                    int
-	Status                      int
-	At                          time.Time
-}
-
-// Prefill are values the demo types for the presenter (none is a real secret).
+// Prefill are values typed for the client (the demo's; none is a real secret).
 type Prefill struct {
 	ClientID, ClientSecret, ROOKRedirect, Recipient, Loopback string
 	ROOKClientUUID, ROOKSecretKey, WebhookURL                 string
@@ -93,28 +102,58 @@ type Prefill struct {
 	ROOKAPIBase string
 }
 
-// prefill is the demo's values for the current track's app.
+// prefill is the values typed for the current track's app.
 func (s *Session) prefill() Prefill {
-	d := s.Demo
-	if d == nil {
-		return Prefill{}
+	if s.Progress != nil && s.Progress.Track == onboarding.ProductionTrack && s.ProductionPrefill.ClientID != "" {
+		return s.ProductionPrefill
 	}
-	if s.Progress != nil && s.Progress.Track == onboarding.ProductionTrack && d.Production.ClientID != "" {
-		return d.Production
-	}
-	return d.Prefill
+	return s.Prefill
 }
 
-// DemoUser is one entry of the demo's test-user picker.
-type DemoUser struct{ Name, Device string }
+// TestLogins are test users an opener logs in without a browser (the
+// simulator's login page).
+type TestLogins struct {
+	Users []TestUser
+	// LogIn returns an opener that logs user in.
+	LogIn func(user string) func(ctx context.Context, url string) error
+}
+
+// TestUser is one test user; Default is the one picked first.
+type TestUser struct {
+	Name, Device string
+	Default      bool
+}
+
+// LoginOpener opens a login page: the default test user's login without a
+// browser when the session has test logins, else Browse (nil: none).
+func (s *Session) LoginOpener() func(ctx context.Context, url string) error {
+	if t := s.TestLogins; t != nil && len(t.Users) > 0 {
+		return t.LogIn(t.Users[t.DefaultUser()].Name)
+	}
+	return s.Browse
+}
+
+// DefaultUser is the index of the default test user.
+func (t *TestLogins) DefaultUser() int {
+	for i, u := range t.Users {
+		if u.Default {
+			return i
+		}
+	}
+	return 0
+}
 
 // Endpoints are the API URLs of env for this session.
 func (s *Session) Endpoints(env dexcom.Environment) (dexcom.Endpoints, error) {
-	return dexcom.NewEndpoints(env, s.APIBase, dexcom.OAuthV2)
+	paths := dexcom.OAuthVersion(s.OAuthPaths)
+	if paths == "" {
+		paths = dexcom.OAuthV2
+	}
+	return dexcom.NewEndpoints(env, s.APIBase, paths)
 }
 
 // App is the current track's app in the profile (created on first use).
-func (s *Session) App() *vault.App { return s.Profile.App(s.Progress.Env) }
+func (s *Session) App() *onboarding.App { return s.Profile.App(s.Progress.Env) }
 
 // Time is the session's clock.
 func (s *Session) Time() time.Time {
@@ -166,9 +205,9 @@ func (s *Session) Save() error {
 }
 
 // CloneProfile is a deep enough copy to save while the original changes.
-func CloneProfile(p *vault.Profile) *vault.Profile {
+func CloneProfile(p *onboarding.Profile) *onboarding.Profile {
 	c := *p
-	c.Apps = make(map[dexcom.Environment]*vault.App, len(p.Apps))
+	c.Apps = make(map[dexcom.Environment]*onboarding.App, len(p.Apps))
 	for e, a := range p.Apps {
 		cp := *a
 		c.Apps[e] = &cp
@@ -189,16 +228,16 @@ func (s *Session) SetToday(step onboarding.Step, field string) {
 func (s *Session) Toggle(step onboarding.Step, item string) {
 	s.Progress.Toggle(step, item, s.Time())
 	if step == onboarding.ConfigureRedirect && item == "registered" && s.Progress.Checked(step, item) {
-		s.demoRegisterRedirect()
+		s.registerRedirect()
 	}
 	s.Settle(step)
 }
 
-// demoRegisterRedirect does at the demo's Dexcom simulator what the
-// presenter just confirmed: ROOK's Redirect URL is now registered.
-func (s *Session) demoRegisterRedirect() {
-	if d := s.Demo; d != nil && d.ROOK != nil && d.ROOK.RegisterRedirect != nil && s.App().ROOKRedirectURL != "" {
-		d.ROOK.RegisterRedirect(s.App().ClientID, s.Loopback(), s.App().ROOKRedirectURL)
+// registerRedirect tells the RegisterRedirect hook what the client just
+// confirmed: ROOK's Redirect URL is now registered.
+func (s *Session) registerRedirect() {
+	if s.RegisterRedirect != nil && s.App().ROOKRedirectURL != "" {
+		s.RegisterRedirect(s.App().ClientID, s.Loopback(), s.App().ROOKRedirectURL)
 	}
 }
 
@@ -220,3 +259,48 @@ func (s *Session) settle(step onboarding.Step, complete bool) {
 		s.Progress.State(step).Status = onboarding.Todo
 	}
 }
+
+// AtVault is a locked session on the vault at path (made on unlock when
+// none exists there yet), opened with opts.
+func AtVault(path string, opts vault.Options) *Session {
+	return &Session{VaultPath: path, Create: !vault.Exists(path),
+		Open:        func(p []byte) (*vault.Vault, error) { return vault.Open(path, p, opts) },
+		CreateVault: func(p []byte) (*vault.Vault, error) { return vault.Create(path, p, opts) }}
+}
+
+// OpenVault opens the vault at VaultPath with pass, or makes it when
+// Create is set. It changes nothing on s (Unlocked does), so a front end
+// may run it in the background.
+func (s *Session) OpenVault(pass []byte) (*vault.Vault, error) {
+	if s.Create {
+		return s.CreateVault(pass)
+	}
+	return s.Open(pass)
+}
+
+// Unlocked makes v, just opened or made, the session's vault.
+func (s *Session) Unlocked(v *vault.Vault) { s.Vault, s.Create = v, false }
+
+// OpenProfile works on p from now on; a track is chosen next.
+func (s *Session) OpenProfile(p *onboarding.Profile) { s.Profile, s.Progress = p, nil }
+
+// CreateProfile makes a profile named name in the vault and opens it.
+func (s *Session) CreateProfile(name string) error {
+	p, err := s.Vault.CreateProfile(name)
+	if err != nil {
+		return err
+	}
+	s.OpenProfile(p)
+	return nil
+}
+
+// StartTrack loads (or begins) the profile's progress on track t in env
+// and works on it.
+func (s *Session) StartTrack(t onboarding.Track, env dexcom.Environment) error {
+	p, err := LoadTrack(s.Vault, s.Profile.ID, t, env)
+	s.Progress = p
+	return err
+}
+
+// UseTrack works on progress, loaded in the background by LoadTrack.
+func (s *Session) UseTrack(progress *onboarding.Progress) { s.Progress = progress }

@@ -41,12 +41,12 @@ func TestSummaryOfATrack(t *testing.T) {
 	}
 }
 
-// TestDemoProductionAppHasItsOwnValues: in the demo, the production track's
-// app offers its own Client ID and registered loopback, the sandbox's stays.
-func TestDemoProductionAppHasItsOwnValues(t *testing.T) {
+// TestProductionPrefillHasItsOwnValues: the production track's app offers
+// its own prefilled Client ID and registered loopback, the sandbox's stays.
+func TestProductionPrefillHasItsOwnValues(t *testing.T) {
 	s := newSession(t)
-	s.Demo = &Demo{Prefill: Prefill{ClientID: "sandbox-app"},
-		Production: Prefill{ClientID: "production-app", Loopback: "http://127.0.0.1:9/callback"}}
+	s.Prefill = Prefill{ClientID: "sandbox-app"}
+	s.ProductionPrefill = Prefill{ClientID: "production-app", Loopback: "http://127.0.0.1:9/callback"}
 	sandboxLoopback := s.Loopback()
 	if got := field(onboarding.CollectCredentials, "client_id").Get(s); got != "sandbox-app" {
 		t.Fatalf("sandbox Client ID %q", got)

@@ -174,10 +174,7 @@ func (l ROOKLeg) Run(ctx context.Context) *ROOKResult {
 	if l.Now != nil {
 		now = l.Now
 	}
-	env := l.Env
-	if env == "" {
-		env = rook.Sandbox
-	}
+	env := l.env()
 	res := &ROOKResult{Report: ROOKReport{Environment: string(env), ClientUUID: safetext.Line(l.Credentials.ClientUUID), UserID: safetext.Line(l.UserID), Glucose: []ROOKDay{}}}
 	rep := &res.Report
 	fail := func(stage ROOKStage, f *ROOKFinding) *ROOKResult {
@@ -190,8 +187,7 @@ func (l ROOKLeg) Run(ctx context.Context) *ROOKResult {
 			l.OnStage(s, detail)
 		}
 	}
-	c, err := rook.New(rook.Config{Env: env, BaseURL: l.BaseURL, Credentials: l.Credentials, HTTP: l.APIHTTP,
-		Timeout: l.APITimeout, Retry: l.Retry, Sleep: l.Sleep})
+	c, err := l.client()
 	if err != nil {
 		return fail(StageAuthorizer, ExplainROOKError(err, env))
 	}
@@ -229,37 +225,8 @@ func (l ROOKLeg) Run(ctx context.Context) *ROOKResult {
 	}
 	rep.Authorized = true
 
-	stage(StageGlucose, "")
-	days, err := c.LatestGlucose(ctx, l.UserID, now(), max(l.Days, 1), l.Poll)
-	for _, d := range days {
-		n := 0
-		if d.Found {
-			n = d.Doc.Readings()
-		}
-		rep.Glucose = append(rep.Glucose, ROOKDay{Date: d.Date, Count: n})
-		if n > 0 {
-			res.Latest = d.Doc
-		}
-	}
-	if err != nil {
-		return fail(StageGlucose, ExplainROOKError(err, env))
-	}
-	if res.Latest == nil {
-		return fail(StageGlucose, &ROOKFinding{Cause: fmt.Sprintf("ROOK has no blood glucose for %s in the last %d days yet", safetext.Line(l.UserID), max(l.Days, 1)),
-			Fix: "ROOK pulls new users' data in the background: wait a few minutes and run it again, and check that the test user has readings at Dexcom", Err: rook.ErrNotYet})
-	}
-
-	if l.Dexcom != nil {
-		stage(StageCompare, "")
-		last := rep.Glucose[len(rep.Glucose)-1]
-		start, _ := time.Parse(rook.DateLayout, last.Date)
-		recs, err := l.Dexcom.EGVs(ctx, start, start.Add(24*time.Hour))
-		if err != nil {
-			return fail(StageCompare, &ROOKFinding{Cause: "Dexcom's readings for " + last.Date + " could not be read: " + safetext.Line(err.Error()),
-				Fix: "run the check again", Err: err})
-		}
-		cmp := rook.Compare(res.Latest, last.Date, recs.Records)
-		rep.Comparison = &ROOKComparison{Date: cmp.Date, ROOK: cmp.ROOK, Dexcom: cmp.Dexcom, Matched: cmp.Matched, Summary: cmp.String()}
+	if f, st := l.pullAndCompare(ctx, c, res, stage); f != nil {
+		return fail(st, f)
 	}
 
 	if l.WebhookURL != "" {
@@ -273,6 +240,95 @@ func (l ROOKLeg) Run(ctx context.Context) *ROOKResult {
 	}
 	rep.OK = true
 	return res
+}
+
+// client is the leg's ROOK API client.
+func (l ROOKLeg) client() (*rook.Client, error) {
+	return rook.New(rook.Config{Env: l.env(), BaseURL: l.BaseURL, Credentials: l.Credentials, HTTP: l.APIHTTP,
+		Timeout: l.APITimeout, Retry: l.Retry, Sleep: l.Sleep})
+}
+
+// PullAndCompare pulls the user's newest blood glucose from ROOK, without
+// a login (the user is connected already), and compares it with Dexcom's
+// readings of that day when l.Dexcom is set. It always returns a result;
+// a failure is its Finding.
+func (l ROOKLeg) PullAndCompare(ctx context.Context) *ROOKResult {
+	res := &ROOKResult{Report: ROOKReport{Environment: string(l.env()), ClientUUID: safetext.Line(l.Credentials.ClientUUID),
+		UserID: safetext.Line(l.UserID), Glucose: []ROOKDay{}}}
+	rep := &res.Report
+	fail := func(stage ROOKStage, f *ROOKFinding) *ROOKResult {
+		res.Failed, res.Finding = stage, f
+		rep.FailedStage, rep.Error, rep.Fix = stage.Key(), safetext.Line(f.Cause), f.Fix
+		return res
+	}
+	c, err := l.client()
+	if err != nil {
+		return fail(StageAuthorizer, ExplainROOKError(err, l.env()))
+	}
+	rep.APIBase = c.BaseURL()
+	defer func() { rep.Calls = c.Calls() }()
+	stage := func(s ROOKStage, detail string) {
+		if l.OnStage != nil {
+			l.OnStage(s, detail)
+		}
+	}
+	if f, st := l.pullAndCompare(ctx, c, res, stage); f != nil {
+		return fail(st, f)
+	}
+	rep.OK = true
+	return res
+}
+
+// env is the leg's ROOK environment (default: the sandbox).
+func (l ROOKLeg) env() rook.Environment {
+	if l.Env == "" {
+		return rook.Sandbox
+	}
+	return l.Env
+}
+
+// pullAndCompare pulls the user's newest day of blood glucose from ROOK
+// into res and, with l.Dexcom, compares it with Dexcom's readings of that
+// day. It returns the finding and its stage when one failed.
+func (l ROOKLeg) pullAndCompare(ctx context.Context, c *rook.Client, res *ROOKResult, stage func(ROOKStage, string)) (*ROOKFinding, ROOKStage) {
+	rep, env := &res.Report, l.env()
+	now := time.Now
+	if l.Now != nil {
+		now = l.Now
+	}
+	stage(StageGlucose, "")
+	days, err := c.LatestGlucose(ctx, l.UserID, now(), max(l.Days, 1), l.Poll)
+	for _, d := range days {
+		n := 0
+		if d.Found {
+			n = d.Doc.Readings()
+		}
+		rep.Glucose = append(rep.Glucose, ROOKDay{Date: d.Date, Count: n})
+		if n > 0 {
+			res.Latest = d.Doc
+		}
+	}
+	if err != nil {
+		return ExplainROOKError(err, env), StageGlucose
+	}
+	if res.Latest == nil {
+		return &ROOKFinding{Cause: fmt.Sprintf("ROOK has no blood glucose for %s in the last %d days yet", safetext.Line(l.UserID), max(l.Days, 1)),
+			Fix: "ROOK pulls new users' data in the background: wait a few minutes and run it again, and check that the test user has readings at Dexcom", Err: rook.ErrNotYet}, StageGlucose
+	}
+
+	if l.Dexcom != nil {
+		stage(StageCompare, "")
+		last := rep.Glucose[len(rep.Glucose)-1]
+		start, _ := time.Parse(rook.DateLayout, last.Date)
+		recs, err := l.Dexcom.EGVs(ctx, start, start.Add(24*time.Hour))
+		if err != nil {
+			return &ROOKFinding{Cause: "Dexcom's readings for " + last.Date + " could not be read: " + safetext.Line(err.Error()),
+				Fix: "run the check again", Err: err}, StageCompare
+		}
+		cmp := rook.Compare(res.Latest, last.Date, recs.Records)
+		rep.Comparison = &ROOKComparison{Date: cmp.Date, ROOK: cmp.ROOK, Dexcom: cmp.Dexcom, Matched: cmp.Matched, Summary: cmp.String()}
+	}
+	return nil, 0
 }
 
 // browse opens the authorization URL and, while the user logs in, asks

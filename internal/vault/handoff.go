@@ -77,7 +77,7 @@ func (v *Vault) StoreHandoff(id, profile string, apply func(p *Profile, created 
 		if err != nil {
 			return err
 		}
-		old := p.record()
+		old := recordOf(p)
 		if err := apply(p, created); err != nil {
 			return err
 		}

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/tryrook/dexonboard/internal/dexcom"
+	"github.com/tryrook/dexonboard/internal/onboarding"
 	"github.com/tryrook/dexonboard/internal/safetext"
 	"github.com/tryrook/dexonboard/internal/secret"
 	bolt "go.etcd.io/bbolt"
@@ -23,64 +24,13 @@ var (
 	ErrProfileExists = errors.New("a profile with that name exists")
 )
 
-// Profile is one client's onboarding: its Dexcom apps, per environment.
-type Profile struct {
-	ID        string // random; the file never shows the client's name
-	Name      string
-	Company   string
-	Notes     string
-	Created   time.Time
-	Updated   time.Time
-	Apps      map[dexcom.Environment]*App
-	LastCheck *CheckResult
-}
-
-// App is one Dexcom developer application's details and credentials.
-type App struct {
-	Env             dexcom.Environment
-	Name            string
-	Description     string
-	ClientID        string
-	ClientSecret    secret.String
-	RedirectURI     string // the loopback URI used for the self-check
-	ROOKRedirectURL string // the redirect URL ROOK returned
-	// ROOK's API credentials for the ROOK environment of this app's track
-	// (sandbox or production), the test user connected through ROOK, and
-	// the client's data webhook.
-	ROOKClientUUID string
-	ROOKSecretKey  secret.String
-	ROOKUserID     string
-	WebhookURL     string
-}
-
-// CheckResult is the outcome of the last verification, without secrets.
-type CheckResult struct {
-	At      time.Time          `json:"at"`
-	Env     dexcom.Environment `json:"env"`
-	OK      bool               `json:"ok"`
-	Summary string             `json:"summary"`
-	// Report is the check's secret-free JSON report (calls, data range,
-	// device, figures), kept for the onboarding report.
-	Report json.RawMessage `json:"report,omitempty"`
-}
-
-// App returns the app for env, creating an empty one.
-func (p *Profile) App(env dexcom.Environment) *App {
-	if p.Apps == nil {
-		p.Apps = map[dexcom.Environment]*App{}
-	}
-	a, ok := p.Apps[env]
-	if !ok {
-		a = &App{Env: env}
-		p.Apps[env] = a
-	}
-	return a
-}
-
-// Credentials are the app's client credentials for the Dexcom client.
-func (a *App) Credentials() dexcom.App {
-	return dexcom.App{ClientID: a.ClientID, ClientSecret: a.ClientSecret, RedirectURI: a.RedirectURI}
-}
+// The domain types live in the onboarding package; these names stay while
+// callers move to it.
+type (
+	Profile     = onboarding.Profile
+	App         = onboarding.App
+	CheckResult = onboarding.CheckResult
+)
 
 // profileRecord is what is sealed: the secret in the clear, inside the AEAD.
 type profileRecord struct {
@@ -106,7 +56,7 @@ type appRecord struct {
 	WebhookURL      string `json:"webhook_url,omitempty"`
 }
 
-func (p *Profile) record() profileRecord {
+func recordOf(p *Profile) profileRecord {
 	r := profileRecord{Name: p.Name, Company: p.Company, Notes: p.Notes, Created: p.Created, Updated: p.Updated,
 		Apps: map[string]appRecord{}, LastCheck: p.LastCheck}
 	for env, a := range p.Apps {
@@ -258,7 +208,7 @@ func (v *Vault) newProfile(name string) (*Profile, error) {
 // putNewProfile stores a profile made by newProfile, in tx.
 func (v *Vault) putNewProfile(tx *bolt.Tx, p *Profile) error {
 	id, _ := hex.DecodeString(p.ID)
-	if err := v.putSealed(tx, bucketProfiles, id, p.record()); err != nil {
+	if err := v.putSealed(tx, bucketProfiles, id, recordOf(p)); err != nil {
 		return err
 	}
 	return v.appendAudit(tx, p, "profile created", "")
@@ -296,10 +246,10 @@ func (v *Vault) SaveProfile(p *Profile) error {
 // putChanged writes p over old, stamping the time and auditing each change.
 func (v *Vault) putChanged(tx *bolt.Tx, id []byte, p *Profile, old profileRecord) error {
 	p.Updated = v.opts.Now().UTC()
-	if err := v.putSealed(tx, bucketProfiles, id, p.record()); err != nil {
+	if err := v.putSealed(tx, bucketProfiles, id, recordOf(p)); err != nil {
 		return err
 	}
-	for _, change := range describeChanges(old, p.record()) {
+	for _, change := range describeChanges(old, recordOf(p)) {
 		if err := v.appendAudit(tx, p, change, ""); err != nil {
 			return err
 		}

@@ -33,7 +33,7 @@ func TestProfileNamesNeverCarryControls(t *testing.T) {
 	// As an older version could have stored it.
 	p.Name = escName
 	id, _ := hex.DecodeString(p.ID)
-	if err := v.update(func(tx *bolt.Tx) error { return v.putSealed(tx, bucketProfiles, id, p.record()) }); err != nil {
+	if err := v.update(func(tx *bolt.Tx) error { return v.putSealed(tx, bucketProfiles, id, recordOf(p)) }); err != nil {
 		t.Fatal(err)
 	}
 	ps, err := v.Profiles()

@@ -1,0 +1,240 @@
+package service
+
+import (
+	"context"
+	"sync"
+	"time"
+
+	"github.com/tryrook/dexonboard/internal/dexcom"
+)
+
+// Delivery is one document the client's webhook received from ROOK.
+type Delivery struct {
+	DataStructure, ClientUUID, UserID, Date string
+	Readings                                int
+	Status                                  int
+	At                                      time.Time
+}
+
+// DeliverySource is where a session hears what its data webhook received
+// (a local receiver). Without one, a run through ROOK waits for nothing.
+type DeliverySource interface {
+	// Listen returns the deliveries received from now on, until stop.
+	Listen() (deliveries <-chan Delivery, stop func())
+}
+
+// DeliveryHub hands each delivery a receiver reports (Add) to every
+// listener at that moment; a listener that falls behind misses some
+// rather than blocking the receiver.
+type DeliveryHub struct {
+	mu   sync.Mutex
+	next int
+	subs map[int]chan Delivery
+}
+
+// Add reports one delivery.
+func (h *DeliveryHub) Add(d Delivery) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	for _, c := range h.subs {
+		select {
+		case c <- d:
+		default:
+		}
+	}
+}
+
+// Listen implements DeliverySource.
+func (h *DeliveryHub) Listen() (<-chan Delivery, func()) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.subs == nil {
+		h.subs = map[int]chan Delivery{}
+	}
+	h.next++
+	id, c := h.next, make(chan Delivery, 16)
+	h.subs[id] = c
+	return c, func() {
+		h.mu.Lock()
+		delete(h.subs, id)
+		h.mu.Unlock()
+	}
+}
+
+// ROOKRun is what differs between the front ends running step 6 through
+// ROOK: how the login is opened, where events go, where the session may
+// change.
+type ROOKRun struct {
+	// Open shows the authorization URL (a browser, the screen, a test
+	// user's automatic login).
+	Open func(ctx context.Context, url string) error
+	// Dexcom, when the direct check ran, lets the run compare ROOK's
+	// readings with Dexcom's.
+	Dexcom *dexcom.Client
+	// OnEvent hears each stage, the result and the webhook's delivery, in
+	// that order, from the run's goroutine.
+	OnEvent func(ROOKEvent)
+	// Apply runs a change to the session (recording the result) where the
+	// front end owns it: the wizard hands it to its Update. nil applies it
+	// at once.
+	Apply func(change func())
+	// DeliveryWait bounds the wait for the webhook's delivery (default 15 s).
+	DeliveryWait time.Duration
+	// Leg adjusts the leg before it runs (check's flags); nil leaves it.
+	Leg func(*ROOKLeg)
+}
+
+// ROOKEventKind says what a ROOKEvent reports.
+type ROOKEventKind int
+
+// The events of a run through ROOK.
+const (
+	ROOKStageStarted ROOKEventKind = iota // Stage (and URL) begins
+	ROOKFinished                          // Result is in and recorded
+	ROOKDelivered                         // Delivery came (nil: none in time)
+)
+
+// ROOKEvent is one thing a run through ROOK reports.
+type ROOKEvent struct {
+	Kind  ROOKEventKind
+	Stage ROOKStage
+	URL   string // the authorization URL, at StageCheckURL and StageBrowser
+	// Result is set at ROOKFinished; Awaiting then says a delivery is
+	// awaited (a new connection, with a delivery source).
+	Result   *ROOKResult
+	Awaiting bool
+	Delivery *Delivery // at ROOKDelivered; nil when none came in time
+}
+
+// ROOKOutcome is what ConnectThroughROOK found.
+type ROOKOutcome struct {
+	Result   *ROOKResult
+	Delivery *Delivery // this run's webhook delivery, when one came
+}
+
+// ConnectThroughROOK is step 6 through ROOK: build the leg from the
+// session's app, run it, record the result (through run.Apply), and, after
+// a new connection, wait for ROOK's delivery to the webhook. A delivery is
+// this run's only when it is for this run's ROOK client and user and came
+// after ROOK said the user was not connected yet: ROOK pushes after a
+// connection, so nothing from an earlier one can come after that. err is
+// set only when the leg could not be built (a step not done yet) or the
+// session is closed.
+func (s *Session) ConnectThroughROOK(ctx context.Context, run ROOKRun) (*ROOKOutcome, error) {
+	plan, err := s.PlanThroughROOK(run)
+	if err != nil {
+		return nil, err
+	}
+	return plan.Run(ctx)
+}
+
+// PullAndCompare pulls the test user's newest blood glucose from ROOK
+// again, without a login (the user is connected already), and compares it
+// with Dexcom's readings of that day when dc (the direct check's client)
+// is set. err is set only when a step is not done yet.
+func (s *Session) PullAndCompare(ctx context.Context, dc *dexcom.Client) (*ROOKResult, error) {
+	leg, err := s.ROOKLegOf(nil, dc)
+	if err != nil {
+		return nil, err
+	}
+	ctx, end, err := s.begin(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer end()
+	return leg.PullAndCompare(ctx), nil
+}
+
+// ROOKPlan is a run through ROOK built from the session at one moment: the
+// stages it will go through and its login timeout, for a front end to
+// show, and Run, which may go on in the background.
+type ROOKPlan struct {
+	Stages  []ROOKStage
+	Timeout time.Duration
+	s       *Session
+	leg     ROOKLeg
+	run     ROOKRun
+}
+
+// PlanThroughROOK builds the run from the session now, on the caller's
+// goroutine (the wizard's Update), so that Run reads nothing the front
+// end may be changing.
+func (s *Session) PlanThroughROOK(run ROOKRun) (*ROOKPlan, error) {
+	leg, err := s.ROOKLegOf(run.Open, run.Dexcom)
+	if err != nil {
+		return nil, err
+	}
+	if run.Leg != nil {
+		run.Leg(&leg)
+	}
+	p := &ROOKPlan{Timeout: leg.Timeout, s: s, leg: leg, run: run}
+	for _, st := range ROOKStages() {
+		if (st == StageCompare && leg.Dexcom == nil) || (st == StageWebhook && leg.WebhookURL == "") {
+			continue
+		}
+		p.Stages = append(p.Stages, st)
+	}
+	return p, nil
+}
+
+// Run runs the plan once (see ConnectThroughROOK).
+func (p *ROOKPlan) Run(ctx context.Context) (*ROOKOutcome, error) {
+	s, leg, run := p.s, p.leg, p.run
+	ctx, end, err := s.begin(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer end()
+	emit := func(e ROOKEvent) {
+		if run.OnEvent != nil {
+			run.OnEvent(e)
+		}
+	}
+	var heard <-chan Delivery
+	stop := func() {}
+	defer func() { stop() }()
+	leg.OnStage = func(st ROOKStage, u string) {
+		if st == StageCheckURL && s.Deliveries != nil { // ROOK: not connected yet
+			heard, stop = s.Deliveries.Listen()
+		}
+		emit(ROOKEvent{Kind: ROOKStageStarted, Stage: st, URL: u})
+	}
+	res := leg.Run(ctx)
+	apply := run.Apply
+	if apply == nil {
+		apply = func(change func()) { change() }
+	}
+	apply(func() { s.RecordROOK(res) })
+	awaiting := res.OK() && heard != nil
+	emit(ROOKEvent{Kind: ROOKFinished, Result: res, Awaiting: awaiting})
+	out := &ROOKOutcome{Result: res}
+	if !awaiting {
+		return out, nil
+	}
+	wait := run.DeliveryWait
+	if wait <= 0 {
+		wait = 15 * time.Second
+	}
+	out.Delivery = awaitDelivery(ctx, heard, leg.Credentials.ClientUUID, leg.UserID, wait)
+	emit(ROOKEvent{Kind: ROOKDelivered, Delivery: out.Delivery})
+	return out, nil
+}
+
+// awaitDelivery takes the first delivery for client and user (a receiver
+// that does not know the client matches any), or nil after wait.
+func awaitDelivery(ctx context.Context, heard <-chan Delivery, client, user string, wait time.Duration) *Delivery {
+	t := time.NewTimer(wait)
+	defer t.Stop()
+	for {
+		select {
+		case got := <-heard:
+			if got.UserID == user && (got.ClientUUID == "" || got.ClientUUID == client) {
+				return &got
+			}
+		case <-t.C:
+			return nil
+		case <-ctx.Done():
+			return nil
+		}
+	}
+}
