@@ -86,6 +86,7 @@ failed, 4 API failed, 5 vault, 6 ROOK leg failed.`,
 	f.BoolVar(&o.demo, "demo", false, "run against the embedded sandbox simulator; the login completes by itself")
 	f.StringVar(&o.user, "user", "SandboxUser7", "with --demo: the sandbox user who logs in")
 	f.DurationVar(&o.timeout, "timeout", connect.DefaultTimeout, "how long to wait for the login")
+	boundDuration(f, "timeout", time.Hour, "")
 	o.rook.register(f)
 	return cmd
 }

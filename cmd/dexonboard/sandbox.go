@@ -87,6 +87,12 @@ misconfigured client or a busy ROOK does.`,
 	f.BoolVar(&rf.ServerErrorOnce, "rook-server-error-once", false, "the first ROOK API call (after any 429) answers 503")
 	f.DurationVar(&rf.RetryAfter, "rook-retry-after", time.Second, "Retry-After sent with ROOK's 429 (0: none)")
 	f.DurationVar(&rf.Latency, "rook-latency", 0, "delay added to every ROOK answer")
+	boundDuration(f, "history", 5*365*24*time.Hour, "")
+	boundDuration(f, "upload-delay", 24*time.Hour, "none")
+	boundDuration(f, "retry-after", time.Hour, "none")
+	boundDuration(f, "rook-retry-after", time.Hour, "none")
+	boundDuration(f, "latency", 10*time.Minute, "none")
+	boundDuration(f, "rook-latency", 10*time.Minute, "none")
 	return cmd
 }
 

@@ -50,6 +50,7 @@ Exit codes: 0 pass, 1 fail, 2 bad input.`,
 	}
 	f := cmd.Flags()
 	f.DurationVar(&o.timeout, "timeout", 15*time.Second, "how long to wait for the answer")
+	boundDuration(f, "timeout", 10*time.Minute, "")
 	f.StringVar(&o.env, "rook-env", "", "sandbox or production: says how long ROOK keeps a failed delivery (default: both)")
 	f.BoolVar(&o.json, "json", false, "print the result as JSON on stdout")
 	return cmd
