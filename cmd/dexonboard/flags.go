@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"net"
 	"strconv"
 	"time"
 
@@ -87,4 +88,21 @@ func shortDuration(d time.Duration) string {
 		return strconv.FormatInt(int64(d/time.Minute), 10) + "m"
 	}
 	return d.String()
+}
+
+// checkLoopback refuses a listen address that is not on loopback: an empty
+// host or 0.0.0.0 listens on every interface, where anyone on the network
+// can reach the server.
+func checkLoopback(flag, addr string) error {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return fmt.Errorf("--%s %q: give host:port, such as 127.0.0.1:0 (%w)", flag, addr, err)
+	}
+	if host == "localhost" {
+		return nil
+	}
+	if ip := net.ParseIP(host); ip != nil && ip.IsLoopback() {
+		return nil
+	}
+	return fmt.Errorf("--%s %s is not a loopback address: give 127.0.0.1:PORT or [::1]:PORT", flag, addr)
 }

@@ -122,6 +122,7 @@ func writeProbeJSON(ios *iostreams.IOStreams, r *webhook.Result) error {
 type webhookListenOptions struct {
 	addr    string
 	maxBody int64
+	public  bool
 }
 
 func newWebhookListenCmd(ios *iostreams.IOStreams) *cobra.Command {
@@ -133,18 +134,28 @@ func newWebhookListenCmd(ios *iostreams.IOStreams) *cobra.Command {
 readable JSON delivery and prints its data structure, user, date and number
 of readings (and the X-ROOK-Hash header, shown but not verified: ROOK's
 scheme is not public). For demos, for the simulator (sandbox serve
---rook-webhook) and for clients who have no endpoint yet. ctrl+c stops it.`,
+--rook-webhook) and for clients who have no endpoint yet. ctrl+c stops it.
+
+It listens on loopback only; an address such as 0.0.0.0:8790 (every
+interface, so anyone on the network can post to it) needs --public.`,
 		Example: `  dexonboard webhook listen
   dexonboard webhook listen --addr 127.0.0.1:9000`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error { return webhookListen(cmd, ios, o) },
 	}
-	cmd.Flags().StringVar(&o.addr, "addr", "127.0.0.1:8790", "address to listen on (port 0 picks a free one)")
+	cmd.Flags().StringVar(&o.addr, "addr", "127.0.0.1:8790", "loopback address to listen on (port 0 picks a free one; another needs --public)")
 	cmd.Flags().Int64Var(&o.maxBody, "max-body", webhook.DefaultMaxBody, "largest delivery accepted, in bytes")
+	cmd.Flags().BoolVar(&o.public, "public", false, "allow an --addr that is not loopback (reachable from the network)")
 	return cmd
 }
 
 func webhookListen(cmd *cobra.Command, ios *iostreams.IOStreams, o *webhookListenOptions) error {
+	if err := checkLoopback("addr", o.addr); err != nil {
+		if !o.public {
+			return exitWith(exitUsage, fmt.Errorf("%w, or pass --public to listen there", err))
+		}
+		fmt.Fprintf(ios.ErrOut, "warning: --public: listening on %s, not loopback only: anyone who can reach this machine can post deliveries to it\n", o.addr)
+	}
 	l, err := webhook.Listen(o.addr, o.maxBody, func(d webhook.Received) { printReceived(ios, d) })
 	if err != nil {
 		return exitWith(exitUsage, fmt.Errorf("%w (pick another --addr)", err))
