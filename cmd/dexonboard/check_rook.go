@@ -91,8 +91,11 @@ func (o *checkOptions) validate() error {
 			return exitWith(exitUsage, fmt.Errorf("--rook-env: %w", err))
 		}
 	}
+	if err := checkAPIBase(o.apiBase); err != nil {
+		return err
+	}
 	if r.apiBase != "" {
-		if err := webhook.CheckURL(r.apiBase); err != nil {
+		if err := rook.CheckBaseURL(r.apiBase); err != nil {
 			return exitWith(exitUsage, fmt.Errorf("--rook-api-base: %w", err))
 		}
 	}

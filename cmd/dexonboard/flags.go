@@ -8,6 +8,7 @@ import (
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
+	"github.com/tryrook/dexonboard/internal/dexcom"
 )
 
 // Every duration flag has a range, set where the flag is made (boundDuration)
@@ -105,4 +106,15 @@ func checkLoopback(flag, addr string) error {
 		return nil
 	}
 	return fmt.Errorf("--%s %s is not a loopback address: give 127.0.0.1:PORT or [::1]:PORT", flag, addr)
+}
+
+// checkAPIBase checks --api-base, when given, as the Dexcom client will.
+func checkAPIBase(base string) error {
+	if base == "" {
+		return nil
+	}
+	if _, err := dexcom.ParseBaseURL(base); err != nil {
+		return exitWith(exitUsage, fmt.Errorf("--api-base: %w", err))
+	}
+	return nil
 }

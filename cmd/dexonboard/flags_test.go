@@ -145,3 +145,25 @@ func TestWebhookProbeEndsAgainstASilentServer(t *testing.T) {
 		t.Fatalf("%+v", r)
 	}
 }
+
+// A base URL with a password is refused and the password never printed; one
+// with a query or fragment is refused before a login URL is built from it.
+func TestBaseURLFlagsRefused(t *testing.T) {
+	t.Setenv("DEXCOM_CLIENT_SECRET", "s3cret-for-the-test")
+	id := "0123456789abcdef0123456789abcdef"
+	for _, tc := range []struct {
+		flag string
+		args []string
+	}{
+		{"--api-base", []string{"check", "--client-id", id, "--no-browser", "--api-base", "http://u:PASSWORD@127.0.0.1:1/"}},
+		{"--api-base", []string{"check", "--client-id", id, "--no-browser", "--api-base", "http://127.0.0.1:1/?x=1#f"}},
+		{"--rook-api-base", []string{"check", "--via", "rook", "--rook-api-base", "http://u:PASSWORD@127.0.0.1:1/"}},
+		{"--rook-api-base", []string{"check", "--via", "rook", "--rook-api-base", "http://127.0.0.1:1/?x=1#f"}},
+		{"--api-base", []string{"--api-base", "https://u:PASSWORD@127.0.0.1:1/"}},
+	} {
+		r := runBounded(t, binary(t, "", tc.args...), 30*time.Second)
+		if r.code != exitUsage || !strings.Contains(r.errOut, "error: "+tc.flag+": ") || strings.Contains(r.out+r.errOut, "PASSWORD") {
+			t.Errorf("%v: exit %d, want 2 naming %s without the password: %q %q", tc.args, r.code, tc.flag, r.out, r.errOut)
+		}
+	}
+}

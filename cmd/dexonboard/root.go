@@ -45,6 +45,9 @@ Run it with no command to start the wizard, or try everything offline with:
 	}
 	wo := &wizardOptions{}
 	root.RunE = func(cmd *cobra.Command, _ []string) error {
+		if err := checkAPIBase(wo.apiBase); err != nil {
+			return err
+		}
 		e.vault.waitSet = cmd.Flags().Changed("wait")
 		return runWizard(cmd.Context(), e, wo)
 	}
