@@ -64,6 +64,14 @@ func newVaultInitCmd(e *env) *cobra.Command {
 	}
 }
 
+// withVaultRead is withVault for a command that only reads: the vault opens
+// read-only (a shared lock, nothing created or written), so it works on
+// read-only media such as a backup disk.
+func withVaultRead(e *env, fn func(v *vault.Vault) error) error {
+	e.vault.readOnly = true
+	return withVault(e, func(v *vault.Vault, _ []byte) error { return fn(v) })
+}
+
 // withVault runs fn on the unlocked vault and closes it.
 func withVault(e *env, fn func(v *vault.Vault, pass []byte) error) error {
 	v, pass, err := openVault(e.ios, e.prompt, &e.vault)
@@ -82,7 +90,7 @@ func newVaultListCmd(e *env) *cobra.Command {
 		Short: "List the client profiles",
 		Args:  cobra.NoArgs,
 		RunE: func(*cobra.Command, []string) error {
-			return withVault(e, func(v *vault.Vault, _ []byte) error {
+			return withVaultRead(e, func(v *vault.Vault) error {
 				ps, err := v.Profiles()
 				if err != nil {
 					return exitWith(exitVault, err)
@@ -142,7 +150,7 @@ func newVaultShowCmd(e *env) *cobra.Command {
 		Short: "Show a profile (the client secret masked unless --reveal)",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(_ *cobra.Command, args []string) error {
-			return withVault(e, func(v *vault.Vault, _ []byte) error {
+			return withVaultRead(e, func(v *vault.Vault) error {
 				p, err := v.Profile(args[0])
 				if err != nil {
 					return exitWith(exitVault, err)
@@ -436,7 +444,7 @@ func newVaultAuditCmd(e *env) *cobra.Command {
 		Short: "Show the audit trail (what changed and when; never secrets)",
 		Args:  cobra.MaximumNArgs(1),
 		RunE: func(_ *cobra.Command, args []string) error {
-			return withVault(e, func(v *vault.Vault, _ []byte) error {
+			return withVaultRead(e, func(v *vault.Vault) error {
 				id := ""
 				if len(args) == 1 {
 					p, err := v.Profile(args[0])

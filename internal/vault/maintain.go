@@ -242,6 +242,7 @@ func (r *Report) OK() bool { return len(r.Problems) == 0 }
 // it finds) and reports every damaged, modified, missing or added record. An
 // error means it could not get as far as the records.
 func Check(path string, pass []byte, opts Options) (*Report, error) {
+	opts.ReadOnly = true
 	v, err := unlock(path, pass, opts)
 	if err != nil {
 		return nil, err
