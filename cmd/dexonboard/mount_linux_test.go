@@ -2,6 +2,7 @@ package main
 
 import (
 	"os"
+	"path/filepath"
 	"syscall"
 	"testing"
 )
@@ -28,4 +29,30 @@ func remountReadOnly(t *testing.T, dir string) {
 	if err := syscall.Mount("tmpfs", dir, "tmpfs", syscall.MS_REMOUNT|syscall.MS_RDONLY, ""); err != nil {
 		t.Fatalf("remount %s read-only: %v", dir, err)
 	}
+}
+
+// fillDisk writes a file in dir until the file system is full, then frees
+// free bytes of it (a multiple of 4 KiB, tmpfs's page). It returns a
+// function that frees the rest.
+func fillDisk(t *testing.T, dir string, free int64) (freeAll func()) {
+	t.Helper()
+	name := filepath.Join(dir, "filler")
+	f, err := os.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	page := make([]byte, 4096)
+	var size int64
+	for {
+		n, err := f.Write(page)
+		size += int64(n)
+		if err != nil {
+			break
+		}
+	}
+	if err := f.Truncate(max(0, size-free)); err != nil {
+		t.Fatal(err)
+	}
+	return func() { os.Remove(name) }
 }

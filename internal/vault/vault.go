@@ -41,6 +41,9 @@ var (
 	// ErrUnsafePath: a symbolic link, a shared folder or a foreign file
 	// where the vault or its side files belong.
 	ErrUnsafePath = errors.New("unsafe vault location")
+	// ErrCompactPending: a key change is saved but the compaction after it
+	// failed (see CompactPendingError).
+	ErrCompactPending = errors.New("compaction pending")
 )
 
 // InUseError says which process holds the vault, when known.
@@ -352,6 +355,10 @@ func Open(path string, pass []byte, opts Options) (*Vault, error) {
 	}
 	if !v.opts.ReadOnly {
 		v.fixPermissions()
+		if err := v.finishPendingCompaction(); err != nil {
+			v.Close()
+			return nil, err
+		}
 	}
 	return v, nil
 }
