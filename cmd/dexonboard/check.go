@@ -78,6 +78,7 @@ failed, 4 API failed, 5 vault, 6 ROOK leg failed.`,
 	f.BoolVar(&o.demo, "demo", false, "run against the embedded sandbox simulator; the login completes by itself")
 	f.StringVar(&o.user, "user", "SandboxUser7", "with --demo: the sandbox user who logs in")
 	f.DurationVar(&o.timeout, "timeout", connect.DefaultTimeout, "how long to wait for the login")
+	boundDuration(f, "timeout", time.Hour, "")
 	o.rook.register(f)
 
 	// --export: the glucose view's files, from the command line (check_export.go).

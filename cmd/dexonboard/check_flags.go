@@ -42,6 +42,7 @@ func (r *rookFlags) register(f *pflag.FlagSet) {
 	f.StringVar(&r.redirectURL, "rook-redirect-url", "", "ROOK's Redirect URL from Step 4, which the authorization URL must carry (default: the profile's)")
 	f.StringVar(&r.webhookURL, "webhook-url", "", "also probe this data webhook as ROOK delivers to it (default: the profile's; with --demo a local receiver)")
 	f.DurationVar(&r.apiTimeout, "rook-timeout", rook.DefaultTimeout, "how long one ROOK API call may take")
+	boundDuration(f, "rook-timeout", 10*time.Minute, "")
 	f.IntVar(&r.days, "rook-days", 3, "how many days back to look for ROOK's newest blood glucose (1 to 14)")
 }
 
@@ -80,8 +81,11 @@ func (o *checkOptions) validate() error {
 			return exitWith(exitUsage, fmt.Errorf("--rook-env: %w", err))
 		}
 	}
+	if err := checkAPIBase(o.apiBase); err != nil {
+		return err
+	}
 	if r.apiBase != "" {
-		if err := webhook.CheckURL(r.apiBase); err != nil {
+		if err := rook.CheckBaseURL(r.apiBase); err != nil {
 			return exitWith(exitUsage, fmt.Errorf("--rook-api-base: %w", err))
 		}
 	}

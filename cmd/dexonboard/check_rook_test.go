@@ -79,11 +79,20 @@ func TestCheckDemoViaBoth(t *testing.T) {
 	if strings.Contains(r.out+r.errOut, rooksim.DemoSecretKey) || strings.Contains(r.out+r.errOut, sandbox.DemoClientSecret) {
 		t.Fatal("a secret was printed")
 	}
-	// --demo alone runs both legs; --via dexcom runs one.
-	if c := decodeCheck(t, runCmd(t, "", nil, "check", "--demo", "--json").out); c.ROOK == nil || c.EGVCount == 0 {
+	// --demo alone runs both legs; --via dexcom runs one. A failed run
+	// shows its own error, not a wrong conclusion about the legs.
+	passed := func(args ...string) checkOut {
+		t.Helper()
+		r := runCmd(t, "", nil, args...)
+		if r.code != 0 {
+			t.Fatalf("%v: %+v", args, r)
+		}
+		return decodeCheck(t, r.out)
+	}
+	if c := passed("check", "--demo", "--json"); c.ROOK == nil || c.EGVCount == 0 {
 		t.Fatal("--demo did not default to both legs")
 	}
-	if c := decodeCheck(t, runCmd(t, "", nil, "check", "--demo", "--via", "dexcom", "--json").out); c.ROOK != nil {
+	if c := passed("check", "--demo", "--via", "dexcom", "--json"); c.ROOK != nil {
 		t.Fatal("--via dexcom ran the ROOK leg")
 	}
 	human := runCmd(t, "", nil, "check", "--demo", "--via", "rook")

@@ -117,6 +117,7 @@ func newHandoffSealCmd(e *env) *cobra.Command {
 	f.StringVarP(&out, "output", "o", "", "file to write (created 0600, never overwritten)")
 	f.BoolVar(&clip, "clipboard", false, "copy the sealed message to the clipboard (OSC 52)")
 	f.DurationVar(&expires, "expires", handoff.DefaultExpiry, "how long it can be opened")
+	boundDuration(f, "expires", 30*24*time.Hour, "")
 	_ = cmd.MarkFlagRequired("to")
 	_ = cmd.MarkFlagRequired("profile")
 	return cmd

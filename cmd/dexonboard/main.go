@@ -109,6 +109,7 @@ const (
 	exitAPI       = 4
 	exitVault     = 5
 	exitROOK      = 6 // check: the ROOK leg failed
+	exitPartial   = 7 // vault rotate-key/passwd: the change is saved, its compaction is not
 	exitCancelled = 130
 )
 

@@ -51,6 +51,7 @@ type vaultFlags struct {
 	passFile string
 	wait     time.Duration // --wait: for another dexonboard to let go of the vault
 	waitSet  bool          // --wait was given (the wizard's screens wait only then)
+	readOnly bool          // the command only reads: open the vault read-only
 }
 
 // defaultWait is how long a command waits for another dexonboard that holds
@@ -65,6 +66,7 @@ const defaultWait = 10 * time.Second
 func (f *vaultFlags) options(ios *iostreams.IOStreams) vault.Options {
 	o := vaultOptions
 	o.LockTimeout = f.lockTimeout()
+	o.ReadOnly = f.readOnly
 	o.LockWait = func(pid int) {
 		who := "another dexonboard"
 		if pid > 0 {

@@ -18,7 +18,7 @@ func newReportCmd(e *env) *cobra.Command {
 			if format != "md" && format != "html" && format != "json" {
 				return exitWith(exitUsage, fmt.Errorf("--format: use md, html or json"))
 			}
-			return withVault(e, func(v *vault.Vault, _ []byte) error {
+			return withVaultRead(e, func(v *vault.Vault) error {
 				p, err := v.Profile(args[0])
 				if err != nil {
 					return exitWith(exitVault, err)

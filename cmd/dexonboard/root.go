@@ -42,6 +42,9 @@ Run it with no command to start the wizard, or try everything offline with:
 	}
 	wo := &wizardOptions{}
 	root.RunE = func(cmd *cobra.Command, _ []string) error {
+		if err := checkAPIBase(wo.apiBase); err != nil {
+			return err
+		}
 		e.vault.waitSet = cmd.Flags().Changed("wait")
 		return runWizard(cmd.Context(), e, wo)
 	}
@@ -50,6 +53,8 @@ Run it with no command to start the wizard, or try everything offline with:
 	root.PersistentFlags().StringVar(&e.vault.path, "vault", "", "vault file (default $DEXONBOARD_VAULT, else $XDG_DATA_HOME/dexonboard/vault.db)")
 	root.PersistentFlags().StringVar(&e.vault.passFile, "passphrase-file", "", "read the vault passphrase from this file (else $DEXONBOARD_PASSPHRASE, else a prompt)")
 	root.PersistentFlags().DurationVar(&e.vault.wait, "wait", defaultWait, "how long to wait for another dexonboard to let go of the vault (0: do not wait)")
+	boundDuration(root.PersistentFlags(), "wait", time.Hour, "do not wait")
+	root.PersistentPreRunE = func(cmd *cobra.Command, _ []string) error { return checkDurations(cmd) }
 	root.SetIn(ios.In)
 	root.SetOut(ios.Out)
 	root.SetErr(ios.ErrOut)

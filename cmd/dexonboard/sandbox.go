@@ -63,7 +63,7 @@ misconfigured client or a busy ROOK does.`,
 		RunE: func(cmd *cobra.Command, _ []string) error { return sandboxServe(cmd, ios, o) },
 	}
 	f := cmd.Flags()
-	f.StringVar(&o.addr, "addr", "127.0.0.1:8780", "loopback address to listen on (port 0 picks a free one)")
+	f.StringVar(&o.addr, "addr", "127.0.0.1:8780", "loopback address to listen on, 127.0.0.1 or [::1] (port 0 picks a free one)")
 	f.Uint64Var(&o.seed, "seed", 1, "seed of the generated data: the same seed gives the same data")
 	f.StringSliceVar(&o.redirectURIs, "redirect-uri", []string{sandbox.DemoRedirectURI, "http://127.0.0.1:8765/callback"}, "redirect URIs registered for the demo app")
 	f.BoolVar(&o.lenientDates, "lenient-dates", false, "accept startDate/endDate with a zone or milliseconds (the real API is reported to refuse them)")
@@ -75,7 +75,7 @@ misconfigured client or a busy ROOK does.`,
 	f.Float64Var(&o.faults.ServerErrors, "server-errors", 0, "share of data calls answered 503 (0 to 1)")
 	f.Float64Var(&o.faults.ExpireTokens, "expire-tokens", 0, "share of data calls whose access token expires (401)")
 	f.DurationVar(&o.faults.Latency, "latency", 0, "delay added to every answer")
-	f.StringVar(&o.rookAddr, "rook-addr", "127.0.0.1:8781", "loopback address of the ROOK simulator (port 0 picks a free one)")
+	f.StringVar(&o.rookAddr, "rook-addr", "127.0.0.1:8781", "loopback address of the ROOK simulator, 127.0.0.1 or [::1] (port 0 picks a free one)")
 	f.StringVar(&o.rookWebhook, "rook-webhook", "", "the client's data webhook: ROOK pushes blood_glucose_event documents there after a connection")
 	rf := &o.rookFaults
 	f.BoolVar(&rf.WrongClientID, "rook-wrong-client-id", false, "ROOK holds a Dexcom Client ID one character off the app's")
@@ -87,10 +87,24 @@ misconfigured client or a busy ROOK does.`,
 	f.BoolVar(&rf.ServerErrorOnce, "rook-server-error-once", false, "the first ROOK API call (after any 429) answers 503")
 	f.DurationVar(&rf.RetryAfter, "rook-retry-after", time.Second, "Retry-After sent with ROOK's 429 (0: none)")
 	f.DurationVar(&rf.Latency, "rook-latency", 0, "delay added to every ROOK answer")
+	boundDuration(f, "history", 5*365*24*time.Hour, "")
+	boundDuration(f, "upload-delay", 24*time.Hour, "none")
+	boundDuration(f, "retry-after", time.Hour, "none")
+	boundDuration(f, "rook-retry-after", time.Hour, "none")
+	boundDuration(f, "latency", 10*time.Minute, "none")
+	boundDuration(f, "rook-latency", 10*time.Minute, "none")
 	return cmd
 }
 
 func sandboxServe(cmd *cobra.Command, ios *iostreams.IOStreams, o *sandboxServeOptions) error {
+	// The simulators hand out fake secrets and accept anyone's login:
+	// loopback only, no switch.
+	if err := checkLoopback("addr", o.addr); err != nil {
+		return exitWith(exitUsage, err)
+	}
+	if err := checkLoopback("rook-addr", o.rookAddr); err != nil {
+		return exitWith(exitUsage, err)
+	}
 	for _, share := range []float64{o.faults.RateLimit, o.faults.ServerErrors, o.faults.ExpireTokens} {
 		if share < 0 || share > 1 {
 			return exitWith(exitUsage, fmt.Errorf("fault shares go from 0 to 1, not %v", share))

@@ -28,7 +28,7 @@ trail. It is useless without its passphrase, which is read from
 	cmd.AddCommand(
 		newVaultInitCmd(e), newVaultListCmd(e), newVaultShowCmd(e), newVaultAddCmd(e),
 		newVaultRenameCmd(e), newVaultDeleteCmd(e), newVaultPasswdCmd(e), newVaultRotateCmd(e),
-		newVaultBackupCmd(e), newVaultCheckCmd(e), newVaultAuditCmd(e),
+		newVaultBackupCmd(e), newVaultCheckCmd(e), newVaultAuditCmd(e), newVaultCompactCmd(e),
 	)
 	return cmd
 }
@@ -63,6 +63,14 @@ func newVaultInitCmd(e *env) *cobra.Command {
 	}
 }
 
+// withVaultRead is withVault for a command that only reads: the vault opens
+// read-only (a shared lock, nothing created or written), so it works on
+// read-only media such as a backup disk.
+func withVaultRead(e *env, fn func(v *vault.Vault) error) error {
+	e.vault.readOnly = true
+	return withVault(e, func(v *vault.Vault, _ []byte) error { return fn(v) })
+}
+
 // withVault runs fn on the unlocked vault and closes it.
 func withVault(e *env, fn func(v *vault.Vault, pass []byte) error) error {
 	v, pass, err := openVault(e.ios, e.prompt, &e.vault)
@@ -81,7 +89,7 @@ func newVaultListCmd(e *env) *cobra.Command {
 		Short: "List the client profiles",
 		Args:  cobra.NoArgs,
 		RunE: func(*cobra.Command, []string) error {
-			return withVault(e, func(v *vault.Vault, _ []byte) error {
+			return withVaultRead(e, func(v *vault.Vault) error {
 				ps, err := v.Profiles()
 				if err != nil {
 					return exitWith(exitVault, err)
@@ -141,7 +149,7 @@ func newVaultShowCmd(e *env) *cobra.Command {
 		Short: "Show a profile (the client secret masked unless --reveal)",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(_ *cobra.Command, args []string) error {
-			return withVault(e, func(v *vault.Vault, _ []byte) error {
+			return withVaultRead(e, func(v *vault.Vault) error {
 				p, err := v.Profile(args[0])
 				if err != nil {
 					return exitWith(exitVault, err)
@@ -350,8 +358,12 @@ func newVaultPasswdCmd(e *env) *cobra.Command {
 		Use:   "passwd",
 		Short: "Change the vault passphrase",
 		Long: `Change the passphrase. Only the wrapped data key changes; the records are
-untouched. The new passphrase comes from $DEXONBOARD_NEW_PASSPHRASE or a prompt.
-If the old passphrase may have leaked, run dexonboard vault rotate-key too.`,
+untouched. Then the file is compacted, so no copy of the key wrapped under the
+old passphrase stays in its free pages. The new passphrase comes from
+$DEXONBOARD_NEW_PASSPHRASE or a prompt. If the old passphrase may have leaked,
+run dexonboard vault rotate-key too.
+
+` + partialHelp,
 		Args: cobra.NoArgs,
 		RunE: func(*cobra.Command, []string) error {
 			return withVault(e, func(v *vault.Vault, old []byte) error {
@@ -361,7 +373,7 @@ If the old passphrase may have leaked, run dexonboard vault rotate-key too.`,
 				}
 				defer secret.Wipe(fresh)
 				if err := v.ChangePassphrase(old, fresh); err != nil {
-					return exitWith(exitVault, err)
+					return keyChangeError(e, err)
 				}
 				fmt.Fprintln(e.ios.Out, "passphrase changed")
 				fmt.Fprintln(e.ios.ErrOut, "Old backups still open with the old passphrase. If it leaked, run dexonboard vault rotate-key and delete them.")
@@ -377,12 +389,14 @@ func newVaultRotateCmd(e *env) *cobra.Command {
 		Short: "Re-encrypt everything under a new data key and compact the file",
 		Long: `Make a new data key, re-seal every record under it in one transaction, and
 compact the file so no old copy of the wrapped key remains. Use it when a
-passphrase may have leaked: free pages and old backups hold the old key.`,
+passphrase may have leaked: free pages and old backups hold the old key.
+
+` + partialHelp,
 		Args: cobra.NoArgs,
 		RunE: func(*cobra.Command, []string) error {
 			return withVault(e, func(v *vault.Vault, pass []byte) error {
 				if err := v.RotateKey(pass); err != nil {
-					return exitWith(exitVault, err)
+					return keyChangeError(e, err)
 				}
 				fmt.Fprintln(e.ios.Out, "data key rotated; backups made before this no longer match: delete them")
 				return nil
@@ -429,6 +443,9 @@ func newVaultCheckCmd(e *env) *cobra.Command {
 			}
 			fmt.Fprintf(e.ios.Out, "vault: %s\ncreated: %s\nkey derivation: Argon2id, %d MiB, %d passes, %d lanes\ndata key generation: %d\nrecords: %d (%d profiles)\n",
 				r.Path, r.Created.Local().Format("2006-01-02 15:04"), r.KDF.MemoryKiB/1024, r.KDF.Passes, r.KDF.Lanes, r.KeyGen, r.Records, r.Profiles)
+			if r.CompactPending != "" {
+				fmt.Fprintf(e.ios.Out, "compaction pending: %s, but old key material may remain in free pages: free space and run dexonboard vault compact\n", r.CompactPending)
+			}
 			if r.OK() {
 				fmt.Fprintln(e.ios.Out, "ok: every record decrypts and matches the manifest")
 				return nil
@@ -447,7 +464,7 @@ func newVaultAuditCmd(e *env) *cobra.Command {
 		Short: "Show the audit trail (what changed and when; never secrets)",
 		Args:  cobra.MaximumNArgs(1),
 		RunE: func(_ *cobra.Command, args []string) error {
-			return withVault(e, func(v *vault.Vault, _ []byte) error {
+			return withVaultRead(e, func(v *vault.Vault) error {
 				id := ""
 				if len(args) == 1 {
 					p, err := v.Profile(args[0])
@@ -463,6 +480,46 @@ func newVaultAuditCmd(e *env) *cobra.Command {
 				for _, a := range entries {
 					fmt.Fprintf(e.ios.Out, "%s  %-24s %s %s\n", a.At.Local().Format("2006-01-02 15:04:05"), safetext.Line(a.Profile), a.Action, safetext.Line(a.Detail))
 				}
+				return nil
+			})
+		},
+	}
+}
+
+// partialHelp is what rotate-key and passwd say about a disk that fills.
+const partialHelp = `If the disk fills after the change is saved but before the compaction ends,
+the change stands (use the new key or passphrase), it says that old key
+material may remain in free pages, and exits 7. Free space and run dexonboard
+vault compact; any later command that opens the vault for writing also
+finishes the compaction.`
+
+// keyChangeError is the exit of rotate-key and passwd: 7 when the change is
+// saved and only its compaction failed, said in those words.
+func keyChangeError(e *env, err error) error {
+	var pending *vault.CompactPendingError
+	if !errors.As(err, &pending) {
+		return exitWith(exitVault, err)
+	}
+	fmt.Fprintf(e.ios.ErrOut, "%s; old key material may remain in the vault file's free pages until compaction succeeds: free space and run dexonboard vault compact\n(compaction failed: %s)\n",
+		pending.Change, safetext.Line(pending.Err.Error()))
+	return &exitError{code: exitPartial, err: err, quiet: true}
+}
+
+func newVaultCompactCmd(e *env) *cobra.Command {
+	return &cobra.Command{
+		Use:   "compact",
+		Short: "Rewrite the vault file without its free pages (finishes a key change on a full disk)",
+		Long: `Rewrite the vault file with its live data only: free pages, which may hold old
+key material after rotate-key or passwd, or deleted records, are gone. Run it
+when rotate-key or passwd said the compaction is pending (exit 7), once there
+is free space. It needs room for a second copy of the vault while it runs.`,
+		Args: cobra.NoArgs,
+		RunE: func(*cobra.Command, []string) error {
+			return withVault(e, func(v *vault.Vault, _ []byte) error {
+				if err := v.Compact(); err != nil {
+					return exitWith(exitVault, fmt.Errorf("%w: free space and run it again", err))
+				}
+				fmt.Fprintln(e.ios.Out, "vault compacted:", v.Path())
 				return nil
 			})
 		},

@@ -54,6 +54,7 @@ Exit codes: 0 pass, 1 fail, 2 bad input.`,
 	}
 	f := cmd.Flags()
 	f.DurationVar(&o.timeout, "timeout", 15*time.Second, "how long to wait for the answer")
+	boundDuration(f, "timeout", 10*time.Minute, "")
 	f.StringVar(&o.env, "rook-env", "", "sandbox or production: says how long ROOK keeps a failed delivery (default: both)")
 	f.BoolVar(&o.json, "json", false, "print the result as JSON on stdout")
 	return cmd
@@ -132,6 +133,7 @@ func writeProbeJSON(ios *iostreams.IOStreams, r *webhook.Result) error {
 type webhookListenOptions struct {
 	addr    string
 	maxBody int64
+	public  bool
 }
 
 func newWebhookListenCmd(ios *iostreams.IOStreams) *cobra.Command {
@@ -145,18 +147,28 @@ of readings, and whether its x-rook-hash is verified, wrong or missing:
 set $ROOK_HASH_KEY to the secret hash key from ROOK's client portal (ROOK's
 published scheme: hex HMAC-SHA256 of client_uuid + user_id + datetime).
 Without it the hash is shown, not checked. For demos, for the simulator (sandbox serve
---rook-webhook) and for clients who have no endpoint yet. ctrl+c stops it.`,
+--rook-webhook) and for clients who have no endpoint yet. ctrl+c stops it.
+
+It listens on loopback only; an address such as 0.0.0.0:8790 (every
+interface, so anyone on the network can post to it) needs --public.`,
 		Example: `  dexonboard webhook listen
   dexonboard webhook listen --addr 127.0.0.1:9000`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error { return webhookListen(cmd, ios, o) },
 	}
-	cmd.Flags().StringVar(&o.addr, "addr", "127.0.0.1:8790", "address to listen on (port 0 picks a free one)")
+	cmd.Flags().StringVar(&o.addr, "addr", "127.0.0.1:8790", "loopback address to listen on (port 0 picks a free one; another needs --public)")
 	cmd.Flags().Int64Var(&o.maxBody, "max-body", webhook.DefaultMaxBody, "largest delivery accepted, in bytes")
+	cmd.Flags().BoolVar(&o.public, "public", false, "allow an --addr that is not loopback (reachable from the network)")
 	return cmd
 }
 
 func webhookListen(cmd *cobra.Command, ios *iostreams.IOStreams, o *webhookListenOptions) error {
+	if err := checkLoopback("addr", o.addr); err != nil {
+		if !o.public {
+			return exitWith(exitUsage, fmt.Errorf("%w, or pass --public to listen there", err))
+		}
+		fmt.Fprintf(ios.ErrOut, "warning: --public: listening on %s, not loopback only: anyone who can reach this machine can post deliveries to it\n", o.addr)
+	}
 	key := hashKey()
 	l, err := webhook.ListenWith(o.addr, webhook.ListenOptions{MaxBody: o.maxBody, HashKey: key}, func(d webhook.Received) { printReceived(ios, d) })
 	if err != nil {

@@ -156,10 +156,7 @@ func (c *Client) do(ctx context.Context, path string, q url.Values, attempt int,
 	if err != nil {
 		return 0, nil, nil, "", err
 	}
-	u := c.base + path
-	if call.Query != "" {
-		u += "?" + call.Query
-	}
+	u := JoinURL(c.base, path, call.Query)
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
 	if err != nil {
 		return 0, nil, nil, "", err

@@ -90,9 +90,9 @@ func NewEndpoints(env Environment, base string, oauth OAuthVersion) (Endpoints, 
 	if base == "" {
 		return Endpoints{}, fmt.Errorf("environment %q needs an API base URL", env)
 	}
-	u, err := url.Parse(base)
-	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
-		return Endpoints{}, fmt.Errorf("API base URL %q is not an http(s) URL", base)
+	u, err := ParseBaseURL(base)
+	if err != nil {
+		return Endpoints{}, err
 	}
 	if oauth == "" {
 		oauth = OAuthV2
@@ -100,11 +100,54 @@ func NewEndpoints(env Environment, base string, oauth OAuthVersion) (Endpoints, 
 	if oauth != OAuthV2 && oauth != OAuthV3 {
 		return Endpoints{}, fmt.Errorf("unknown OAuth path version %q: use v2 or v3", oauth)
 	}
-	return Endpoints{BaseURL: strings.TrimRight(base, "/"), OAuth: oauth}, nil
+	return Endpoints{BaseURL: u.String(), OAuth: oauth}, nil
+}
+
+// ParseBaseURL checks an API base URL a person gave (--api-base,
+// --rook-api-base): http or https, a host, an optional path, and nothing
+// that paths joined to it would break or that would be printed with it: no
+// user name or password (every login URL would show them), no query, no
+// fragment. Its errors never repeat a password. The path loses its
+// trailing slash.
+func ParseBaseURL(raw string) (*url.URL, error) {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return nil, fmt.Errorf("API base URL %s is not a URL: give one such as https://api.example.com", quoteBase(raw))
+	}
+	switch {
+	case u.User != nil:
+		return nil, fmt.Errorf("API base URL %s://%s has a user name or password in it: dexonboard does not send them, and would print them in every login URL; remove them", u.Scheme, u.Host)
+	case u.Scheme != "https" && u.Scheme != "http" || u.Host == "" || u.Opaque != "":
+		return nil, fmt.Errorf("API base URL %s is not an http(s) URL: give one such as https://api.example.com", quoteBase(raw))
+	case u.RawQuery != "" || u.ForceQuery || u.Fragment != "" || strings.Contains(raw, "#"):
+		return nil, fmt.Errorf("API base URL %s has a query or a fragment (?… or #…): give the base alone, such as %s://%s%s", quoteBase(raw), u.Scheme, u.Host, u.EscapedPath())
+	}
+	u.Path, u.RawPath = strings.TrimRight(u.Path, "/"), ""
+	return u, nil
+}
+
+// quoteBase quotes a base URL for an error, unless it may hold a password.
+func quoteBase(raw string) string {
+	if strings.Contains(raw, "@") {
+		return "(not shown: it has an @)"
+	}
+	return fmt.Sprintf("%q", raw)
+}
+
+// JoinURL is base with path added to its own path (net/url, not string
+// joining) and the encoded query; base is one ParseBaseURL accepted.
+func JoinURL(base, path, rawQuery string) string {
+	u, err := url.Parse(base)
+	if err != nil {
+		return "" // base came through ParseBaseURL; an empty URL fails the call
+	}
+	u = u.JoinPath(path)
+	u.RawQuery = rawQuery
+	return u.String()
 }
 
 // AuthURL is the login page a user is sent to.
-func (e Endpoints) AuthURL() string { return e.BaseURL + "/" + string(e.OAuth) + "/oauth2/login" }
+func (e Endpoints) AuthURL() string { return JoinURL(e.BaseURL, string(e.OAuth)+"/oauth2/login", "") }
 
 // TokenURL is where codes and refresh tokens are exchanged.
-func (e Endpoints) TokenURL() string { return e.BaseURL + "/" + string(e.OAuth) + "/oauth2/token" }
+func (e Endpoints) TokenURL() string { return JoinURL(e.BaseURL, string(e.OAuth)+"/oauth2/token", "") }

@@ -148,10 +148,7 @@ func (c *Client) once(ctx context.Context, r request, attempt int, read func(int
 		}
 		c.record(call)
 	}()
-	u := c.base + r.path
-	if call.Query != "" {
-		u += "?" + call.Query
-	}
+	u := dexcom.JoinURL(c.base, r.path, call.Query)
 	var body io.Reader
 	if r.body != nil {
 		b, err := json.Marshal(r.body)

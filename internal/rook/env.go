@@ -6,9 +6,9 @@ package rook
 
 import (
 	"fmt"
-	"net/url"
 	"strings"
 
+	"github.com/tryrook/dexonboard/internal/dexcom"
 	"github.com/tryrook/dexonboard/internal/secret"
 )
 
@@ -60,9 +60,16 @@ func resolveBase(env Environment, override string) (string, error) {
 	if base == "" {
 		return "", fmt.Errorf("unknown ROOK environment %q", env)
 	}
-	u, err := url.Parse(base)
-	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
-		return "", fmt.Errorf("ROOK API base URL %q is not an http(s) URL", base)
+	u, err := dexcom.ParseBaseURL(base)
+	if err != nil {
+		return "", fmt.Errorf("ROOK %w", err)
 	}
-	return strings.TrimRight(base, "/"), nil
+	return u.String(), nil
+}
+
+// CheckBaseURL checks a ROOK API base URL a person gave (--rook-api-base) as
+// the client will: see dexcom.ParseBaseURL.
+func CheckBaseURL(raw string) error {
+	_, err := resolveBase("", raw)
+	return err
 }

@@ -24,15 +24,26 @@ func lockPath(path string) string { return path + ".lock" }
 type fileLock struct{ f *os.File }
 
 // acquireLock takes the vault's lock, waiting up to opts.LockTimeout for
-// another process to let go.
+// another process to let go. A read-only vault takes it shared, from a lock
+// file opened for reading; where there is none (a copy on read-only media),
+// bbolt's shared lock on the vault file itself is the only lock.
 func acquireLock(path string, opts Options) (*fileLock, error) {
-	f, err := openSideFile(lockPath(path))
+	var f *os.File
+	var err error
+	if opts.ReadOnly {
+		f, err = openLockForReading(lockPath(path))
+		if f == nil && err == nil {
+			return &fileLock{}, nil
+		}
+	} else {
+		f, err = openSideFile(lockPath(path))
+	}
 	if err != nil {
 		return nil, err
 	}
 	deadline := time.Now().Add(opts.LockTimeout)
 	for tries := 0; ; tries++ {
-		err := tryLock(f)
+		err := tryLock(f, !opts.ReadOnly)
 		if err == nil {
 			break
 		}
@@ -51,7 +62,7 @@ func acquireLock(path string, opts Options) (*fileLock, error) {
 		time.Sleep(20 * time.Millisecond)
 	}
 	// Best effort: the pid only improves the "in use" message.
-	if f.Truncate(0) == nil {
+	if !opts.ReadOnly && f.Truncate(0) == nil {
 		_, _ = f.WriteAt([]byte(strconv.Itoa(os.Getpid())), 0)
 	}
 	return &fileLock{f: f}, nil
@@ -62,8 +73,8 @@ func (l *fileLock) release() {
 	if l == nil || l.f == nil {
 		return
 	}
-	_ = l.f.Truncate(0)
-	l.f.Close() // closing the descriptor drops the lock
+	_ = l.f.Truncate(0) // fails harmlessly on a lock opened for reading
+	l.f.Close()         // closing the descriptor drops the lock
 	l.f = nil
 }
 
@@ -83,7 +94,29 @@ func openSideFile(path string) (*os.File, error) {
 		if isSymlink(path) {
 			return nil, fmt.Errorf("%w: %s is a symbolic link; dexonboard never writes through one: remove it (and find out who made it)", ErrUnsafePath, path)
 		}
-		return nil, fmt.Errorf("open %s: %w", path, err)
+		if isReadOnlyFS(err) {
+			return nil, fmt.Errorf("%w: the vault is on a read-only file system; vault list, show, check, audit and report read it there, changes need it writable", err)
+		}
+		return nil, err // an *fs.PathError: it names the path once
+	}
+	if err := checkOwnFile(f, path); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return f, nil
+}
+
+// openLockForReading opens the lock file of a vault opened read-only; nil
+// and no error when there is none to open (never made, or not readable).
+func openLockForReading(path string) (*os.File, error) {
+	f, err := os.OpenFile(path, os.O_RDONLY|noFollow, 0)
+	switch {
+	case err != nil && isSymlink(path):
+		return nil, fmt.Errorf("%w: %s is a symbolic link: remove it (and find out who made it)", ErrUnsafePath, path)
+	case errors.Is(err, fs.ErrNotExist) || errors.Is(err, fs.ErrPermission):
+		return nil, nil
+	case err != nil:
+		return nil, err
 	}
 	if err := checkOwnFile(f, path); err != nil {
 		f.Close()

@@ -15,8 +15,11 @@ import (
 )
 
 // ChangePassphrase re-wraps the data key under a new passphrase, with a new
-// salt, in one transaction: O(1), the records are untouched. Free pages and
-// old backups keep the old wrapped key; RotateKey is for a leaked passphrase.
+// salt, in one transaction (the records are untouched), then compacts the
+// file so its free pages no longer hold the key wrapped under the old
+// passphrase. Old backups still do; RotateKey is for a leaked passphrase.
+// A *CompactPendingError means the new passphrase is saved and the
+// compaction is left for later.
 func (v *Vault) ChangePassphrase(oldPass, newPass []byte) error {
 	if err := CheckPassphrase(string(newPass)); err != nil {
 		return err
@@ -37,22 +40,28 @@ func (v *Vault) ChangePassphrase(oldPass, newPass []byte) error {
 	if err := h.rewrap(newPass, dek, v.opts); err != nil {
 		return err
 	}
+	const change = "passphrase changed"
 	err = v.updateLocked(func(tx *bolt.Tx) error {
 		if err := tx.Bucket(bucketMeta).Put(keyHeader, h.encode()); err != nil {
 			return err
 		}
-		return v.appendAudit(tx, nil, "passphrase changed", "")
+		if err := markCompactPending(tx, change); err != nil {
+			return err
+		}
+		return v.appendAudit(tx, nil, change, "")
 	})
-	if err == nil {
-		v.hdr = &h
+	if err != nil {
+		return err
 	}
-	return err
+	v.hdr = &h
+	return v.compactAfter(change)
 }
 
 // RotateKey makes a new data key (generation + 1), re-seals every record under
 // it in one transaction, then compacts the file so free pages holding the old
 // wrapped key and old ciphertexts are gone. Backups made before still open
-// with the old passphrase: delete them.
+// with the old passphrase: delete them. A *CompactPendingError means the
+// rotation is saved and the compaction is left for later.
 func (v *Vault) RotateKey(pass []byte) error {
 	v.mu.Lock()
 	defer v.mu.Unlock()
@@ -81,6 +90,7 @@ func (v *Vault) RotateKey(pass []byte) error {
 		return err
 	}
 	prev := v.seal
+	change := fmt.Sprintf("data key rotated (generation %d)", h.KeyGen)
 	err = v.updateLocked(func(tx *bolt.Tx) error {
 		if err := reseal(tx, prev, next); err != nil {
 			return err
@@ -92,6 +102,9 @@ func (v *Vault) RotateKey(pass []byte) error {
 		if err := tx.Bucket(bucketMeta).Put(keyHeader, h.encode()); err != nil {
 			return err
 		}
+		if err := markCompactPending(tx, change); err != nil {
+			return err
+		}
 		return v.appendAudit(tx, nil, "data key rotated", fmt.Sprintf("generation %d", h.KeyGen))
 	})
 	if err != nil {
@@ -101,7 +114,98 @@ func (v *Vault) RotateKey(pass []byte) error {
 	}
 	prev.wipe()
 	v.hdr = &h
-	return v.compact()
+	return v.compactAfter(change)
+}
+
+// keyCompactPending, in the meta bucket, names a key change saved before
+// its compaction succeeded. It is no secret; the next Open or Compact with
+// room on the disk finishes the compaction and removes it.
+var keyCompactPending = []byte("compact-pending")
+
+func markCompactPending(tx *bolt.Tx, change string) error {
+	return tx.Bucket(bucketMeta).Put(keyCompactPending, []byte(change))
+}
+
+// CompactPendingError is a key change (rotate-key, a new passphrase) that is
+// saved, followed by a compaction that failed (a full disk): until one
+// succeeds, the file's free pages may still hold old key material. It is an
+// ErrCompactPending.
+type CompactPendingError struct {
+	Change string // what is saved: "data key rotated (generation 2)"
+	Err    error  // why the compaction failed
+}
+
+func (e *CompactPendingError) Error() string {
+	return e.Change + "; old key material may remain in the vault file's free pages until compaction succeeds (" + e.Err.Error() + ")"
+}
+
+func (e *CompactPendingError) Unwrap() error { return e.Err }
+
+// Is makes errors.Is(err, ErrCompactPending) work.
+func (e *CompactPendingError) Is(t error) bool { return t == ErrCompactPending }
+
+// Compact rewrites the vault file with its live data only, so free pages
+// (old key material after a key change, deleted records) are gone, and
+// clears a pending compaction.
+func (v *Vault) Compact() error {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	if v.db == nil {
+		return ErrClosed
+	}
+	if err := v.compact(); err != nil {
+		return err
+	}
+	return v.clearCompactPending()
+}
+
+// compactAfter compacts after change was saved; a failure is a
+// *CompactPendingError. Callers hold mu.
+func (v *Vault) compactAfter(change string) error {
+	if err := v.compact(); err != nil {
+		return &CompactPendingError{Change: change, Err: err}
+	}
+	return v.clearCompactPending()
+}
+
+// pendingCompaction is the key change whose compaction is pending, or "".
+func (v *Vault) pendingCompaction() (change string) {
+	_ = v.viewLocked(func(tx *bolt.Tx) error {
+		change = string(tx.Bucket(bucketMeta).Get(keyCompactPending))
+		return nil
+	})
+	return change
+}
+
+// clearCompactPending removes the mark in the compacted file. The pages it
+// frees hold only the current header.
+func (v *Vault) clearCompactPending() (err error) {
+	defer recoverDamage(&err)
+	if v.db == nil {
+		return ErrClosed
+	}
+	return v.db.Update(func(tx *bolt.Tx) error {
+		return tx.Bucket(bucketMeta).Delete(keyCompactPending)
+	})
+}
+
+// finishPendingCompaction compacts, at open, after a key change whose
+// compaction failed; failing again, it leaves a warning and the mark.
+func (v *Vault) finishPendingCompaction() error {
+	change := v.pendingCompaction()
+	if change == "" {
+		return nil
+	}
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	err := v.compactAfter(change)
+	if err != nil && v.db == nil {
+		return err // the reopen failed: the vault is closed
+	}
+	if err != nil {
+		v.warnings = append(v.warnings, err.Error()+": free space on the disk; the next open finishes it")
+	}
+	return nil
 }
 
 // reseal opens every record with prev and seals it again with next.
@@ -233,6 +337,9 @@ type Report struct {
 	Records  int
 	Profiles int
 	Problems []string
+	// CompactPending names a key change whose compaction has not succeeded
+	// yet (old key material may remain in free pages); "" when none.
+	CompactPending string
 }
 
 // OK reports whether nothing is wrong.
@@ -242,12 +349,13 @@ func (r *Report) OK() bool { return len(r.Problems) == 0 }
 // it finds) and reports every damaged, modified, missing or added record. An
 // error means it could not get as far as the records.
 func Check(path string, pass []byte, opts Options) (*Report, error) {
+	opts.ReadOnly = true
 	v, err := unlock(path, pass, opts)
 	if err != nil {
 		return nil, err
 	}
 	defer v.Close()
-	r := &Report{Path: path, Created: v.hdr.Created, KDF: v.hdr.KDF, KeyGen: v.hdr.KeyGen}
+	r := &Report{Path: path, Created: v.hdr.Created, KDF: v.hdr.KDF, KeyGen: v.hdr.KeyGen, CompactPending: v.pendingCompaction()}
 	r.Problems, err = v.verifyManifest()
 	if err != nil {
 		r.Problems = append(r.Problems, err.Error())

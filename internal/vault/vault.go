@@ -41,6 +41,9 @@ var (
 	// ErrUnsafePath: a symbolic link, a shared folder or a foreign file
 	// where the vault or its side files belong.
 	ErrUnsafePath = errors.New("unsafe vault location")
+	// ErrCompactPending: a key change is saved but the compaction after it
+	// failed (see CompactPendingError).
+	ErrCompactPending = errors.New("compaction pending")
 )
 
 // InUseError says which process holds the vault, when known.
@@ -88,6 +91,10 @@ type Options struct {
 	// LockWait, if set, is called once when another process holds the vault
 	// and this one starts waiting for it (pid 0: not known).
 	LockWait func(pid int)
+	// ReadOnly opens the vault for reading only: a shared lock, no file
+	// created, changed or repaired, so a vault on read-only media (a backup)
+	// opens; every change then fails.
+	ReadOnly bool
 }
 
 func (o Options) withDefaults() Options {
@@ -311,16 +318,20 @@ func openDB(path string, opts Options, fresh bool) (db *bolt.DB, err error) {
 		}
 	}()
 	db, err = bolt.Open(path, 0o600, &bolt.Options{
-		Timeout: opts.LockTimeout,
+		Timeout:  opts.LockTimeout,
+		ReadOnly: opts.ReadOnly,
 		OpenFile: func(name string, flag int, mode os.FileMode) (*os.File, error) {
 			f, err := os.OpenFile(name, flag|noFollow, mode)
 			file = f
 			return f, err
 		},
 	})
+	var pathErr *fs.PathError
 	switch {
 	case errors.Is(err, bolterrors.ErrTimeout):
 		return nil, &InUseError{Path: path}
+	case errors.As(err, &pathErr):
+		return nil, fmt.Errorf("open vault: %w", err) // not damage: permissions, a read-only disk
 	case err != nil:
 		return nil, fmt.Errorf("%w: %v (restore a backup, or run dexonboard vault check)", ErrDamaged, err)
 	}
@@ -342,7 +353,13 @@ func Open(path string, pass []byte, opts Options) (*Vault, error) {
 		v.Close()
 		return nil, fmt.Errorf("%w: %s (restore a backup; run dexonboard vault check for the full list)", ErrModified, problems[0])
 	}
-	v.fixPermissions()
+	if !v.opts.ReadOnly {
+		v.fixPermissions()
+		if err := v.finishPendingCompaction(); err != nil {
+			v.Close()
+			return nil, err
+		}
+	}
 	return v, nil
 }
 

@@ -508,3 +508,19 @@ func TestOpenerWaitsForTheHolder(t *testing.T) {
 		t.Fatalf("LockWait calls: %v, want one with pid %d", waits, os.Getpid())
 	}
 }
+
+// An error about a side file names it once, not "open X: open X: ...".
+func TestSideFileErrorsNameThePathOnce(t *testing.T) {
+	path, v := newTestVault(t)
+	v.Close()
+	if err := os.Remove(lockPath(path)); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Mkdir(lockPath(path), 0o700); err != nil { // cannot be opened as a file
+		t.Fatal(err)
+	}
+	_, err := Open(path, testPass, testOpts)
+	if err == nil || strings.Count(err.Error(), lockPath(path)) != 1 {
+		t.Fatalf("error %q: want %s named once", err, lockPath(path))
+	}
+}
