@@ -11,6 +11,7 @@ import (
 	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/tryrook/dexonboard/internal/handoff"
+	"github.com/tryrook/dexonboard/internal/onboarding"
 	"github.com/tryrook/dexonboard/internal/service"
 	"github.com/tryrook/dexonboard/internal/vault"
 )
@@ -49,7 +50,7 @@ type (
 		rows []profileRow
 		err  error
 	}
-	profileChosenMsg struct{ p *vault.Profile }
+	profileChosenMsg struct{ p *onboarding.Profile }
 	profileFailedMsg struct{ err error }
 )
 
@@ -382,7 +383,7 @@ type workspaceNoteMsg struct {
 }
 
 // writeReport writes the profile's onboarding report (markdown, no secrets).
-func writeReport(s *Session, p *vault.Profile) tea.Cmd {
+func writeReport(s *Session, p *onboarding.Profile) tea.Cmd {
 	v, dir, now := s.Vault, s.ExportDir, s.Time()
 	return func() tea.Msg {
 		path, err := service.WriteReport(v, p, dir, now)
@@ -394,7 +395,7 @@ func writeReport(s *Session, p *vault.Profile) tea.Cmd {
 }
 
 // recheck verifies a profile again with its saved login, without a browser.
-func recheck(s *Session, p *vault.Profile) tea.Cmd {
+func recheck(s *Session, p *onboarding.Profile) tea.Cmd {
 	return func() tea.Msg {
 		res, err := s.Recheck(context.Background(), p)
 		switch {

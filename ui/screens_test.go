@@ -58,7 +58,7 @@ func TestScreensGolden(t *testing.T) {
 func addClients(t *testing.T, v *vault.Vault) {
 	t.Helper()
 	bad, _ := v.CreateProfile("Clínica São José")
-	bad.LastCheck = &vault.CheckResult{At: fixedNow, Env: dexcom.Sandbox, OK: false, Summary: "failed: 403"}
+	bad.LastCheck = &onboarding.CheckResult{At: fixedNow, Env: dexcom.Sandbox, OK: false, Summary: "failed: 403"}
 	if err := v.SaveProfile(bad); err != nil {
 		t.Fatal(err)
 	}
@@ -71,7 +71,7 @@ func addClients(t *testing.T, v *vault.Vault) {
 			t.Fatal(err)
 		}
 	}
-	done.LastCheck = &vault.CheckResult{At: fixedNow, Env: dexcom.JP, OK: true, Summary: "verified"}
+	done.LastCheck = &onboarding.CheckResult{At: fixedNow, Env: dexcom.JP, OK: true, Summary: "verified"}
 	if err := v.SaveProfile(done); err != nil {
 		t.Fatal(err)
 	}

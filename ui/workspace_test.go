@@ -43,7 +43,7 @@ func TestClientListSortsAndActs(t *testing.T) {
 	_ = v.SaveProgress(done.ID, allProd)
 
 	bad, _ := v.CreateProfile("Beta Broken")
-	bad.LastCheck = &vault.CheckResult{At: fixedNow, Env: dexcom.Sandbox, OK: false, Summary: "failed: 403"}
+	bad.LastCheck = &onboarding.CheckResult{At: fixedNow, Env: dexcom.Sandbox, OK: false, Summary: "failed: 403"}
 	_ = v.SaveProfile(bad)
 
 	// Demo Clinic gets a real saved login, so "check again" can work.
@@ -153,7 +153,7 @@ func runUntil[T any](t *testing.T, cmd tea.Cmd) T {
 
 // pasteReplacing pastes a hand-off naming a profile that holds other
 // credentials: the list shows what would change and replaces only on y.
-func pasteReplacing(t *testing.T, m *profilesModel, v *vault.Vault, rcpt string, existing *vault.Profile) {
+func pasteReplacing(t *testing.T, m *profilesModel, v *vault.Vault, rcpt string, existing *onboarding.Profile) {
 	t.Helper()
 	src := service.CloneProfile(existing)
 	a := src.App(dexcom.Sandbox)

@@ -10,7 +10,6 @@ import (
 	"github.com/tryrook/dexonboard/internal/onboarding"
 	"github.com/tryrook/dexonboard/internal/secret"
 	"github.com/tryrook/dexonboard/internal/service"
-	"github.com/tryrook/dexonboard/internal/vault"
 )
 
 // fieldEntry is one field and the values every entry point must refuse.
@@ -94,7 +93,7 @@ func TestEveryEntryPointRefusesTheSameValues(t *testing.T) {
 	if err := handoff.Validate(good()); err != nil {
 		t.Fatalf("the good hand-off is refused: %v", err)
 	}
-	session := &service.Session{Profile: &vault.Profile{Name: "Acme"}, Progress: onboarding.NewProgress(onboarding.SandboxTrack, dexcom.Sandbox), Now: time.Now}
+	session := &service.Session{Profile: &onboarding.Profile{Name: "Acme"}, Progress: onboarding.NewProgress(onboarding.SandboxTrack, dexcom.Sandbox), Now: time.Now}
 	path := t.TempDir() + "/v.db"
 	for _, f := range entries {
 		for _, bad := range f.bad {

@@ -17,6 +17,7 @@ import (
 	"github.com/tryrook/dexonboard/internal/dexcom"
 	"github.com/tryrook/dexonboard/internal/handoff"
 	"github.com/tryrook/dexonboard/internal/iostreams"
+	"github.com/tryrook/dexonboard/internal/onboarding"
 	"github.com/tryrook/dexonboard/internal/sandbox"
 	"github.com/tryrook/dexonboard/internal/secret"
 	"github.com/tryrook/dexonboard/internal/service"
@@ -202,7 +203,7 @@ func newHandoffWorld(t *testing.T) *handoffWorld {
 // seal writes a new hand-off for "Acme Health" with other credentials.
 func (w *handoffWorld) seal(t *testing.T, name string) string {
 	t.Helper()
-	other := &vault.Profile{Name: "Acme Health"}
+	other := &onboarding.Profile{Name: "Acme Health"}
 	a := other.App(dexcom.Sandbox)
 	a.ClientID, a.ClientSecret, a.RedirectURI = "other-client-id", secret.New("other-secret-0123456789-WXYZ"), "http://localhost:8765/callback"
 	armored, _, err := service.SealHandoff(other, dexcom.Sandbox, w.rcpt, time.Now(), 0)

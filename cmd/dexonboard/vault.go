@@ -124,7 +124,7 @@ func newVaultListCmd(e *env) *cobra.Command {
 	return cmd
 }
 
-func trackSummary(v *vault.Vault, p *vault.Profile, t onboarding.Track) string {
+func trackSummary(v *vault.Vault, p *onboarding.Profile, t onboarding.Track) string {
 	pr, err := v.Progress(p.ID, t)
 	if err != nil {
 		return "unreadable"
@@ -173,7 +173,7 @@ func newVaultShowCmd(e *env) *cobra.Command {
 	return cmd
 }
 
-func showProfile(w io.Writer, v *vault.Vault, p *vault.Profile, reveal bool) {
+func showProfile(w io.Writer, v *vault.Vault, p *onboarding.Profile, reveal bool) {
 	fmt.Fprintf(w, "profile: %s\ncreated: %s\nupdated: %s\n", safetext.Line(p.Name), p.Created.Local().Format("2006-01-02 15:04"), p.Updated.Local().Format("2006-01-02 15:04"))
 	for _, env := range dexcom.Environments {
 		a, ok := p.Apps[env]

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/tryrook/dexonboard/internal/dexcom"
+	"github.com/tryrook/dexonboard/internal/onboarding"
 	"github.com/tryrook/dexonboard/internal/safetext"
 	"github.com/tryrook/dexonboard/internal/secret"
 	"github.com/tryrook/dexonboard/internal/vault"
@@ -61,7 +62,7 @@ type snapshot struct {
 	company, appName, clientID, secret, redirect string
 }
 
-func snapshotOf(p *vault.Profile, env dexcom.Environment) snapshot {
+func snapshotOf(p *onboarding.Profile, env dexcom.Environment) snapshot {
 	s := snapshot{company: p.Company}
 	if a, ok := p.Apps[env]; ok {
 		s.appName, s.clientID, s.secret, s.redirect = a.Name, a.ClientID, a.ClientSecret.Reveal(), a.RedirectURI
@@ -99,7 +100,7 @@ func Prepare(v *vault.Vault, sealed []byte, profile string, now time.Time) (*Ope
 	p, err := v.Profile(profile)
 	switch {
 	case errors.Is(err, vault.ErrNoProfile):
-		o.NewProfile, p = true, &vault.Profile{Name: profile}
+		o.NewProfile, p = true, &onboarding.Profile{Name: profile}
 	case err != nil:
 		return nil, err
 	default:
@@ -111,10 +112,10 @@ func Prepare(v *vault.Vault, sealed []byte, profile string, now time.Time) (*Ope
 }
 
 // changes lists what apply would set or replace in p.
-func changes(p *vault.Profile, env dexcom.Environment, pl *Payload) []Change {
+func changes(p *onboarding.Profile, env dexcom.Environment, pl *Payload) []Change {
 	a, ok := p.Apps[env]
 	if !ok {
-		a = &vault.App{}
+		a = &onboarding.App{}
 	}
 	var out []Change
 	add := func(field, old, cur string) {
@@ -146,7 +147,7 @@ func hint(s secret.String) string {
 }
 
 // apply stores the payload's app into p.
-func apply(p *vault.Profile, env dexcom.Environment, pl *Payload) {
+func apply(p *onboarding.Profile, env dexcom.Environment, pl *Payload) {
 	if p.Company == "" {
 		p.Company = pl.Company
 	}
@@ -167,7 +168,7 @@ func (o *Opening) Store(v *vault.Vault, replace bool) (*Opened, error) {
 	if o.Replaces() && !replace {
 		return nil, ErrNeedsConfirmation
 	}
-	p, err := v.StoreHandoff(o.Payload.ID, o.Profile, func(p *vault.Profile, created bool) error {
+	p, err := v.StoreHandoff(o.Payload.ID, o.Profile, func(p *onboarding.Profile, created bool) error {
 		if created != o.NewProfile || snapshotOf(p, o.Env) != o.seen {
 			return ErrChanged
 		}

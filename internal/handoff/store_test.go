@@ -9,6 +9,7 @@ import (
 
 	"github.com/tryrook/dexonboard/internal/dexcom"
 	"github.com/tryrook/dexonboard/internal/handoff"
+	"github.com/tryrook/dexonboard/internal/onboarding"
 	"github.com/tryrook/dexonboard/internal/secret"
 	"github.com/tryrook/dexonboard/internal/vault"
 )
@@ -57,7 +58,7 @@ func sealFor(t *testing.T, rcpt string) []byte {
 	return sealed
 }
 
-func sandboxApp(t *testing.T, v *vault.Vault, name string) *vault.App {
+func sandboxApp(t *testing.T, v *vault.Vault, name string) *onboarding.App {
 	t.Helper()
 	p, err := v.Profile(name)
 	if err != nil {

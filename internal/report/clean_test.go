@@ -38,7 +38,7 @@ func TestReportCleansTextFromOutside(t *testing.T) {
 	rep := connect.Report{Environment: "sandbox", Error: "Dexcom answered the login with error x" + esc + "\r\nforged line", Device: "G7" + esc,
 		Calls: []dexcom.Call{{Method: "GET", Path: "/v3/users/self/egvs" + esc, Status: 403}}}
 	details, _ := json.Marshal(rep)
-	p.LastCheck = &vault.CheckResult{At: now, Env: dexcom.Sandbox, Summary: "failed: " + esc + "forged", Report: details}
+	p.LastCheck = &onboarding.CheckResult{At: now, Env: dexcom.Sandbox, Summary: "failed: " + esc + "forged", Report: details}
 	if err := v.SaveProfile(p); err != nil {
 		t.Fatal(err)
 	}

@@ -69,7 +69,7 @@ type Check struct {
 }
 
 // Build gathers the report of a profile from the vault.
-func Build(v *vault.Vault, p *vault.Profile, now time.Time) (*Doc, error) {
+func Build(v *vault.Vault, p *onboarding.Profile, now time.Time) (*Doc, error) {
 	d := &Doc{Profile: p.Name, Company: p.Company, Generated: now.UTC()}
 	envs := make([]string, 0, len(p.Apps))
 	for e := range p.Apps {

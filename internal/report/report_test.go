@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"golang.org/x/oauth2"
+
 	"github.com/tryrook/dexonboard/internal/connect"
 	"github.com/tryrook/dexonboard/internal/dexcom"
 	"github.com/tryrook/dexonboard/internal/glucose"
@@ -14,7 +16,6 @@ import (
 	"github.com/tryrook/dexonboard/internal/report"
 	"github.com/tryrook/dexonboard/internal/secret"
 	"github.com/tryrook/dexonboard/internal/vault"
-	"golang.org/x/oauth2"
 )
 
 func TestReportContentAndNoSecrets(t *testing.T) {
@@ -31,7 +32,7 @@ func TestReportContentAndNoSecrets(t *testing.T) {
 	rep := connect.Report{OK: true, Environment: "sandbox", Calls: []dexcom.Call{{Method: "GET", Path: "/v3/users/self/egvs", Status: 200, Ms: 12}},
 		EGVCount: 288, Device: "G7 on iOS", Figures: &glucose.Stats{Count: 288, Mean: 151, GMI: 6.9, Ranges: glucose.Ranges{InRange: 71.5}}}
 	details, _ := json.Marshal(rep)
-	p.LastCheck = &vault.CheckResult{At: now, Env: dexcom.Sandbox, OK: true, Summary: "verified", Report: details}
+	p.LastCheck = &onboarding.CheckResult{At: now, Env: dexcom.Sandbox, OK: true, Summary: "verified", Report: details}
 	if err := v.SaveProfile(p); err != nil {
 		t.Fatal(err)
 	}

@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/tryrook/dexonboard/internal/onboarding"
-	"github.com/tryrook/dexonboard/internal/vault"
 )
 
 // ROOK is one track's result through ROOK, from what the vault keeps: the
@@ -37,7 +36,7 @@ const (
 
 // rookOf gathers a track's ROOK result. The step fields are the ones
 // service.RecordROOK and RecordWebhook write.
-func rookOf(pr *onboarding.Progress, a *vault.App) ROOK {
+func rookOf(pr *onboarding.Progress, a *onboarding.App) ROOK {
 	r := ROOK{Track: string(pr.Track), Environment: "sandbox", Connection: ROOKNotRun}
 	if pr.Env.IsProduction() {
 		r.Environment = "production"

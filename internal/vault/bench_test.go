@@ -7,9 +7,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/tryrook/dexonboard/internal/dexcom"
 	bolt "go.etcd.io/bbolt"
 	"golang.org/x/oauth2"
+
+	"github.com/tryrook/dexonboard/internal/dexcom"
 )
 
 // BenchmarkUnlockDefaultKDF is the cost of opening a vault at the default

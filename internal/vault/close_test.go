@@ -7,9 +7,10 @@ import (
 	"sync"
 	"testing"
 
+	"golang.org/x/oauth2"
+
 	"github.com/tryrook/dexonboard/internal/dexcom"
 	"github.com/tryrook/dexonboard/internal/onboarding"
-	"golang.org/x/oauth2"
 )
 
 // TestCloseWhileSaving closes the vault while goroutines save tokens,

@@ -6,8 +6,10 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/tryrook/dexonboard/internal/secret"
 	bolt "go.etcd.io/bbolt"
+
+	"github.com/tryrook/dexonboard/internal/onboarding"
+	"github.com/tryrook/dexonboard/internal/secret"
 )
 
 // Hand-off errors.
@@ -62,9 +64,9 @@ type openedRecord struct {
 // apply change it, writes it with its audit lines and records id as opened.
 // If apply or the write fails, nothing is stored and the hand-off can be
 // opened again.
-func (v *Vault) StoreHandoff(id, profile string, apply func(p *Profile, created bool) error) (*Profile, error) {
+func (v *Vault) StoreHandoff(id, profile string, apply func(p *onboarding.Profile, created bool) error) (*onboarding.Profile, error) {
 	key := []byte(handoffOpenedPref + id)
-	var out *Profile
+	var out *onboarding.Profile
 	err := v.update(func(tx *bolt.Tx) error {
 		if tx.Bucket(bucketHandoffs).Get(key) != nil {
 			return ErrHandoffReplay
@@ -97,7 +99,7 @@ func (v *Vault) StoreHandoff(id, profile string, apply func(p *Profile, created 
 }
 
 // putHandedOff writes p, new or changed from old, with its audit lines.
-func (v *Vault) putHandedOff(tx *bolt.Tx, p *Profile, old profileRecord, created bool) error {
+func (v *Vault) putHandedOff(tx *bolt.Tx, p *onboarding.Profile, old profileRecord, created bool) error {
 	if created {
 		if err := v.putNewProfile(tx, p); err != nil {
 			return err

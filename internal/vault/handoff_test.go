@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/tryrook/dexonboard/internal/dexcom"
+	"github.com/tryrook/dexonboard/internal/onboarding"
 	"github.com/tryrook/dexonboard/internal/secret"
 )
 
@@ -14,7 +15,7 @@ import (
 func TestStoreHandoffIsOneTransaction(t *testing.T) {
 	_, v := newTestVault(t)
 	boom := errors.New("refused by apply")
-	if _, err := v.StoreHandoff("h1", "Acme", func(p *Profile, created bool) error { return boom }); !errors.Is(err, boom) {
+	if _, err := v.StoreHandoff("h1", "Acme", func(p *onboarding.Profile, created bool) error { return boom }); !errors.Is(err, boom) {
 		t.Fatalf("err = %v", err)
 	}
 	if seen, _ := v.HandoffOpened("h1"); seen {
@@ -23,7 +24,7 @@ func TestStoreHandoffIsOneTransaction(t *testing.T) {
 	if _, err := v.Profile("Acme"); !errors.Is(err, ErrNoProfile) {
 		t.Fatalf("a refused store created the profile: %v", err)
 	}
-	p, err := v.StoreHandoff("h1", "Acme", func(p *Profile, created bool) error {
+	p, err := v.StoreHandoff("h1", "Acme", func(p *onboarding.Profile, created bool) error {
 		if !created {
 			t.Error("a new profile was not reported as created")
 		}
@@ -37,7 +38,7 @@ func TestStoreHandoffIsOneTransaction(t *testing.T) {
 	if got, _ := v.Profile("acme"); got.Apps[dexcom.Sandbox].ClientSecret.Reveal() != secretVal {
 		t.Fatal("the app was not stored")
 	}
-	if _, err := v.StoreHandoff("h1", "Acme", func(*Profile, bool) error { return nil }); !errors.Is(err, ErrHandoffReplay) {
+	if _, err := v.StoreHandoff("h1", "Acme", func(*onboarding.Profile, bool) error { return nil }); !errors.Is(err, ErrHandoffReplay) {
 		t.Fatalf("replay: %v", err)
 	}
 	audit, _ := v.Audit(p.ID)

@@ -10,8 +10,9 @@ import (
 
 	"crypto/rand"
 
-	"github.com/tryrook/dexonboard/internal/secret"
 	bolt "go.etcd.io/bbolt"
+
+	"github.com/tryrook/dexonboard/internal/secret"
 )
 
 // ChangePassphrase re-wraps the data key under a new passphrase, with a new

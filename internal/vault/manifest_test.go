@@ -7,9 +7,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/tryrook/dexonboard/internal/dexcom"
 	bolt "go.etcd.io/bbolt"
 	"golang.org/x/oauth2"
+
+	"github.com/tryrook/dexonboard/internal/dexcom"
 )
 
 // A record deleted together with its index entry leaves the entries' digest

@@ -11,11 +11,12 @@ import (
 	"strings"
 	"time"
 
+	bolt "go.etcd.io/bbolt"
+
 	"github.com/tryrook/dexonboard/internal/dexcom"
 	"github.com/tryrook/dexonboard/internal/onboarding"
 	"github.com/tryrook/dexonboard/internal/safetext"
 	"github.com/tryrook/dexonboard/internal/secret"
-	bolt "go.etcd.io/bbolt"
 )
 
 // Profile errors.
@@ -24,23 +25,15 @@ var (
 	ErrProfileExists = errors.New("a profile with that name exists")
 )
 
-// The domain types live in the onboarding package; these names stay while
-// callers move to it.
-type (
-	Profile     = onboarding.Profile
-	App         = onboarding.App
-	CheckResult = onboarding.CheckResult
-)
-
 // profileRecord is what is sealed: the secret in the clear, inside the AEAD.
 type profileRecord struct {
-	Name      string               `json:"name"`
-	Company   string               `json:"company,omitempty"`
-	Notes     string               `json:"notes,omitempty"`
-	Created   time.Time            `json:"created"`
-	Updated   time.Time            `json:"updated"`
-	Apps      map[string]appRecord `json:"apps,omitempty"`
-	LastCheck *CheckResult         `json:"last_check,omitempty"`
+	Name      string                  `json:"name"`
+	Company   string                  `json:"company,omitempty"`
+	Notes     string                  `json:"notes,omitempty"`
+	Created   time.Time               `json:"created"`
+	Updated   time.Time               `json:"updated"`
+	Apps      map[string]appRecord    `json:"apps,omitempty"`
+	LastCheck *onboarding.CheckResult `json:"last_check,omitempty"`
 }
 
 type appRecord struct {
@@ -56,7 +49,7 @@ type appRecord struct {
 	WebhookURL      string `json:"webhook_url,omitempty"`
 }
 
-func recordOf(p *Profile) profileRecord {
+func recordOf(p *onboarding.Profile) profileRecord {
 	r := profileRecord{Name: p.Name, Company: p.Company, Notes: p.Notes, Created: p.Created, Updated: p.Updated,
 		Apps: map[string]appRecord{}, LastCheck: p.LastCheck}
 	for env, a := range p.Apps {
@@ -67,13 +60,13 @@ func recordOf(p *Profile) profileRecord {
 	return r
 }
 
-func (r profileRecord) profile(id string) *Profile {
+func (r profileRecord) profile(id string) *onboarding.Profile {
 	// A name stored before names were checked may hold anything: read it clean.
-	p := &Profile{ID: id, Name: safetext.Line(r.Name), Company: r.Company, Notes: r.Notes, Created: r.Created, Updated: r.Updated,
-		Apps: map[dexcom.Environment]*App{}, LastCheck: r.LastCheck}
+	p := &onboarding.Profile{ID: id, Name: safetext.Line(r.Name), Company: r.Company, Notes: r.Notes, Created: r.Created, Updated: r.Updated,
+		Apps: map[dexcom.Environment]*onboarding.App{}, LastCheck: r.LastCheck}
 	for env, a := range r.Apps {
 		e := dexcom.Environment(env)
-		p.Apps[e] = &App{Env: e, Name: a.Name, Description: a.Description, ClientID: a.ClientID,
+		p.Apps[e] = &onboarding.App{Env: e, Name: a.Name, Description: a.Description, ClientID: a.ClientID,
 			ClientSecret: secret.New(a.ClientSecret), RedirectURI: a.RedirectURI, ROOKRedirectURL: a.ROOKRedirectURL,
 			ROOKClientUUID: a.ROOKClientUUID, ROOKSecretKey: secret.New(a.ROOKSecretKey), ROOKUserID: a.ROOKUserID, WebhookURL: a.WebhookURL}
 	}
@@ -112,8 +105,8 @@ func (v *Vault) getSealed(tx *bolt.Tx, bucket, key []byte, out any) (bool, error
 }
 
 // allProfiles decrypts every profile (names live only inside the records).
-func (v *Vault) allProfiles(tx *bolt.Tx) ([]*Profile, error) {
-	var out []*Profile
+func (v *Vault) allProfiles(tx *bolt.Tx) ([]*onboarding.Profile, error) {
+	var out []*onboarding.Profile
 	c := tx.Bucket(bucketProfiles).Cursor()
 	for k, _ := c.First(); k != nil; k, _ = c.Next() {
 		var r profileRecord
@@ -122,11 +115,13 @@ func (v *Vault) allProfiles(tx *bolt.Tx) ([]*Profile, error) {
 		}
 		out = append(out, r.profile(hex.EncodeToString(k)))
 	}
-	slices.SortFunc(out, func(a, b *Profile) int { return strings.Compare(strings.ToLower(a.Name), strings.ToLower(b.Name)) })
+	slices.SortFunc(out, func(a, b *onboarding.Profile) int {
+		return strings.Compare(strings.ToLower(a.Name), strings.ToLower(b.Name))
+	})
 	return out, nil
 }
 
-func (v *Vault) findProfile(tx *bolt.Tx, name string) (*Profile, error) {
+func (v *Vault) findProfile(tx *bolt.Tx, name string) (*onboarding.Profile, error) {
 	all, err := v.allProfiles(tx)
 	if err != nil {
 		return nil, err
@@ -140,8 +135,8 @@ func (v *Vault) findProfile(tx *bolt.Tx, name string) (*Profile, error) {
 }
 
 // Profiles lists every profile by name.
-func (v *Vault) Profiles() ([]*Profile, error) {
-	var out []*Profile
+func (v *Vault) Profiles() ([]*onboarding.Profile, error) {
+	var out []*onboarding.Profile
 	err := v.view(func(tx *bolt.Tx) (err error) {
 		out, err = v.allProfiles(tx)
 		return err
@@ -150,8 +145,8 @@ func (v *Vault) Profiles() ([]*Profile, error) {
 }
 
 // Profile finds a profile by name, ignoring case.
-func (v *Vault) Profile(name string) (*Profile, error) {
-	var p *Profile
+func (v *Vault) Profile(name string) (*onboarding.Profile, error) {
+	var p *onboarding.Profile
 	err := v.view(func(tx *bolt.Tx) (err error) {
 		p, err = v.findProfile(tx, name)
 		return err
@@ -174,7 +169,7 @@ func ValidateProfileName(name string) error {
 }
 
 // CreateProfile adds a new, empty profile.
-func (v *Vault) CreateProfile(name string) (*Profile, error) {
+func (v *Vault) CreateProfile(name string) (*onboarding.Profile, error) {
 	p, err := v.newProfile(name)
 	if err != nil {
 		return nil, err
@@ -192,7 +187,7 @@ func (v *Vault) CreateProfile(name string) (*Profile, error) {
 }
 
 // newProfile makes an empty profile with a fresh random id; nothing is stored.
-func (v *Vault) newProfile(name string) (*Profile, error) {
+func (v *Vault) newProfile(name string) (*onboarding.Profile, error) {
 	name = strings.TrimSpace(name)
 	if err := ValidateProfileName(name); err != nil {
 		return nil, err
@@ -202,11 +197,11 @@ func (v *Vault) newProfile(name string) (*Profile, error) {
 		return nil, err
 	}
 	now := v.opts.Now().UTC()
-	return &Profile{ID: hex.EncodeToString(id), Name: name, Created: now, Updated: now, Apps: map[dexcom.Environment]*App{}}, nil
+	return &onboarding.Profile{ID: hex.EncodeToString(id), Name: name, Created: now, Updated: now, Apps: map[dexcom.Environment]*onboarding.App{}}, nil
 }
 
 // putNewProfile stores a profile made by newProfile, in tx.
-func (v *Vault) putNewProfile(tx *bolt.Tx, p *Profile) error {
+func (v *Vault) putNewProfile(tx *bolt.Tx, p *onboarding.Profile) error {
 	id, _ := hex.DecodeString(p.ID)
 	if err := v.putSealed(tx, bucketProfiles, id, recordOf(p)); err != nil {
 		return err
@@ -215,7 +210,7 @@ func (v *Vault) putNewProfile(tx *bolt.Tx, p *Profile) error {
 }
 
 // SaveProfile writes p, recording in the audit trail what changed.
-func (v *Vault) SaveProfile(p *Profile) error {
+func (v *Vault) SaveProfile(p *onboarding.Profile) error {
 	id, err := hex.DecodeString(p.ID)
 	if err != nil || len(id) != 16 {
 		return fmt.Errorf("%w: bad id", ErrNoProfile)
@@ -244,7 +239,7 @@ func (v *Vault) SaveProfile(p *Profile) error {
 }
 
 // putChanged writes p over old, stamping the time and auditing each change.
-func (v *Vault) putChanged(tx *bolt.Tx, id []byte, p *Profile, old profileRecord) error {
+func (v *Vault) putChanged(tx *bolt.Tx, id []byte, p *onboarding.Profile, old profileRecord) error {
 	p.Updated = v.opts.Now().UTC()
 	if err := v.putSealed(tx, bucketProfiles, id, recordOf(p)); err != nil {
 		return err

@@ -6,10 +6,11 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/tryrook/dexonboard/internal/dexcom"
-	"github.com/tryrook/dexonboard/internal/onboarding"
 	bolt "go.etcd.io/bbolt"
 	"golang.org/x/oauth2"
+
+	"github.com/tryrook/dexonboard/internal/dexcom"
+	"github.com/tryrook/dexonboard/internal/onboarding"
 )
 
 // subKey is a profile id followed by a sub-name (an environment, a track).
@@ -144,7 +145,7 @@ type AuditEntry struct {
 // drops the oldest, so the trail (and every write) stays the same size.
 const AuditCap = 10_000
 
-func (v *Vault) appendAudit(tx *bolt.Tx, p *Profile, action, detail string) error {
+func (v *Vault) appendAudit(tx *bolt.Tx, p *onboarding.Profile, action, detail string) error {
 	b := tx.Bucket(bucketAudit)
 	seq, err := b.NextSequence()
 	if err != nil {
@@ -177,7 +178,7 @@ func (v *Vault) trimAudit(tx *bolt.Tx, newest uint64) error {
 
 // appendAuditID logs for a profile known by id, naming it as it is now.
 func (v *Vault) appendAuditID(tx *bolt.Tx, profileID, action, detail string) error {
-	p := &Profile{ID: profileID}
+	p := &onboarding.Profile{ID: profileID}
 	if id, err := hex.DecodeString(profileID); err == nil {
 		var r profileRecord
 		if ok, _ := v.getSealed(tx, bucketProfiles, id, &r); ok {

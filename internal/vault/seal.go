@@ -8,8 +8,9 @@ import (
 	"errors"
 	"fmt"
 
-	"github.com/tryrook/dexonboard/internal/secret"
 	"golang.org/x/crypto/chacha20poly1305"
+
+	"github.com/tryrook/dexonboard/internal/secret"
 )
 
 // A sealed record is: version 0x01 | data-key generation u32 | nonce [24] |

@@ -22,9 +22,10 @@ import (
 	"sync"
 	"time"
 
-	"github.com/tryrook/dexonboard/internal/secret"
 	bolt "go.etcd.io/bbolt"
 	bolterrors "go.etcd.io/bbolt/errors"
+
+	"github.com/tryrook/dexonboard/internal/secret"
 )
 
 // Errors callers branch on.

@@ -12,11 +12,12 @@ import (
 	"testing"
 	"time"
 
+	bolt "go.etcd.io/bbolt"
+	"golang.org/x/oauth2"
+
 	"github.com/tryrook/dexonboard/internal/dexcom"
 	"github.com/tryrook/dexonboard/internal/onboarding"
 	"github.com/tryrook/dexonboard/internal/secret"
-	bolt "go.etcd.io/bbolt"
-	"golang.org/x/oauth2"
 )
 
 var (
@@ -41,7 +42,7 @@ func newTestVault(t testing.TB) (string, *Vault) {
 }
 
 // fill stores one of every record kind and returns the profile.
-func fill(t testing.TB, v *Vault) *Profile {
+func fill(t testing.TB, v *Vault) *onboarding.Profile {
 	t.Helper()
 	p, err := v.CreateProfile(company)
 	if err != nil {
