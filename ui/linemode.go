@@ -339,7 +339,7 @@ func (a *lineMode) field(st onboarding.Step, r service.Row) error {
 func (a *lineMode) action(r service.Row) error {
 	switch r.ID {
 	case service.ActStoreCredentials:
-		if err := a.s.StoreCredentials(a.answers["client_id"], a.answers["client_secret"]); err != nil {
+		if err := a.s.StoreCredentials(a.answers[service.FieldClientID], a.answers[service.FieldClientSecret]); err != nil {
 			return err
 		}
 		a.say("%s", storedText(a.s))
@@ -373,7 +373,7 @@ func (a *lineMode) action(r service.Row) error {
 }
 
 func (a *lineMode) seal() error {
-	rcpt := a.answers["recipient"]
+	rcpt := a.answers[service.FieldRecipient]
 	if rcpt == "" {
 		a.say("No public key given: no sealed hand-off was made.")
 		return nil
