@@ -23,6 +23,7 @@ import (
 type script struct {
 	answers []string
 	asked   []string
+	hidden  []string // the prompts read through Password (no echo)
 }
 
 func (s *script) next(prompt string) (string, error) {
@@ -37,6 +38,7 @@ func (s *script) next(prompt string) (string, error) {
 
 func (s *script) Input(prompt string) (string, error) { return s.next(prompt) }
 func (s *script) Password(prompt string) ([]byte, error) {
+	s.hidden = append(s.hidden, prompt)
 	a, err := s.next(prompt)
 	return []byte(a), err
 }
