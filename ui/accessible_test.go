@@ -138,3 +138,15 @@ func TestLineModeSaysAnUnknownROOKEventByItsStage(t *testing.T) {
 		t.Fatalf("said %q, want %q", got, want)
 	}
 }
+
+// TestEveryActionHasALineFace: an action added to a step's spec gets its
+// line face too, or the line mode could only name it.
+func TestEveryActionHasALineFace(t *testing.T) {
+	for _, st := range onboarding.Steps {
+		for _, r := range service.SpecOf(st).Rows {
+			if _, ok := accessibleRow(r).(laterLine); ok {
+				t.Errorf("%s: the action %q has no line face", st, r.ID)
+			}
+		}
+	}
+}
