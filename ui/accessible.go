@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/tryrook/dexonboard/internal/onboarding"
+	"github.com/tryrook/dexonboard/internal/safetext"
 	"github.com/tryrook/dexonboard/internal/secret"
 	"github.com/tryrook/dexonboard/internal/service"
 )
@@ -37,8 +38,20 @@ func accessibleRow(r service.Row) accessible {
 	return laterLine{r}
 }
 
-// say writes one line (or a few) of plain text.
+// say writes one line (or a few, by its format) of plain text. Its text
+// arguments may come from outside (an API's error, a webhook's answer):
+// they reach the terminal without escapes or control characters.
 func (l *lineMode) say(format string, args ...any) {
+	for i, a := range args {
+		switch a := a.(type) {
+		case string:
+			args[i] = safetext.Line(a)
+		case error:
+			args[i] = safetext.Line(a.Error())
+		case fmt.Stringer:
+			args[i] = safetext.Line(a.String())
+		}
+	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	fmt.Fprintf(l.out, format+"\n", args...)

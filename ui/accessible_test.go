@@ -150,3 +150,14 @@ func TestEveryActionHasALineFace(t *testing.T) {
 		}
 	}
 }
+
+// TestLineModeSaysOutsideTextWithoutEscapes: what an API or a webhook
+// answered reaches the terminal without escapes or control characters.
+func TestLineModeSaysOutsideTextWithoutEscapes(t *testing.T) {
+	var out bytes.Buffer
+	l := &lineMode{out: &out}
+	l.say("Webhook: %s; %v; %d", "\x1b]0;owned\x07ok\x1b[2J", errors.New("bad\nbo\rdy\x1b[31m"), 200)
+	if got, want := out.String(), "Webhook: ok; bad body; 200\n"; got != want {
+		t.Fatalf("said %q, want %q", got, want)
+	}
+}

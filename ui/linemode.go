@@ -136,7 +136,7 @@ func (l *lineMode) chooseTrack() error {
 		return err
 	}
 	if t == onboarding.SandboxTrack {
-		return l.load(t, dexcom.Sandbox)
+		return l.s.StartTrack(t, dexcom.Sandbox)
 	}
 	return l.chooseRegion()
 }
@@ -157,11 +157,7 @@ func (l *lineMode) chooseRegion() error {
 	if err != nil {
 		return err
 	}
-	return l.load(onboarding.ProductionTrack, env)
-}
-
-func (l *lineMode) load(t onboarding.Track, env dexcom.Environment) error {
-	return l.s.StartTrack(t, env)
+	return l.s.StartTrack(onboarding.ProductionTrack, env)
 }
 
 // walk goes through the wizard's pages of the track, in the wizard's order,
