@@ -161,3 +161,17 @@ func TestLineModeSaysOutsideTextWithoutEscapes(t *testing.T) {
 		t.Fatalf("said %q, want %q", got, want)
 	}
 }
+
+// TestLineModeOffersThePickersRegions: after step 7 the line mode lists
+// the track picker's regions in its order and takes one by number.
+func TestLineModeOffersThePickersRegions(t *testing.T) {
+	_, s, sc, out := lineRun(t, onboarding.RequestProduction, "y", "y", "y", "y", "mars", "3", "y", "y", "", "n")
+	if s.Progress.Track != onboarding.ProductionTrack || s.Progress.Env != regions[2] {
+		t.Fatalf("track %s %s; asked %q", s.Progress.Track, s.Progress.Env, sc.asked)
+	}
+	wantLines(t, out, "  1. "+regions[0].Label()+"  "+regions[0].BaseURL()+"\n", `"mars" is not a region: type us, eu, jp or its number`,
+		"Prerequisites (production app)")
+	if !slices.Contains(sc.asked, "Region: us, eu or jp? [us] ") {
+		t.Fatalf("asked %q", sc.asked)
+	}
+}

@@ -141,17 +141,26 @@ func (l *lineMode) chooseTrack() error {
 	return l.chooseRegion()
 }
 
+// chooseRegion offers the track picker's regions, in its order.
 func (l *lineMode) chooseRegion() error {
-	env := dexcom.US
-	err := l.ask("the region", func() (string, error) { return l.p.Input("Region: us, eu or jp? [us] ") }, func(ans string) error {
-		if strings.TrimSpace(ans) == "" {
-			return nil
+	var names []string
+	for i, r := range regions {
+		l.say("  %d. %s  %s", i+1, r.Label(), r.BaseURL())
+		names = append(names, string(r))
+	}
+	env := regions[0]
+	prompt := fmt.Sprintf("Region: %s or %s? [%s] ", strings.Join(names[:len(names)-1], ", "), names[len(names)-1], names[0])
+	err := l.ask("the region", func() (string, error) { return l.p.Input(prompt) }, func(ans string) error {
+		ans = strings.ToLower(strings.TrimSpace(ans))
+		for i, r := range regions {
+			if ans == string(r) || ans == fmt.Sprint(i+1) {
+				env = r
+				return nil
+			}
 		}
-		e, err := dexcom.ParseEnvironment(strings.ToLower(strings.TrimSpace(ans)))
-		if err != nil || !e.IsProduction() {
-			return fmt.Errorf("%q is not a region: type us, eu or jp", ans)
+		if ans != "" {
+			return fmt.Errorf("%q is not a region: type %s or its number", ans, strings.Join(names, ", "))
 		}
-		env = e
 		return nil
 	})
 	if err != nil {
