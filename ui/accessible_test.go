@@ -175,3 +175,19 @@ func TestLineModeOffersThePickersRegions(t *testing.T) {
 		t.Fatalf("asked %q", sc.asked)
 	}
 }
+
+// TestLineModeStep6SaysEachRunAsLines: the direct check's calls and
+// verdict, then the run through ROOK refused for want of ROOK's
+// credentials, each said as plain lines; the ROOK secret key is read
+// without echo.
+func TestLineModeStep6SaysEachRunAsLines(t *testing.T) {
+	_, s, sc, out := lineRun(t, onboarding.AuthenticateTestUser, "", "", "", "y", "y", "n")
+	wantLines(t, out, "Open this URL to log the test user in:\n", "… exchanging the code for tokens\n",
+		"GET /v3/users/self/egvs answered 200", "Verified: ", "Not connected through ROOK: "+explain(service.ErrNoROOKCredentials))
+	if !slices.Equal(sc.hidden, []string{"ROOK secret key (input hidden): "}) {
+		t.Fatalf("read without echo: %q", sc.hidden)
+	}
+	if strings.Contains(out, "\nROOK: ") || s.Progress.StatusOf(onboarding.AuthenticateTestUser) != onboarding.Done {
+		t.Fatalf("step 6 is %s after the direct check:\n%s", s.Progress.StatusOf(onboarding.AuthenticateTestUser), out)
+	}
+}
