@@ -23,6 +23,7 @@ import (
 type script struct {
 	answers []string
 	asked   []string
+	hidden  []string // the prompts read through Password (no echo)
 }
 
 func (s *script) next(prompt string) (string, error) {
@@ -37,6 +38,7 @@ func (s *script) next(prompt string) (string, error) {
 
 func (s *script) Input(prompt string) (string, error) { return s.next(prompt) }
 func (s *script) Password(prompt string) ([]byte, error) {
+	s.hidden = append(s.hidden, prompt)
 	a, err := s.next(prompt)
 	return []byte(a), err
 }
@@ -210,21 +212,21 @@ func TestBothFrontEndsSameResult(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	in := stepInputs{"name": "Acme sandbox", "description": "Reads glucose for the clinic", "client_id": sandbox.DemoClientID,
-		"client_secret": sandbox.DemoClientSecret, "recipient": rcpt, "rook_redirect": "https://rook.example/api/v1/dexcom/callback",
-		"review": service.ReviewStatuses[2]}
+	in := stepInputs{service.FieldAppName: "Acme sandbox", service.FieldDescription: "Reads glucose for the clinic", service.FieldClientID: sandbox.DemoClientID,
+		service.FieldClientSecret: sandbox.DemoClientSecret, service.FieldRecipient: rcpt, service.FieldROOKRedirect: "https://rook.example/api/v1/dexcom/callback",
+		service.FieldReview: service.ReviewStatuses[2]}
 	wait := map[string]string{service.ActStoreCredentials: "Stored encrypted", service.ActSeal: "Verification code",
 		service.ActPreflight: "✓ 200", service.ActConnect: "Verified"}
 	for _, st := range onboarding.Steps {
 		t.Run(st.String(), func(t *testing.T) {
 			lw, ls := readyFor(t, st)
-			in["loopback"] = lw.loopback
+			in[service.FieldLoopback] = lw.loopback
 			out, err := runLine(t, ls, lineAnswers(st, in))
 			if err != nil {
 				t.Fatalf("line mode: %v\n%s", err, out)
 			}
 			sw, ss := readyFor(t, st)
-			in["loopback"] = sw.loopback
+			in[service.FieldLoopback] = sw.loopback
 			runScreen(t, ss, st, in, wait)
 			line, screen := outcome(t, lw, ls, st), outcome(t, sw, ss, st)
 			if line != screen {
@@ -316,7 +318,7 @@ func TestLineModeNotesTheSandboxClientIDOnProduction(t *testing.T) {
 	for _, done := range onboarding.Steps[:onboarding.CollectCredentials] {
 		s.Progress.MarkDone(done, fixedNow)
 	}
-	in := stepInputs{"client_id": sandbox.DemoClientID, "client_secret": sandbox.DemoClientSecret}
+	in := stepInputs{service.FieldClientID: sandbox.DemoClientID, service.FieldClientSecret: sandbox.DemoClientSecret}
 	out, err := runLine(t, s, lineAnswers(onboarding.CollectCredentials, in))
 	if err != nil {
 		t.Fatalf("%v\n%s", err, out)

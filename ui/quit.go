@@ -41,7 +41,7 @@ func (f *form) changed(s *Session) []*row {
 // stores: the field's answer is kept in the vault (the public key of step
 // 4 is only used to seal).
 func stores(r row) bool {
-	return r.Kind == service.Field && (r.Set != nil || r.ID == "client_id" || r.ID == "client_secret")
+	return r.Kind == service.Field && (r.Set != nil || r.ID == service.FieldClientID || r.ID == service.FieldClientSecret)
 }
 
 func (p *stepPage) unstored() []string { return p.form.unstored(p.s) }
@@ -62,7 +62,7 @@ func (p *stepPage) storeTyped() ([]tea.Cmd, error) {
 		cmds = append(cmds, saveProfile(p.s, p.spec.Step))
 	}
 	if credentials {
-		if err := p.s.StoreCredentials(p.form.input("client_id").Value(), p.form.input("client_secret").Value()); err != nil {
+		if err := p.s.StoreCredentials(p.form.input(service.FieldClientID).Value(), p.form.input(service.FieldClientSecret).Value()); err != nil {
 			return cmds, err
 		}
 		cmds = append(cmds, saveProfile(p.s, p.spec.Step))

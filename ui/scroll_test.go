@@ -54,7 +54,7 @@ func TestResultsScrollIntoView(t *testing.T) {
 	}
 
 	wiz.goTo(int(onboarding.ShareWithROOK))
-	wiz.pages[wiz.current].(*stepPage).form.input("recipient").SetValue(rcpt)
+	wiz.pages[wiz.current].(*stepPage).form.input(service.FieldRecipient).SetValue(rcpt)
 	seal, err := s.Seal(rcpt)
 	if err != nil {
 		t.Fatal(err)
@@ -96,7 +96,7 @@ func TestFieldsNeverTrapNavigation(t *testing.T) {
 	if wiz.Current() != onboarding.CollectCredentials {
 		t.Fatalf("on %s, not step 3", wiz.Current())
 	}
-	id := wiz.pages[wiz.current].(*stepPage).form.input("client_id")
+	id := wiz.pages[wiz.current].(*stepPage).form.input(service.FieldClientID)
 	if id.Value() != "" {
 		t.Fatalf("o typed %q into a field nobody is editing", id.Value())
 	}

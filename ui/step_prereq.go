@@ -34,7 +34,7 @@ func (e *prereqExtra) act(p *stepPage, id string) tea.Cmd {
 	if id != service.ActProbeWebhook || e.probing {
 		return nil
 	}
-	if r := p.form.input("webhook_url"); r != nil && r.Value() != p.s.App().WebhookURL {
+	if r := p.form.input(service.FieldWebhookURL); r != nil && r.Value() != p.s.App().WebhookURL {
 		if _, err := p.s.Answer(onboarding.Prerequisites, webhookRowOf(), r.Value()); err != nil {
 			e.hookErr = explain(err)
 			return nil
@@ -52,7 +52,7 @@ func (e *prereqExtra) act(p *stepPage, id string) tea.Cmd {
 // webhookRowOf is the prerequisites' webhook field.
 func webhookRowOf() service.Row {
 	for _, r := range service.SpecOf(onboarding.Prerequisites).Rows {
-		if r.ID == "webhook_url" {
+		if r.ID == service.FieldWebhookURL {
 			return r
 		}
 	}

@@ -14,7 +14,7 @@ import (
 // DefaultLoopback is the redirect URI the self-check uses unless the app has another.
 const DefaultLoopback = "http://localhost:8765/callback"
 
-var appNameRow = Row{Kind: Field, ID: "name", Label: "App name, as in the portal", Limit: 80,
+var appNameRow = Row{Kind: Field, ID: FieldAppName, Label: "App name, as in the portal", Limit: 80,
 	Placeholder: "e.g. Acme Health {track}",
 	Get:         func(s *Session) string { return s.App().Name },
 	Check: func(_ *Session, v string) (string, error) {
@@ -27,14 +27,14 @@ var appNameRow = Row{Kind: Field, ID: "name", Label: "App name, as in the portal
 	Set: func(s *Session, v string) { s.App().Name = v },
 }
 
-var appDescriptionRow = Row{Kind: Field, ID: "description", Label: "Description", Limit: 200, Optional: true,
+var appDescriptionRow = Row{Kind: Field, ID: FieldDescription, Label: "Description", Limit: 200, Optional: true,
 	Placeholder: "what the app does with Dexcom data",
 	Get:         func(s *Session) string { return s.App().Description },
 	Check:       func(_ *Session, v string) (string, error) { return strings.TrimSpace(v), nil },
 	Set:         func(s *Session, v string) { s.App().Description = v },
 }
 
-var clientIDRow = Row{Kind: Field, ID: "client_id", Label: "Client ID", Limit: 128,
+var clientIDRow = Row{Kind: Field, ID: FieldClientID, Label: "Client ID", Limit: 128,
 	Placeholder: "Client ID from the app's page",
 	Get: func(s *Session) string {
 		if s.App().ClientID == "" {
@@ -45,7 +45,7 @@ var clientIDRow = Row{Kind: Field, ID: "client_id", Label: "Client ID", Limit: 1
 	Check: func(_ *Session, v string) (string, error) { return credential("the Client ID", v) },
 }
 
-var clientSecretRow = Row{Kind: Field, ID: "client_secret", Label: "Client Secret", Limit: 128, Secret: true,
+var clientSecretRow = Row{Kind: Field, ID: FieldClientSecret, Label: "Client Secret", Limit: 128, Secret: true,
 	Placeholder: "Client Secret (hidden; paste works)", Hint: "shown as dots; stored only in the encrypted vault",
 	Get: func(s *Session) string {
 		if p := s.prefill().ClientSecret; p != "" && s.App().ClientID == "" {
@@ -56,7 +56,7 @@ var clientSecretRow = Row{Kind: Field, ID: "client_secret", Label: "Client Secre
 	Check: func(_ *Session, v string) (string, error) { return credential("the Client Secret", v) },
 }
 
-var recipientRow = Row{Kind: Field, ID: "recipient", Label: "ROOK engineer's public key", Limit: 200, Optional: true,
+var recipientRow = Row{Kind: Field, ID: FieldRecipient, Label: "ROOK engineer's public key", Limit: 200, Optional: true,
 	Placeholder: "age1… (your CSE's public key)", Hint: "from dexonboard handoff keygen on their side; not secret",
 	Get: func(s *Session) string {
 		return s.prefill().Recipient
@@ -73,7 +73,7 @@ var recipientRow = Row{Kind: Field, ID: "recipient", Label: "ROOK engineer's pub
 	},
 }
 
-var rookRedirectRow = Row{Kind: Field, ID: "rook_redirect", Label: "Redirect URL returned by ROOK", Limit: 300,
+var rookRedirectRow = Row{Kind: Field, ID: FieldROOKRedirect, Label: "Redirect URL returned by ROOK", Limit: 300,
 	Placeholder: "https://… (the Redirect URL your CSE sent)",
 	Hint:        "https, no #fragment; paste the URL or ROOK's whole reply; enter stores it",
 	Get: func(s *Session) string {
@@ -89,7 +89,7 @@ var rookRedirectRow = Row{Kind: Field, ID: "rook_redirect", Label: "Redirect URL
 	Set: func(s *Session, v string) { s.App().ROOKRedirectURL = v },
 }
 
-var loopbackRow = Row{Kind: Field, ID: "loopback", Label: "Loopback Redirect URL for the self-check (step 6)", Limit: 200,
+var loopbackRow = Row{Kind: Field, ID: FieldLoopback, Label: "Loopback Redirect URL for the self-check (step 6)", Limit: 200,
 	Placeholder: DefaultLoopback, Hint: "http://localhost:PORT/PATH; enter stores it",
 	Get: func(s *Session) string { return s.Loopback() },
 	Check: func(_ *Session, v string) (string, error) {

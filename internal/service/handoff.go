@@ -88,7 +88,7 @@ func (s *Session) flagStaleSeal() {
 		return
 	}
 	if st, ok := s.Progress.Steps[onboarding.ShareWithROOK]; ok {
-		delete(st.Checked, "shared")
+		delete(st.Checked, TickShared)
 	}
 	s.Progress.MarkAttention(onboarding.ShareWithROOK, ErrStaleHandoff.Error(), s.Time())
 }

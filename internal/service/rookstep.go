@@ -39,7 +39,7 @@ func (s *Session) rookAPIBase() string {
 // ROOKEnv is the ROOK environment of the track.
 func (s *Session) ROOKEnv() rook.Environment { return ROOKEnvironment(s.Progress.Env) }
 
-var rookClientUUIDRow = Row{Kind: Field, ID: "rook_client_uuid", Label: "ROOK client UUID", Limit: 100, Optional: true,
+var rookClientUUIDRow = Row{Kind: Field, ID: FieldROOKClientUUID, Label: "ROOK client UUID", Limit: 100, Optional: true,
 	Placeholder: "from ROOK's client portal, {rookenv} environment", Hint: "not secret; each ROOK environment has its own",
 	Get: func(s *Session) string {
 		if s.App().ROOKClientUUID == "" {
@@ -64,7 +64,7 @@ var rookClientUUIDRow = Row{Kind: Field, ID: "rook_client_uuid", Label: "ROOK cl
 // one prefilled for the track.
 func (s *Session) ROOKClientUUID() string { return rookClientUUIDRow.Get(s) }
 
-var rookSecretKeyRow = Row{Kind: Field, ID: "rook_secret_key", Label: "ROOK secret key", Limit: 200, Secret: true, Optional: true,
+var rookSecretKeyRow = Row{Kind: Field, ID: FieldROOKSecretKey, Label: "ROOK secret key", Limit: 200, Secret: true, Optional: true,
 	Placeholder: "{rookenv} secret key (hidden; paste works)", Hint: "shown as dots; stored only in the encrypted vault",
 	Get: func(s *Session) string {
 		if s.App().ROOKSecretKey.Empty() {
@@ -85,7 +85,7 @@ var rookSecretKeyRow = Row{Kind: Field, ID: "rook_secret_key", Label: "ROOK secr
 	Set: func(s *Session, v string) { s.App().ROOKSecretKey = secret.New(v) },
 }
 
-var rookUserIDRow = Row{Kind: Field, ID: "rook_user_id", Label: "Test user id at ROOK", Limit: onboarding.MaxROOKUserIDLen, Optional: true,
+var rookUserIDRow = Row{Kind: Field, ID: FieldROOKUserID, Label: "Test user id at ROOK", Limit: onboarding.MaxROOKUserIDLen, Optional: true,
 	Placeholder: DefaultROOKUserID, Hint: "any id of yours; ROOK creates the user when it is first used",
 	Get: func(s *Session) string {
 		if id := s.App().ROOKUserID; id != "" {
@@ -106,7 +106,7 @@ var rookUserIDRow = Row{Kind: Field, ID: "rook_user_id", Label: "Test user id at
 	Set: func(s *Session, v string) { s.App().ROOKUserID = v },
 }
 
-var webhookRow = Row{Kind: Field, ID: "webhook_url", Label: "Data webhook URL (ROOK delivers here)", Limit: 300, Optional: true,
+var webhookRow = Row{Kind: Field, ID: FieldWebhookURL, Label: "Data webhook URL (ROOK delivers here)", Limit: 300, Optional: true,
 	Placeholder: "https://api.example.com/rook/webhook", Hint: "ROOK POSTs JSON without authentication; the guide asks that it answers 200",
 	Get: func(s *Session) string {
 		if s.App().WebhookURL == "" {

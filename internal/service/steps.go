@@ -119,15 +119,15 @@ func Complete(s *Session, st onboarding.Step) bool {
 	case onboarding.Prerequisites:
 		return AllTicked(s, st)
 	case onboarding.CreateAccount:
-		return AllTicked(s, st) && p.Field(st, "submitted_on") != ""
+		return AllTicked(s, st) && p.Field(st, FieldSubmittedOn) != ""
 	case onboarding.CreateApp:
 		return AllTicked(s, st) && a.Name != ""
 	case onboarding.CollectCredentials:
 		return HasCredentials(s)
 	case onboarding.ShareWithROOK:
-		return AllTicked(s, st) && p.Field(st, "shared_on") != "" && a.ROOKRedirectURL != "" && !s.sealStale()
+		return AllTicked(s, st) && p.Field(st, FieldSharedOn) != "" && a.ROOKRedirectURL != "" && !s.sealStale()
 	case onboarding.RequestProduction:
-		return AllTicked(s, st) && p.Field(st, "requested_on") != ""
+		return AllTicked(s, st) && p.Field(st, FieldRequestedOn) != ""
 	}
 	return p.StatusOf(st) == onboarding.Done
 }
@@ -167,10 +167,10 @@ var specs = sync.OnceValue(func() map[onboarding.Step]Spec {
 				tick("intended_use", "Intended use of the data"),
 				tick("data_handling", "How the data is stored, protected and shared"),
 				tick("company", "Company details and contact"),
-				tick("submitted", "Form submitted"),
+				tick(TickSubmitted, "Form submitted"),
 			},
-			Date:   &DateField{ID: "submitted_on", Label: "Submitted on"},
-			Status: &StatusField{ID: "review", Label: "Review status", Options: ReviewStatuses, SetBy: "submitted"},
+			Date:   &DateField{ID: FieldSubmittedOn, Label: "Submitted on"},
+			Status: &StatusField{ID: FieldReview, Label: "Review status", Options: ReviewStatuses, SetBy: TickSubmitted},
 		},
 		onboarding.CreateApp: {
 			Step: onboarding.CreateApp, Heading: heading(onboarding.CreateApp, "Create an application"),
@@ -199,12 +199,12 @@ var specs = sync.OnceValue(func() map[onboarding.Step]Spec {
 			Rows: []Row{
 				recipientRow,
 				action(ActSeal, "Seal the credentials for it"),
-				tick("shared", "Sealed hand-off sent to the CSE (or a one-time secret link)"),
+				tick(TickShared, "Sealed hand-off sent to the CSE (or a one-time secret link)"),
 				tick("not_in_chat", "The secret was not sent by e-mail, chat or ticket"),
 				tick("dexcom_enabled", "The CSE confirmed the internal ticket and the Dexcom button on our ROOK client portal"),
 				rookRedirectRow,
 			},
-			Date: &DateField{ID: "shared_on", Label: "Shared on"},
+			Date: &DateField{ID: FieldSharedOn, Label: "Shared on"},
 		},
 		onboarding.ConfigureRedirect: {
 			Step: onboarding.ConfigureRedirect, Heading: heading(onboarding.ConfigureRedirect, "Configure the Redirect URL in Dexcom"),
@@ -214,7 +214,7 @@ var specs = sync.OnceValue(func() map[onboarding.Step]Spec {
 				action(ActCopyROOK, "Copy ROOK's Redirect URL"),
 				loopbackRow,
 				action(ActCopyLoopback, "Copy the loopback URL"),
-				tick("registered", "Both URLs added under the app's Redirect URIs, and saved"),
+				tick(TickRedirectRegistered, "Both URLs added under the app's Redirect URIs, and saved"),
 				action(ActPreflight, "Run the preflight (p)"),
 			},
 		},
@@ -244,7 +244,7 @@ var specs = sync.OnceValue(func() map[onboarding.Step]Spec {
 				tick("upgrade", "Pressed \"Request Upgrade\" and filled in the request"),
 				action(ActStartProduction, "Start the production app's track →"),
 			},
-			Date: &DateField{ID: "requested_on", Label: "Requested on"},
+			Date: &DateField{ID: FieldRequestedOn, Label: "Requested on"},
 		},
 	}
 })
