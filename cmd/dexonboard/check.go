@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/tryrook/dexonboard/internal/connect"
 	"github.com/tryrook/dexonboard/internal/demo"
+	"github.com/tryrook/dexonboard/internal/har"
 	"github.com/tryrook/dexonboard/internal/secret"
 	"github.com/tryrook/dexonboard/internal/service"
 )
@@ -28,7 +29,9 @@ type checkOptions struct {
 	user        string
 	timeout     time.Duration
 	rook        rookFlags
-	export      string // --export DIR (check_export.go)
+	export      string        // --export DIR (check_export.go)
+	har         string        // --har FILE (check_har.go)
+	rec         *har.Recorder // the transcript under way, with --har
 }
 
 func newCheckCmd(e *env) *cobra.Command {
@@ -83,6 +86,7 @@ failed, 4 API failed, 5 vault, 6 ROOK leg failed.`,
 
 	// --export: the glucose view's files, from the command line (check_export.go).
 	f.StringVar(&o.export, "export", "", "also write the readings as CSV and every record as JSON into this folder, as the glucose view's e does")
+	f.StringVar(&o.har, "har", "", "write every HTTP exchange of the run (Dexcom, ROOK, the webhook) to this file as HAR 1.2, secrets redacted, for a support request")
 	return cmd
 }
 
@@ -95,6 +99,7 @@ func runCheck(ctx context.Context, e *env, o *checkOptions) error {
 		return err
 	}
 	defer cleanup()
+	rec := o.startTranscript(s)
 	stages := newStageLine(e.ios.ErrOut, e.ios.IsStderrTTY() && !o.asJSON)
 	out := &checkJSON{Via: o.rook.via}
 	var runErr error
@@ -119,6 +124,9 @@ func runCheck(ctx context.Context, e *env, o *checkOptions) error {
 		if out.ROOK, err = runROOK(ctx, e, stages, s, run, o); err != nil {
 			return err
 		}
+	}
+	if err := o.writeTranscript(e, rec); err != nil {
+		return err
 	}
 	out.OK = (out.Report == nil || out.Report.OK) && (out.ROOK == nil || out.ROOK.OK)
 	if o.asJSON {

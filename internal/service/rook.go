@@ -60,6 +60,39 @@ func CheckROOKAuthorizationURL(ctx context.Context, hc *http.Client, authURL, de
 	return f
 }
 
+// nameHostMix says a wrong Dexcom host in the words of the two kinds of
+// environment: a sandbox app works only at Dexcom's sandbox, a production
+// app only at production, and ROOK's sandbox goes with the sandbox.
+func nameHostMix(f *ROOKFinding, env rook.Environment) {
+	var p *rook.AuthURLProblem
+	if !errors.As(f.Err, &p) || p.Mismatch != rook.WrongDexcomHost {
+		return
+	}
+	track := "sandbox"
+	if e, ok := dexcomEnvAt(p.Want); ok && e.IsProduction() || !ok && env == rook.Production {
+		track = "production"
+	}
+	got := "a host that is not Dexcom's"
+	if e, ok := dexcomEnvAt(p.Got); ok && e.IsProduction() {
+		got = "Dexcom production"
+	} else if ok {
+		got = "Dexcom's sandbox"
+	}
+	f.Cause = fmt.Sprintf("sandbox and production are mixed: ROOK's %s environment sends users to %s (%s), but this is the %s track, whose Dexcom is %s",
+		env, got, p.Got, track, p.Want)
+	f.Fix = fmt.Sprintf("each environment has its own Dexcom app: ask your CSE to give ROOK's %s environment your %s app's Client ID and Secret (Step 4), and check this track against ROOK's %s environment", track, track, track)
+}
+
+// dexcomEnvAt is the real Dexcom environment whose host base is.
+func dexcomEnvAt(base string) (dexcom.Environment, bool) {
+	for _, e := range dexcom.Environments {
+		if strings.EqualFold(strings.TrimRight(base, "/"), e.BaseURL()) {
+			return e, true
+		}
+	}
+	return "", false
+}
+
 // dexcomRefusal names what Dexcom's login refused. Dexcom's words decide
 // (rook.AuthURLProblem.Names): an unknown Client ID is named as such even
 // when the message mentions the redirect URI too.
