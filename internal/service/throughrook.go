@@ -403,7 +403,7 @@ func waitedFor(p rook.Poll) string {
 	if p.Total <= 0 {
 		return ""
 	}
-	return " (asked newest day first, for " + p.Total.String() + ")"
+	return " (asked newest day first, for up to " + p.Total.String() + ")"
 }
 
 // browse opens the authorization URL and, while the user logs in, asks
@@ -545,9 +545,12 @@ func probeWebhook(ctx context.Context, u string, env rook.Environment, now time.
 	if r.TLS != nil {
 		w.TLS, w.TLSChecked = r.TLS.Version, r.TLS.Verified
 	}
-	if r.Err != nil && w.Reason == "" {
+	switch {
+	case r.Err != nil && r.Status == 0:
+		w.Reason = safetext.Line(r.Err.Error()) + "; " + webhook.WhatROOKDoes(env)
+	case r.Err != nil && w.Reason == "":
 		w.Reason = safetext.Line(r.Err.Error())
-	} else if r.Err != nil {
+	case r.Err != nil:
 		w.Reason = safetext.Line(r.Err.Error()) + ": " + w.Reason
 	}
 	return w
