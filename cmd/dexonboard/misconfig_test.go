@@ -106,7 +106,9 @@ func named(t *testing.T, r result, c checkOut, stage string, cause, fix []string
 	}
 }
 
-func faults(f rooksim.Faults) rooksim.StackConfig { return rooksim.StackConfig{ROOK: rooksim.Config{Faults: f}} }
+func faults(f rooksim.Faults) rooksim.StackConfig {
+	return rooksim.StackConfig{ROOK: rooksim.Config{Faults: f}}
+}
 
 // 1, 3, 4, 5, 6, 7: found before or without the login.
 func TestMisconfigNamedBeforeTheLogin(t *testing.T) {
