@@ -43,13 +43,16 @@ Dexcom test user in through a local callback server, then call dataRange,
 devices, EGVs and events and report each call's status and time.
 
 Through ROOK (--via rook), as the guide's Step 6 does: ask ROOK's authorizer
-for Dexcom (redirect_url: a local page on 127.0.0.1, a free port unless
---redirect-uri gives one), check the authorization URL before any browser
-opens (the Dexcom host, --client-id, --rook-redirect-url, and that Dexcom's
-login answers 200), open it, wait for the browser to come back, wait until
-ROOK reports Dexcom connected, and pull blood glucose from ROOK. --via both
-runs both and compares ROOK's readings with Dexcom's. --webhook-url probes
-the data webhook as ROOK delivers to it.
+for Dexcom (no redirect_url: the browser ends on ROOK's own page), check the
+authorization URL before any browser opens (the Dexcom host, --client-id,
+--rook-redirect-url, and that Dexcom's login leads to a login page), open it,
+watch ROOK's authorized list until Dexcom is connected, and pull blood
+glucose from ROOK, newest day first, for at most 30 s in all. --via both
+runs both and fails the ROOK leg unless every Dexcom reading on the span
+both cover is at ROOK with the same value. --webhook-url probes the data
+webhook as ROOK delivers to it, alongside the login (signed with
+x-rook-hash when $ROOK_HASH_KEY is set). --har FILE writes every HTTP
+exchange of the run as HAR 1.2, secrets redacted, for a support request.
 
 Credentials come from a vault profile (--profile), or from flags with the
 secrets in $DEXCOM_CLIENT_SECRET and $ROOK_SECRET_KEY (never flags); --via

@@ -320,6 +320,19 @@ func TestMisconfigROOKDataDiffers(t *testing.T) {
 	if r, c := w.run(t, "--via", "both"); r.code != 0 || !c.OK {
 		t.Fatalf("healthy --via both: exit %d: %s %s", r.code, r.out, r.errOut)
 	}
+	// Two different test users (one per leg) are not ROOK's fault: the
+	// comparison says so and judges nothing.
+	w = newMisconfigWorld(t, rooksim.StackConfig{})
+	users := []string{"SandboxUser1", "SandboxUser7"}
+	w.browse = func(ctx context.Context, u string) error {
+		user := users[0]
+		users = users[1:]
+		return sandbox.Autopilot(&http.Client{Timeout: 10 * time.Second}, user, true)(ctx, u)
+	}
+	r, c := w.run(t, "--via", "both")
+	if r.code != 0 || c.ROOK.Comparison == nil || !strings.Contains(c.ROOK.Comparison.Summary, "not the same user's") {
+		t.Fatalf("two users: exit %d: %s", r.code, r.out)
+	}
 }
 
 // 11: sandbox and production mixed: ROOK's authorization URL sends a

@@ -238,11 +238,18 @@ type Comparison struct {
 	From, To              time.Time
 	Span, Missing, Differ int
 	Examples              []string
+	// Unrelated: fewer than half of ROOK's samples fall at the time of a
+	// Dexcom reading, so the two are not the same user's (two different
+	// test users logged in) and nothing is judged.
+	Unrelated bool
 }
 
 // String reads "ROOK has 287 of 288 readings for 2026-11-24".
 func (c Comparison) String() string {
 	s := fmt.Sprintf("ROOK has %d of %d readings for %s", c.Matched, c.Dexcom, c.Date)
+	if c.Unrelated {
+		return s + "; their times differ, so they are not the same user's: log the same test user in for both legs to compare"
+	}
 	if !c.Faithful() {
 		s += fmt.Sprintf("; of Dexcom's %d readings from %s to %s UTC, %d are missing at ROOK and %d differ",
 			c.Span, c.From.Format("15:04"), c.To.Format("15:04"), c.Missing, c.Differ)
@@ -302,6 +309,15 @@ func (c *Comparison) compareSpan(want, have []Sample) {
 		if i == 0 || s.At.After(rTo) {
 			rTo = s.At
 		}
+	}
+	twins := 0
+	for _, w := range want {
+		if _, ok := got[w.At.Unix()]; ok {
+			twins++
+		}
+	}
+	if c.Unrelated = twins*2 < len(got); c.Unrelated {
+		return
 	}
 	slices.SortFunc(want, func(a, b Sample) int { return a.At.Compare(b.At) })
 	c.From, c.To = latest(rFrom, want[0].At).UTC(), earliest(rTo, want[len(want)-1].At).UTC()
