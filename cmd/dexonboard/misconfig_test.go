@@ -336,12 +336,30 @@ func TestMisconfigROOKDataDiffers(t *testing.T) {
 }
 
 // 11: sandbox and production mixed: ROOK's authorization URL sends a
-// sandbox track's users to Dexcom production. On main the cause named
-// only the two hosts.
+// sandbox track's users to Dexcom production (ROOK's sandbox set up with
+// the production app, or the sandbox app checked through ROOK's
+// production), or a production track's to Dexcom's sandbox. On main the
+// cause named only the two hosts.
 func TestMisconfigSandboxProductionMix(t *testing.T) {
-	w := newMisconfigWorld(t, faults(rooksim.Faults{DexcomHost: "https://api.dexcom.com"}))
-	r, c := w.run(t)
-	named(t, r, c, "authorization_url",
-		[]string{"sandbox and production are mixed", "Dexcom production (https://api.dexcom.com)", "this is the sandbox track"},
-		[]string{"your sandbox app's Client ID and Secret"})
+	for _, tt := range []struct {
+		name, host string
+		args       []string
+		cause, fix []string
+	}{
+		{"sandbox track, ROOK's sandbox at Dexcom production", "https://api.dexcom.com", nil,
+			[]string{"sandbox and production are mixed", "ROOK's sandbox environment sends users to Dexcom production (https://api.dexcom.com)", "this is the sandbox track"},
+			[]string{"your sandbox app's Client ID and Secret"}},
+		{"sandbox app through ROOK's production", "https://api.dexcom.com", []string{"--rook-env", "production"},
+			[]string{"sandbox and production are mixed", "ROOK's production environment sends users to Dexcom production", "this is the sandbox track"},
+			[]string{"check the sandbox track against ROOK's sandbox environment"}},
+		{"production track, ROOK at Dexcom's sandbox", "https://sandbox-api.dexcom.com", []string{"--env", "us"},
+			[]string{"sandbox and production are mixed", "sends users to Dexcom's sandbox (https://sandbox-api.dexcom.com)", "this is the production track"},
+			[]string{"your production app's Client ID and Secret"}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			w := newMisconfigWorld(t, faults(rooksim.Faults{DexcomHost: tt.host}))
+			r, c := w.run(t, tt.args...)
+			named(t, r, c, "authorization_url", tt.cause, tt.fix)
+		})
+	}
 }

@@ -73,6 +73,9 @@ type ROOKLeg struct {
 	// What the authorization URL must carry: the track's Dexcom host,
 	// Step 3's Client ID, Step 4's ROOK Redirect URL.
 	DexcomBase, ClientID, RedirectURL string
+	// DexcomEnv is the track's Dexcom environment, for naming a
+	// sandbox/production mix when DexcomBase is a simulator's.
+	DexcomEnv dexcom.Environment
 	// CallbackURL is ROOK's redirect_url, only for a client with ROOK's
 	// Callback URL add-on: https, at most 50 characters (checked before it
 	// is sent). "" (the default) sends none: the browser ends on ROOK's own
@@ -232,7 +235,7 @@ func (l ROOKLeg) Run(ctx context.Context) *ROOKResult {
 	} else {
 		stage(StageCheckURL, a.AuthorizationURL)
 		if f := CheckROOKAuthorizationURL(ctx, l.HTTP, a.AuthorizationURL, l.DexcomBase, l.ClientID, l.RedirectURL); f != nil {
-			nameHostMix(f, env)
+			nameHostMix(f, env, l.DexcomEnv)
 			return fail(StageCheckURL, f)
 		}
 		stage(StageBrowser, a.AuthorizationURL)
