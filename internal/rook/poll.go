@@ -127,43 +127,46 @@ func (c *Client) WaitUntilAuthorized(ctx context.Context, userID, source string,
 		if waited+w.Every > w.Timeout {
 			return fmt.Errorf("%s for %s after %s: %w", source, userID, w.Timeout, ErrNotYet)
 		}
-		if err := w.pause(ctx, c.sleep); err != nil {
+		woke, err := w.pause(ctx, c.sleep)
+		if err != nil {
 			return err
 		}
-		waited += w.Every
+		if !woke { // a pause cut short does not use up the person's time
+			waited += w.Every
+		}
 	}
 }
 
 // pause waits Every, or less when Wake closes (once: Wake is then
-// forgotten).
-func (w *Watch) pause(ctx context.Context, sleep func(context.Context, time.Duration) error) error {
+// forgotten); woke says it was cut short.
+func (w *Watch) pause(ctx context.Context, sleep func(context.Context, time.Duration) error) (woke bool, err error) {
 	if w.Sleep != nil {
 		sleep = w.Sleep
 	}
 	if w.Wake == nil {
-		return sleep(ctx, w.Every)
+		return false, sleep(ctx, w.Every)
 	}
 	wake := w.Wake
 	pctx, cancel := context.WithCancel(ctx)
-	woke, done := make(chan bool, 1), make(chan struct{})
+	wokeC, done := make(chan bool, 1), make(chan struct{})
 	go func() {
 		defer close(done)
 		select {
 		case <-wake:
-			woke <- true
+			wokeC <- true
 			cancel()
 		case <-pctx.Done():
-			woke <- false
+			wokeC <- false
 		}
 	}()
-	err := sleep(pctx, w.Every)
+	err = sleep(pctx, w.Every)
 	cancel()
 	<-done
-	if <-woke {
+	if <-wokeC {
 		w.Wake = nil
-		return ctx.Err()
+		return true, ctx.Err()
 	}
-	return err
+	return false, err
 }
 
 // DayGlucose is one day's pull: Found is false when ROOK answered 204.

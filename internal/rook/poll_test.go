@@ -203,3 +203,28 @@ func TestWaitUntilAuthorizedWakes(t *testing.T) {
 		}
 	}
 }
+
+// A pause the browser's return cut short does not use up the wait: with
+// Timeout one Every, a wake still leaves one full pause before the end.
+func TestWaitUntilAuthorizedWakeKeepsTheTime(t *testing.T) {
+	st := stack(t, rooksim.Faults{})
+	c := client(t, st, nil)
+	wake := make(chan struct{})
+	close(wake)
+	var slept time.Duration
+	calls := 0
+	err := c.WaitUntilAuthorized(context.Background(), "keep-time", rook.Dexcom, rook.Watch{Every: time.Hour, Timeout: time.Hour, Wake: wake,
+		Progress: func(rook.WatchProgress) { calls++ },
+		Sleep: func(ctx context.Context, d time.Duration) error {
+			select {
+			case <-ctx.Done(): // cut short by the wake
+				return ctx.Err()
+			case <-time.After(200 * time.Millisecond): // an hour, as far as the watch knows
+				slept += d
+				return nil
+			}
+		}})
+	if !errors.Is(err, rook.ErrNotYet) || calls != 3 || slept != time.Hour {
+		t.Fatalf("err %v, %d calls, slept %s; want ErrNotYet after 3 calls and one full pause", err, calls, slept)
+	}
+}
