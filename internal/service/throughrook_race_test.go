@@ -50,7 +50,7 @@ func TestROOKLegProbesWebhookDuringLogin(t *testing.T) {
 			walk := sandbox.Autopilot(&http.Client{Timeout: 10 * time.Second}, "SandboxUser7", i%3 != 0)
 			leg := ROOKLeg{BaseURL: st.ROOK.URL, UserID: user, DexcomBase: st.Dexcom.URL, ClientID: sandbox.DemoClientID, RedirectURL: st.ROOK.RedirectURL(),
 				Credentials: rook.Credentials{ClientUUID: rooksim.DemoClientUUID, SecretKey: secret.New(rooksim.DemoSecretKey)},
-				HTTP: &http.Client{Timeout: 10 * time.Second}, Timeout: 20 * time.Second, Poll: rook.Poll{Attempts: 3, Delay: time.Millisecond},
+				HTTP:        &http.Client{Timeout: 10 * time.Second}, Timeout: 20 * time.Second, Poll: rook.Poll{Attempts: 3, Delay: time.Millisecond},
 				WebhookURL: hook.URL + "/?u=" + user,
 				Open: func(ctx context.Context, u string) error {
 					select {
