@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/tryrook/dexonboard/internal/connect"
 	"github.com/tryrook/dexonboard/internal/demo"
+	"github.com/tryrook/dexonboard/internal/har"
 	"github.com/tryrook/dexonboard/internal/secret"
 	"github.com/tryrook/dexonboard/internal/service"
 )
@@ -28,7 +29,9 @@ type checkOptions struct {
 	user        string
 	timeout     time.Duration
 	rook        rookFlags
-	export      string // --export DIR (check_export.go)
+	export      string        // --export DIR (check_export.go)
+	har         string        // --har FILE (check_har.go)
+	rec         *har.Recorder // the transcript under way, with --har
 }
 
 func newCheckCmd(e *env) *cobra.Command {
@@ -40,13 +43,16 @@ Dexcom test user in through a local callback server, then call dataRange,
 devices, EGVs and events and report each call's status and time.
 
 Through ROOK (--via rook), as the guide's Step 6 does: ask ROOK's authorizer
-for Dexcom (redirect_url: a local page on 127.0.0.1, a free port unless
---redirect-uri gives one), check the authorization URL before any browser
-opens (the Dexcom host, --client-id, --rook-redirect-url, and that Dexcom's
-login answers 200), open it, wait for the browser to come back, wait until
-ROOK reports Dexcom connected, and pull blood glucose from ROOK. --via both
-runs both and compares ROOK's readings with Dexcom's. --webhook-url probes
-the data webhook as ROOK delivers to it.
+for Dexcom (no redirect_url: the browser ends on ROOK's own page), check the
+authorization URL before any browser opens (the Dexcom host, --client-id,
+--rook-redirect-url, and that Dexcom's login leads to a login page), open it,
+watch ROOK's authorized list until Dexcom is connected, and pull blood
+glucose from ROOK, newest day first, for at most 30 s in all. --via both
+runs both and fails the ROOK leg unless every Dexcom reading on the span
+both cover is at ROOK with the same value. --webhook-url probes the data
+webhook as ROOK delivers to it, alongside the login (signed with
+x-rook-hash when $ROOK_HASH_KEY is set). --har FILE writes every HTTP
+exchange of the run as HAR 1.2, secrets redacted, for a support request.
 
 Credentials come from a vault profile (--profile), or from flags with the
 secrets in $DEXCOM_CLIENT_SECRET and $ROOK_SECRET_KEY (never flags); --via
@@ -83,6 +89,7 @@ failed, 4 API failed, 5 vault, 6 ROOK leg failed.`,
 
 	// --export: the glucose view's files, from the command line (check_export.go).
 	f.StringVar(&o.export, "export", "", "also write the readings as CSV and every record as JSON into this folder, as the glucose view's e does")
+	f.StringVar(&o.har, "har", "", "write every HTTP exchange of the run (Dexcom, ROOK, the webhook) to this file as HAR 1.2, secrets redacted, for a support request")
 	return cmd
 }
 
@@ -95,6 +102,7 @@ func runCheck(ctx context.Context, e *env, o *checkOptions) error {
 		return err
 	}
 	defer cleanup()
+	rec := o.startTranscript(s)
 	stages := newStageLine(e.ios.ErrOut, e.ios.IsStderrTTY() && !o.asJSON)
 	out := &checkJSON{Via: o.rook.via}
 	var runErr error
@@ -119,6 +127,9 @@ func runCheck(ctx context.Context, e *env, o *checkOptions) error {
 		if out.ROOK, err = runROOK(ctx, e, stages, s, run, o); err != nil {
 			return err
 		}
+	}
+	if err := o.writeTranscript(e, rec); err != nil {
+		return err
 	}
 	out.OK = (out.Report == nil || out.Report.OK) && (out.ROOK == nil || out.ROOK.OK)
 	if o.asJSON {

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/tryrook/dexonboard/internal/rook"
+	"github.com/tryrook/dexonboard/internal/secret"
 	"github.com/tryrook/dexonboard/internal/service"
 )
 
@@ -71,6 +72,12 @@ func runROOK(ctx context.Context, e *env, stages *stageLine, s *service.Session,
 		l.Env, l.Timeout, l.Days = r.rookEnv(s), o.timeout, r.days
 		l.APITimeout, l.Sleep = r.apiTimeout, e.sleep
 		l.WebhookURL = cmp.Or(r.webhookURL, s.App().WebhookURL)
+		l.HashKey = secret.New(secretEnv("ROOK_HASH_KEY"))
+		l.OnGlucoseWait = func(p rook.GlucoseProgress) { stages.update(glucoseWaitLine(p)) }
+		if o.rec != nil {
+			l.APIHTTP, l.WrapWebhook = o.rookClient(), o.rec.Wrap
+			o.rec.Redact(l.Credentials.SecretKey.Reveal(), l.HashKey.Reveal())
+		}
 	}
 	out, err := s.ConnectThroughROOK(ctx, run)
 	if err != nil {
@@ -86,4 +93,30 @@ func runROOK(ctx context.Context, e *env, stages *stageLine, s *service.Session,
 	}
 	stages.Finish(mark)
 	return &out.Result.Report, nil
+}
+
+// glucoseWaitLine is the stage line while ROOK has no data yet.
+func glucoseWaitLine(p rook.GlucoseProgress) string {
+	msg := fmt.Sprintf("ROOK: no blood glucose yet (asked every day, newest first, %s", plural(p.Round, "time"))
+	if p.Total > 0 {
+		msg += fmt.Sprintf("; waited %s of at most %s", p.Waited, p.Total)
+	}
+	return msg + ")"
+}
+
+// update shows msg in place of the stage under way (its progress).
+func (s *stageLine) update(msg string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.msg = msg
+	if !s.tty {
+		fmt.Fprintln(s.w, "…", msg)
+		return
+	}
+	if s.stop != nil {
+		close(s.stop)
+		<-s.done
+	}
+	s.stop, s.done = make(chan struct{}), make(chan struct{})
+	go s.spin(msg, s.stop, s.done)
 }

@@ -74,7 +74,7 @@ func TestLatestGlucoseAndComparison(t *testing.T) {
 	// Two days ahead has nothing yet: the newest day with data is today
 	// (yesterday in the minutes after midnight UTC, before today's first reading).
 	from := time.Now().UTC().AddDate(0, 0, 2)
-	days, err := c.LatestGlucose(ctx, "l", from, 5, rook.Poll{Attempts: 3, Delay: time.Millisecond})
+	days, err := c.LatestGlucose(ctx, "l", from, 5, rook.Poll{Attempts: 3, Delay: time.Millisecond}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -90,7 +90,7 @@ func TestLatestGlucoseAndComparison(t *testing.T) {
 			statuses = append(statuses, call.Status)
 		}
 	}
-	if len(statuses) < 4 || statuses[0] != 204 || statuses[1] != 204 || statuses[len(statuses)-1] != 200 {
+	if len(statuses) < 3 || statuses[0] != 204 || statuses[1] != 204 || statuses[len(statuses)-1] != 200 {
 		t.Fatalf("pull statuses %v", statuses)
 	}
 
@@ -201,5 +201,30 @@ func TestWaitUntilAuthorizedWakes(t *testing.T) {
 		if last := seen[len(seen)-1]; !last.Authorized || len(seen) > 2 {
 			t.Fatalf("progress %+v", seen)
 		}
+	}
+}
+
+// A pause the browser's return cut short does not use up the wait: with
+// Timeout one Every, a wake still leaves one full pause before the end.
+func TestWaitUntilAuthorizedWakeKeepsTheTime(t *testing.T) {
+	st := stack(t, rooksim.Faults{})
+	c := client(t, st, nil)
+	wake := make(chan struct{})
+	close(wake)
+	var slept time.Duration
+	calls := 0
+	err := c.WaitUntilAuthorized(context.Background(), "keep-time", rook.Dexcom, rook.Watch{Every: time.Hour, Timeout: time.Hour, Wake: wake,
+		Progress: func(rook.WatchProgress) { calls++ },
+		Sleep: func(ctx context.Context, d time.Duration) error {
+			select {
+			case <-ctx.Done(): // cut short by the wake
+				return ctx.Err()
+			case <-time.After(200 * time.Millisecond): // an hour, as far as the watch knows
+				slept += d
+				return nil
+			}
+		}})
+	if !errors.Is(err, rook.ErrNotYet) || calls != 3 || slept != time.Hour {
+		t.Fatalf("err %v, %d calls, slept %s; want ErrNotYet after 3 calls and one full pause", err, calls, slept)
 	}
 }

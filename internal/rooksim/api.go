@@ -1,6 +1,7 @@
 package rooksim
 
 import (
+	"cmp"
 	"context"
 	"crypto/rand"
 	"encoding/base64"
@@ -68,7 +69,8 @@ func (s *Server) authorizer(w http.ResponseWriter, r *http.Request, c Client) {
 	s.mu.Unlock()
 	q := url.Values{"client_id": {held.DexcomClientID}, "redirect_uri": {base + CallbackPath},
 		"response_type": {"code"}, "scope": {dexcom.Scope}, "state": {state}}
-	login := strings.TrimRight(s.cfg.DexcomBaseURL, "/") + "/v2/oauth2/login?" + q.Encode()
+	host := cmp.Or(s.cfg.Faults.DexcomHost, s.cfg.DexcomBaseURL)
+	login := strings.TrimRight(host, "/") + "/v2/oauth2/login?" + q.Encode()
 	writeJSON(w, http.StatusOK, map[string]any{"authorized": false, "authorization_url": login})
 }
 

@@ -77,6 +77,10 @@ type Faults struct {
 	// (0: off). Pulls and pushes alike.
 	DropEvery   int
 	ChangeEvery int
+	// DexcomHost, when set, is the Dexcom host the authorization URL sends
+	// users to instead of the simulator's (e.g. https://api.dexcom.com:
+	// ROOK set up with Dexcom production for a sandbox app).
+	DexcomHost string
 }
 
 // ExchangeFailure is how ROOK tells the browser that the code exchange at

@@ -60,6 +60,48 @@ func CheckROOKAuthorizationURL(ctx context.Context, hc *http.Client, authURL, de
 	return f
 }
 
+// nameHostMix says a wrong Dexcom host in the words of the two kinds of
+// environment: a sandbox app works only at Dexcom's sandbox, a production
+// app only at production, and ROOK's sandbox goes with the sandbox. track
+// is the track's Dexcom environment ("" : read from the expected host,
+// else ROOK's env).
+func nameHostMix(f *ROOKFinding, env rook.Environment, track dexcom.Environment) {
+	var p *rook.AuthURLProblem
+	if !errors.As(f.Err, &p) || p.Mismatch != rook.WrongDexcomHost {
+		return
+	}
+	prod := env == rook.Production
+	if e, ok := dexcomEnvAt(p.Want); ok {
+		prod = e.IsProduction()
+	} else if track != "" && track != dexcom.Custom {
+		prod = track.IsProduction()
+	}
+	kind := map[bool]string{false: "sandbox", true: "production"}[prod]
+	got := "a host that is not Dexcom's"
+	if e, ok := dexcomEnvAt(p.Got); ok && e.IsProduction() {
+		got = "Dexcom production"
+	} else if ok {
+		got = "Dexcom's sandbox"
+	}
+	f.Cause = fmt.Sprintf("sandbox and production are mixed: ROOK's %s environment sends users to %s (%s), but this is the %s track, whose Dexcom is %s",
+		env, got, p.Got, kind, p.Want)
+	if string(env) != kind {
+		f.Fix = fmt.Sprintf("check the %s track against ROOK's %s environment (its own client UUID and secret key): each environment has its own ROOK client and its own Dexcom app", kind, kind)
+		return
+	}
+	f.Fix = fmt.Sprintf("each environment has its own Dexcom app: ask your CSE to give ROOK's %s environment your %s app's Client ID and Secret (Step 4)", env, kind)
+}
+
+// dexcomEnvAt is the real Dexcom environment whose host base is.
+func dexcomEnvAt(base string) (dexcom.Environment, bool) {
+	for _, e := range dexcom.Environments {
+		if strings.EqualFold(strings.TrimRight(base, "/"), e.BaseURL()) {
+			return e, true
+		}
+	}
+	return "", false
+}
+
 // dexcomRefusal names what Dexcom's login refused. Dexcom's words decide
 // (rook.AuthURLProblem.Names): an unknown Client ID is named as such even
 // when the message mentions the redirect URI too.

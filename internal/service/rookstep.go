@@ -163,7 +163,7 @@ func (s *Session) ROOKLegOf(open func(context.Context, string) error, dc *dexcom
 		poll = rook.DefaultPoll
 	}
 	leg := ROOKLeg{Env: s.ROOKEnv(), BaseURL: s.rookAPIBase(), Credentials: creds, UserID: user,
-		DexcomBase: ep.BaseURL, ClientID: a.ClientID, RedirectURL: a.ROOKRedirectURL,
+		DexcomBase: ep.BaseURL, DexcomEnv: s.Progress.Env, ClientID: a.ClientID, RedirectURL: a.ROOKRedirectURL,
 		Open: open, Timeout: timeout, Poll: poll, Days: 3, HTTP: s.HTTPClient(time.Minute), Now: s.Now, Dexcom: dc}
 	return leg, nil
 }

@@ -73,6 +73,9 @@ type ROOKLeg struct {
 	// What the authorization URL must carry: the track's Dexcom host,
 	// Step 3's Client ID, Step 4's ROOK Redirect URL.
 	DexcomBase, ClientID, RedirectURL string
+	// DexcomEnv is the track's Dexcom environment, for naming a
+	// sandbox/production mix when DexcomBase is a simulator's.
+	DexcomEnv dexcom.Environment
 	// CallbackURL is ROOK's redirect_url, only for a client with ROOK's
 	// Callback URL add-on: https, at most 50 characters (checked before it
 	// is sent). "" (the default) sends none: the browser ends on ROOK's own
@@ -102,7 +105,18 @@ type ROOKLeg struct {
 	// HashKey is the client's secret hash key ($ROOK_HASH_KEY): when set,
 	// the webhook probe signs x-rook-hash as ROOK does.
 	HashKey secret.String
-	OnStage func(ROOKStage, string)
+	// WrapWebhook, when set, wraps the webhook probe's transport (a
+	// transcript of the run).
+	WrapWebhook func(http.RoundTripper) http.RoundTripper
+	// AfterLogin bounds the wait on ROOK's list once an opener that walks
+	// the whole login (the demo's autopilot) came back without an error
+	// (default 10 s): the login went through at Dexcom, so a list that
+	// still shows nothing means ROOK could not exchange the code.
+	AfterLogin time.Duration
+	// OnGlucoseWait, when set, hears each round of the wait for ROOK's
+	// first blood glucose that found none.
+	OnGlucoseWait func(rook.GlucoseProgress)
+	OnStage       func(ROOKStage, string)
 }
 
 // ROOKDay is one day ROOK was asked for.
@@ -111,13 +125,18 @@ type ROOKDay struct {
 	Count int    `json:"count"` // granular readings ROOK returned
 }
 
-// ROOKComparison is ROOK's day against Dexcom's.
+// ROOKComparison is ROOK's day against Dexcom's: on the span both cover,
+// Dexcom's readings missing at ROOK, those that differ, and the first
+// three of either.
 type ROOKComparison struct {
-	Date    string `json:"date"`
-	ROOK    int    `json:"rook"`
-	Dexcom  int    `json:"dexcom"`
-	Matched int    `json:"matched"`
-	Summary string `json:"summary"`
+	Date     string   `json:"date"`
+	ROOK     int      `json:"rook"`
+	Dexcom   int      `json:"dexcom"`
+	Matched  int      `json:"matched"`
+	Missing  int      `json:"missing"`
+	Differ   int      `json:"differ"`
+	Examples []string `json:"examples,omitempty"`
+	Summary  string   `json:"summary"`
 }
 
 // WebhookReport is a webhook probe, secret-free.
@@ -196,6 +215,15 @@ func (l ROOKLeg) Run(ctx context.Context) *ROOKResult {
 
 	rep.RedirectURL = l.CallbackURL
 
+	// The webhook is probed alongside the login: a webhook that never
+	// answers costs no time of its own.
+	hook := l.startWebhook(ctx, env, now())
+	failed := fail
+	fail = func(stage ROOKStage, f *ROOKFinding) *ROOKResult {
+		rep.Webhook = hook.wait()
+		return failed(stage, f)
+	}
+
 	stage(StageAuthorizer, "")
 	a, err := c.Authorizer(ctx, l.UserID, rook.Dexcom, l.CallbackURL)
 	if err != nil {
@@ -207,6 +235,7 @@ func (l ROOKLeg) Run(ctx context.Context) *ROOKResult {
 	} else {
 		stage(StageCheckURL, a.AuthorizationURL)
 		if f := CheckROOKAuthorizationURL(ctx, l.HTTP, a.AuthorizationURL, l.DexcomBase, l.ClientID, l.RedirectURL); f != nil {
+			nameHostMix(f, env, l.DexcomEnv)
 			return fail(StageCheckURL, f)
 		}
 		stage(StageBrowser, a.AuthorizationURL)
@@ -231,15 +260,51 @@ func (l ROOKLeg) Run(ctx context.Context) *ROOKResult {
 
 	if l.WebhookURL != "" {
 		stage(StageWebhook, l.WebhookURL)
-		w := ProbeSignedWebhook(ctx, l.WebhookURL, env, now(), l.HashKey)
-		rep.Webhook = w
-		if !w.OK {
-			return fail(StageWebhook, &ROOKFinding{Cause: "the data webhook " + w.URL + " failed: " + w.Reason,
-				Fix: "make the endpoint answer 200 to a JSON POST without authentication, then probe it again"})
+		if w := hook.wait(); !w.OK {
+			return fail(StageWebhook, webhookFinding(w))
 		}
 	}
+	rep.Webhook = hook.wait()
 	rep.OK = true
 	return res
+}
+
+// webhookFinding names a failed webhook probe with its fix.
+func webhookFinding(w *WebhookReport) *ROOKFinding {
+	f := &ROOKFinding{Cause: "the data webhook " + w.URL + " failed: " + w.Reason,
+		Fix: "make the endpoint answer 200 to a JSON POST without authentication, then probe it again"}
+	if w.Status == 0 {
+		f.Fix = "make sure the webhook runs and is reachable from the internet at that address, answers within a few seconds, then probe it again"
+	}
+	return f
+}
+
+// pendingProbe is a webhook probe under way; wait gives its report (nil
+// when there is no webhook to probe).
+type pendingProbe struct {
+	done chan struct{}
+	rep  *WebhookReport
+}
+
+func (p *pendingProbe) wait() *WebhookReport {
+	if p == nil {
+		return nil
+	}
+	<-p.done
+	return p.rep
+}
+
+// startWebhook probes the webhook in the background (nil: no webhook).
+func (l ROOKLeg) startWebhook(ctx context.Context, env rook.Environment, now time.Time) *pendingProbe {
+	if l.WebhookURL == "" {
+		return nil
+	}
+	p := &pendingProbe{done: make(chan struct{})}
+	go func() {
+		defer close(p.done)
+		p.rep = probeWebhook(ctx, l.WebhookURL, env, now, l.HashKey, l.WrapWebhook)
+	}()
+	return p
 }
 
 // client is the leg's ROOK API client.
@@ -297,7 +362,7 @@ func (l ROOKLeg) pullAndCompare(ctx context.Context, c *rook.Client, res *ROOKRe
 		now = l.Now
 	}
 	stage(StageGlucose, "")
-	days, err := c.LatestGlucose(ctx, l.UserID, now(), max(l.Days, 1), l.Poll)
+	days, err := c.LatestGlucose(ctx, l.UserID, now(), max(l.Days, 1), l.Poll, l.OnGlucoseWait)
 	for _, d := range days {
 		n := 0
 		if d.Found {
@@ -312,7 +377,7 @@ func (l ROOKLeg) pullAndCompare(ctx context.Context, c *rook.Client, res *ROOKRe
 		return ExplainROOKError(err, env), StageGlucose
 	}
 	if res.Latest == nil {
-		return &ROOKFinding{Cause: fmt.Sprintf("ROOK has no blood glucose for %s in the last %d days yet", safetext.Line(l.UserID), max(l.Days, 1)),
+		return &ROOKFinding{Cause: fmt.Sprintf("ROOK has no blood glucose for %s in the last %d days yet%s", safetext.Line(l.UserID), max(l.Days, 1), waitedFor(l.Poll)),
 			Fix: "ROOK pulls new users' data in the background: wait a few minutes and run it again, and check that the test user has readings at Dexcom", Err: rook.ErrNotYet}, StageGlucose
 	}
 
@@ -326,17 +391,32 @@ func (l ROOKLeg) pullAndCompare(ctx context.Context, c *rook.Client, res *ROOKRe
 				Fix: "run the check again", Err: err}, StageCompare
 		}
 		cmp := rook.Compare(res.Latest, last.Date, recs.Records)
-		rep.Comparison = &ROOKComparison{Date: cmp.Date, ROOK: cmp.ROOK, Dexcom: cmp.Dexcom, Matched: cmp.Matched, Summary: cmp.String()}
+		rep.Comparison = &ROOKComparison{Date: cmp.Date, ROOK: cmp.ROOK, Dexcom: cmp.Dexcom, Matched: cmp.Matched,
+			Missing: cmp.Missing, Differ: cmp.Differ, Examples: cmp.Examples, Summary: cmp.String()}
+		if !cmp.Faithful() {
+			return &ROOKFinding{Cause: "ROOK's data differs from Dexcom's: " + cmp.String(),
+				Fix: "send this report to your CSE: ROOK should carry every Dexcom reading unchanged; run the check again first in case ROOK was still catching up"}, StageCompare
+		}
 	}
 	return nil, 0
+}
+
+// waitedFor says how long the wait for first data was bounded to.
+func waitedFor(p rook.Poll) string {
+	if p.Total <= 0 {
+		return ""
+	}
+	return " (asked newest day first, for up to " + p.Total.String() + ")"
 }
 
 // browse opens the authorization URL and, while the user logs in, asks
 // ROOK's authorized list until Dexcom is connected: without redirect_url
 // (ROOK's default) the browser ends on ROOK's own page, so ROOK's list is
-// the only sign. An opener that fails (the demo's autopilot) ends the
-// wait; one that returns cuts the current pause short, so the next
-// question comes at once.
+// the only sign. An opener that returns cuts the current pause short, so
+// the next question comes at once. One that walked the whole login (the
+// demo's autopilot: it returns nil) leaves a short wait; one that failed
+// says what the browser ended on; one that only launched a browser
+// (connect.ErrShowURLOnly) leaves the whole timeout to the person.
 func (l ROOKLeg) browse(ctx context.Context, c *rook.Client, env rook.Environment, authURL string) *ROOKFinding {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -362,58 +442,91 @@ func (l ROOKLeg) browse(ctx context.Context, c *rook.Client, env rook.Environmen
 	select {
 	case err = <-waited:
 	case oerr := <-openErr:
-		if oerr != nil && !errors.Is(oerr, connect.ErrShowURLOnly) {
+		switch {
+		case oerr == nil:
+			err = l.afterLogin(waited)
+		case errors.Is(oerr, connect.ErrShowURLOnly):
+			err = <-waited
+		default:
 			cancel()
 			<-waited
-			if got, ok := landedFrom(oerr); ok {
-				return explainLanding(got)
-			}
-			return &ROOKFinding{Cause: "the login did not finish: " + safetext.Line(oerr.Error()),
-				Fix: "open the authorization URL in a browser, log the test user in and press Authorize", Err: oerr}
+			return explainOpener(oerr)
 		}
-		err = <-waited
 	}
 	switch {
 	case err == nil:
 		return nil
+	case errors.Is(err, errNotAfterLogin):
+		cancel()
+		<-waited
+		return exchangeFailed("ROOK's list does not show Dexcom connected " + l.afterLoginWait().String() + " after the login went through at Dexcom")
 	case errors.Is(err, context.Canceled):
 		return &ROOKFinding{Cause: "cancelled", Fix: "run it again", Err: err}
 	case errors.Is(err, rook.ErrNotYet):
 		return &ROOKFinding{Cause: "ROOK did not report Dexcom connected for " + safetext.Line(l.UserID) + " within " + timeout.String(),
-			Fix: "open the authorization URL, log the test user in and press Authorize; the browser ends on ROOK's page and dexonboard sees the connection in ROOK's list", Err: err}
+			Fix: "the possible causes: the test user did not finish the login (open the authorization URL, log in and press Authorize; the browser ends on ROOK's page); " +
+				"the test user pressed Deny (connect again and press Authorize); or ROOK could not exchange the code because the Client Secret ROOK holds is wrong " +
+				"(ROOK's page in the browser then shows an error: check the secret on your app's page in Dexcom's portal, Step 3, and ask your CSE to correct it, Step 4)", Err: err}
 	}
 	return ExplainROOKError(err, env)
 }
 
-// landedFrom reads a ROOK error code out of an opener's error (the demo's
-// autopilot quotes the page ROOK showed) [I: the codes are the
-// simulator's].
-func landedFrom(err error) (rook.Landed, bool) {
-	msg := safetext.Line(err.Error())
-	for _, code := range []string{"token_exchange_failed", "access_denied"} {
-		if strings.Contains(msg, code) {
-			return rook.Landed{Error: code, Description: msg}, true
-		}
+// errNotAfterLogin: ROOK's list stayed without Dexcom after the login.
+var errNotAfterLogin = errors.New("not connected after the login")
+
+func (l ROOKLeg) afterLoginWait() time.Duration {
+	if l.AfterLogin > 0 {
+		return l.AfterLogin
 	}
-	return rook.Landed{}, false
+	return 10 * time.Second
 }
 
-// explainLanding names a failure ROOK reported on the way back [I: ROOK's
-// error codes are the simulator's].
-func explainLanding(got rook.Landed) *ROOKFinding {
-	f := &ROOKFinding{Cause: "ROOK could not connect Dexcom: " + got.Error, Err: errors.New(got.Error)}
-	if got.Description != "" {
-		f.Cause += " (" + got.Description + ")"
+// afterLogin waits a short while for ROOK's list once the login went
+// through at Dexcom.
+func (l ROOKLeg) afterLogin(waited <-chan error) error {
+	t := time.NewTimer(l.afterLoginWait())
+	defer t.Stop()
+	select {
+	case err := <-waited:
+		return err
+	case <-t.C:
+		return errNotAfterLogin
 	}
-	switch got.Error {
-	case "token_exchange_failed":
-		f.Fix = "Dexcom refused the code exchange with the Client Secret ROOK holds: check the secret on your app's page (Step 3) and ask your CSE to correct it (Step 4)"
-	case "access_denied":
-		f.Fix = "the test user denied access: connect again and press Authorize"
-	default:
-		f.Fix = "connect again; if it keeps failing, send this message to your CSE"
+}
+
+// exchangeFailed names a failed code exchange at ROOK: the login went
+// through at Dexcom, so the Client ID and the Redirect URL are right and
+// the Client Secret ROOK holds is what is left.
+func exchangeFailed(seen string) *ROOKFinding {
+	return &ROOKFinding{Cause: "ROOK could not exchange the code: the Client Secret ROOK holds is most likely wrong (" + seen + ")",
+		Fix: "ask your CSE to replace the Client Secret ROOK holds (Step 4) with the one on your app's page in Dexcom's portal (Step 3); the Client ID and the Redirect URL are right, since the login went through",
+		Err: errors.New(seen)}
+}
+
+// The OAuth error codes a failed code exchange may come back as: ROOK's
+// own [I: the simulator's] and RFC 6749's that a wrong secret gives.
+var exchangeCodes = []string{"token_exchange_failed", "invalid_client", "unauthorized_client", "invalid_grant"}
+
+// explainOpener names what the page the login ended on says (the demo's
+// autopilot quotes it): a denial, a failed code exchange (any code, or
+// ROOK's own error page after Dexcom let the user through), or a login
+// that did not finish.
+func explainOpener(err error) *ROOKFinding {
+	msg := safetext.Line(err.Error())
+	if strings.Contains(msg, "access_denied") {
+		return &ROOKFinding{Cause: "login denied: the test user pressed Deny at Dexcom (access_denied; the browser ended on: " + msg + ")",
+			Fix: "connect again, log the test user in and press Authorize", Err: err}
 	}
-	return f
+	for _, code := range exchangeCodes {
+		if strings.Contains(msg, code) {
+			return exchangeFailed("ROOK answered " + code + ": " + msg)
+		}
+	}
+	if strings.Contains(msg, "after the login") {
+		return exchangeFailed("ROOK's page after the login: " + msg)
+	}
+	return &ROOKFinding{Cause: "the login did not finish: " + msg,
+		Fix: "open the authorization URL in a browser, log the test user in and press Authorize", Err: err}
 }
 
 // ProbeWebhook posts a realistic blood_glucose_event document to u as ROOK
@@ -425,15 +538,22 @@ func ProbeWebhook(ctx context.Context, u string, env rook.Environment, now time.
 // ProbeSignedWebhook is ProbeWebhook signed with hashKey (x-rook-hash as
 // ROOK signs) when it is not empty.
 func ProbeSignedWebhook(ctx context.Context, u string, env rook.Environment, now time.Time, hashKey secret.String) *WebhookReport {
-	r := webhook.Probe(ctx, u, webhook.SampleDocument(now), webhook.Options{Env: env, HashKey: hashKey})
+	return probeWebhook(ctx, u, env, now, hashKey, nil)
+}
+
+func probeWebhook(ctx context.Context, u string, env rook.Environment, now time.Time, hashKey secret.String, wrap func(http.RoundTripper) http.RoundTripper) *WebhookReport {
+	r := webhook.Probe(ctx, u, webhook.SampleDocument(now), webhook.Options{Env: env, HashKey: hashKey, Wrap: wrap})
 	w := &WebhookReport{URL: r.URL, Status: r.Status, Verdict: r.Verdict.String(), Ms: r.Duration.Milliseconds(),
 		Redirect: r.Redirect, Reason: r.Reason, OK: r.Verdict != webhook.Fail}
 	if r.TLS != nil {
 		w.TLS, w.TLSChecked = r.TLS.Version, r.TLS.Verified
 	}
-	if r.Err != nil && w.Reason == "" {
+	switch {
+	case r.Err != nil && r.Status == 0:
+		w.Reason = safetext.Line(r.Err.Error()) + "; " + webhook.WhatROOKDoes(env)
+	case r.Err != nil && w.Reason == "":
 		w.Reason = safetext.Line(r.Err.Error())
-	} else if r.Err != nil {
+	case r.Err != nil:
 		w.Reason = safetext.Line(r.Err.Error()) + ": " + w.Reason
 	}
 	return w
