@@ -84,6 +84,9 @@ func TestLineModeRowKinds(t *testing.T) {
 		if d := s.Progress.Field(onboarding.CreateAccount, service.FieldSubmittedOn); d != "" {
 			t.Fatalf("dated %q with an item unticked", d)
 		}
+		if strings.Contains(out, "Recorded the date") {
+			t.Fatalf("said it dated the step with an item unticked:\n%s", out)
+		}
 		_, s, _, out = lineRun(t, onboarding.CreateAccount, "y", "y", "y", "y", "y", "y", "", "n")
 		d := s.Progress.Field(onboarding.CreateAccount, service.FieldSubmittedOn)
 		if d == "" {
