@@ -282,7 +282,7 @@ func (r *rookRun) doneView() string {
 	if rep.AlreadyConnected {
 		b.WriteString(th.Muted.Render("  (already connected: no login was needed)") + "\n")
 	}
-	b.WriteString(r.stageList())
+	b.WriteString(th.Muted.Render("  "+r.passed()) + "\n") // the list showed while it ran
 	for _, d := range rep.Glucose {
 		b.WriteString(fmt.Sprintf("  blood glucose from ROOK, %s: %d readings\n", d.Date, d.Count))
 	}
@@ -296,6 +296,26 @@ func (r *rookRun) doneView() string {
 		b.WriteString("  " + r.spin.View() + " waiting for ROOK's delivery to the webhook…\n")
 	}
 	return b.String()
+}
+
+// passed sums the stages up once the run is done: how many ran, and how
+// often ROOK's list was asked while the user logged in.
+func (r *rookRun) passed() string {
+	n := 0
+	for _, st := range r.stages {
+		if _, ok := r.seen[st]; ok {
+			n++
+		}
+	}
+	out := fmt.Sprintf("%d of %d stages ran and passed", n, len(r.stages))
+	if r.wait != nil {
+		times := "times"
+		if r.wait.Asked == 1 {
+			times = "time"
+		}
+		out += fmt.Sprintf("; ROOK's list was asked %d %s", r.wait.Asked, times)
+	}
+	return out
 }
 
 // failedView names what failed, where, and what to do.

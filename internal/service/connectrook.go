@@ -120,10 +120,13 @@ func (w ROOKWait) String() string {
 	return fmt.Sprintf("asked ROOK %d %s, %s of %s; the browser ends on ROOK's own page", w.Asked, times, shortDuration(w.Waited), shortDuration(w.Limit))
 }
 
-// shortDuration is d in whole seconds or minutes: "12 s", "5 m", "1 m 30 s".
+// shortDuration is d in whole seconds or minutes: "12 s", "5 m", "1 m 30 s"
+// (a limit under a second in milliseconds).
 func shortDuration(d time.Duration) string {
 	s := int(d.Round(time.Second).Seconds())
 	switch {
+	case d > 0 && d < time.Second:
+		return fmt.Sprintf("%d ms", d.Milliseconds())
 	case s < 60:
 		return fmt.Sprintf("%d s", s)
 	case s%60 == 0:

@@ -310,6 +310,7 @@ func TestROOKWaitInWords(t *testing.T) {
 	}{
 		{ROOKWait{Asked: 1, Limit: 5 * time.Minute}, "asked ROOK 1 time, 0 s of 5 m; the browser ends on ROOK's own page"},
 		{ROOKWait{Asked: 4, Waited: 12 * time.Second, Limit: 5 * time.Minute}, "asked ROOK 4 times, 12 s of 5 m; the browser ends on ROOK's own page"},
+		{ROOKWait{Asked: 1, Limit: 300 * time.Millisecond}, "asked ROOK 1 time, 0 s of 300 ms; the browser ends on ROOK's own page"},
 		{ROOKWait{Asked: 46, Waited: 90 * time.Second, Limit: 150 * time.Second}, "asked ROOK 46 times, 1 m 30 s of 2 m 30 s; the browser ends on ROOK's own page"},
 	} {
 		if got := tt.w.String(); got != tt.want {
