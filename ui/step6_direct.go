@@ -52,22 +52,19 @@ func (directTickMsg) forStep() onboarding.Step { return onboarding.AuthenticateT
 
 func newDirectCheck(b base, open func() func(context.Context, string) error, user func() string) directCheck {
 	k := b.keys
-	start := k.Connect
-	start.SetHelp(start.Help().Key, "check directly with Dexcom")
 	return directCheck{base: b, runner: newRunner(b.theme), open: open, user: user,
-		k: runKeys{Start: start, Cancel: k.Cancel, Glucose: k.Glucose, Continue: k.Continue}}
+		k: runKeys{Start: k.CheckDirect, Cancel: k.Cancel, Glucose: k.Glucose, Continue: k.Continue}}
 }
 
 // sync enables the keys: start when no run is under way (enter too while
 // no result is shown: the page's first action), the rest when this run is
 // the one shown.
 func (d *directCheck) sync(busy, shown, enterStarts bool) {
-	d.k.sync(d.state, busy, shown, d.glucose != nil)
+	d.k.Start = d.keys.CheckDirectAgain
 	if enterStarts {
-		d.k.Start.SetKeys("c", "enter")
-	} else {
-		d.k.Start.SetKeys("c")
+		d.k.Start = d.keys.CheckDirect
 	}
+	d.k.sync(d.state, busy, shown, d.glucose != nil)
 }
 
 // Update handles the check's keys and messages; used is false for a
