@@ -243,7 +243,7 @@ func (r *rookRun) stageList() string {
 		case !seen:
 			mark = th.Muted.Render("–")
 		}
-		line := "  " + mark + " " + st.String()
+		line := "  " + mark + " " + hang(st.String(), r.width-6, 4) // continuation under the words
 		switch {
 		case st == service.StageWebhook && r.seen[st] != "":
 			line += th.Muted.Render(": " + r.seen[st])

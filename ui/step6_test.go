@@ -111,8 +111,9 @@ func TestStep6KeysDriveEachRun(t *testing.T) {
 		if strings.Contains(v, "asked ROOK") {
 			waiting = append(waiting, v)
 		}
+		flat := strings.Join(strings.Fields(v), " ") // a long stage wraps
 		for _, st := range p.rook.stages {
-			if strings.Contains(v, "✓ "+st.String()) {
+			if strings.Contains(flat, "✓ "+st.String()) {
 				ticked[st.String()] = true
 			}
 		}
@@ -211,5 +212,21 @@ func TestStep6FieldsCursor(t *testing.T) {
 			t.Fatalf("field %d: cursor on line %d, not on %q:\n%s", i, cur, want, ansi.Strip(v))
 		}
 		send(wiz, keys("enter")...)
+	}
+}
+
+// At 80x24 a failed run through ROOK keeps its stage list and the
+// failure in the window (the cursor is on the run, not the buttons below).
+func TestStep6FailureInViewAt80x24(t *testing.T) {
+	colors(t, termenv.Ascii)
+	s := rookReady(t, rooksim.Faults{WrongSecret: true})
+	wiz, p := step6(t, s)
+	send(wiz, tea.WindowSizeMsg{Width: 80, Height: 24})
+	send(wiz, keys("r")...)
+	pump(t, wiz, &p.rook.runner, p.rook.wrap, nil)
+	v := ansi.Strip(wiz.View())
+	if p.rook.state != runFailed || !strings.Contains(v, "Through ROOK") || !strings.Contains(v, "✗ open the login in a browser") ||
+		!strings.Contains(v, "✗ ROOK could not connect Dexcom") {
+		t.Fatalf("the failure is not in view:\n%s", v)
 	}
 }

@@ -211,6 +211,7 @@ func (p *connectPage) View() (string, int) {
 	b.WriteString(th.Title.Render(spec.Heading) + "\n\n")
 	b.WriteString(wrap(p.width, spec.Intro(p.s)) + "\n\n")
 	run := p.shown()
+	runTop := strings.Count(b.String(), "\n")
 	if run.state != runIdle {
 		b.WriteString(p.runView())
 	}
@@ -232,8 +233,11 @@ func (p *connectPage) View() (string, int) {
 		return b.String(), top + cursor
 	}
 	b.WriteString(th.Key.Render("Direct    ") + th.Code.Render(p.s.App().RedirectURI) + "\n\n")
-	if !p.picker() { // the cursor is on the buttons, so they show at 80x24
+	if !p.picker() { // the cursor is on the failure, else on the buttons
 		top := strings.Count(b.String(), "\n")
+		if run.state == runFailed {
+			top = runTop
+		}
 		b.WriteString(th.ButtonActive.Render("Connect through ROOK ("+p.rook.k.Start.Help().Key+")") + "\n" +
 			th.Button.Render("Check directly with Dexcom ("+p.direct.k.Start.Help().Key+")") + "\n" +
 			th.Muted.Render(keyDoes(p.k.EditROOK, "edits ROOK's credentials")))
