@@ -9,6 +9,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/x/ansi"
 	"github.com/muesli/termenv"
+	"github.com/tryrook/dexonboard/internal/connect"
 	"github.com/tryrook/dexonboard/internal/onboarding"
 	"github.com/tryrook/dexonboard/internal/rooksim"
 	"github.com/tryrook/dexonboard/internal/service"
@@ -99,6 +100,11 @@ func TestStep6KeysDriveEachRun(t *testing.T) {
 	send(wiz, directMsg{run: directRun - 1, msg: checkDoneMsg{result: &service.CheckResult{}}})
 	if p.direct.state != runDone || p.rook.state != runRunning {
 		t.Fatal("a stale direct message changed a run")
+	}
+	rookStage := p.rook.stage
+	send(wiz, directMsg{run: directRun, msg: loginStageMsg{stage: connect.StageExchanging}})
+	if p.direct.stage != connect.StageExchanging || p.rook.stage != rookStage || p.rook.state != runRunning {
+		t.Fatal("the direct check's message did not reach the direct check alone")
 	}
 
 	var waiting []string

@@ -84,11 +84,10 @@ func (p *connectPage) Keys() keySet {
 func (p *connectPage) sync() {
 	k := &p.k
 	p.fields.form.sync()
-	editing, running := p.fields.editing, p.running()
-	busy := editing || running
-	p.direct.sync(busy, !editing && p.via == viaDirectRun, p.shown().state != runDone)
+	editing := p.fields.editing
+	busy, shown := editing || p.running(), p.shown().state
+	p.direct.sync(busy, !editing && p.via == viaDirectRun, shown != runDone)
 	p.rook.sync(busy, !editing && p.via == viaROOKRun)
-	shown := p.shown().state
 	enable(!busy && p.picker() && shown != runDone, &k.Up, &k.Down) // only while the picker shows
 	enable(!busy && p.s.TestLogins != nil, &k.Browser)
 	enable(!busy, &k.EditROOK)
@@ -120,8 +119,9 @@ func (p *connectPage) picker() bool {
 }
 
 // Update gives a key to the fields while they are edited, else to the
-// page's own bindings, else to the runs (the shown one first); each run's
-// background messages go to that run.
+// page's own bindings, else to the run shown (a run's start key shows it
+// first); each run's background messages go to that run, which drops
+// those of its earlier runs.
 func (p *connectPage) Update(msg tea.Msg) (page, tea.Cmd) {
 	p.sync() // a run may have been started outside Update (a test)
 	defer p.sync()
