@@ -323,7 +323,7 @@ func (m *glucoseModel) View() string {
 	head := m.headLine()
 	switch {
 	case m.err != nil:
-		return head + "\n\n" + m.th.Error.Render("Could not fetch the data: "+m.err.Error()) + "\n" + m.th.Muted.Render("f tries again")
+		return head + "\n\n" + m.th.Error.Render("Could not fetch the data: "+m.err.Error()) + "\n" + m.th.Muted.Render(keyDoes(m.keys.Refresh, "tries again"))
 	case m.prep[m.window] == nil:
 		return head + "\n\n" + m.th.Muted.Render("fetching "+Windows[m.window].Label+" of data…")
 	}

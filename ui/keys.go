@@ -6,21 +6,22 @@ import "github.com/charmbracelet/bubbles/key"
 // screen copies the ones it uses into its own set and enables them with its
 // state, so the help bar shows only keys that do something now.
 type KeyMap struct {
-	Next, Prev, Up, Down, Toggle, Enter, Back, Tab, ShiftTab    key.Binding
-	Edit, Store, Leave, Press                                   key.Binding
-	Connect, Browser, Glucose, Cancel, Copy, Open, Date, Status key.Binding
-	Preflight, Report, Recheck, Paste                           key.Binding
-	ROOK, EditROOK                                              key.Binding
-	Window, Units, Mode, Export, Refresh                        key.Binding
-	Help, Quit, ForceQuit                                       key.Binding
+	Next, Prev, Up, Down, Toggle, Enter, Back, Tab, ShiftTab key.Binding
+	Edit, Store, Leave, Press                                key.Binding
+	Browser, Glucose, Cancel, Copy, Open, Date, Status       key.Binding
+	Preflight, Report, Recheck, Paste                        key.Binding
+	ROOK, EditROOK                                           key.Binding
+	Window, Units, Mode, Export, Refresh                     key.Binding
+	Help, Quit, ForceQuit                                    key.Binding
 	// The question before quitting or leaving with unstored input.
 	StoreQuit, DiscardQuit, CancelQuit key.Binding
 	// A form's rows and an unlock screen's fields: the arrows and tab move.
 	FormUp, FormDown, FormNext, FormPrev, FormTick, EditThen key.Binding
 	// The client list and the finished screen.
 	OpenProfile, CreateProfile, Replace, Keep, OtherTrack, ClientList, BackToSteps key.Binding
-	// Step 6 once connected (used by its page).
-	Continue key.Binding
+	// Step 6: the direct check, with enter while no run has a result (the
+	// page's first action), then without; continue once connected.
+	CheckDirect, CheckDirectAgain, Continue key.Binding
 	// In a field being edited only these leave it or scroll: pgdn/pgup
 	// always, →/← when it is empty, the arrows past the first/last row.
 	FieldPageDown, FieldPageUp, FieldRight, FieldLeft, FieldDown, FieldUp key.Binding
@@ -45,7 +46,6 @@ func DefaultKeys() KeyMap {
 		Store:     b("enter", "save", "enter"),
 		Leave:     b("esc", "leave field", "esc"),
 		Press:     b("enter", "confirm", "enter"),
-		Connect:   b("c", "connect", "c"),
 		Browser:   b("b", "log in with my browser", "b"),
 		Glucose:   b("g", "glucose data", "g"),
 		Cancel:    b("esc", "cancel", "esc"),
@@ -81,6 +81,7 @@ func DefaultKeys() KeyMap {
 		OtherTrack: b("enter", "the other track", "enter", "t"), ClientList: b("l", "client list", "l"),
 		BackToSteps: b("←", "back to the steps", "left", "pgup", "H"),
 		Continue:    b("enter", "continue", "enter"),
+		CheckDirect: b("c", "check directly with Dexcom", "c", "enter"), CheckDirectAgain: b("c", "check directly with Dexcom", "c"),
 
 		FieldPageDown: b("pgdn", "next step", "pgdown"), FieldPageUp: b("pgup", "previous step", "pgup"),
 		FieldRight: b("→", "next step (empty field)", "right"), FieldLeft: b("←", "previous step (empty field)", "left"),

@@ -280,7 +280,7 @@ func TestLeavingAsksAboutROOKFields(t *testing.T) {
 	wiz := NewWizard(s)
 	send(wiz, tea.WindowSizeMsg{Width: 80, Height: 24})
 	wiz.goTo(int(onboarding.AuthenticateTestUser))
-	uuid := wiz.pages[wiz.current].(*connectPage).rook.form.input("rook_client_uuid")
+	uuid := wiz.pages[wiz.current].(*connectPage).fields.form.input("rook_client_uuid")
 	uuid.SetValue("not-a-uuid")
 	send(wiz, showProfilesMsg{})
 	send(wiz, wiz.profiles.Init()())

@@ -228,7 +228,11 @@ func (p *stepPage) problemView() string {
 	return "\n" + p.theme.Error.Render(p.problem)
 }
 
-// preflightView shows each redirect URI's preflight answer.
+// preflightWhat is what the preflight checks, for the line before it runs.
+const preflightWhat = "Dexcom's login accepts the Client ID and each redirect URI (following its redirects to the sign-in page)"
+
+// preflightView shows each redirect URI's preflight answer: the sign-in
+// page reached, or Dexcom's refusal with its reason.
 func preflightView(th Theme, rs []PreflightResult) string {
 	var b strings.Builder
 	for _, r := range rs {
@@ -236,10 +240,13 @@ func preflightView(th Theme, rs []PreflightResult) string {
 		case r.Err != nil:
 			b.WriteString("\n  " + th.Error.Render("✗ ") + r.RedirectURI + ": " + r.Err.Error())
 		case r.OK():
-			b.WriteString("\n  " + th.OK.Render("✓ 200") + " " + r.RedirectURI)
+			b.WriteString("\n  " + th.OK.Render("✓ 200") + " " + r.RedirectURI + th.Muted.Render(" (Dexcom's sign-in page)"))
 		default:
-			b.WriteString("\n  " + th.Error.Render(fmt.Sprintf("✗ %d", r.Status)) + " " + r.RedirectURI +
-				th.Muted.Render(" (the client ID or this redirect URI is not registered)"))
+			why := "the client ID or this redirect URI is not registered"
+			if r.Detail != "" {
+				why = r.Detail // the login probe's reason, in Dexcom's words
+			}
+			b.WriteString("\n  " + th.Error.Render(fmt.Sprintf("✗ %d", r.Status)) + " " + r.RedirectURI + th.Muted.Render(": "+why))
 		}
 	}
 	return b.String()

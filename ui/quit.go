@@ -72,11 +72,11 @@ func (p *stepPage) storeTyped() ([]tea.Cmd, error) {
 
 // Step 6's ROOK fields store as they are left; one the session refused
 // still holds what was typed.
-func (p *connectPage) unstored() []string { return p.rook.form.unstored(p.s) }
+func (p *connectPage) unstored() []string { return p.fields.form.unstored(p.s) }
 
 func (p *connectPage) storeTyped() ([]tea.Cmd, error) {
 	var cmds []tea.Cmd
-	for _, r := range p.rook.form.changed(p.s) {
+	for _, r := range p.fields.form.changed(p.s) {
 		if _, err := p.s.Answer(onboarding.AuthenticateTestUser, r.Row, r.input.Value()); err != nil {
 			return cmds, err
 		}

@@ -178,7 +178,7 @@ func TestQuitAsksAboutROOKFields(t *testing.T) {
 	send(wiz, tea.WindowSizeMsg{Width: 80, Height: 24})
 	wiz.goTo(int(onboarding.AuthenticateTestUser))
 	page := wiz.pages[wiz.current].(*connectPage)
-	page.rook.form.input("rook_client_uuid").SetValue("not-a-uuid")
+	page.fields.form.input("rook_client_uuid").SetValue("not-a-uuid")
 	_, cmd := wiz.Update(keys("q")[0])
 	v := ansi.Strip(wiz.View())
 	if cmd != nil || wiz.quitting || !strings.Contains(v, "ROOK client UUID") {
@@ -189,7 +189,7 @@ func TestQuitAsksAboutROOKFields(t *testing.T) {
 		t.Fatalf("s stored a refused UUID or said nothing:\n%s", v)
 	}
 	const uuid = "4e1c2a9b-7d35-4f08-9c61-0b2d8e5f7a13"
-	page.rook.form.input("rook_client_uuid").SetValue(uuid)
+	page.fields.form.input("rook_client_uuid").SetValue(uuid)
 	if _, cmd := wiz.Update(keys("s")[0]); cmd == nil || !wiz.quitting || s.App().ROOKClientUUID != uuid {
 		t.Fatalf("s did not store the UUID and quit: %q", s.App().ROOKClientUUID)
 	}

@@ -18,6 +18,13 @@ import (
 // simulators (with faults), holding the client's ROOK credentials.
 func rookReady(t *testing.T, f rooksim.Faults) *Session {
 	t.Helper()
+	s, _ := rookStack(t, f)
+	return s
+}
+
+// rookStack is rookReady with its simulators.
+func rookStack(t *testing.T, f rooksim.Faults) (*Session, *rooksim.Stack) {
+	t.Helper()
 	st, err := rooksim.StartStack(rooksim.StackConfig{ROOK: rooksim.Config{Faults: f}})
 	if err != nil {
 		t.Fatal(err)
@@ -39,7 +46,7 @@ func rookReady(t *testing.T, f rooksim.Faults) *Session {
 	if err := s.Save(); err != nil {
 		t.Fatal(err)
 	}
-	return s
+	return s, st
 }
 
 // Step 6 through ROOK in both front ends, healthy and misconfigured: the

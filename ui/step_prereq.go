@@ -125,7 +125,7 @@ func (e *prereqExtra) preflightView(p *stepPage) string {
 	case e.checking:
 		return out + th.Muted.Render("asking Dexcom's authorization URL…")
 	case e.results == nil:
-		return out + th.Muted.Render("press "+e.preflight.Help().Key+": the app's authorization URL must answer 200")
+		return out + th.Muted.Render(pressTo(e.preflight, "check that "+preflightWhat))
 	}
 	return out + preflightView(th, e.results)
 }

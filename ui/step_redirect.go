@@ -126,6 +126,8 @@ func (e *redirectExtra) below(p *stepPage) string {
 		out += "\n" + th.Muted.Render("asking Dexcom's authorization URL for each redirect…")
 	case e.results != nil:
 		out += "\n" + th.Header.Render("Preflight") + preflightView(th, e.results)
+	default:
+		out += "\n" + th.Muted.Render("The preflight checks that "+preflightWhat+".")
 	}
 	if e.copied != "" {
 		out += "\n" + th.OK.Render("Copied to the clipboard: ") + e.copied

@@ -42,8 +42,8 @@ func checkDone(s *Session, out *connect.Outcome) []tea.Msg {
 	ep, _ := s.Endpoints(dexcom.Sandbox)
 	rep := connect.NewReport(dexcom.Sandbox, ep, s.App().Credentials(), 1, fixedNow, out, nil)
 	res := &service.CheckResult{Outcome: out, Report: rep}
-	return []tea.Msg{connectEventsMsg{run: 0, msg: applyMsg{func() { s.RecordCheck(res) }}},
-		connectEventsMsg{run: 0, msg: checkDoneMsg{result: res}}}
+	return []tea.Msg{directMsg{run: 0, msg: applyMsg{func() { s.RecordCheck(res) }}},
+		directMsg{run: 0, msg: checkDoneMsg{result: res}}}
 }
 
 // TestPagesGolden draws every step page at 80x24 and 120x40, in light
@@ -129,9 +129,9 @@ func TestCancelDuringWait(t *testing.T) {
 	wiz := NewWizard(s)
 	send(wiz, tea.WindowSizeMsg{Width: 120, Height: 40})
 	wiz.goTo(int(onboarding.AuthenticateTestUser))
-	page := wiz.pages[wiz.current].(*connectPage)
+	page := &wiz.pages[wiz.current].(*connectPage).direct
 	cmd := page.start()
-	if cmd == nil || page.state != connectRunning {
+	if cmd == nil || page.state != runRunning {
 		t.Fatal("did not start")
 	}
 	waitFor(t, page, connect.StageWaiting)
@@ -141,7 +141,7 @@ func TestCancelDuringWait(t *testing.T) {
 		t.Fatalf("waiting view:\n%s", v)
 	}
 	send(wiz, keys("esc")...)
-	if page.state != connectFailed || !strings.Contains(wiz.View(), "cancelled") {
+	if page.state != runFailed || !strings.Contains(wiz.View(), "cancelled") {
 		t.Fatalf("after esc:\n%s", wiz.View())
 	}
 	// The cancelled attempt's last word arrives late and changes nothing.
@@ -149,8 +149,8 @@ func TestCancelDuringWait(t *testing.T) {
 	for m := range page.events {
 		late = m
 	}
-	send(wiz, connectEventsMsg{run: 1, msg: late})
-	if page.state != connectFailed || !strings.Contains(wiz.View(), "cancelled") {
+	send(wiz, directMsg{run: 1, msg: late})
+	if page.state != runFailed || !strings.Contains(wiz.View(), "cancelled") {
 		t.Fatalf("a late message from the cancelled login changed the page:\n%s", wiz.View())
 	}
 	u, _ := url.Parse(w.loopback)
@@ -169,7 +169,7 @@ func TestCancelDuringWait(t *testing.T) {
 }
 
 // waitFor pumps the page's event channel until the login reaches stage.
-func waitFor(t *testing.T, p *connectPage, stage connect.Stage) {
+func waitFor(t *testing.T, p *directCheck, stage connect.Stage) {
 	t.Helper()
 	timeout := time.After(5 * time.Second)
 	for p.stage != stage {

@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
+	"time"
 
 	"github.com/tryrook/dexonboard/internal/rook"
 	"github.com/tryrook/dexonboard/internal/secret"
@@ -58,15 +60,36 @@ func (r *rookFlags) needs(s *service.Session) error {
 // settings, a stage line for its stages.
 func runROOK(ctx context.Context, e *env, stages *stageLine, s *service.Session, run service.ROOKRun, o *checkOptions) (*service.ROOKReport, error) {
 	r := &o.rook
+	var printed time.Duration // the wait last printed off a terminal
+	// The wait is heard on another goroutine than the opener's, which may
+	// print the URL: one at a time on the same stream.
+	var outMu sync.Mutex
+	if open := run.Open; open != nil {
+		run.Open = func(ctx context.Context, u string) error {
+			outMu.Lock()
+			defer outMu.Unlock()
+			return open(ctx, u)
+		}
+	}
 	run.OnEvent = func(ev service.ROOKEvent) {
-		if ev.Kind != service.ROOKStageStarted {
-			return
+		switch ev.Kind {
+		case service.ROOKStageStarted:
+			msg := "ROOK: " + ev.Stage.String()
+			if ev.Stage == service.StageBrowser {
+				msg += " (ctrl+c to cancel)"
+			}
+			stages.Start(msg)
+		case service.ROOKWaiting:
+			// Off a terminal: the first answer, then one line per 30 s.
+			w := ev.Wait
+			due := w.Asked == 1 || w.Waited-printed >= 30*time.Second
+			if due {
+				printed = w.Waited
+			}
+			outMu.Lock()
+			stages.Note(w.String(), due)
+			outMu.Unlock()
 		}
-		msg := "ROOK: " + ev.Stage.String()
-		if ev.Stage == service.StageBrowser {
-			msg += " (ctrl+c to cancel)"
-		}
-		stages.Start(msg)
 	}
 	run.Leg = func(l *service.ROOKLeg) {
 		l.Env, l.Timeout, l.Days = r.rookEnv(s), o.timeout, r.days

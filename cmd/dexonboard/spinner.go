@@ -18,6 +18,10 @@ type stageLine struct {
 	msg  string
 	stop chan struct{}
 	done chan struct{}
+	// note is the running stage's progress (its own lock: spin reads it
+	// while Finish holds mu).
+	nmu  sync.Mutex
+	note string
 }
 
 func newStageLine(w io.Writer, tty bool) *stageLine { return &stageLine{w: w, tty: tty} }
@@ -42,7 +46,13 @@ func (s *stageLine) spin(msg string, stop, done chan struct{}) {
 	t := time.NewTicker(spinner.Dot.FPS)
 	defer t.Stop()
 	for i := 0; ; i++ {
-		fmt.Fprintf(s.w, "\r\033[K%s %s", frames[i%len(frames)], msg)
+		line := msg
+		s.nmu.Lock()
+		if s.note != "" {
+			line = s.note // short, so the line never wraps
+		}
+		s.nmu.Unlock()
+		fmt.Fprintf(s.w, "\r\033[K%s %s", frames[i%len(frames)], line)
 		select {
 		case <-stop:
 			return
@@ -51,10 +61,28 @@ func (s *stageLine) spin(msg string, stop, done chan struct{}) {
 	}
 }
 
+// Note shows the running stage's progress: on a terminal in place of its
+// words until it ends; elsewhere as a line of its own when print is set
+// (a caller prints now and then, not every update).
+func (s *stageLine) Note(note string, print bool) {
+	if !s.tty {
+		if print {
+			fmt.Fprintln(s.w, "  ", note)
+		}
+		return
+	}
+	s.nmu.Lock()
+	s.note = note
+	s.nmu.Unlock()
+}
+
 // Finish ends the current stage with a mark (✓ or ✗).
 func (s *stageLine) Finish(mark string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	s.nmu.Lock()
+	s.note = ""
+	s.nmu.Unlock()
 	if s.msg == "" {
 		return
 	}

@@ -2,10 +2,13 @@ package service
 
 import (
 	"context"
+	"fmt"
 	"sync"
 	"time"
 
+	"github.com/tryrook/dexonboard/internal/connect"
 	"github.com/tryrook/dexonboard/internal/dexcom"
+	"github.com/tryrook/dexonboard/internal/rook"
 )
 
 // Delivery is one document the client's webhook received from ROOK.
@@ -71,8 +74,9 @@ type ROOKRun struct {
 	// Dexcom, when the direct check ran, lets the run compare ROOK's
 	// readings with Dexcom's.
 	Dexcom *dexcom.Client
-	// OnEvent hears each stage, the result and the webhook's delivery, in
-	// that order, from the run's goroutine.
+	// OnEvent hears each stage (and, at StageBrowser, each answer of ROOK's
+	// authorized list), the result and the webhook's delivery, in that
+	// order, from the run's goroutine.
 	OnEvent func(ROOKEvent)
 	// Apply runs a change to the session (recording the result) where the
 	// front end owns it: the wizard hands it to its Update. nil applies it
@@ -92,7 +96,44 @@ const (
 	ROOKStageStarted ROOKEventKind = iota // Stage (and URL) begins
 	ROOKFinished                          // Result is in and recorded
 	ROOKDelivered                         // Delivery came (nil: none in time)
+	// ROOKWaiting: ROOK's authorized list answered "not yet" (or "yes")
+	// while the user logs in; Wait says how long and how often it was asked.
+	ROOKWaiting
 )
+
+// ROOKWait is the wait for the user to connect at one answer of ROOK's
+// authorized list: without redirect_url the browser ends on ROOK's own
+// page, so the list is the only sign.
+type ROOKWait struct {
+	Asked  int           // how many times ROOK's list was asked
+	Waited time.Duration // time waited between the questions so far
+	Limit  time.Duration // the most the leg waits
+}
+
+// String is the wait in words, the same in every front end: "asked ROOK
+// 4 times, 12 s of 5 m; the browser ends on ROOK's own page".
+func (w ROOKWait) String() string {
+	times := "times"
+	if w.Asked == 1 {
+		times = "time"
+	}
+	return fmt.Sprintf("asked ROOK %d %s, %s of %s; the browser ends on ROOK's own page", w.Asked, times, shortDuration(w.Waited), shortDuration(w.Limit))
+}
+
+// shortDuration is d in whole seconds or minutes: "12 s", "5 m", "1 m 30 s"
+// (a limit under a second in milliseconds).
+func shortDuration(d time.Duration) string {
+	s := int(d.Round(time.Second).Seconds())
+	switch {
+	case d > 0 && d < time.Second:
+		return fmt.Sprintf("%d ms", d.Milliseconds())
+	case s < 60:
+		return fmt.Sprintf("%d s", s)
+	case s%60 == 0:
+		return fmt.Sprintf("%d m", s/60)
+	}
+	return fmt.Sprintf("%d m %d s", s/60, s%60)
+}
 
 // ROOKEvent is one thing a run through ROOK reports.
 type ROOKEvent struct {
@@ -104,6 +145,7 @@ type ROOKEvent struct {
 	Result   *ROOKResult
 	Awaiting bool
 	Delivery *Delivery // at ROOKDelivered; nil when none came in time
+	Wait     ROOKWait  // at ROOKWaiting
 }
 
 // ROOKOutcome is what ConnectThroughROOK found.
@@ -198,6 +240,16 @@ func (p *ROOKPlan) Run(ctx context.Context) (*ROOKOutcome, error) {
 			heard, stop = s.Deliveries.Listen()
 		}
 		emit(ROOKEvent{Kind: ROOKStageStarted, Stage: st, URL: u})
+	}
+	limit, onWait := leg.Timeout, leg.OnWait
+	if limit <= 0 {
+		limit = connect.DefaultTimeout // as browse waits
+	}
+	leg.OnWait = func(w rook.WatchProgress) {
+		if onWait != nil {
+			onWait(w)
+		}
+		emit(ROOKEvent{Kind: ROOKWaiting, Stage: StageBrowser, Wait: ROOKWait{Asked: w.Attempt, Waited: w.Waited, Limit: limit}})
 	}
 	res := leg.Run(ctx)
 	apply := run.Apply

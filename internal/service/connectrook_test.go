@@ -268,3 +268,53 @@ func TestPullAndCompare(t *testing.T) {
 		t.Fatalf("after connecting: %v %+v %+v", err, r.Finding, r.Report.Comparison)
 	}
 }
+
+// While the user logs in, each answer of ROOK's authorized list is an
+// event at the browser stage, counted, with the leg's limit, and the last
+// one (ROOK: connected) comes before the next stage.
+func TestConnectThroughROOKReportsTheWait(t *testing.T) {
+	w := newROOKWorld(t, rooksim.Faults{})
+	out, events := w.run(t, "SandboxUser7", true, time.Second)
+	if !out.Result.OK() {
+		t.Fatalf("not connected: %+v", out.Result.Finding)
+	}
+	var waits []ROOKWait
+	browser, after := false, false
+	for _, e := range events {
+		switch {
+		case e.Kind == ROOKStageStarted && e.Stage == StageBrowser:
+			browser = true
+		case e.Kind == ROOKStageStarted && browser && len(waits) > 0:
+			after = true
+		case e.Kind == ROOKWaiting:
+			if !browser || after || e.Stage != StageBrowser {
+				t.Fatalf("a wait event out of place: %+v", e)
+			}
+			waits = append(waits, e.Wait)
+		}
+	}
+	if len(waits) == 0 || !after {
+		t.Fatalf("no wait events between the browser and the next stage: %+v", events)
+	}
+	for i, wt := range waits {
+		if wt.Asked != i+1 || wt.Limit != w.s.LoginTimeout || wt.Waited < 0 || wt.Waited > wt.Limit {
+			t.Fatalf("wait %d: %+v", i, wt)
+		}
+	}
+}
+
+func TestROOKWaitInWords(t *testing.T) {
+	for _, tt := range []struct {
+		w    ROOKWait
+		want string
+	}{
+		{ROOKWait{Asked: 1, Limit: 5 * time.Minute}, "asked ROOK 1 time, 0 s of 5 m; the browser ends on ROOK's own page"},
+		{ROOKWait{Asked: 4, Waited: 12 * time.Second, Limit: 5 * time.Minute}, "asked ROOK 4 times, 12 s of 5 m; the browser ends on ROOK's own page"},
+		{ROOKWait{Asked: 1, Limit: 300 * time.Millisecond}, "asked ROOK 1 time, 0 s of 300 ms; the browser ends on ROOK's own page"},
+		{ROOKWait{Asked: 46, Waited: 90 * time.Second, Limit: 150 * time.Second}, "asked ROOK 46 times, 1 m 30 s of 2 m 30 s; the browser ends on ROOK's own page"},
+	} {
+		if got := tt.w.String(); got != tt.want {
+			t.Errorf("%+v: %q, want %q", tt.w, got, tt.want)
+		}
+	}
+}

@@ -221,12 +221,14 @@ var specs = sync.OnceValue(func() map[onboarding.Step]Spec {
 		onboarding.AuthenticateTestUser: {
 			Step: onboarding.AuthenticateTestUser, Heading: heading(onboarding.AuthenticateTestUser, "Authenticate a test account through ROOK"),
 			Intro: func(s *Session) string {
-				who := "a Dexcom sandbox test user (no password)"
+				who, pick := "a Dexcom sandbox test user (no password)", "pick the test user from the login window's dropdown"
 				if s.Progress.Env.IsProduction() {
-					who = "a real Dexcom user who agreed to it, through ROOK's production environment"
+					who, pick = "a real Dexcom user who agreed to it, through ROOK's production environment", "log the user in at Dexcom"
 				}
+				// Key-free: each front end adds its own way to start a run.
 				return "ROOK sends " + who + " to Dexcom's login with your Client ID and ROOK's Redirect URL; Dexcom hands " +
-					"the code to ROOK, which pulls the data. r connects through ROOK; c checks the credentials directly with Dexcom."
+					"the code to ROOK, which pulls the data. The guide's way (no API access needed): ROOK's client portal, " +
+					"\"Dexcom Integration\" or \"Connections\", then " + pick + ". Here it runs through ROOK's API, or directly with Dexcom."
 			},
 			Rows: []Row{
 				rookClientUUIDRow, rookSecretKeyRow, rookUserIDRow,
