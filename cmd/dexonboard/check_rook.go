@@ -85,5 +85,6 @@ func runROOK(ctx context.Context, e *env, stages *stageLine, s *service.Session,
 		mark = "✗"
 	}
 	stages.Finish(mark)
-	return &out.Result.Report, nil
+	rep := out.Report() // with what a local receiver heard
+	return &rep, nil
 }

@@ -81,7 +81,10 @@ func Start(o Options) (w *World, err error) {
 		return nil, err
 	}
 	w.identity = identity
-	if w.Hook, err = webhook.Listen("127.0.0.1:0", 0, w.heard); err != nil {
+	// The receiver refuses unsigned posts, as a careful client's does;
+	// ROOK signs with the client's hash key and so does dexonboard's probe.
+	hook := webhook.ListenOptions{HashKey: secret.New(rooksim.DemoHashKey), RequireHash: true}
+	if w.Hook, err = webhook.ListenWith("127.0.0.1:0", hook, w.heard); err != nil {
 		return nil, err
 	}
 	w.HookURL = w.Hook.URL + "/rook/webhook"
@@ -94,7 +97,7 @@ func Start(o Options) (w *World, err error) {
 		uuid    string
 	}{{&w.Sandbox, rooksim.DemoClientUUID}, {&w.Production, ProductionClientUUID}} {
 		rk, err := rooksim.Start(rooksim.New(rooksim.Config{DexcomBaseURL: w.Dexcom.URL,
-			Clients: []rooksim.Client{{UUID: p.uuid, SecretKey: rooksim.DemoSecretKey}}}), "127.0.0.1:0")
+			Clients: []rooksim.Client{{UUID: p.uuid, SecretKey: rooksim.DemoSecretKey, HashKey: rooksim.DemoHashKey}}}), "127.0.0.1:0")
 		if err != nil {
 			return nil, err
 		}
@@ -131,7 +134,15 @@ func twoLoopbacks() (string, string, error) {
 // heard reports a webhook delivery to the runs listening.
 func (w *World) heard(r webhook.Received) {
 	w.Deliveries.Add(service.Delivery{DataStructure: r.DataStructure, ClientUUID: r.ClientUUID, UserID: r.UserID,
-		Date: r.Date, Readings: r.Readings, Status: r.Status, At: r.At})
+		Date: r.Date, Readings: r.Readings, Status: r.Status, At: r.At, Hash: hashVerdict(r.HashCheck)})
+}
+
+// hashVerdict is the receiver's word on x-rook-hash ("" : not checked).
+func hashVerdict(c rook.HashCheck) string {
+	if c.Verdict == rook.HashNotChecked {
+		return ""
+	}
+	return c.Verdict.String()
 }
 
 // Close stops every simulator and the receiver.
@@ -193,6 +204,7 @@ func (w *World) Equip(s *service.Session) {
 	s.TestLogins = w.TestLogins()
 	s.Deliveries, s.Handoff, s.RegisterRedirect = w.Deliveries, w, w.RegisterRedirect
 	s.ROOKPoll = rook.Poll{Attempts: 8, Delay: 200 * time.Millisecond, MaxDelay: time.Second}
+	s.ROOKHashKey = secret.New(rooksim.DemoHashKey)
 	// The portal is Dexcom's real one: the demo shows its address only.
 	s.OpenPortal = func(context.Context, string) error { return nil }
 }

@@ -131,6 +131,10 @@ type WebhookReport struct {
 	Redirect   string `json:"redirect,omitempty"`
 	Reason     string `json:"reason"`
 	OK         bool   `json:"ok"`
+	Signed     bool   `json:"signed,omitempty"` // the probe carried x-rook-hash
+	// Hash is the receiver's verdict on the probe's x-rook-hash, when the
+	// receiver reports it (a local one).
+	Hash string `json:"x_rook_hash,omitempty"`
 }
 
 // ROOKReport is what the ROOK leg found, as `check --json` prints it.
@@ -146,6 +150,7 @@ type ROOKReport struct {
 	Glucose          []ROOKDay       `json:"glucose"`
 	Comparison       *ROOKComparison `json:"comparison,omitempty"`
 	Webhook          *WebhookReport  `json:"webhook,omitempty"`
+	Delivery         *Delivery       `json:"delivery,omitempty"` // ROOK's post to the webhook, as a local receiver heard it
 	Calls            []rook.Call     `json:"calls"`
 	OK               bool            `json:"ok"`
 	FailedStage      string          `json:"failed_stage,omitempty"`
@@ -427,7 +432,7 @@ func ProbeWebhook(ctx context.Context, u string, env rook.Environment, now time.
 func ProbeSignedWebhook(ctx context.Context, u string, env rook.Environment, now time.Time, hashKey secret.String) *WebhookReport {
 	r := webhook.Probe(ctx, u, webhook.SampleDocument(now), webhook.Options{Env: env, HashKey: hashKey})
 	w := &WebhookReport{URL: r.URL, Status: r.Status, Verdict: r.Verdict.String(), Ms: r.Duration.Milliseconds(),
-		Redirect: r.Redirect, Reason: r.Reason, OK: r.Verdict != webhook.Fail}
+		Redirect: r.Redirect, Reason: r.Reason, OK: r.Verdict != webhook.Fail, Signed: r.Signed}
 	if r.TLS != nil {
 		w.TLS, w.TLSChecked = r.TLS.Version, r.TLS.Verified
 	}
