@@ -195,4 +195,3 @@ func TestSandboxServeDataDiffers(t *testing.T) {
 		t.Fatalf("%+v", r)
 	}
 }
-
