@@ -58,6 +58,7 @@ type World struct {
 	HTTP                *http.Client
 
 	identity secret.String
+	sw       switches
 }
 
 // Start starts the world; Close stops it.
@@ -176,16 +177,34 @@ func (w *World) TakeHandoff(production bool, sealed []byte) (string, string, err
 // RegisterRedirect registers u beside the app's loopback at the Dexcom
 // simulator, as the client does in Dexcom's portal (step 5).
 func (w *World) RegisterRedirect(clientID, loopback, u string) {
-	app := sandbox.DemoApp(loopback, ROOKRedirect, u)
+	w.sw.mu.Lock()
+	if w.sw.registered == nil {
+		w.sw.registered = map[string]registration{}
+	}
+	w.sw.registered[clientID] = registration{loopback: loopback, rookURL: u}
+	w.sw.mu.Unlock()
+	if w.sw.is(FaultRedirectMissing) {
+		u = ""
+	}
+	w.registerApp(clientID, loopback, u)
+}
+
+// registerApp registers the app's loopback and, when u is set, u.
+func (w *World) registerApp(clientID, loopback, u string) {
+	uris := []string{loopback, ROOKRedirect}
+	if u != "" {
+		uris = append(uris, u)
+	}
+	app := sandbox.DemoApp(uris...)
 	if clientID == sandbox.DemoProductionClientID {
-		app = sandbox.DemoProductionApp(loopback, ROOKRedirect, u)
+		app = sandbox.DemoProductionApp(uris...)
 	}
 	w.Dexcom.RegisterApp(app)
 }
 
 // LogIn returns an opener that logs user in on the simulator's login page.
 func (w *World) LogIn(user string) func(context.Context, string) error {
-	return sandbox.Autopilot(w.HTTP, user, true)
+	return w.opener(user)
 }
 
 // TestLogins are the sandbox's test users, DefaultUser first picked.
@@ -205,6 +224,7 @@ func (w *World) Equip(s *service.Session) {
 	s.Deliveries, s.Handoff, s.RegisterRedirect = w.Deliveries, w, w.RegisterRedirect
 	s.ROOKPoll = rook.Poll{Attempts: 8, Delay: 200 * time.Millisecond, MaxDelay: time.Second}
 	s.ROOKHashKey = secret.New(rooksim.DemoHashKey)
+	s.Faults = w.Faults()
 	// The portal is Dexcom's real one: the demo shows its address only.
 	s.OpenPortal = func(context.Context, string) error { return nil }
 }

@@ -98,3 +98,13 @@ func (s *Server) loginBaseLocked() string {
 	}
 	return s.cfg.DexcomBaseURL
 }
+
+// DisconnectAll drops every user's Dexcom connection, as a revoke does:
+// the next authorizer call asks for a login again.
+func (s *Server) DisconnectAll() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, u := range s.users {
+		u.connected, u.dexcom = false, nil
+	}
+}
