@@ -21,6 +21,8 @@ type KeyMap struct {
 	OpenProfile, CreateProfile, Replace, Keep, OtherTrack, ClientList, BackToSteps key.Binding
 	// Step 6 once connected (used by its page).
 	Continue key.Binding
+	// The list of misconfigurations, when the session carries one.
+	Faults, FaultSwitch, FaultClose key.Binding
 	// In a field being edited only these leave it or scroll: pgdn/pgup
 	// always, →/← when it is empty, the arrows past the first/last row.
 	FieldPageDown, FieldPageUp, FieldRight, FieldLeft, FieldDown, FieldUp key.Binding
@@ -81,6 +83,9 @@ func DefaultKeys() KeyMap {
 		OtherTrack: b("enter", "the other track", "enter", "t"), ClientList: b("l", "client list", "l"),
 		BackToSteps: b("←", "back to the steps", "left", "pgup", "H"),
 		Continue:    b("enter", "continue", "enter"),
+
+		Faults: b("f", "misconfigurations", "f"), FaultSwitch: b("enter", "switch on/off", "enter", " "),
+		FaultClose: b("f/esc", "close", "f", "esc"),
 
 		FieldPageDown: b("pgdn", "next step", "pgdown"), FieldPageUp: b("pgup", "previous step", "pgup"),
 		FieldRight: b("→", "next step (empty field)", "right"), FieldLeft: b("←", "previous step (empty field)", "left"),

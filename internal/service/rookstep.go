@@ -196,7 +196,7 @@ func (s *Session) ProbeAppWebhook(ctx context.Context) (*WebhookReport, error) {
 	if u == "" {
 		return nil, ErrNoWebhook
 	}
-	return ProbeWebhook(ctx, u, s.ROOKEnv(), s.Time()), nil
+	return ProbeSignedWebhook(ctx, u, s.ROOKEnv(), s.Time(), s.ROOKHashKey), nil // signed as ROOK signs, when the key is known
 }
 
 // RecordWebhook keeps a probe's verdict on the prerequisites.
