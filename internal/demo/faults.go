@@ -16,9 +16,9 @@ import (
 
 // Where each misconfiguration shows.
 const (
-	inStep6   = "step 6 through ROOK, or dexonboard check --via rook"
-	inCompare = "step 6 through ROOK after the direct check, or check --via both"
-	inProbe   = "the prerequisites' webhook probe, or the webhook stage of check --via rook"
+	inStep6   = "step 6 through ROOK"
+	inCompare = "step 6 through ROOK after the direct check (the comparison with Dexcom)"
+	inProbe   = "the prerequisites' webhook probe"
 )
 
 // switches is what the world has switched on, and the Redirect URLs
