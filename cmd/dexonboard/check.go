@@ -29,6 +29,7 @@ type checkOptions struct {
 	timeout     time.Duration
 	rook        rookFlags
 	export      string // --export DIR (check_export.go)
+	demoFault   string // --demo-fault KEY (demo_fault.go)
 }
 
 func newCheckCmd(e *env) *cobra.Command {
@@ -77,6 +78,7 @@ failed, 4 API failed, 5 vault, 6 ROOK leg failed.`,
 	f.BoolVar(&o.asJSON, "json", false, "print one JSON report on stdout")
 	f.BoolVar(&o.demo, "demo", false, "run against the embedded sandbox simulator; the login completes by itself")
 	f.StringVar(&o.user, "user", "SandboxUser7", "with --demo: the sandbox user who logs in")
+	addDemoFaultFlag(f, &o.demoFault)
 	f.DurationVar(&o.timeout, "timeout", connect.DefaultTimeout, "how long to wait for the login")
 	boundDuration(f, "timeout", time.Hour, "")
 	o.rook.register(f)
@@ -198,8 +200,15 @@ func checkSession(e *env, o *checkOptions) (s *service.Session, open func(contex
 			return nil, nil, nil, exitWith(exitFailure, err)
 		}
 		s := w.ReadySession()
+		if err := switchDemoFault(s, o.demoFault); err != nil {
+			w.Close()
+			return nil, nil, nil, err
+		}
 		s.Override(o.rook.values())
 		return s, w.LogIn(o.user), func() { s.Close(); w.Close() }, nil
+	}
+	if o.demoFault != "" {
+		return nil, nil, nil, exitWith(exitUsage, errors.New("--demo-fault needs --demo"))
 	}
 	env, err := parseAppEnv(o.env)
 	if err != nil {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"errors"
 	"os/exec"
 	"strings"
 	"testing"
@@ -54,5 +55,33 @@ func TestCheckDemoDocumentedModeVerifiesTheHash(t *testing.T) {
 	r := c.ROOK
 	if !r.OK || !r.Webhook.Signed || r.Webhook.Hash != "verified" || r.Delivery.Status != 200 || r.Delivery.Hash != "verified" || r.Delivery.Readings == 0 {
 		t.Fatalf("%+v\n%s", r, out)
+	}
+}
+
+// check --demo --demo-fault switches one of the demo world's
+// misconfigurations on, as f does in the demo: the check fails with the
+// ROOK leg's exit code and names it; a wrong name lists the right ones.
+func TestCheckDemoFault(t *testing.T) {
+	bin := dexonboardBinary(t)
+	for key, want := range map[string]string{
+		"dexcom-disabled": "Dexcom is not enabled", "webhook-down": "connection refused",
+		"login-denied": "denied", "wrong-client-id": "ROOK holds Client ID",
+	} {
+		cmd := exec.Command(bin, "check", "--demo", "--via", "rook", "--demo-fault", key)
+		out, err := cmd.Output()
+		var ee *exec.ExitError
+		if !errors.As(err, &ee) || ee.ExitCode() != exitROOK || !strings.Contains(string(out), want) {
+			t.Fatalf("%s: %v\n%s", key, err, out)
+		}
+	}
+	for _, args := range [][]string{{"--demo", "--demo-fault", "bogus"}, {"--demo-fault", "webhook-down", "--via", "rook"}} {
+		out, err := exec.Command(bin, append([]string{"check"}, args...)...).CombinedOutput()
+		var ee *exec.ExitError
+		if !errors.As(err, &ee) || ee.ExitCode() != exitUsage {
+			t.Fatalf("%v: %v\n%s", args, err, out)
+		}
+		if args[0] == "--demo" && !strings.Contains(string(out), "webhook-down") {
+			t.Fatalf("the names are not listed:\n%s", out)
+		}
 	}
 }

@@ -76,19 +76,19 @@ func (w *World) Faults() []service.Fault {
 		}
 	}
 	list := []struct {
-		name, where string
-		set         func(on bool) error
+		name, key, where string
+		set              func(on bool) error
 	}{
-		{FaultWrongClientID, inStep6, rookFault(func(f *rooksim.Faults, on bool) { f.WrongClientID = on })},
-		{FaultWrongSecret, inStep6, rookFault(func(f *rooksim.Faults, on bool) { f.WrongSecret = on })},
-		{FaultRedirectMissing, inStep6, w.setRedirectMissing},
-		{FaultRedirectDiffers, inStep6, func(on bool) error {
+		{FaultWrongClientID, "wrong-client-id", inStep6, rookFault(func(f *rooksim.Faults, on bool) { f.WrongClientID = on })},
+		{FaultWrongSecret, "wrong-client-secret", inStep6, rookFault(func(f *rooksim.Faults, on bool) { f.WrongSecret = on })},
+		{FaultRedirectMissing, "redirect-not-registered", inStep6, w.setRedirectMissing},
+		{FaultRedirectDiffers, "redirect-differs", inStep6, func(on bool) error {
 			eachROOK(func(rk *rooksim.Running) { rk.SetRedirectMoved(on) })
 			return nil
 		}},
-		{FaultDexcomDisabled, inStep6, rookFault(func(f *rooksim.Faults, on bool) { f.DexcomDisabled = on })},
-		{FaultBadROOKKey, inStep6, w.setROOKKeyRotated},
-		{FaultWebhook500, inProbe, func(on bool) error {
+		{FaultDexcomDisabled, "dexcom-disabled", inStep6, rookFault(func(f *rooksim.Faults, on bool) { f.DexcomDisabled = on })},
+		{FaultBadROOKKey, "bad-rook-credentials", inStep6, w.setROOKKeyRotated},
+		{FaultWebhook500, "webhook-500", inProbe, func(on bool) error {
 			status := 0
 			if on {
 				status = http.StatusInternalServerError
@@ -96,18 +96,18 @@ func (w *World) Faults() []service.Fault {
 			w.Hook.SetAnswer(status)
 			return nil
 		}},
-		{FaultWebhookDown, inProbe, w.Hook.SetDown},
-		{FaultNoData, inStep6, func(on bool) error {
+		{FaultWebhookDown, "webhook-down", inProbe, w.Hook.SetDown},
+		{FaultNoData, "no-data", inStep6, func(on bool) error {
 			eachROOK(func(rk *rooksim.Running) { rk.NoDataFromNow(on) })
 			return nil
 		}},
-		{FaultDataDiffers, inCompare, rookFault(func(f *rooksim.Faults, on bool) {
+		{FaultDataDiffers, "data-differs", inCompare, rookFault(func(f *rooksim.Faults, on bool) {
 			f.DropEvery, f.ChangeEvery = 0, 0
 			if on {
 				f.DropEvery, f.ChangeEvery = 3, 5
 			}
 		})},
-		{FaultEnvironmentsMixed, inStep6, func(on bool) error {
+		{FaultEnvironmentsMixed, "environments-mixed", inStep6, func(on bool) error {
 			sandboxLogin, productionLogin := "", ""
 			if on { // each ROOK environment set up with the other Dexcom
 				sandboxLogin, productionLogin = "https://api.dexcom.com", "https://sandbox-api.dexcom.com"
@@ -116,11 +116,11 @@ func (w *World) Faults() []service.Fault {
 			w.ROOK[1].SetDexcomLogin(productionLogin)
 			return nil
 		}},
-		{FaultLoginDenied, inStep6, func(bool) error { return nil }}, // read by LogIn's opener
+		{FaultLoginDenied, "login-denied", inStep6, func(bool) error { return nil }}, // read by LogIn's opener
 	}
 	out := make([]service.Fault, 0, len(list))
 	for _, f := range list {
-		out = append(out, service.Fault{Name: f.name, Where: f.where,
+		out = append(out, service.Fault{Name: f.name, Key: f.key, Where: f.where,
 			On: func() bool { return w.sw.is(f.name) },
 			Set: func(on bool) error {
 				if err := f.set(on); err != nil {

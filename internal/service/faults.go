@@ -4,6 +4,7 @@ package service
 // off while it runs, against simulators, to show how dexonboard names it.
 type Fault struct {
 	Name string // what is wrong, in the client's words
+	Key  string // a short name for a flag: "wrong-client-id"
 	// Where says where to look once it is on (the step or command that
 	// names it).
 	Where string
