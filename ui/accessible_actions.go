@@ -167,6 +167,13 @@ func connectROOKLine(l *lineMode) error {
 // is said by its stage, so a new kind shows without a change here.
 func (l *lineMode) rookEvent(e service.ROOKEvent) {
 	switch e.Kind {
+	case service.ROOKWaiting:
+		// The first answer, then one line per 30 s: a line reader
+		// hears each line, so not one per question to ROOK.
+		if w := e.Wait; w.Asked == 1 || w.Waited-l.waitSaid >= 30*time.Second {
+			l.waitSaid = w.Waited
+			l.say("… %s", w)
+		}
 	case service.ROOKFinished:
 		l.rookResult(e.Result)
 	case service.ROOKDelivered:

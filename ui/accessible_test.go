@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/tryrook/dexonboard/internal/onboarding"
 	"github.com/tryrook/dexonboard/internal/sandbox"
@@ -136,9 +137,29 @@ func TestLineModeReasksARefusedAnswer(t *testing.T) {
 func TestLineModeSaysAnUnknownROOKEventByItsStage(t *testing.T) {
 	var out bytes.Buffer
 	l := &lineMode{out: &out}
-	l.rookEvent(service.ROOKEvent{Kind: service.ROOKDelivered + 1, Stage: service.StageBrowser})
+	l.rookEvent(service.ROOKEvent{Kind: service.ROOKEventKind(99), Stage: service.StageBrowser})
 	if got, want := out.String(), "… "+service.StageBrowser.String()+"\n"; got != want {
 		t.Fatalf("said %q, want %q", got, want)
+	}
+}
+
+// TestLineModeSaysROOKsWaitEvery30s: the wait for ROOK's list is said at
+// the first answer and then once per 30 s, not once per question.
+func TestLineModeSaysROOKsWaitEvery30s(t *testing.T) {
+	var out bytes.Buffer
+	l := &lineMode{out: &out}
+	for run := 0; run < 2; run++ {
+		for i := 1; i <= 20; i++ {
+			l.rookEvent(service.ROOKEvent{Kind: service.ROOKWaiting, Stage: service.StageBrowser,
+				Wait: service.ROOKWait{Asked: i, Waited: time.Duration(i-1) * 5 * time.Second, Limit: 5 * time.Minute}})
+		}
+	}
+	// Per run: asked 1 (0 s), 7 (30 s), 13 (60 s), 19 (90 s).
+	if n := strings.Count(out.String(), "asked ROOK"); n != 8 {
+		t.Fatalf("said the wait %d times, want 8:\n%s", n, out.String())
+	}
+	if !strings.Contains(out.String(), "asked ROOK 7 times, 30 s of 5 m") {
+		t.Fatalf("no line at 30 s:\n%s", out.String())
 	}
 }
 

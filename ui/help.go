@@ -70,10 +70,14 @@ func (w *Wizard) helpKeys() helpKeys {
 		if w.capturing() {
 			return helpKeys{page: w.pages[w.current].Keys(), global: []key.Binding{k.ForceQuit}}
 		}
-		prev, next := k.Prev, k.Next // copies: the first page has no previous; after the last, the finished screen
+		if w.faults != nil {
+			return helpKeys{page: w.faults.Keys(), global: []key.Binding{k.ForceQuit}}
+		}
+		prev, next, faults := k.Prev, k.Next, k.Faults // copies: the first page has no previous; after the last, the finished screen
 		prev.SetEnabled(w.current > 0)
+		faults.SetEnabled(len(w.s.Faults) > 0)
 		return helpKeys{page: w.pages[w.current].Keys(), optional: enabled(prev),
-			global: enabled(next, k.Help, k.Quit), more: w.fieldKeys()}
+			global: enabled(next, faults, k.Help, k.Quit), more: w.fieldKeys()}
 	case screenGlucose:
 		return helpKeys{page: w.glucose.Keys(), global: []key.Binding{k.Help, k.Quit}}
 	case screenFinished:

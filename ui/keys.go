@@ -22,6 +22,8 @@ type KeyMap struct {
 	// Step 6: the direct check, with enter while no run has a result (the
 	// page's first action), then without; continue once connected.
 	CheckDirect, CheckDirectAgain, Continue key.Binding
+	// The list of misconfigurations, when the session carries one.
+	Faults, FaultSwitch, FaultClose key.Binding
 	// In a field being edited only these leave it or scroll: pgdn/pgup
 	// always, →/← when it is empty, the arrows past the first/last row.
 	FieldPageDown, FieldPageUp, FieldRight, FieldLeft, FieldDown, FieldUp key.Binding
@@ -82,6 +84,9 @@ func DefaultKeys() KeyMap {
 		BackToSteps: b("←", "back to the steps", "left", "pgup", "H"),
 		Continue:    b("enter", "continue", "enter"),
 		CheckDirect: b("c", "check directly with Dexcom", "c", "enter"), CheckDirectAgain: b("c", "check directly with Dexcom", "c"),
+
+		Faults: b("f", "misconfigurations", "f"), FaultSwitch: b("enter", "switch on/off", "enter", " "),
+		FaultClose: b("f/esc", "close", "f", "esc"),
 
 		FieldPageDown: b("pgdn", "next step", "pgdown"), FieldPageUp: b("pgup", "previous step", "pgup"),
 		FieldRight: b("→", "next step (empty field)", "right"), FieldLeft: b("←", "previous step (empty field)", "left"),

@@ -7,6 +7,7 @@ import (
 	"io"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/tryrook/dexonboard/internal/dexcom"
 	"github.com/tryrook/dexonboard/internal/onboarding"
@@ -37,6 +38,7 @@ type lineMode struct {
 	answers    map[string]string
 	production bool           // step 7 asked to go on to the production app
 	dexcom     *dexcom.Client // the direct check's login, for ROOK's comparison
+	waitSaid   time.Duration  // how long ROOK's list had been asked when last said
 }
 
 // RunAccessible walks the unlock, the profile, the track and the steps

@@ -149,7 +149,7 @@ func TestWebhookPrerequisiteBothFrontEnds(t *testing.T) {
 			w.WriteHeader(status)
 		}))
 		defer hook.Close()
-		want, record := "answered 200, as the guide asks", "200 pass"
+		want, record := "answered 200, as dexonboard reads the guide", "200 pass"
 		if status != 200 {
 			want, record = "ROOK retries the delivery", "500 fail"
 		}

@@ -232,7 +232,7 @@ func TestStep6FailureInViewAt80x24(t *testing.T) {
 	pump(t, wiz, &p.rook.runner, p.rook.wrap, nil)
 	v := ansi.Strip(wiz.View())
 	if p.rook.state != runFailed || !strings.Contains(v, "Through ROOK") || !strings.Contains(v, "✗ open the login in a browser") ||
-		!strings.Contains(v, "✗ ROOK could not connect Dexcom") {
+		!strings.Contains(v, "✗ ROOK could not exchange the code") {
 		t.Fatalf("the failure is not in view:\n%s", v)
 	}
 }

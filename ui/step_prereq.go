@@ -107,7 +107,7 @@ func (e *prereqExtra) webhookView(p *stepPage) string {
 	case e.hookErr != "":
 		return out + th.Error.Render(e.hookErr) + "\n"
 	case w == nil:
-		return out + th.Muted.Render(keyDoes(p.keys.Press, "on the probe: ROOK needs 200 from it")) + "\n"
+		return out + th.Muted.Render(keyDoes(p.keys.Press, "on the probe: does it answer 200?")) + "\n"
 	case !w.OK:
 		return out + th.Error.Render(fmt.Sprintf("✗ %d in %d ms", w.Status, w.Ms)) + " " + wrap(p.width-20, w.Reason) + "\n"
 	case w.Verdict != "pass":

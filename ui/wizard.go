@@ -55,9 +55,10 @@ type Wizard struct {
 	width, height int
 	flash         string
 	flashErr      bool
-	win           pageWindow // the step page's window
-	laidOut       bool       // win holds the page as the last Update left it
-	asking        *question  // open while asking whether to quit or leave with unstored input
+	win           pageWindow   // the step page's window
+	laidOut       bool         // win holds the page as the last Update left it
+	asking        *question    // open while asking whether to quit or leave with unstored input
+	faults        *faultsModel // open while the list of misconfigurations is shown
 	quitting      bool
 }
 
@@ -225,6 +226,21 @@ func (w *Wizard) globalKey(msg tea.KeyMsg) (tea.Cmd, bool) {
 	if key.Matches(msg, w.keys.ForceQuit) || (key.Matches(msg, w.keys.Quit) && !w.capturing()) {
 		return w.quit(), true
 	}
+	if w.faults != nil {
+		if done, flash, failed := w.faults.Update(msg); done {
+			w.faults = nil
+			if flash != "" {
+				w.flash, w.flashErr = flash, failed
+			}
+			w.resize()
+		}
+		return nil, true
+	}
+	if w.screen == screenSteps && !w.capturing() && len(w.s.Faults) > 0 && key.Matches(msg, w.keys.Faults) {
+		w.faults = newFaultsModel(w.s.Faults, w.keys)
+		w.resize()
+		return nil, true
+	}
 	if w.capturing() {
 		return w.leaveField(msg)
 	}
@@ -365,6 +381,10 @@ func (w *Wizard) View() string {
 	case screenFinished:
 		body = w.finished.View()
 	case screenSteps:
+		if w.faults != nil {
+			body = w.theme.Page.Render(w.faults.View(w.theme, w.width-2))
+			break
+		}
 		pw, _ := w.pageSize(lipgloss.Height(help))
 		win := w.win
 		if !w.laidOut {
@@ -409,6 +429,10 @@ func (w *Wizard) header() string {
 	where := "vault: " + w.s.VaultPath
 	if w.s.Throwaway != "" {
 		where = "demo: throwaway vault in " + w.s.Throwaway + " (deleted on exit)"
+	}
+	if on := activeFault(w.s.Faults); on != "" {
+		room := w.width - lipgloss.Width(strings.Join(parts, "  ")) - 4
+		parts = append(parts, w.theme.Attention.Render(truncate("● "+on, room)))
 	}
 	line := strings.Join(parts, "  ")
 	room := w.width - lipgloss.Width(line) - 2

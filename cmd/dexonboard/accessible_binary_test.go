@@ -55,7 +55,7 @@ func TestLineModeThroughTheBinary(t *testing.T) {
 			t.Errorf("second run lacks %q:\n%s", want, out)
 		}
 	}
-	if strings.Contains(out, "Prerequisites (sandbox app)") || strings.Count(prompts, "Registered on developer.dexcom.com? [y/N] ") != 2 {
+	if strings.Contains(out, "Prerequisites (sandbox app)") || strings.Count(prompts, "Signed up on the Developer Portal? [y/N] ") != 2 {
 		t.Fatalf("second run did not resume at step 1 or re-ask:\n%s\n%s", out, prompts)
 	}
 }

@@ -32,6 +32,7 @@ type checkOptions struct {
 	export      string        // --export DIR (check_export.go)
 	har         string        // --har FILE (check_har.go)
 	rec         *har.Recorder // the transcript under way, with --har
+	demoFault   string        // --demo-fault KEY (demo_fault.go)
 }
 
 func newCheckCmd(e *env) *cobra.Command {
@@ -83,6 +84,7 @@ failed, 4 API failed, 5 vault, 6 ROOK leg failed.`,
 	f.BoolVar(&o.asJSON, "json", false, "print one JSON report on stdout")
 	f.BoolVar(&o.demo, "demo", false, "run against the embedded sandbox simulator; the login completes by itself")
 	f.StringVar(&o.user, "user", "SandboxUser7", "with --demo: the sandbox user who logs in")
+	addDemoFaultFlag(f, &o.demoFault)
 	f.DurationVar(&o.timeout, "timeout", connect.DefaultTimeout, "how long to wait for the login")
 	boundDuration(f, "timeout", time.Hour, "")
 	o.rook.register(f)
@@ -209,8 +211,15 @@ func checkSession(e *env, o *checkOptions) (s *service.Session, open func(contex
 			return nil, nil, nil, exitWith(exitFailure, err)
 		}
 		s := w.ReadySession()
+		if err := switchDemoFault(s, o.demoFault); err != nil {
+			w.Close()
+			return nil, nil, nil, err
+		}
 		s.Override(o.rook.values())
 		return s, w.LogIn(o.user), func() { s.Close(); w.Close() }, nil
+	}
+	if o.demoFault != "" {
+		return nil, nil, nil, exitWith(exitUsage, errors.New("--demo-fault needs --demo"))
 	}
 	env, err := parseAppEnv(o.env)
 	if err != nil {

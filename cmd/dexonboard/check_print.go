@@ -130,7 +130,21 @@ func printROOKReport(w io.Writer, r *service.ROOKReport) {
 		fmt.Fprintf(tw, "compared\t%s\n", c.Summary)
 	}
 	if h := r.Webhook; h != nil {
-		fmt.Fprintf(tw, "webhook\t%s: %d in %d ms, %s (%s)\n", h.URL, h.Status, h.Ms, h.Verdict, h.Reason)
+		fmt.Fprintf(tw, "webhook\t%s: %d in %d ms, %s (%s)%s\n", h.URL, h.Status, h.Ms, h.Verdict, h.Reason, hashNote(h.Signed, h.Hash))
+	}
+	if d := r.Delivery; d != nil {
+		fmt.Fprintf(tw, "delivery\tROOK posted %s (%d readings) to the webhook: answered %d%s\n", d.Date, d.Readings, d.Status, hashNote(true, d.Hash))
 	}
 	_ = tw.Flush()
+}
+
+// hashNote says what the receiver made of a post's x-rook-hash.
+func hashNote(signed bool, verdict string) string {
+	switch {
+	case verdict != "":
+		return ", x-rook-hash " + verdict
+	case signed:
+		return ", signed with x-rook-hash"
+	}
+	return ""
 }

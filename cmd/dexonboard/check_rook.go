@@ -91,11 +91,15 @@ func runROOK(ctx context.Context, e *env, stages *stageLine, s *service.Session,
 			outMu.Unlock()
 		}
 	}
+	// $ROOK_HASH_KEY signs the probe as ROOK signs deliveries; without it
+	// the session keeps what it has (the demo world's key).
+	if k := secretEnv("ROOK_HASH_KEY"); k != "" {
+		s.ROOKHashKey = secret.New(k)
+	}
 	run.Leg = func(l *service.ROOKLeg) {
 		l.Env, l.Timeout, l.Days = r.rookEnv(s), o.timeout, r.days
 		l.APITimeout, l.Sleep = r.apiTimeout, e.sleep
 		l.WebhookURL = cmp.Or(r.webhookURL, s.App().WebhookURL)
-		l.HashKey = secret.New(secretEnv("ROOK_HASH_KEY"))
 		l.OnGlucoseWait = func(p rook.GlucoseProgress) { stages.update(glucoseWaitLine(p)) }
 		if o.rec != nil {
 			l.APIHTTP, l.WrapWebhook = o.rookClient(), o.rec.Wrap
@@ -115,7 +119,8 @@ func runROOK(ctx context.Context, e *env, stages *stageLine, s *service.Session,
 		mark = "✗"
 	}
 	stages.Finish(mark)
-	return &out.Result.Report, nil
+	rep := out.Report() // with what a local receiver heard
+	return &rep, nil
 }
 
 // glucoseWaitLine is the stage line while ROOK has no data yet.

@@ -125,6 +125,9 @@ func newDemoCmd(e *env) *cobra.Command {
 and the embedded Dexcom sandbox simulator, with a demo app ready to store, so
 all seven steps can be shown in a few minutes without real credentials. In
 step 6 the test user logs in from a picker in the terminal, or in your browser.
+f opens a list of onboarding misconfigurations (a wrong Client ID at ROOK, a
+webhook that is down, ...): the one picked is switched on in the simulators,
+so step 6 shows how dexonboard names it; picking it again switches it off.
 
 With --check, run the self-check against the simulator instead (= check --demo).`,
 		Args: cobra.NoArgs,

@@ -26,6 +26,16 @@ type sandboxServeOptions struct {
 	rookAddr     string
 	rookWebhook  string
 	rookFaults   rooksim.Faults
+	// The variants where Dexcom's and ROOK's sources are silent, and the
+	// documented behaviour's opposites (docs/behaviours.md).
+	loginInPlace    bool
+	rookVariants    rooksim.Config // LenientRedirectURL, AuthorizedField, UnknownUser404, SignMetadataDatetime
+	exchangeFailure string
+}
+
+// exchangeFailures name rooksim.ExchangeFailure's variants for the flag.
+var exchangeFailures = map[string]rooksim.ExchangeFailure{
+	"own": rooksim.RelayOwnCode, "oauth": rooksim.RelayOAuthCode, "silent": rooksim.Silent,
 }
 
 func newSandboxCmd(ios *iostreams.IOStreams) *cobra.Command {
@@ -52,13 +62,25 @@ authorizer, authorized data sources, revoke and the blood_glucose_event
 pull, with HTTP Basic auth. ROOK holds the demo app's Dexcom credentials,
 and its Redirect URL is registered with the demo app. After a connection it
 pushes documents to --rook-webhook. Its client UUID and secret key are
-fakes made for the simulator. The --rook-* fault switches make it fail as a
-misconfigured client or a busy ROOK does.`,
+fakes made for the simulator (the secret hash key that signs x-rook-hash
+too). The --rook-* fault switches make it fail as a misconfigured client or
+a busy ROOK does.
+
+By default both play what Dexcom's and ROOK's public sources document: the
+login redirects to a separate identity page, redirect_url must be https and
+at most 50 characters, the authorized list carries "status", and deliveries
+are signed as ROOK's changelog publishes. Where a source is silent, or to
+try a client against the other reading, a switch plays the variant:
+--login-in-place, --rook-lenient-redirect-url, --rook-authorized-field,
+--rook-unknown-user-404, --rook-sign-metadata-datetime and
+--rook-exchange-failure.`,
 		Example: `  dexonboard sandbox serve --addr 127.0.0.1:8780
   dexonboard sandbox serve --rate-limit 0.1 --server-errors 0.05 --latency 300ms
   dexonboard sandbox serve --quirks
   dexonboard sandbox serve --rook-webhook http://127.0.0.1:8790/rook
-  dexonboard sandbox serve --rook-wrong-client-id --rook-no-data-polls 3`,
+  dexonboard sandbox serve --rook-wrong-client-id --rook-no-data-polls 3
+  dexonboard sandbox serve --rook-wrong-secret --rook-exchange-failure silent
+  dexonboard sandbox serve --login-in-place --rook-authorized-field --rook-lenient-redirect-url`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error { return sandboxServe(cmd, ios, o) },
 	}
@@ -87,6 +109,15 @@ misconfigured client or a busy ROOK does.`,
 	f.BoolVar(&rf.ServerErrorOnce, "rook-server-error-once", false, "the first ROOK API call (after any 429) answers 503")
 	f.DurationVar(&rf.RetryAfter, "rook-retry-after", time.Second, "Retry-After sent with ROOK's 429 (0: none)")
 	f.DurationVar(&rf.Latency, "rook-latency", 0, "delay added to every ROOK answer")
+	f.IntVar(&rf.DropEvery, "rook-drop-every", 0, "ROOK leaves out every Nth reading of a day, pulled and pushed (0: none)")
+	f.IntVar(&rf.ChangeEvery, "rook-change-every", 0, "ROOK serves every Nth reading of a day 25 mg/dL higher than Dexcom's (0: none)")
+	f.BoolVar(&o.loginInPlace, "login-in-place", false, "Dexcom's login shows its form in place with 200 instead of redirecting to a separate identity page")
+	rv := &o.rookVariants
+	f.BoolVar(&rv.LenientRedirectURL, "rook-lenient-redirect-url", false, "ROOK accepts any http(s) redirect_url (documented: https and at most 50 characters, else 422)")
+	f.BoolVar(&rv.AuthorizedField, "rook-authorized-field", false, "ROOK's v2 authorized list names the flag \"authorized\" (documented: \"status\")")
+	f.BoolVar(&rv.UnknownUser404, "rook-unknown-user-404", false, "ROOK answers 404 for a user it has never seen (default: nothing connected)")
+	f.BoolVar(&rv.SignMetadataDatetime, "rook-sign-metadata-datetime", false, "x-rook-hash signs the event metadata's datetime instead of the document's top-level one")
+	f.StringVar(&o.exchangeFailure, "rook-exchange-failure", "own", "how ROOK reports a failed code exchange at Dexcom: own (token_exchange_failed), oauth (Dexcom's invalid_client) or silent (nothing added)")
 	boundDuration(f, "history", 5*365*24*time.Hour, "")
 	boundDuration(f, "upload-delay", 24*time.Hour, "none")
 	boundDuration(f, "retry-after", time.Hour, "none")
@@ -110,8 +141,14 @@ func sandboxServe(cmd *cobra.Command, ios *iostreams.IOStreams, o *sandboxServeO
 			return exitWith(exitUsage, fmt.Errorf("fault shares go from 0 to 1, not %v", share))
 		}
 	}
-	if o.rookFaults.NoDataPolls < 0 {
-		return exitWith(exitUsage, fmt.Errorf("--rook-no-data-polls is a count, not %d", o.rookFaults.NoDataPolls))
+	for name, n := range map[string]int{"rook-no-data-polls": o.rookFaults.NoDataPolls, "rook-drop-every": o.rookFaults.DropEvery, "rook-change-every": o.rookFaults.ChangeEvery} {
+		if n < 0 {
+			return exitWith(exitUsage, fmt.Errorf("--%s is a count, not %d", name, n))
+		}
+	}
+	failure, ok := exchangeFailures[o.exchangeFailure]
+	if !ok {
+		return exitWith(exitUsage, fmt.Errorf("--rook-exchange-failure %q: use own, oauth or silent", safetext.Line(o.exchangeFailure)))
 	}
 	if o.rookWebhook != "" {
 		if err := webhook.CheckURL(o.rookWebhook); err != nil {
@@ -123,8 +160,11 @@ func sandboxServe(cmd *cobra.Command, ios *iostreams.IOStreams, o *sandboxServeO
 	rc.WebhookURL = o.rookWebhook
 	st, err := rooksim.StartStack(rooksim.StackConfig{
 		Dexcom: sandbox.Config{Seed: o.seed, Apps: []sandbox.App{app}, LenientDates: o.lenientDates,
-			History: o.history, UploadDelay: o.uploadDelay, Quirks: o.quirks, Faults: o.faults},
-		ROOK:       rooksim.Config{Clients: []rooksim.Client{rc}, Faults: o.rookFaults, OnDelivery: printDelivery(ios)},
+			History: o.history, UploadDelay: o.uploadDelay, Quirks: o.quirks, Faults: o.faults, LoginInPlace: o.loginInPlace},
+		ROOK: rooksim.Config{Clients: []rooksim.Client{rc}, Faults: o.rookFaults, OnDelivery: printDelivery(ios),
+			LenientRedirectURL: o.rookVariants.LenientRedirectURL, AuthorizedField: o.rookVariants.AuthorizedField,
+			UnknownUser404: o.rookVariants.UnknownUser404, SignMetadataDatetime: o.rookVariants.SignMetadataDatetime,
+			ExchangeFailure: failure},
 		DexcomAddr: o.addr, ROOKAddr: o.rookAddr})
 	if err != nil {
 		return exitWith(exitUsage, err)
@@ -144,6 +184,7 @@ func sandboxServe(cmd *cobra.Command, ios *iostreams.IOStreams, o *sandboxServeO
 	fmt.Fprintln(ios.Out, "rook base url:", st.ROOK.URL)
 	fmt.Fprintln(ios.Out, "rook client uuid:", rc.UUID)
 	fmt.Fprintln(ios.Out, "rook secret key:", rc.SecretKey)
+	fmt.Fprintln(ios.Out, "rook hash key:", rc.SecretHashKey())
 	fmt.Fprintln(ios.Out, "rook redirect url:", st.ROOK.RedirectURL())
 	fmt.Fprintln(ios.Out, "rook authorizer:", st.ROOK.URL+"/api/v1/user_id/"+rooksim.DemoUserID+"/data_source/Dexcom/authorizer")
 	if rc.WebhookURL != "" {

@@ -33,7 +33,7 @@ func newWebhookProbeCmd(ios *iostreams.IOStreams) *cobra.Command {
 	o := &webhookProbeOptions{}
 	cmd := &cobra.Command{
 		Use:   "probe URL",
-		Short: `POST a blood_glucose_event document to URL as ROOK would ("Ensure the response code is 200")`,
+		Short: "POST a blood_glucose_event document to URL as ROOK would and check that it answers 200",
 		Long: `POST a realistic blood_glucose_event document (a test user, a day of readings)
 to URL as ROOK delivers data: JSON, no authentication, redirects not
 followed. With $ROOK_HASH_KEY set (the secret hash key from ROOK's client
@@ -41,8 +41,9 @@ portal; never a flag) it signs x-rook-hash as ROOK does, so a webhook that
 checks the signature accepts it. It reports the status, the time taken, TLS
 (version, certificate verified or not) and any redirect.
 
-200 passes. 201 and 202 pass with a note: ROOK counts them as received, the
-guide asks for 200. Anything else fails, with what ROOK then does: it
+200 passes: dexonboard's reading of the guide's "Ensure the response code
+is 200". 201 and 202 pass with a note: ROOK counts them as received,
+dexonboard checks for 200. Anything else fails, with what ROOK then does: it
 retries after 2 h, 24 h and 48 h, then keeps the delivery for 3 days
 (sandbox) or 10 days (production) to be resent; after that it is lost.
 

@@ -22,7 +22,7 @@ func TestWebhookProbeCommand(t *testing.T) {
 		want   string
 	}{
 		{200, 0, "pass: the webhook answered 200"},
-		{202, 0, "guide asks for 200"},
+		{202, 0, "dexonboard checks for 200"},
 		{500, exitFailure, "after 2 h, 24 h and 48 h"},
 		{301, exitFailure, "redirect: /elsewhere (not followed)"},
 	} {

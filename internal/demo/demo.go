@@ -58,6 +58,7 @@ type World struct {
 	HTTP                *http.Client
 
 	identity secret.String
+	sw       switches
 }
 
 // Start starts the world; Close stops it.
@@ -81,7 +82,10 @@ func Start(o Options) (w *World, err error) {
 		return nil, err
 	}
 	w.identity = identity
-	if w.Hook, err = webhook.Listen("127.0.0.1:0", 0, w.heard); err != nil {
+	// The receiver refuses unsigned posts, as a careful client's does;
+	// ROOK signs with the client's hash key and so does dexonboard's probe.
+	hook := webhook.ListenOptions{HashKey: secret.New(rooksim.DemoHashKey), RequireHash: true}
+	if w.Hook, err = webhook.ListenWith("127.0.0.1:0", hook, w.heard); err != nil {
 		return nil, err
 	}
 	w.HookURL = w.Hook.URL + "/rook/webhook"
@@ -94,7 +98,7 @@ func Start(o Options) (w *World, err error) {
 		uuid    string
 	}{{&w.Sandbox, rooksim.DemoClientUUID}, {&w.Production, ProductionClientUUID}} {
 		rk, err := rooksim.Start(rooksim.New(rooksim.Config{DexcomBaseURL: w.Dexcom.URL,
-			Clients: []rooksim.Client{{UUID: p.uuid, SecretKey: rooksim.DemoSecretKey}}}), "127.0.0.1:0")
+			Clients: []rooksim.Client{{UUID: p.uuid, SecretKey: rooksim.DemoSecretKey, HashKey: rooksim.DemoHashKey}}}), "127.0.0.1:0")
 		if err != nil {
 			return nil, err
 		}
@@ -131,7 +135,15 @@ func twoLoopbacks() (string, string, error) {
 // heard reports a webhook delivery to the runs listening.
 func (w *World) heard(r webhook.Received) {
 	w.Deliveries.Add(service.Delivery{DataStructure: r.DataStructure, ClientUUID: r.ClientUUID, UserID: r.UserID,
-		Date: r.Date, Readings: r.Readings, Status: r.Status, At: r.At})
+		Date: r.Date, Readings: r.Readings, Status: r.Status, At: r.At, Hash: hashVerdict(r.HashCheck)})
+}
+
+// hashVerdict is the receiver's word on x-rook-hash ("" : not checked).
+func hashVerdict(c rook.HashCheck) string {
+	if c.Verdict == rook.HashNotChecked {
+		return ""
+	}
+	return c.Verdict.String()
 }
 
 // Close stops every simulator and the receiver.
@@ -165,16 +177,34 @@ func (w *World) TakeHandoff(production bool, sealed []byte) (string, string, err
 // RegisterRedirect registers u beside the app's loopback at the Dexcom
 // simulator, as the client does in Dexcom's portal (step 5).
 func (w *World) RegisterRedirect(clientID, loopback, u string) {
-	app := sandbox.DemoApp(loopback, ROOKRedirect, u)
+	w.sw.mu.Lock()
+	if w.sw.registered == nil {
+		w.sw.registered = map[string]registration{}
+	}
+	w.sw.registered[clientID] = registration{loopback: loopback, rookURL: u}
+	w.sw.mu.Unlock()
+	if w.sw.is(FaultRedirectMissing) {
+		u = ""
+	}
+	w.registerApp(clientID, loopback, u)
+}
+
+// registerApp registers the app's loopback and, when u is set, u.
+func (w *World) registerApp(clientID, loopback, u string) {
+	uris := []string{loopback, ROOKRedirect}
+	if u != "" {
+		uris = append(uris, u)
+	}
+	app := sandbox.DemoApp(uris...)
 	if clientID == sandbox.DemoProductionClientID {
-		app = sandbox.DemoProductionApp(loopback, ROOKRedirect, u)
+		app = sandbox.DemoProductionApp(uris...)
 	}
 	w.Dexcom.RegisterApp(app)
 }
 
 // LogIn returns an opener that logs user in on the simulator's login page.
 func (w *World) LogIn(user string) func(context.Context, string) error {
-	return sandbox.Autopilot(w.HTTP, user, true)
+	return w.opener(user)
 }
 
 // TestLogins are the sandbox's test users, DefaultUser first picked.
@@ -193,6 +223,8 @@ func (w *World) Equip(s *service.Session) {
 	s.TestLogins = w.TestLogins()
 	s.Deliveries, s.Handoff, s.RegisterRedirect = w.Deliveries, w, w.RegisterRedirect
 	s.ROOKPoll = rook.Poll{Attempts: 8, Delay: 200 * time.Millisecond, MaxDelay: time.Second}
+	s.ROOKHashKey = secret.New(rooksim.DemoHashKey)
+	s.Faults = w.Faults()
 	// The portal is Dexcom's real one: the demo shows its address only.
 	s.OpenPortal = func(context.Context, string) error { return nil }
 }

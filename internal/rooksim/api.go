@@ -1,7 +1,6 @@
 package rooksim
 
 import (
-	"cmp"
 	"context"
 	"crypto/rand"
 	"encoding/base64"
@@ -38,7 +37,7 @@ func (s *Server) authorizer(w http.ResponseWriter, r *http.Request, c Client) {
 		rookError(w, r, http.StatusUnprocessableEntity, "Unknown data source")
 		return
 	}
-	if s.cfg.Faults.DexcomDisabled || c.DexcomClientID == "" { // no app handed over yet: not enabled either
+	if s.Faults().DexcomDisabled || c.DexcomClientID == "" { // no app handed over yet: not enabled either
 		rookError(w, r, http.StatusUnprocessableEntity, "Data source Dexcom is not enabled for this client")
 		return
 	}
@@ -65,12 +64,11 @@ func (s *Server) authorizer(w http.ResponseWriter, r *http.Request, c Client) {
 	}
 	state := randomToken()
 	s.pending[state] = pending{client: c.UUID, userID: userID, redirectURL: redirect, expires: now.Add(stateTTL)}
-	base := s.base
+	redirectURL, loginBase := s.base+s.callbackPathLocked(), s.loginBaseLocked()
 	s.mu.Unlock()
-	q := url.Values{"client_id": {held.DexcomClientID}, "redirect_uri": {base + CallbackPath},
+	q := url.Values{"client_id": {held.DexcomClientID}, "redirect_uri": {redirectURL},
 		"response_type": {"code"}, "scope": {dexcom.Scope}, "state": {state}}
-	host := cmp.Or(s.cfg.Faults.DexcomHost, s.cfg.DexcomBaseURL)
-	login := strings.TrimRight(host, "/") + "/v2/oauth2/login?" + q.Encode()
+	login := strings.TrimRight(loginBase, "/") + "/v2/oauth2/login?" + q.Encode()
 	writeJSON(w, http.StatusOK, map[string]any{"authorized": false, "authorization_url": login})
 }
 
@@ -204,7 +202,7 @@ func (s *Server) bloodGlucose(w http.ResponseWriter, r *http.Request, c Client) 
 	}
 	s.mu.Lock()
 	s.pulls++
-	early := s.pulls <= s.cfg.Faults.NoDataPolls
+	early := s.pulls <= s.live.faults.NoDataPolls
 	dc := u.dexcom
 	s.mu.Unlock()
 	if early || dc == nil {
@@ -237,7 +235,7 @@ func (s *Server) document(ctx context.Context, c Client, userID string, dc *dexc
 
 // differ applies the data faults: readings left out, values changed.
 func (s *Server) differ(samples []rook.Sample) []rook.Sample {
-	f := s.cfg.Faults
+	f := s.Faults()
 	if f.DropEvery <= 0 && f.ChangeEvery <= 0 {
 		return samples
 	}

@@ -53,7 +53,7 @@ func (s *Server) callback(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, p, "unknown_client", "the ROOK client is no longer configured")
 		return
 	}
-	dc, err := s.exchange(r.Context(), held, base+CallbackPath, code)
+	dc, err := s.exchange(r.Context(), held, base+r.URL.Path, code) // the Redirect URL the login carried
 	if err != nil {
 		why := "Dexcom refused the code exchange with the credentials ROOK holds: " + err.Error()
 		switch s.cfg.ExchangeFailure {

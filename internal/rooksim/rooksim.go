@@ -149,6 +149,7 @@ type Server struct {
 	apiCalls   int
 	pulls      int
 	deliveries []Delivery
+	live       live
 }
 
 // user is one end user of one client.
@@ -185,6 +186,7 @@ func New(cfg Config) *Server {
 	ctx, stop := context.WithCancel(context.Background())
 	s := &Server{cfg: cfg, mux: http.NewServeMux(), ctx: ctx, stop: stop,
 		clients: map[string]Client{}, users: map[string]*user{}, pending: map[string]pending{}}
+	s.live.faults = cfg.Faults
 	for _, c := range cfg.Clients {
 		s.clients[c.UUID] = c
 	}
@@ -203,6 +205,7 @@ func (s *Server) routes() {
 	s.mux.HandleFunc("POST /api/v1/user_id/{user}/data_sources/revoke_auth", s.api(s.revoke))
 	s.mux.HandleFunc("GET /v2/processed_data/body_health/events/blood_glucose", s.api(s.bloodGlucose))
 	s.mux.HandleFunc("GET "+CallbackPath, s.callback)
+	s.mux.HandleFunc("GET "+AltCallbackPath, s.callback)
 	s.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		rookError(w, r, http.StatusNotFound, "The URL does not exist")
 	})
@@ -210,7 +213,7 @@ func (s *Server) routes() {
 
 // ServeHTTP serves the simulated API.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	if d := s.cfg.Faults.Latency; d > 0 && httpretry.Sleep(r.Context(), d) != nil {
+	if d := s.Faults().Latency; d > 0 && httpretry.Sleep(r.Context(), d) != nil {
 		return
 	}
 	s.mux.ServeHTTP(w, r)
@@ -229,7 +232,7 @@ func (s *Server) SetBaseURL(u string) {
 func (s *Server) RedirectURL() string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.base + CallbackPath
+	return s.base + s.callbackPathLocked()
 }
 
 // AddClient adds or replaces a client (the demo adds one from a hand-off).
@@ -263,10 +266,10 @@ func (s *Server) HeldClientID(uuid string) string {
 
 // heldLocked applies the credential faults to what ROOK holds.
 func (s *Server) heldLocked(c Client) Client {
-	if s.cfg.Faults.WrongClientID {
+	if s.live.faults.WrongClientID {
 		c.DexcomClientID = offByOne(c.DexcomClientID)
 	}
-	if s.cfg.Faults.WrongSecret {
+	if s.live.faults.WrongSecret {
 		c.DexcomClientSecret = offByOne(c.DexcomClientSecret)
 	}
 	return c
@@ -308,8 +311,8 @@ func (s *Server) api(h func(http.ResponseWriter, *http.Request, Client)) http.Ha
 
 // injectFault answers the first API calls with the once-faults.
 func (s *Server) injectFault(w http.ResponseWriter) bool {
-	f := s.cfg.Faults
 	s.mu.Lock()
+	f := s.live.faults
 	s.apiCalls++
 	n := s.apiCalls
 	s.mu.Unlock()

@@ -119,6 +119,13 @@ func pageText(page string) string {
 	if msg := pageError(page); msg != "unexpected page" {
 		return safetext.Brief(msg, 300)
 	}
+	// ROOK's own result page (the ROOK simulator's) says it in its message.
+	const open = `id="message">`
+	if i := strings.Index(page, open); i >= 0 {
+		if j := strings.Index(page[i:], "</p>"); j >= 0 {
+			return safetext.Brief(html.UnescapeString(page[i+len(open):i+j]), 300)
+		}
+	}
 	return safetext.Brief(html.UnescapeString(tagsRE().ReplaceAllString(page, " ")), 300)
 }
 

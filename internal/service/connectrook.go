@@ -9,14 +9,21 @@ import (
 	"github.com/tryrook/dexonboard/internal/connect"
 	"github.com/tryrook/dexonboard/internal/dexcom"
 	"github.com/tryrook/dexonboard/internal/rook"
+	"github.com/tryrook/dexonboard/internal/webhook"
 )
 
 // Delivery is one document the client's webhook received from ROOK.
 type Delivery struct {
-	DataStructure, ClientUUID, UserID, Date string
-	Readings                                int
-	Status                                  int
-	At                                      time.Time
+	DataStructure string    `json:"data_structure"`
+	ClientUUID    string    `json:"client_uuid"`
+	UserID        string    `json:"user_id"`
+	Date          string    `json:"date"`
+	Readings      int       `json:"readings"`
+	Status        int       `json:"status"` // what the receiver answered
+	At            time.Time `json:"at"`
+	// Hash is the receiver's verdict on x-rook-hash: verified, wrong,
+	// missing, or "" when it does not check.
+	Hash string `json:"x_rook_hash,omitempty"`
 }
 
 // DeliverySource is where a session hears what its data webhook received
@@ -152,6 +159,23 @@ type ROOKEvent struct {
 type ROOKOutcome struct {
 	Result   *ROOKResult
 	Delivery *Delivery // this run's webhook delivery, when one came
+	// Probe is what the receiver heard of dexonboard's own webhook probe,
+	// when it reports deliveries.
+	Probe *Delivery
+}
+
+// Report is the run's report with what the receiver heard: ROOK's
+// delivery, and its verdict on the probe's x-rook-hash. A copy: the
+// result itself was handed to the front end already.
+func (o *ROOKOutcome) Report() ROOKReport {
+	rep := o.Result.Report
+	rep.Delivery = o.Delivery
+	if rep.Webhook != nil && o.Probe != nil {
+		w := *rep.Webhook
+		w.Hash = o.Probe.Hash
+		rep.Webhook = &w
+	}
+	return rep
 }
 
 // ConnectThroughROOK is step 6 through ROOK: build the leg from the
@@ -267,26 +291,31 @@ func (p *ROOKPlan) Run(ctx context.Context) (*ROOKOutcome, error) {
 	if wait <= 0 {
 		wait = 15 * time.Second
 	}
-	out.Delivery = awaitDelivery(ctx, heard, leg.Credentials.ClientUUID, leg.UserID, wait)
+	out.Delivery, out.Probe = awaitDelivery(ctx, heard, leg.Credentials.ClientUUID, leg.UserID, res.Report.Webhook != nil, wait)
 	emit(ROOKEvent{Kind: ROOKDelivered, Delivery: out.Delivery})
 	return out, nil
 }
 
 // awaitDelivery takes the first delivery for client and user (a receiver
-// that does not know the client matches any), or nil after wait.
-func awaitDelivery(ctx context.Context, heard <-chan Delivery, client, user string, wait time.Duration) *Delivery {
+// that does not know the client matches any), and with probed the
+// receiver's report of the probe, until both came or wait ends.
+func awaitDelivery(ctx context.Context, heard <-chan Delivery, client, user string, probed bool, wait time.Duration) (d, probe *Delivery) {
 	t := time.NewTimer(wait)
 	defer t.Stop()
-	for {
+	for d == nil || (probed && probe == nil) {
 		select {
 		case got := <-heard:
-			if got.UserID == user && (got.ClientUUID == "" || got.ClientUUID == client) {
-				return &got
+			switch {
+			case got.UserID == user && (got.ClientUUID == "" || got.ClientUUID == client) && d == nil:
+				d = &got
+			case got.UserID == webhook.ProbeUserID && probe == nil:
+				probe = &got
 			}
 		case <-t.C:
-			return nil
+			return d, probe
 		case <-ctx.Done():
-			return nil
+			return d, probe
 		}
 	}
+	return d, probe
 }

@@ -107,7 +107,7 @@ var rookUserIDRow = Row{Kind: Field, ID: FieldROOKUserID, Label: "Test user id a
 }
 
 var webhookRow = Row{Kind: Field, ID: FieldWebhookURL, Label: "Data webhook URL (ROOK delivers here)", Limit: 300, Optional: true,
-	Placeholder: "https://api.example.com/rook/webhook", Hint: "ROOK POSTs JSON without authentication; the guide asks that it answers 200",
+	Placeholder: "https://api.example.com/rook/webhook", Hint: "ROOK POSTs JSON without authentication; dexonboard checks that it answers 200 (its reading of the guide's \"Ensure the response code is 200\")",
 	Get: func(s *Session) string {
 		if s.App().WebhookURL == "" {
 			return s.prefill().WebhookURL
@@ -164,7 +164,8 @@ func (s *Session) ROOKLegOf(open func(context.Context, string) error, dc *dexcom
 	}
 	leg := ROOKLeg{Env: s.ROOKEnv(), BaseURL: s.rookAPIBase(), Credentials: creds, UserID: user,
 		DexcomBase: ep.BaseURL, DexcomEnv: s.Progress.Env, ClientID: a.ClientID, RedirectURL: a.ROOKRedirectURL,
-		Open: open, Timeout: timeout, Poll: poll, Days: 3, HTTP: s.HTTPClient(time.Minute), Now: s.Now, Dexcom: dc}
+		Open: open, Timeout: timeout, Poll: poll, Days: 3, HTTP: s.HTTPClient(time.Minute), Now: s.Now, Dexcom: dc,
+		HashKey: s.ROOKHashKey}
 	return leg, nil
 }
 
@@ -195,7 +196,7 @@ func (s *Session) ProbeAppWebhook(ctx context.Context) (*WebhookReport, error) {
 	if u == "" {
 		return nil, ErrNoWebhook
 	}
-	return ProbeWebhook(ctx, u, s.ROOKEnv(), s.Time()), nil
+	return ProbeSignedWebhook(ctx, u, s.ROOKEnv(), s.Time(), s.ROOKHashKey), nil // signed as ROOK signs, when the key is known
 }
 
 // RecordWebhook keeps a probe's verdict on the prerequisites.

@@ -23,6 +23,7 @@ import (
 	"github.com/tryrook/dexonboard/internal/dexcom"
 	"github.com/tryrook/dexonboard/internal/onboarding"
 	"github.com/tryrook/dexonboard/internal/rook"
+	"github.com/tryrook/dexonboard/internal/secret"
 	"github.com/tryrook/dexonboard/internal/vault"
 )
 
@@ -82,6 +83,12 @@ type Session struct {
 	// ExportDir is where exports, reports and sealed hand-offs are written
 	// (default: the working directory).
 	ExportDir string
+	// ROOKHashKey is the ROOK client's secret hash key: the webhook probe
+	// signs x-rook-hash with it, as ROOK does.
+	ROOKHashKey secret.String
+	// Faults, when set, are misconfigurations a front end may switch on
+	// and off while it runs (simulators), to show how each is named.
+	Faults []Fault
 
 	saves saveQueue
 	ops   ops

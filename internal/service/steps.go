@@ -149,7 +149,8 @@ var specs = sync.OnceValue(func() map[onboarding.Step]Spec {
 			Step: onboarding.Prerequisites, Heading: heading(onboarding.Prerequisites, "Prerequisites"),
 			Intro: text("ROOK recommends two Dexcom applications: a sandbox app for Dexcom's simulated test users, " +
 				"and a production app for real users after Dexcom's review. Steps 1-6 are done for each. " +
-				"ROOK delivers the data to your webhook, which must answer 200."),
+				"The guide's first prerequisite reads \"Ensure the response code is 200\": dexonboard reads it as your data " +
+				"webhook answering 200 to ROOK's deliveries, and probes it."),
 			Rows: []Row{
 				tick("two_apps", "We will create two Dexcom apps: one sandbox, one production"),
 				tick("ownership", "We own the Dexcom developer account (ROOK never holds it)"),
@@ -159,14 +160,14 @@ var specs = sync.OnceValue(func() map[onboarding.Step]Spec {
 		},
 		onboarding.CreateAccount: {
 			Step: onboarding.CreateAccount, Heading: heading(onboarding.CreateAccount, "Create a Dexcom developer account"),
-			Intro: text("Register at " + PortalURL + " and complete the form thoroughly and accurately: the app's details, " +
-				"intended use, data handling and company details. Dexcom may schedule a meeting to review it."),
+			Intro: text("Sign up at " + PortalURL + " and complete the registration form thoroughly and accurately. " +
+				"Dexcom may schedule a meeting to review your application."),
 			Rows: []Row{
-				{Kind: Tick, ID: "registered", Label: "Registered on developer.dexcom.com", URL: PortalURL},
-				tick("app_details", "Application details: name, website, description"),
-				tick("intended_use", "Intended use of the data"),
-				tick("data_handling", "How the data is stored, protected and shared"),
-				tick("company", "Company details and contact"),
+				{Kind: Tick, ID: "registered", Label: "Signed up on the Developer Portal", URL: PortalURL},
+				tick("app_details", "Details about your application"),
+				tick("intended_use", "Intended use of the application"),
+				tick("data_handling", "How you plan to handle the data"),
+				tick("company", "Details about your company"),
 				tick(TickSubmitted, "Form submitted"),
 			},
 			Date:   &DateField{ID: FieldSubmittedOn, Label: "Submitted on"},
@@ -215,7 +216,7 @@ var specs = sync.OnceValue(func() map[onboarding.Step]Spec {
 				loopbackRow,
 				action(ActCopyLoopback, "Copy the loopback URL"),
 				tick(TickRedirectRegistered, "Both URLs added under the app's Redirect URIs, and saved"),
-				action(ActPreflight, "Run the preflight (p)"),
+				action(ActPreflight, "Run the preflight"),
 			},
 		},
 		onboarding.AuthenticateTestUser: {
@@ -239,9 +240,9 @@ var specs = sync.OnceValue(func() map[onboarding.Step]Spec {
 		onboarding.RequestProduction: {
 			Step: onboarding.RequestProduction, Heading: heading(onboarding.RequestProduction, "Request production access"),
 			Intro: text("When the sandbox app works, review Dexcom's production criteria first, then ask Dexcom for " +
-				"production access with Request Upgrade."),
+				"production access with Request Upgrade on your production app."),
 			Rows: []Row{
-				tick("found_app", "Found the sandbox app in the Applications section"),
+				tick("found_app", "Found the production app in the Applications section"),
 				tick("criteria", "Reviewed Dexcom's production criteria"),
 				tick("upgrade", "Pressed \"Request Upgrade\" and filled in the request"),
 				action(ActStartProduction, "Start the production app's track →"),

@@ -150,6 +150,10 @@ type WebhookReport struct {
 	Redirect   string `json:"redirect,omitempty"`
 	Reason     string `json:"reason"`
 	OK         bool   `json:"ok"`
+	Signed     bool   `json:"signed,omitempty"` // the probe carried x-rook-hash
+	// Hash is the receiver's verdict on the probe's x-rook-hash, when the
+	// receiver reports it (a local one).
+	Hash string `json:"x_rook_hash,omitempty"`
 }
 
 // ROOKReport is what the ROOK leg found, as `check --json` prints it.
@@ -165,6 +169,7 @@ type ROOKReport struct {
 	Glucose          []ROOKDay       `json:"glucose"`
 	Comparison       *ROOKComparison `json:"comparison,omitempty"`
 	Webhook          *WebhookReport  `json:"webhook,omitempty"`
+	Delivery         *Delivery       `json:"delivery,omitempty"` // ROOK's post to the webhook, as a local receiver heard it
 	Calls            []rook.Call     `json:"calls"`
 	OK               bool            `json:"ok"`
 	FailedStage      string          `json:"failed_stage,omitempty"`
@@ -544,7 +549,7 @@ func ProbeSignedWebhook(ctx context.Context, u string, env rook.Environment, now
 func probeWebhook(ctx context.Context, u string, env rook.Environment, now time.Time, hashKey secret.String, wrap func(http.RoundTripper) http.RoundTripper) *WebhookReport {
 	r := webhook.Probe(ctx, u, webhook.SampleDocument(now), webhook.Options{Env: env, HashKey: hashKey, Wrap: wrap})
 	w := &WebhookReport{URL: r.URL, Status: r.Status, Verdict: r.Verdict.String(), Ms: r.Duration.Milliseconds(),
-		Redirect: r.Redirect, Reason: r.Reason, OK: r.Verdict != webhook.Fail}
+		Redirect: r.Redirect, Reason: r.Reason, OK: r.Verdict != webhook.Fail, Signed: r.Signed}
 	if r.TLS != nil {
 		w.TLS, w.TLSChecked = r.TLS.Version, r.TLS.Verified
 	}

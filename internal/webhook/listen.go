@@ -48,6 +48,12 @@ type Listener struct {
 	require bool
 	report  func(Received)
 	mu      sync.Mutex // serialises reports, so a callback needs no lock
+
+	// Switched while it runs (the demo's misconfigurations), under live.
+	live   sync.Mutex
+	answer int          // forced status for every delivery (0: judge it)
+	ln     net.Listener // nil while down
+	addr   string
 }
 
 // ListenOptions tune a Listener.
@@ -82,10 +88,54 @@ func ListenWith(addr string, o ListenOptions, report func(Received)) (*Listener,
 	if maxBody <= 0 {
 		maxBody = DefaultMaxBody
 	}
-	l := &Listener{URL: "http://" + ln.Addr().String(), maxBody: maxBody, hashKey: o.HashKey, require: o.RequireHash, report: report}
+	l := &Listener{URL: "http://" + ln.Addr().String(), maxBody: maxBody, hashKey: o.HashKey, require: o.RequireHash, report: report,
+		ln: ln, addr: ln.Addr().String()}
 	l.srv = &http.Server{Handler: l, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: time.Minute}
 	go func() { _ = l.srv.Serve(ln) }() // ends with ErrServerClosed on Close
 	return l, nil
+}
+
+// SetAnswer makes the listener answer status to every delivery, readable or
+// not (0: judge each delivery again): a webhook that fails.
+func (l *Listener) SetAnswer(status int) {
+	l.live.Lock()
+	defer l.live.Unlock()
+	l.answer = status
+}
+
+// SetDown stops accepting connections (on: a sender's connection is
+// refused, as when the webhook's server is down) or accepts them again on
+// the same address (off).
+func (l *Listener) SetDown(on bool) error {
+	l.live.Lock()
+	defer l.live.Unlock()
+	switch {
+	case on && l.ln != nil:
+		err := l.ln.Close()
+		l.ln = nil
+		return err
+	case !on && l.ln == nil:
+		ln, err := net.Listen("tcp", l.addr)
+		if err != nil {
+			return fmt.Errorf("listen on %s again: %w", l.addr, err)
+		}
+		l.ln = ln
+		go func() { _ = l.srv.Serve(ln) }() // ends when ln closes or on Close
+	}
+	return nil
+}
+
+// Down reports whether the listener refuses connections now.
+func (l *Listener) Down() bool {
+	l.live.Lock()
+	defer l.live.Unlock()
+	return l.ln == nil
+}
+
+func (l *Listener) forced() int {
+	l.live.Lock()
+	defer l.live.Unlock()
+	return l.answer
 }
 
 // Close stops the listener, letting deliveries under way finish briefly.
@@ -123,6 +173,9 @@ func (l *Listener) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		if l.require && d.HashCheck.Verdict != rook.HashVerified {
 			d.Status, d.Err = http.StatusUnauthorized, "x-rook-hash is "+d.HashCheck.Verdict.String()+": refused (this listener requires ROOK's signature)"
 		}
+	}
+	if forced := l.forced(); forced != 0 {
+		d.Status, d.Err = forced, fmt.Sprintf("answered %d as told (SetAnswer)", forced)
 	}
 	if d.Status == http.StatusOK {
 		w.Header().Set("Content-Type", "application/json")

@@ -34,8 +34,8 @@ type Verdict int
 // The verdicts.
 const (
 	Fail         Verdict = iota
-	Pass                 // 200, as the guide asks
-	PassWithNote         // 201 or 202: ROOK counts them, the guide asks for 200
+	Pass                 // 200: dexonboard's reading of the guide's "Ensure the response code is 200"
+	PassWithNote         // 201 or 202: ROOK counts them, dexonboard checks for 200
 )
 
 func (v Verdict) String() string {
@@ -213,10 +213,10 @@ func judge(r *Result, env rook.Environment) {
 		r.Verdict = Fail
 		r.Reason = "the certificate could not be verified (" + r.TLS.VerifyError + "), so ROOK's delivery may be refused: " + WhatROOKDoes(env)
 	case r.Status == http.StatusOK:
-		r.Verdict, r.Reason = Pass, "the webhook answered 200, as the guide asks"
+		r.Verdict, r.Reason = Pass, "the webhook answered 200, as dexonboard reads the guide's \"Ensure the response code is 200\""
 	case r.Status == http.StatusCreated || r.Status == http.StatusAccepted:
 		r.Verdict = PassWithNote
-		r.Reason = fmt.Sprintf("ROOK counts %d as received, but the guide asks for 200", r.Status)
+		r.Reason = fmt.Sprintf("ROOK counts %d as received; dexonboard checks for 200, its reading of the guide's \"Ensure the response code is 200\"", r.Status)
 	case (r.Status == http.StatusUnauthorized || r.Status == http.StatusForbidden) && !r.Signed:
 		r.Verdict = Fail
 		r.Reason = fmt.Sprintf("the webhook answered %d to an unsigned post: your webhook checks x-rook-hash: set $ROOK_HASH_KEY (the secret hash key from ROOK's client portal) and the probe signs like ROOK", r.Status)
@@ -272,6 +272,10 @@ func verify(cs tls.ConnectionState, host string, roots *x509.CertPool) (bool, st
 // clip shortens cleaned text from outside for a report.
 func clip(s string) string { return safetext.Cut(s, 200) }
 
+// ProbeUserID is the user of the probe's document, so that a receiver can
+// tell the probe from ROOK's deliveries.
+const ProbeUserID = "dexonboard-webhook-probe"
+
 // SampleDocument is a realistic blood_glucose_event document for a probe:
 // a day of readings every 5 minutes for a test user.
 func SampleDocument(now time.Time) rook.Document {
@@ -283,7 +287,7 @@ func SampleDocument(now time.Time) rook.Document {
 		v := 130 + 40*sinApprox(float64(i)/288)
 		samples = append(samples, rook.Sample{At: start.Add(time.Duration(i)*5*time.Minute + 31*time.Second), MgDL: v})
 	}
-	doc := rook.NewDocument("dexonboard-probe", "dexonboard-webhook-probe", start, samples)
+	doc := rook.NewDocument("dexonboard-probe", ProbeUserID, start, samples)
 	doc.Datetime = rook.FormatTime(now) // signed into x-rook-hash, as ROOK's top-level datetime
 	return doc
 }

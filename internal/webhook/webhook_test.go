@@ -44,8 +44,8 @@ func TestProbeVerdicts(t *testing.T) {
 		reason  string
 	}{
 		{200, Pass, "200"},
-		{201, PassWithNote, "guide asks for 200"},
-		{202, PassWithNote, "guide asks for 200"},
+		{201, PassWithNote, "dexonboard checks for 200"},
+		{202, PassWithNote, "dexonboard checks for 200"},
 		{500, Fail, "2 h, 24 h and 48 h"},
 		{404, Fail, "not 200"},
 		{302, Fail, "redirect to /final"},
