@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"github.com/tryrook/dexonboard/internal/testfs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -12,7 +13,7 @@ import (
 // says exactly that (exit 7), vault check shows it, and vault compact, once
 // there is room, finishes the job.
 func TestRotateKeyOnAFullDisk(t *testing.T) {
-	root := mountTmpfs(t, "1m")
+	root := testfs.MountTmpfs(t, "1m")
 	t.Setenv("DEXONBOARD_PASSPHRASE", cmdPass)
 	for free := int64(0); free <= 128<<10; free += 4 << 10 {
 		dir := filepath.Join(root, fmt.Sprint(free))
@@ -26,7 +27,7 @@ func TestRotateKeyOnAFullDisk(t *testing.T) {
 		if r := run("vault", "add", "Acme Health", "--env", "sandbox", "--client-id", "0123456789abcdef0123456789abcdef", "--redirect-uri", "http://localhost:8765/callback"); r.code != 0 {
 			t.Fatalf("add: %+v", r)
 		}
-		freeAll := fillDisk(t, root, free)
+		freeAll := testfs.FillDisk(t, root, free)
 		r := run("vault", "rotate-key")
 		switch r.code {
 		case exitVault: // the rotation itself found no room: nothing changed

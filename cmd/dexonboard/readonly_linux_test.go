@@ -1,6 +1,7 @@
 package main
 
 import (
+	"github.com/tryrook/dexonboard/internal/testfs"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -9,7 +10,7 @@ import (
 // The commands that only read work on a vault on read-only media; one that
 // changes it says why it cannot, naming the lock file once.
 func TestReadOnlyVaultFolder(t *testing.T) {
-	dir := mountTmpfs(t, "4m")
+	dir := testfs.MountTmpfs(t, "4m")
 	path := filepath.Join(dir, "vault.db")
 	t.Setenv("DEXONBOARD_PASSPHRASE", cmdPass)
 	run := func(stdin string, args ...string) result {
@@ -21,7 +22,7 @@ func TestReadOnlyVaultFolder(t *testing.T) {
 	if r := run(cmdSecret+"\n", "vault", "add", "Acme Health", "--env", "sandbox", "--client-id", "0123456789abcdef0123456789abcdef", "--redirect-uri", "http://localhost:8765/callback"); r.code != 0 {
 		t.Fatalf("add: %+v", r)
 	}
-	remountReadOnly(t, dir)
+	testfs.Remount(t, dir, true)
 	for _, tc := range []struct {
 		args []string
 		want string

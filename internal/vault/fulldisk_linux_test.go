@@ -4,37 +4,12 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"github.com/tryrook/dexonboard/internal/testfs"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 )
-
-// fillDisk writes a file in dir until the file system is full, then frees
-// free bytes of it (a multiple of 4 KiB, tmpfs's page). It returns a
-// function that frees the rest.
-func fillDisk(t *testing.T, dir string, free int64) (freeAll func()) {
-	t.Helper()
-	name := filepath.Join(dir, "filler")
-	f, err := os.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	page := make([]byte, 4096)
-	var size int64
-	for {
-		n, err := f.Write(page)
-		size += int64(n)
-		if err != nil {
-			break
-		}
-	}
-	if err := f.Truncate(max(0, size-free)); err != nil {
-		t.Fatal(err)
-	}
-	return func() { os.Remove(name) }
-}
 
 // The change a key rotation or passphrase change makes, and what says it is done.
 type keyChange struct {
@@ -60,7 +35,7 @@ var newTestPass = []byte("copper-lantern-meadow-42-fjord")
 func TestKeyChangesOnAFullDisk(t *testing.T) {
 	for _, kc := range keyChanges {
 		t.Run(kc.name, func(t *testing.T) {
-			dir := mountTmpfs(t, "2m")
+			dir := testfs.MountTmpfs(t, "2m")
 			outcomes := map[string]int{}
 			for free := int64(0); free <= 160<<10; free += 4 << 10 {
 				outcomes[keyChangeOnFullDisk(t, filepath.Join(dir, fmt.Sprint(free)), free, kc)]++
@@ -89,7 +64,7 @@ func keyChangeOnFullDisk(t *testing.T, dir string, free int64, kc keyChange) str
 		}
 	}
 	before := *v.hdr
-	freeAll := fillDisk(t, filepath.Dir(dir), free)
+	freeAll := testfs.FillDisk(t, filepath.Dir(dir), free)
 	defer freeAll()
 	err = kc.change(v)
 	done := func() bool { return kc.done(v, before) }

@@ -2,6 +2,7 @@ package vault
 
 import (
 	"errors"
+	"github.com/tryrook/dexonboard/internal/testfs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -17,7 +18,7 @@ func TestReadOnlyMediaOpenForReading(t *testing.T) {
 		keepLock bool
 	}{{"with its lock file", true}, {"without a lock file", false}} {
 		t.Run(tt.name, func(t *testing.T) {
-			dir := mountTmpfs(t, "4m")
+			dir := testfs.MountTmpfs(t, "4m")
 			path := filepath.Join(dir, "vault.db")
 			v, err := Create(path, testPass, testOpts)
 			if err != nil {
@@ -30,7 +31,7 @@ func TestReadOnlyMediaOpenForReading(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
-			remount(t, dir, true)
+			testfs.Remount(t, dir, true)
 			ro := testOpts
 			ro.ReadOnly = true
 			v, err = Open(path, testPass, ro)

@@ -1,4 +1,7 @@
-package main
+// Package testfs gives tests a small file system of their own, to fill or
+// to make read-only (Linux, as root; elsewhere the tests skip). Only tests
+// import it.
+package testfs
 
 import (
 	"os"
@@ -7,10 +10,10 @@ import (
 	"testing"
 )
 
-// mountTmpfs mounts a tmpfs of size (such as "1m") on a new folder until the
-// test ends: a file system the test can fill or make read-only. It skips
-// where it cannot (not root, or mounting is not allowed here).
-func mountTmpfs(t *testing.T, size string) string {
+// MountTmpfs mounts a tmpfs of size (such as "1m") on a new folder until the
+// test ends. It skips where it cannot (not root, or mounting is not allowed
+// here).
+func MountTmpfs(t testing.TB, size string) string {
 	t.Helper()
 	if os.Geteuid() != 0 {
 		t.Skip("mounting a tmpfs needs root")
@@ -23,18 +26,22 @@ func mountTmpfs(t *testing.T, size string) string {
 	return dir
 }
 
-// remountReadOnly makes the tmpfs at dir read-only.
-func remountReadOnly(t *testing.T, dir string) {
+// Remount makes the tmpfs at dir read-only, or writable again.
+func Remount(t testing.TB, dir string, readOnly bool) {
 	t.Helper()
-	if err := syscall.Mount("tmpfs", dir, "tmpfs", syscall.MS_REMOUNT|syscall.MS_RDONLY, ""); err != nil {
-		t.Fatalf("remount %s read-only: %v", dir, err)
+	flags := uintptr(syscall.MS_REMOUNT)
+	if readOnly {
+		flags |= syscall.MS_RDONLY
+	}
+	if err := syscall.Mount("tmpfs", dir, "tmpfs", flags, ""); err != nil {
+		t.Fatalf("remount %s: %v", dir, err)
 	}
 }
 
-// fillDisk writes a file in dir until the file system is full, then frees
+// FillDisk writes a file in dir until the file system is full, then frees
 // free bytes of it (a multiple of 4 KiB, tmpfs's page). It returns a
 // function that frees the rest.
-func fillDisk(t *testing.T, dir string, free int64) (freeAll func()) {
+func FillDisk(t testing.TB, dir string, free int64) (freeAll func()) {
 	t.Helper()
 	name := filepath.Join(dir, "filler")
 	f, err := os.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
