@@ -100,7 +100,7 @@ func runROOK(ctx context.Context, e *env, stages *stageLine, s *service.Session,
 		l.Env, l.Timeout, l.Days = r.rookEnv(s), o.timeout, r.days
 		l.APITimeout, l.Sleep = r.apiTimeout, e.sleep
 		l.WebhookURL = cmp.Or(r.webhookURL, s.App().WebhookURL)
-		l.OnGlucoseWait = func(p rook.GlucoseProgress) { stages.update(glucoseWaitLine(p)) }
+		l.OnGlucoseWait = func(p rook.GlucoseProgress) { stages.Note(glucoseWaitLine(p), true) }
 		if o.rec != nil {
 			l.APIHTTP, l.WrapWebhook = o.rookClient(), o.rec.Wrap
 			o.rec.Redact(l.Credentials.SecretKey.Reveal(), l.HashKey.Reveal())
@@ -130,21 +130,4 @@ func glucoseWaitLine(p rook.GlucoseProgress) string {
 		msg += fmt.Sprintf("; waited %s of at most %s", p.Waited, p.Total)
 	}
 	return msg + ")"
-}
-
-// update shows msg in place of the stage under way (its progress).
-func (s *stageLine) update(msg string) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.msg = msg
-	if !s.tty {
-		fmt.Fprintln(s.w, "…", msg)
-		return
-	}
-	if s.stop != nil {
-		close(s.stop)
-		<-s.done
-	}
-	s.stop, s.done = make(chan struct{}), make(chan struct{})
-	go s.spin(msg, s.stop, s.done)
 }
