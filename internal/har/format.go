@@ -3,9 +3,11 @@ package har
 import (
 	"encoding/base64"
 	"encoding/json"
+	"maps"
 	"mime"
 	"net/http"
 	"net/url"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -244,12 +246,7 @@ func (r *redactor) headers(h http.Header, host string) []NameVal {
 	if host != "" {
 		out = append(out, NameVal{"Host", host})
 	}
-	names := make([]string, 0, len(h))
-	for n := range h {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	for _, n := range names {
+	for _, n := range slices.Sorted(maps.Keys(h)) {
 		for _, v := range h[n] {
 			lower := strings.ToLower(n)
 			switch {
@@ -398,12 +395,7 @@ func jsonEscaped(s string) string {
 // NameVals lists url.Values in name order.
 func NameVals(v url.Values) []NameVal {
 	out := []NameVal{}
-	names := make([]string, 0, len(v))
-	for n := range v {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	for _, n := range names {
+	for _, n := range slices.Sorted(maps.Keys(v)) {
 		for _, val := range v[n] {
 			out = append(out, NameVal{n, val})
 		}
