@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/tryrook/dexonboard/internal/connect"
@@ -256,12 +257,20 @@ func (p *ROOKPlan) Run(ctx context.Context) (*ROOKOutcome, error) {
 			run.OnEvent(e)
 		}
 	}
+	// Listen from the start: the webhook probe runs alongside the login
+	// and its receipt may come first. ROOK's own deliveries count only
+	// from the moment ROOK said the user is not connected (the URL check),
+	// so an earlier connection's late delivery is not taken for this one's.
 	var heard <-chan Delivery
-	stop := func() {}
-	defer func() { stop() }()
+	var connecting atomic.Int64 // unix nanoseconds of ROOK's "not connected"
+	if s.Deliveries != nil {
+		var stop func()
+		heard, stop = s.Deliveries.Listen()
+		defer stop()
+	}
 	leg.OnStage = func(st ROOKStage, u string) {
-		if st == StageCheckURL && s.Deliveries != nil { // ROOK: not connected yet
-			heard, stop = s.Deliveries.Listen()
+		if st == StageCheckURL {
+			connecting.CompareAndSwap(0, time.Now().UnixNano())
 		}
 		emit(ROOKEvent{Kind: ROOKStageStarted, Stage: st, URL: u})
 	}
@@ -281,7 +290,7 @@ func (p *ROOKPlan) Run(ctx context.Context) (*ROOKOutcome, error) {
 		apply = func(change func()) { change() }
 	}
 	apply(func() { s.RecordROOK(res) })
-	awaiting := res.OK() && heard != nil
+	awaiting := res.OK() && heard != nil && connecting.Load() != 0
 	emit(ROOKEvent{Kind: ROOKFinished, Result: res, Awaiting: awaiting})
 	out := &ROOKOutcome{Result: res}
 	if !awaiting {
@@ -291,22 +300,23 @@ func (p *ROOKPlan) Run(ctx context.Context) (*ROOKOutcome, error) {
 	if wait <= 0 {
 		wait = 15 * time.Second
 	}
-	out.Delivery, out.Probe = awaitDelivery(ctx, heard, leg.Credentials.ClientUUID, leg.UserID, res.Report.Webhook != nil, wait)
+	since := time.Unix(0, connecting.Load())
+	out.Delivery, out.Probe = awaitDelivery(ctx, heard, leg.Credentials.ClientUUID, leg.UserID, since, res.Report.Webhook != nil, wait)
 	emit(ROOKEvent{Kind: ROOKDelivered, Delivery: out.Delivery})
 	return out, nil
 }
 
-// awaitDelivery takes the first delivery for client and user (a receiver
-// that does not know the client matches any), and with probed the
-// receiver's report of the probe, until both came or wait ends.
-func awaitDelivery(ctx context.Context, heard <-chan Delivery, client, user string, probed bool, wait time.Duration) (d, probe *Delivery) {
+// awaitDelivery takes the first delivery for client and user received
+// since (a receiver that does not know the client matches any), and with
+// probed the receiver's report of the probe, until both came or wait ends.
+func awaitDelivery(ctx context.Context, heard <-chan Delivery, client, user string, since time.Time, probed bool, wait time.Duration) (d, probe *Delivery) {
 	t := time.NewTimer(wait)
 	defer t.Stop()
 	for d == nil || (probed && probe == nil) {
 		select {
 		case got := <-heard:
 			switch {
-			case got.UserID == user && (got.ClientUUID == "" || got.ClientUUID == client) && d == nil:
+			case got.UserID == user && (got.ClientUUID == "" || got.ClientUUID == client) && d == nil && !got.At.Before(since):
 				d = &got
 			case got.UserID == webhook.ProbeUserID && probe == nil:
 				probe = &got

@@ -318,3 +318,19 @@ func TestROOKWaitInWords(t *testing.T) {
 		}
 	}
 }
+
+// The probe's receipt counts whenever it came (the probe runs alongside the
+// login, before ROOK says the user is not connected); ROOK's deliveries
+// count only from then on, so an earlier connection's late one is not
+// taken for this run's.
+func TestAwaitDeliveryTakesTheEarlyProbeNotAnEarlyDelivery(t *testing.T) {
+	since := time.Date(2026, 12, 6, 12, 0, 0, 0, time.UTC)
+	heard := make(chan Delivery, 3)
+	heard <- Delivery{UserID: webhook.ProbeUserID, At: since.Add(-time.Second)}
+	heard <- Delivery{UserID: "u", ClientUUID: "c", Readings: 1, At: since.Add(-time.Millisecond)}
+	heard <- Delivery{UserID: "u", ClientUUID: "c", Readings: 2, At: since.Add(time.Millisecond)}
+	d, probe := awaitDelivery(context.Background(), heard, "c", "u", since, true, time.Second)
+	if probe == nil || d == nil || d.Readings != 2 {
+		t.Fatalf("delivery %+v, probe %+v: want the probe and the delivery after since", d, probe)
+	}
+}
