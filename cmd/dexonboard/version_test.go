@@ -50,6 +50,7 @@ func TestVersionOfACheckout(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the binary")
 	}
+	t.Parallel() // its own copy of the tree; two builds that wait on the compiler and linker
 	git, err := exec.LookPath("git")
 	if err != nil {
 		t.Skip("no git")
