@@ -75,7 +75,7 @@ func TestVersionOfACheckout(t *testing.T) {
 	bin := filepath.Join(t.TempDir(), "dexonboard")
 	version := func() buildVersion {
 		t.Helper()
-		run("go", "build", "-buildvcs=true", "-o", bin, "./cmd/dexonboard")
+		run("go", "build", "-trimpath", "-buildvcs=true", "-o", bin, "./cmd/dexonboard") // as tools/release builds; the cache then serves a copy at a new path
 		var v buildVersion
 		if err := json.Unmarshal([]byte(run(bin, "version", "--json")), &v); err != nil {
 			t.Fatal(err)
