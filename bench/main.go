@@ -80,6 +80,7 @@ func run(spanList string, runs int, user string) error {
 	if err != nil {
 		return err
 	}
+	connect.Release(redirect) // the dexonboard processes bind it
 	base, stop, err := serve(bin, redirect)
 	if err != nil {
 		return err

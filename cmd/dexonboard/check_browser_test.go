@@ -53,7 +53,12 @@ func TestCheckThroughROOKRealBrowser(t *testing.T) {
 	}
 	// The check goes on as soon as the page is served; the browser
 	// reports what it shows a moment later.
-	l := <-landed
+	var l landing
+	select {
+	case l = <-landed:
+	case <-time.After(2 * time.Minute): // the browser's own limit ends its wait before this
+		t.Fatal("the browser never reported where it landed")
+	}
 	landedAt, landedText := l.at, l.text
 	if !strings.HasPrefix(landedAt, w.st.ROOK.RedirectURL()) || landedText != "Connected" {
 		t.Fatalf("the browser ended at %s showing %q", landedAt, landedText)

@@ -89,6 +89,7 @@ func TestBinaryCheckExportNeutralisesFormulas(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	connect.Release(redirect) // the child process binds it
 	dex := httptest.NewServer(sandbox.New(sandbox.Config{Apps: []sandbox.App{sandbox.DemoApp(redirect)}, HostileText: true}))
 	t.Cleanup(dex.Close)
 	dir := t.TempDir()

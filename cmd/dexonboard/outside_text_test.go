@@ -106,6 +106,7 @@ func TestBinaryKeepsEscapesFromOutsideOff(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			connect.Release(redirect) // the child process binds it
 			env := append(envWithout(secretVars...), "DEXONBOARD_PASSPHRASE="+cmdPass, "NO_COLOR=1")
 			run := func(stdin string, args ...string) (string, int) {
 				t.Helper()

@@ -50,6 +50,7 @@ func TestVersionOfACheckout(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the binary")
 	}
+	t.Parallel() // its own copy of the tree; two builds that wait on the compiler and linker
 	git, err := exec.LookPath("git")
 	if err != nil {
 		t.Skip("no git")
@@ -74,7 +75,7 @@ func TestVersionOfACheckout(t *testing.T) {
 	bin := filepath.Join(t.TempDir(), "dexonboard")
 	version := func() buildVersion {
 		t.Helper()
-		run("go", "build", "-buildvcs=true", "-o", bin, "./cmd/dexonboard")
+		run("go", "build", "-trimpath", "-buildvcs=true", "-o", bin, "./cmd/dexonboard") // as tools/release builds; the cache then serves a copy at a new path
 		var v buildVersion
 		if err := json.Unmarshal([]byte(run(bin, "version", "--json")), &v); err != nil {
 			t.Fatal(err)

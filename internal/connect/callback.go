@@ -105,7 +105,7 @@ func Listen(raw, state string) (*CallbackServer, error) {
 	s := &CallbackServer{redirect: r, state: state, result: make(chan Result, 1)}
 	port := r.Port
 	for i, h := range hosts {
-		ln, err := listenConfig.Listen(context.Background(), "tcp", net.JoinHostPort(h, strconv.Itoa(port)))
+		ln, err := bind(h, port)
 		if err != nil {
 			if h == "::1" && i > 0 && isNoIPv6(err) {
 				continue // no IPv6 on this machine: nobody can bind ::1 either
@@ -128,6 +128,18 @@ func Listen(raw, state string) (*CallbackServer, error) {
 		go func() { _ = s.srv.Serve(ln) }()
 	}
 	return s, nil
+}
+
+// bind listens on host:port, taking the socket FreeRedirectURI holds
+// there when it holds one.
+func bind(host string, port int) (net.Listener, error) {
+	addr := net.JoinHostPort(host, strconv.Itoa(port))
+	if port != 0 {
+		if ln := takeHeld(addr); ln != nil {
+			return ln, nil
+		}
+	}
+	return listenConfig.Listen(context.Background(), "tcp", addr)
 }
 
 func portError(r Redirect, host string, err error) error {
@@ -284,35 +296,72 @@ func loopbackHost(hostport string) bool {
 	return h == "localhost" || h == "127.0.0.1" || h == "::1"
 }
 
-// FreeRedirectURI finds a free loopback port and returns
-// http://127.0.0.1:PORT/callback, for the demo and tests, which register it
-// with the simulator before the login starts.
+// FreeRedirectURI finds a free loopback port, binds it and holds it for
+// this process, and returns http://127.0.0.1:PORT/callback, for the demo
+// and tests, which register it with the simulator before the login starts.
+// Listen on that URI takes the held socket, so nothing can take the port
+// in between: not another program binding it, nor a connection left in
+// TIME_WAIT that a probe would let through but the callback server's
+// exclusive bind would not. Release lets go of a port no login will use.
 //
-// The port is released until the login binds it, so it is picked below the
-// ephemeral ranges (Linux 32768+, macOS and Windows 49152+): a port the
-// kernel hands to another program's outgoing connection or ":0" listener
-// in between would fail the login with "port in use".
+// Ports are picked below the ephemeral ranges (Linux 32768+, macOS and
+// Windows 49152+), where outgoing connections and ":0" listeners do not
+// land.
 func FreeRedirectURI() (string, error) {
 	for range 64 {
 		port := loopbackPortMin + rand.IntN(loopbackPortMax-loopbackPortMin+1)
-		if ln, err := net.Listen("tcp", "127.0.0.1:"+strconv.Itoa(port)); err == nil {
-			ln.Close()
-			return redirectOn(port), nil
+		if ln, err := listenConfig.Listen(context.Background(), "tcp", "127.0.0.1:"+strconv.Itoa(port)); err == nil {
+			return hold(ln), nil
 		}
 	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	ln, err := listenConfig.Listen(context.Background(), "tcp", "127.0.0.1:0")
 	if err != nil {
 		return "", err
 	}
-	port := ln.Addr().(*net.TCPAddr).Port
-	ln.Close()
-	return redirectOn(port), nil
+	return hold(ln), nil
 }
 
 // The range FreeRedirectURI picks from: registered-port space, below every
-// common ephemeral range.
-const loopbackPortMin, loopbackPortMax = 20000, 32767
+// common ephemeral range. Variables only for the tests that narrow it.
+var loopbackPortMin, loopbackPortMax = 20000, 32767
 
 func redirectOn(port int) string {
 	return "http://127.0.0.1:" + strconv.Itoa(port) + "/callback"
+}
+
+// held are the sockets FreeRedirectURI holds, by address, until a Listen
+// takes one or Release closes it.
+var held = struct {
+	sync.Mutex
+	by map[string]net.Listener
+}{by: map[string]net.Listener{}}
+
+func hold(ln net.Listener) string {
+	held.Lock()
+	held.by[ln.Addr().String()] = ln
+	held.Unlock()
+	return redirectOn(ln.Addr().(*net.TCPAddr).Port)
+}
+
+// takeHeld returns the socket held for addr (host:port) and forgets it;
+// nil when none is.
+func takeHeld(addr string) net.Listener {
+	held.Lock()
+	defer held.Unlock()
+	ln := held.by[addr]
+	delete(held.by, addr)
+	return ln
+}
+
+// Release closes the socket FreeRedirectURI holds for uri, when no login
+// took it; for a demo or test that ends without using the port. A URI
+// that holds nothing is ignored.
+func Release(uri string) {
+	u, err := url.Parse(uri)
+	if err != nil {
+		return
+	}
+	if ln := takeHeld(net.JoinHostPort(u.Hostname(), u.Port())); ln != nil {
+		ln.Close()
+	}
 }

@@ -524,8 +524,8 @@ func TestVerifyNarrowsWindowsToDataRange(t *testing.T) {
 	}
 }
 
-// FreeRedirectURI picks ports below the ephemeral ranges, so a ":0"
-// listener elsewhere cannot take the port before the login binds it.
+// FreeRedirectURI picks ports below the ephemeral ranges, and holds each
+// until the login's Listen takes it.
 func TestFreeRedirectURIAvoidsEphemeralPorts(t *testing.T) {
 	taken := map[int]bool{}
 	for range 20 {
@@ -549,10 +549,15 @@ func TestFreeRedirectURIAvoidsEphemeralPorts(t *testing.T) {
 		if port < 1024 || port >= 32768 || taken[port] { // 32768: where Linux's ephemeral range starts
 			t.Fatalf("port %d: privileged, ephemeral or taken", port)
 		}
-		ln, err := net.Listen("tcp", "127.0.0.1:"+u.Port())
-		if err != nil {
-			t.Fatalf("port %d is not free: %v", port, err)
+		// held for the login: no other program can bind it, the login can
+		if ln, err := net.Listen("tcp", "127.0.0.1:"+u.Port()); err == nil {
+			ln.Close()
+			t.Fatalf("port %d is not held", port)
 		}
-		ln.Close()
+		s, err := connect.Listen(uri, "s")
+		if err != nil {
+			t.Fatalf("port %d: %v", port, err)
+		}
+		s.Close()
 	}
 }

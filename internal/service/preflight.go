@@ -68,7 +68,8 @@ func (s *Session) SettleRedirect(rs []PreflightResult) {
 func probe(hc *http.Client, ep dexcom.Endpoints, clientID, redirect string) (int, string, error) {
 	q := url.Values{"client_id": {clientID}, "redirect_uri": {redirect}, "response_type": {"code"},
 		"scope": {dexcom.Scope}, "state": {"preflight"}}
-	page, err := dexcom.ProbeLogin(context.Background(), hc, ep.AuthURL()+"?"+q.Encode())
+	login := dexcom.JoinURL(ep.BaseURL, string(ep.OAuth)+"/oauth2/login", q.Encode()) // net/url, never "?"+query
+	page, err := dexcom.ProbeLogin(context.Background(), hc, login)
 	var refused *dexcom.LoginRefusal
 	switch {
 	case errors.As(err, &refused):

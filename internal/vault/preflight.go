@@ -6,8 +6,10 @@ import (
 	"fmt"
 	"hash/fnv"
 	"io"
+	"io/fs"
 	"os"
 	"slices"
+	"strings"
 )
 
 // preflight reads bbolt's meta pages and the headers of the pages they point
@@ -25,6 +27,8 @@ import (
 func preflight(path string, fresh bool) error {
 	err := preflightPages(path, fresh)
 	switch {
+	case errors.Is(err, fs.ErrPermission):
+		return notReadable(path, err)
 	case errors.Is(err, errEmptyFile):
 		return fmt.Errorf("%w: %s is empty (0 bytes): it was cut short or never written, and nothing was written to it now: restore a backup, or move it away and run dexonboard vault init", ErrDamaged, path)
 	case err != nil:
@@ -34,6 +38,33 @@ func preflight(path string, fresh bool) error {
 }
 
 var errEmptyFile = errors.New("empty file")
+
+// notReadable is the error for a vault file this user may not read: its
+// owner or mode is wrong, nothing inside it. It says what to run.
+func notReadable(path string, err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		err = pe.Err // the path is named once, below
+	}
+	why, fix := "", "chmod 600 "+shellPath(path)
+	if fi, serr := os.Stat(path); serr == nil {
+		why = fmt.Sprintf(" (mode %04o, owned by you)", fi.Mode().Perm())
+		if !ownedByMe(fi) {
+			why = fmt.Sprintf(" (mode %04o, owned by another user)", fi.Mode().Perm())
+			fix = `sudo chown "$(id -un)" ` + shellPath(path) + " && " + fix
+		}
+	}
+	return fmt.Errorf("the vault file %s cannot be read%s: %w; this is a permission problem, not damage: run %s, "+
+		"or run dexonboard as the user who owns it", path, why, err, fix)
+}
+
+// shellPath quotes path for a shell command when it needs it.
+func shellPath(path string) string {
+	if !strings.ContainsAny(path, " \t\n'\"$`\\|&;<>()*?[]#~!{}") {
+		return path
+	}
+	return "'" + strings.ReplaceAll(path, "'", `'\''`) + "'"
+}
 
 const (
 	pageHeader   = 16

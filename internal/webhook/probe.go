@@ -20,6 +20,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"strings"
 	"syscall"
 	"time"
 
@@ -100,11 +101,10 @@ func WhatROOKDoes(env rook.Environment) string {
 // Probe POSTs doc (JSON, no authentication) to target as ROOK would, without
 // following redirects, and judges the answer.
 func Probe(ctx context.Context, target string, doc any, o Options) *Result {
-	r := &Result{URL: safetext.Line(target)}
 	if err := CheckURL(target); err != nil {
-		r.Err, r.Reason = err, "the webhook URL is not an http(s) URL"
-		return r
+		return &Result{URL: shownURL(target), Err: err, Reason: err.Error()}
 	}
+	r := &Result{URL: safetext.Line(target)}
 	u, _ := url.Parse(target)
 	body, err := json.Marshal(doc)
 	if err != nil {
@@ -197,13 +197,41 @@ func isTimeout(err error) bool {
 	return errors.As(err, &ne) && ne.Timeout()
 }
 
-// CheckURL accepts an absolute http(s) URL without control characters.
+// CheckURL accepts an absolute http(s) URL without control characters or
+// user info. ROOK posts to the webhook without authentication, and a
+// password in the URL would reach every report: it is refused without
+// being shown.
 func CheckURL(target string) error {
 	u, err := url.Parse(target)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || safetext.Has(target) {
-		return fmt.Errorf("%q is not an http(s) URL", clip(safetext.Line(target)))
+	switch {
+	case err == nil && u.User != nil:
+		return fmt.Errorf("the webhook URL %s://%s has a user name or password in it: ROOK posts without authentication "+
+			"and dexonboard would print it in reports; remove it", clip(safetext.Line(u.Scheme)), clip(safetext.Line(u.Host)))
+	case err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || safetext.Has(target):
+		return fmt.Errorf("%s is not an http(s) URL", quoteURL(target))
 	}
 	return nil
+}
+
+// quoteURL quotes a refused URL for an error, unless it may hold a
+// password (an unparsable URL with an @).
+func quoteURL(target string) string {
+	if strings.Contains(target, "@") {
+		return "the URL (not shown: it has an @)"
+	}
+	return fmt.Sprintf("%q", clip(safetext.Line(target)))
+}
+
+// shownURL is a refused URL as a report may show it: without user info.
+func shownURL(target string) string {
+	u, err := url.Parse(target)
+	switch {
+	case err == nil && u.User != nil:
+		return clip(safetext.Line(u.Scheme + "://" + u.Host))
+	case strings.Contains(target, "@"):
+		return "(not shown: it has an @)"
+	}
+	return clip(safetext.Line(target))
 }
 
 // judge sets the verdict and its reason.

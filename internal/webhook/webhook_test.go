@@ -252,3 +252,32 @@ func TestListenerConcurrentDeliveries(t *testing.T) {
 		}
 	}
 }
+
+// A webhook URL with user info is refused, and the password is nowhere:
+// not in the error, the reason or the URL a report shows.
+func TestCheckURLRefusesUserInfoUnseen(t *testing.T) {
+	const pass = "Hunter2-Pass-9xQ"
+	for _, bad := range []string{
+		"https://ops:" + pass + "@hooks.example.com/rook",
+		"http://" + pass + "@127.0.0.1:9/rook",
+		"https://ops:" + pass + "@hooks.example.com/a b\x1b[2J", // also malformed
+	} {
+		err := CheckURL(bad)
+		if err == nil {
+			t.Fatalf("%q accepted", bad)
+		}
+		r := Probe(context.Background(), bad, SampleDocument(time.Now()), Options{})
+		if r.Err == nil || r.Verdict != Fail {
+			t.Fatalf("%q probed: %+v", bad, r)
+		}
+		if seen := err.Error() + r.Reason + r.URL; strings.Contains(seen, pass) {
+			t.Fatalf("the password is shown: %s", seen)
+		}
+	}
+	if err := CheckURL("https://ops:" + pass + "@hooks.example.com/rook"); !strings.Contains(err.Error(), "user name or password") {
+		t.Fatalf("the error does not say why: %v", err)
+	}
+	if err := CheckURL("https://hooks.example.com/@team/rook"); err != nil { // an @ in the path is no user info
+		t.Fatal(err)
+	}
+}
