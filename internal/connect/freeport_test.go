@@ -4,7 +4,6 @@ import (
 	"errors"
 	"math/rand/v2"
 	"net"
-	"net/url"
 	"strconv"
 	"sync"
 	"testing"
@@ -17,16 +16,6 @@ func narrowRange(t *testing.T, lo, hi int) {
 	oldLo, oldHi := loopbackPortMin, loopbackPortMax
 	loopbackPortMin, loopbackPortMax = lo, hi
 	t.Cleanup(func() { loopbackPortMin, loopbackPortMax = oldLo, oldHi })
-}
-
-func portOf(t *testing.T, uri string) int {
-	t.Helper()
-	u, err := url.Parse(uri)
-	if err != nil {
-		t.Fatal(err)
-	}
-	p, _ := strconv.Atoi(u.Port())
-	return p
 }
 
 // timeWait leaves a connection in TIME_WAIT on a loopback port, as a

@@ -119,17 +119,18 @@ func Start(o Options) (w *World, err error) {
 	return w, nil
 }
 
+// twoLoopbacks are the two apps' redirect URIs; each port is held for this
+// process until a login listens on it or Close releases it.
 func twoLoopbacks() (string, string, error) {
 	a, err := connect.FreeRedirectURI()
 	if err != nil {
 		return "", "", err
 	}
-	for {
-		b, err := connect.FreeRedirectURI()
-		if err != nil || b != a {
-			return a, b, err
-		}
+	b, err := connect.FreeRedirectURI()
+	if err != nil {
+		connect.Release(a)
 	}
+	return a, b, err
 }
 
 // heard reports a webhook delivery to the runs listening.
@@ -157,6 +158,8 @@ func (w *World) Close() {
 	if w.Dexcom != nil {
 		w.Dexcom.Close()
 	}
+	connect.Release(w.Sandbox.Loopback)
+	connect.Release(w.Production.Loopback)
 }
 
 // TakeHandoff is the CSE: ROOK's engineer opens the sealed hand-off in the
