@@ -107,6 +107,7 @@ func TestFaultsToggleWhileRequestsRun(t *testing.T) {
 			resp.Body.Close()
 		}
 	}
+	handed := w.ROOK[0].RedirectURL()
 	var wg sync.WaitGroup
 	stop := make(chan struct{})
 	for i := range 4 {
@@ -130,8 +131,10 @@ func TestFaultsToggleWhileRequestsRun(t *testing.T) {
 				case 2:
 					post()
 				case 3:
+					// The URL handed over, not the one of the moment: one
+					// registered while "differs" is on would stay wrong.
 					_ = w.ROOK[0].RedirectURL()
-					w.RegisterRedirect(w.Sandbox.ClientID, w.Sandbox.Loopback, w.ROOK[0].RedirectURL())
+					w.RegisterRedirect(w.Sandbox.ClientID, w.Sandbox.Loopback, handed)
 				}
 			}
 		}()
