@@ -10,7 +10,6 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/tryrook/dexonboard/internal/connect"
 	"github.com/tryrook/dexonboard/internal/demo"
-	"github.com/tryrook/dexonboard/internal/har"
 	"github.com/tryrook/dexonboard/internal/secret"
 	"github.com/tryrook/dexonboard/internal/service"
 )
@@ -29,10 +28,9 @@ type checkOptions struct {
 	user        string
 	timeout     time.Duration
 	rook        rookFlags
-	export      string        // --export DIR (check_export.go)
-	har         string        // --har FILE (check_har.go)
-	rec         *har.Recorder // the transcript under way, with --har
-	demoFault   string        // --demo-fault KEY (demo_fault.go)
+	export      string     // --export DIR (check_export.go)
+	har         transcript // --har FILE (check_har.go)
+	demoFault   string     // --demo-fault KEY (demo_fault.go)
 }
 
 func newCheckCmd(e *env) *cobra.Command {
@@ -91,7 +89,7 @@ failed, 4 API failed, 5 vault, 6 ROOK leg failed.`,
 
 	// --export: the glucose view's files, from the command line (check_export.go).
 	f.StringVar(&o.export, "export", "", "also write the readings as CSV and every record as JSON into this folder, as the glucose view's e does")
-	f.StringVar(&o.har, "har", "", "write every HTTP exchange of the run (Dexcom, ROOK, the webhook) to this file as HAR 1.2, secrets redacted, for a support request")
+	f.StringVar(&o.har.path, "har", "", "write every HTTP exchange of the run (Dexcom, ROOK, the webhook) to this file as HAR 1.2, secrets redacted, for a support request")
 	return cmd
 }
 

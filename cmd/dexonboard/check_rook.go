@@ -101,9 +101,9 @@ func runROOK(ctx context.Context, e *env, stages *stageLine, s *service.Session,
 		l.APITimeout, l.Sleep = r.apiTimeout, e.sleep
 		l.WebhookURL = cmp.Or(r.webhookURL, s.App().WebhookURL)
 		l.OnGlucoseWait = func(p rook.GlucoseProgress) { stages.Note(glucoseWaitLine(p), true) }
-		if o.rec != nil {
-			l.APIHTTP, l.WrapWebhook = o.rookClient(), o.rec.Wrap
-			o.rec.Redact(l.Credentials.SecretKey.Reveal(), l.HashKey.Reveal())
+		if o.har.rec != nil {
+			l.APIHTTP, l.WrapWebhook = o.rookClient(), o.har.rec.Wrap
+			o.har.rec.Redact(l.Credentials.SecretKey.Reveal(), l.HashKey.Reveal())
 		}
 	}
 	out, err := s.ConnectThroughROOK(ctx, run)
