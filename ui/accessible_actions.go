@@ -16,7 +16,7 @@ type actionLine func(l *lineMode) error
 
 func (f actionLine) runAccessible(l *lineMode, _ onboarding.Step) error { return f(l) }
 
-// lineActions are the steps' actions by id (service.Act*).
+// lineActions are the steps' actions by id (onboarding.Act*).
 var lineActions = map[string]actionLine{
 	onboarding.ActStoreCredentials: storeCredentialsLine,
 	onboarding.ActSeal:             sealLine,
