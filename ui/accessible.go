@@ -25,11 +25,11 @@ type accessible interface {
 }
 
 // accessibleRow is the line face of one row of a step's spec.
-func accessibleRow(r service.Row) accessible {
+func accessibleRow(r onboarding.Row) accessible {
 	switch r.Kind {
-	case service.Tick:
+	case onboarding.Tick:
 		return tickLine{r}
-	case service.Field:
+	case onboarding.Field:
 		return fieldLine{r}
 	}
 	if act, ok := lineActions[r.ID]; ok {
@@ -99,7 +99,7 @@ func (l *lineMode) yes(question string) (bool, error) {
 }
 
 // tickLine is a checklist item: done already, or asked yes or no.
-type tickLine struct{ service.Row }
+type tickLine struct{ onboarding.Row }
 
 func (r tickLine) runAccessible(l *lineMode, st onboarding.Step) error {
 	if l.s.Progress.Checked(st, r.ID) {
@@ -118,10 +118,10 @@ func (r tickLine) runAccessible(l *lineMode, st onboarding.Step) error {
 
 // fieldLine is a text answer; nothing keeps the value it has. A secret is
 // read without echo and its value is never shown.
-type fieldLine struct{ service.Row }
+type fieldLine struct{ onboarding.Row }
 
 func (r fieldLine) runAccessible(l *lineMode, st onboarding.Step) error {
-	cur := r.Get(l.s)
+	cur := l.s.Value(r.ID)
 	prompt := r.Label
 	switch {
 	case r.Secret && cur != "":
@@ -156,10 +156,10 @@ func (r fieldLine) runAccessible(l *lineMode, st onboarding.Step) error {
 
 // dateLine is a step's date: set to today once every item is ticked, as d
 // does on the page.
-type dateLine struct{ *service.DateField }
+type dateLine struct{ *onboarding.DateField }
 
 func (d dateLine) runAccessible(l *lineMode, st onboarding.Step) error {
-	if service.AllTicked(l.s, st) && l.s.Progress.Field(st, d.ID) == "" {
+	if onboarding.AllTicked(l.s.Progress, st) && l.s.Progress.Field(st, d.ID) == "" {
 		l.s.SetToday(st, d.ID)
 		l.say("Recorded the date: %s", l.s.Progress.Field(st, d.ID))
 	}
@@ -168,7 +168,7 @@ func (d dateLine) runAccessible(l *lineMode, st onboarding.Step) error {
 
 // statusLine is a step's status, asked by its options' numbers or words;
 // nothing keeps the one shown.
-type statusLine struct{ *service.StatusField }
+type statusLine struct{ *onboarding.StatusField }
 
 func (f statusLine) runAccessible(l *lineMode, st onboarding.Step) error {
 	for i, o := range f.Options {
@@ -182,7 +182,7 @@ func (f statusLine) runAccessible(l *lineMode, st onboarding.Step) error {
 
 // laterLine is an action the line mode has no face for yet: it is named,
 // so the person knows to use the full-screen wizard for it.
-type laterLine struct{ service.Row }
+type laterLine struct{ onboarding.Row }
 
 func (r laterLine) runAccessible(l *lineMode, _ onboarding.Step) error {
 	l.say("%s: only in the full-screen wizard for now.", r.Label)

@@ -16,21 +16,21 @@ type actionLine func(l *lineMode) error
 
 func (f actionLine) runAccessible(l *lineMode, _ onboarding.Step) error { return f(l) }
 
-// lineActions are the steps' actions by id (service.Act*).
+// lineActions are the steps' actions by id (onboarding.Act*).
 var lineActions = map[string]actionLine{
-	service.ActStoreCredentials: storeCredentialsLine,
-	service.ActSeal:             sealLine,
-	service.ActCopyROOK:         copyROOKLine,
-	service.ActCopyLoopback:     func(l *lineMode) error { l.say("Loopback Redirect URL: %s", l.s.Loopback()); return nil },
-	service.ActPreflight:        preflightLine,
-	service.ActConnect:          checkDirectLine,
-	service.ActConnectROOK:      connectROOKLine,
-	service.ActProbeWebhook:     probeWebhookLine,
-	service.ActStartProduction:  startProductionLine,
+	onboarding.ActStoreCredentials: storeCredentialsLine,
+	onboarding.ActSeal:             sealLine,
+	onboarding.ActCopyROOK:         copyROOKLine,
+	onboarding.ActCopyLoopback:     func(l *lineMode) error { l.say("Loopback Redirect URL: %s", l.s.Loopback()); return nil },
+	onboarding.ActPreflight:        preflightLine,
+	onboarding.ActConnect:          checkDirectLine,
+	onboarding.ActConnectROOK:      connectROOKLine,
+	onboarding.ActProbeWebhook:     probeWebhookLine,
+	onboarding.ActStartProduction:  startProductionLine,
 }
 
 func storeCredentialsLine(l *lineMode) error {
-	if err := l.s.StoreCredentials(l.answers[service.FieldClientID], l.answers[service.FieldClientSecret]); err != nil {
+	if err := l.s.StoreCredentials(l.answers[onboarding.FieldClientID], l.answers[onboarding.FieldClientSecret]); err != nil {
 		return err
 	}
 	l.say("%s", storedText(l.s))
@@ -50,7 +50,7 @@ func copyROOKLine(l *lineMode) error {
 }
 
 func sealLine(l *lineMode) error {
-	rcpt := l.answers[service.FieldRecipient]
+	rcpt := l.answers[onboarding.FieldRecipient]
 	if rcpt == "" {
 		l.say("No public key given: no sealed hand-off was made.")
 		return nil

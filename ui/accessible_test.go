@@ -82,14 +82,14 @@ func TestLineModeRowKinds(t *testing.T) {
 	})
 	t.Run("date", func(t *testing.T) {
 		_, s, _, out := lineRun(t, onboarding.CreateAccount, "y", "y", "y", "y", "y", "n", "", "n")
-		if d := s.Progress.Field(onboarding.CreateAccount, service.FieldSubmittedOn); d != "" {
+		if d := s.Progress.Field(onboarding.CreateAccount, onboarding.FieldSubmittedOn); d != "" {
 			t.Fatalf("dated %q with an item unticked", d)
 		}
 		if strings.Contains(out, "Recorded the date") {
 			t.Fatalf("said it dated the step with an item unticked:\n%s", out)
 		}
 		_, s, _, out = lineRun(t, onboarding.CreateAccount, "y", "y", "y", "y", "y", "y", "", "n")
-		d := s.Progress.Field(onboarding.CreateAccount, service.FieldSubmittedOn)
+		d := s.Progress.Field(onboarding.CreateAccount, onboarding.FieldSubmittedOn)
 		if d == "" {
 			t.Fatal("not dated with every item ticked")
 		}
@@ -97,7 +97,7 @@ func TestLineModeRowKinds(t *testing.T) {
 	})
 	t.Run("status", func(t *testing.T) {
 		_, s, sc, out := lineRun(t, onboarding.CreateAccount, "y", "y", "y", "y", "y", "y", "3", "n")
-		if got := s.StatusOf(onboarding.CreateAccount); got != service.ReviewStatuses[2] {
+		if got := s.StatusOf(onboarding.CreateAccount); got != onboarding.ReviewStatuses[2] {
 			t.Fatalf("status %q", got)
 		}
 		if !slices.Contains(sc.asked, "Review status [submitted, awaiting review]: ") {
@@ -167,7 +167,7 @@ func TestLineModeSaysROOKsWaitEvery30s(t *testing.T) {
 // line face too, or the line mode could only name it.
 func TestEveryActionHasALineFace(t *testing.T) {
 	for _, st := range onboarding.Steps {
-		for _, r := range service.SpecOf(st).Rows {
+		for _, r := range onboarding.SpecOf(st).Rows {
 			if _, ok := accessibleRow(r).(laterLine); ok {
 				t.Errorf("%s: the action %q has no line face", st, r.ID)
 			}

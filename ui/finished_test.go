@@ -15,7 +15,6 @@ import (
 	"github.com/tryrook/dexonboard/internal/connect"
 	"github.com/tryrook/dexonboard/internal/onboarding"
 	"github.com/tryrook/dexonboard/internal/sandbox"
-	"github.com/tryrook/dexonboard/internal/service"
 )
 
 // TestBothDemoTracksReachTheFinishedScreen: at 80x24, after the sandbox
@@ -118,8 +117,8 @@ func TestStaleHandoffAndSharedClientIDShow(t *testing.T) {
 	prod := NewWizard(s)
 	send(prod, tea.WindowSizeMsg{Width: 80, Height: 24})
 	prod.goTo(int(onboarding.CollectCredentials))
-	for _, id := range []string{service.FieldClientID, service.FieldClientSecret} {
-		prod.pages[prod.current].(*stepPage).form.input(id).SetValue(map[string]string{service.FieldClientID: sandbox.DemoClientID, service.FieldClientSecret: sandbox.DemoClientSecret}[id])
+	for _, id := range []string{onboarding.FieldClientID, onboarding.FieldClientSecret} {
+		prod.pages[prod.current].(*stepPage).form.input(id).SetValue(map[string]string{onboarding.FieldClientID: sandbox.DemoClientID, onboarding.FieldClientSecret: sandbox.DemoClientSecret}[id])
 	}
 	send(prod, keys("down", "down", "enter")...)
 	if v := pageText(prod); !strings.Contains(v, "sandbox app has the same Client ID") {
@@ -144,7 +143,7 @@ func TestQuitWithUnstoredInputAsks(t *testing.T) {
 		}
 		fits(t, v, 80, 24)
 		send(wiz, keys("esc")...)
-		if wiz.asking != nil || wiz.pages[wiz.current].(*stepPage).form.input(service.FieldClientID).Value() != sandbox.DemoClientID {
+		if wiz.asking != nil || wiz.pages[wiz.current].(*stepPage).form.input(onboarding.FieldClientID).Value() != sandbox.DemoClientID {
 			t.Fatal("esc did not go back with the input kept")
 		}
 	}

@@ -7,12 +7,11 @@ import (
 	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/tryrook/dexonboard/internal/onboarding"
-	"github.com/tryrook/dexonboard/internal/service"
 )
 
 // row is one line of a page's form: a spec row and, for a field, its input.
 type row struct {
-	service.Row
+	onboarding.Row
 	input *textinput.Model
 }
 
@@ -40,13 +39,13 @@ type form struct {
 }
 
 // newForm makes the rows of a step's spec, fields filled from the session.
-func newForm(spec service.Spec, s *Session, k KeyMap) form {
+func newForm(spec onboarding.Spec, s *Session, k KeyMap) form {
 	f := form{step: spec.Step, keys: newFormKeys(k)}
 	for _, r := range spec.Rows {
 		fr := row{Row: r}
-		if r.Kind == service.Field {
-			fr.input = newInput(r.PlaceholderFor(s), r.Limit, r.Secret)
-			fr.input.SetValue(r.Get(s))
+		if r.Kind == onboarding.Field {
+			fr.input = newInput(s.Placeholder(r), r.Limit, r.Secret)
+			fr.input.SetValue(s.Value(r.ID))
 			showStart(fr.input)
 		}
 		f.rows = append(f.rows, fr)
@@ -77,7 +76,7 @@ func (f *form) current() *row {
 // capturing is true when the cursor is on a focused text field.
 func (f *form) capturing() bool {
 	r := f.current()
-	return r != nil && r.Kind == service.Field && r.input.Focused()
+	return r != nil && r.Kind == onboarding.Field && r.input.Focused()
 }
 
 // sync enables the bindings that work on the current row.
@@ -89,9 +88,9 @@ func (f *form) sync() {
 	case r == nil:
 	case f.capturing():
 		enable(true, &k.NextField, &k.PrevField, &k.Store, &k.Leave)
-	case r.Kind == service.Tick:
+	case r.Kind == onboarding.Tick:
 		enable(true, &k.Up, &k.Down, &k.Toggle)
-	case r.Kind == service.Field:
+	case r.Kind == onboarding.Field:
 		enable(true, &k.Up, &k.Down, &k.Edit)
 	default:
 		enable(true, &k.Up, &k.Down, &k.Press)
@@ -113,12 +112,12 @@ func (f *form) move(i int) tea.Cmd {
 	}
 	i = max(0, min(len(f.rows)-1, i))
 	editing := f.capturing()
-	if r := f.current(); r.Kind == service.Field {
+	if r := f.current(); r.Kind == onboarding.Field {
 		r.input.Blur()
 		showStart(r.input)
 	}
 	f.cursor = i
-	if r := f.current(); r.Kind == service.Field && editing {
+	if r := f.current(); r.Kind == onboarding.Field && editing {
 		return f.edit(r)
 	}
 	return nil
@@ -163,7 +162,7 @@ func (f *form) update(msg tea.Msg) (formEvent, *row, tea.Cmd) {
 	}
 	km, ok := msg.(tea.KeyMsg)
 	if !ok {
-		if r.Kind == service.Field {
+		if r.Kind == onboarding.Field {
 			var cmd tea.Cmd
 			*r.input, cmd = r.input.Update(msg)
 			return evNone, r, cmd
@@ -211,7 +210,7 @@ func (f *form) view(th Theme, s *Session) (string, int) {
 		}
 		var out string
 		switch r.Kind {
-		case service.Tick:
+		case onboarding.Tick:
 			box, style := "[ ]", th.Value
 			if s.Progress.Checked(f.step, r.ID) {
 				box, style = th.Done.Render("[✓]"), th.Muted
@@ -220,13 +219,13 @@ func (f *form) view(th Theme, s *Session) (string, int) {
 			if r.URL != "" { // on a line of its own, so it never wraps
 				out += "\n      " + th.Muted.Render(pressTo(f.keys.Open, "open it"))
 			}
-		case service.Field:
+		case onboarding.Field:
 			label := r.Label
 			if sel {
 				label = th.Focused.Render(label)
 			}
 			out = pointer + label + "\n    " + r.input.View()
-		case service.Action:
+		case onboarding.Action:
 			st := th.Button
 			if sel {
 				st = th.ButtonActive

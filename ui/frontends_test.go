@@ -74,19 +74,19 @@ func readyFor(t *testing.T, st onboarding.Step) (*world, *Session) {
 // yes, the fields' values, yes to sealing and connecting, no to moving on.
 func lineAnswers(st onboarding.Step, in stepInputs) []string {
 	var out []string
-	for _, r := range service.SpecOf(st).Rows {
+	for _, r := range onboarding.SpecOf(st).Rows {
 		switch {
-		case r.Kind == service.Tick:
+		case r.Kind == onboarding.Tick:
 			out = append(out, "y")
-		case r.Kind == service.Field:
+		case r.Kind == onboarding.Field:
 			out = append(out, in[r.ID])
-		case r.ID == service.ActSeal, r.ID == service.ActConnect:
+		case r.ID == onboarding.ActSeal, r.ID == onboarding.ActConnect:
 			out = append(out, "y")
-		case r.ID == service.ActStartProduction, r.ID == service.ActConnectROOK:
+		case r.ID == onboarding.ActStartProduction, r.ID == onboarding.ActConnectROOK:
 			out = append(out, "n")
 		}
 	}
-	if f := service.SpecOf(st).Status; f != nil {
+	if f := onboarding.SpecOf(st).Status; f != nil {
 		out = append(out, fmt.Sprint(optionIndex(f, in[f.ID])+1))
 	}
 	if st != onboarding.RequestProduction {
@@ -96,7 +96,7 @@ func lineAnswers(st onboarding.Step, in stepInputs) []string {
 }
 
 // optionIndex is where value is among the status field's options.
-func optionIndex(f *service.StatusField, value string) int {
+func optionIndex(f *onboarding.StatusField, value string) int {
 	for i, o := range f.Options {
 		if o == value {
 			return i
@@ -123,28 +123,28 @@ func runLine(t *testing.T, s *Session, answers []string) (string, error) {
 func runScreen(t *testing.T, s *Session, st onboarding.Step, in stepInputs, wait map[string]string) string {
 	t.Helper()
 	p := startProgram(t, NewWizard(s), 120, 40)
-	spec := service.SpecOf(st)
+	spec := onboarding.SpecOf(st)
 	p.waitFor(t, spec.Heading)
 	if st == onboarding.AuthenticateTestUser {
 		p.send(keys("c")...)
-		p.waitFor(t, wait[service.ActConnect])
+		p.waitFor(t, wait[onboarding.ActConnect])
 	}
 	for i, r := range spec.Rows {
 		if st == onboarding.AuthenticateTestUser {
 			break
 		}
 		switch r.Kind {
-		case service.Tick:
+		case onboarding.Tick:
 			p.send(keys("space", "down")...)
-		case service.Field:
-			if i == 0 || spec.Rows[i-1].Kind != service.Field {
+		case onboarding.Field:
+			if i == 0 || spec.Rows[i-1].Kind != onboarding.Field {
 				p.send(keys("enter")...) // edit it (enter on the field before moved on editing)
 			}
 			p.send(tea.KeyMsg{Type: tea.KeyCtrlU})
 			p.typeText(in[r.ID])
 			p.send(keys("enter")...) // stores it and moves on (or leaves the last)
-		case service.Action:
-			if r.ID != service.ActStartProduction && r.ID != service.ActCopyROOK && r.ID != service.ActCopyLoopback {
+		case onboarding.Action:
+			if r.ID != onboarding.ActStartProduction && r.ID != onboarding.ActCopyROOK && r.ID != onboarding.ActCopyLoopback {
 				p.send(keys("enter")...)
 			}
 			if w := wait[r.ID]; w != "" {
@@ -212,21 +212,21 @@ func TestBothFrontEndsSameResult(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	in := stepInputs{service.FieldAppName: "Acme sandbox", service.FieldDescription: "Reads glucose for the clinic", service.FieldClientID: sandbox.DemoClientID,
-		service.FieldClientSecret: sandbox.DemoClientSecret, service.FieldRecipient: rcpt, service.FieldROOKRedirect: "https://rook.example/api/v1/dexcom/callback",
-		service.FieldReview: service.ReviewStatuses[2]}
-	wait := map[string]string{service.ActStoreCredentials: "Stored encrypted", service.ActSeal: "Verification code",
-		service.ActPreflight: "✓ 200", service.ActConnect: "Verified"}
+	in := stepInputs{onboarding.FieldAppName: "Acme sandbox", onboarding.FieldDescription: "Reads glucose for the clinic", onboarding.FieldClientID: sandbox.DemoClientID,
+		onboarding.FieldClientSecret: sandbox.DemoClientSecret, onboarding.FieldRecipient: rcpt, onboarding.FieldROOKRedirect: "https://rook.example/api/v1/dexcom/callback",
+		onboarding.FieldReview: onboarding.ReviewStatuses[2]}
+	wait := map[string]string{onboarding.ActStoreCredentials: "Stored encrypted", onboarding.ActSeal: "Verification code",
+		onboarding.ActPreflight: "✓ 200", onboarding.ActConnect: "Verified"}
 	for _, st := range onboarding.Steps {
 		t.Run(st.String(), func(t *testing.T) {
 			lw, ls := readyFor(t, st)
-			in[service.FieldLoopback] = lw.loopback
+			in[onboarding.FieldLoopback] = lw.loopback
 			out, err := runLine(t, ls, lineAnswers(st, in))
 			if err != nil {
 				t.Fatalf("line mode: %v\n%s", err, out)
 			}
 			sw, ss := readyFor(t, st)
-			in[service.FieldLoopback] = sw.loopback
+			in[onboarding.FieldLoopback] = sw.loopback
 			runScreen(t, ss, st, in, wait)
 			line, screen := outcome(t, lw, ls, st), outcome(t, sw, ss, st)
 			if line != screen {
@@ -318,7 +318,7 @@ func TestLineModeNotesTheSandboxClientIDOnProduction(t *testing.T) {
 	for _, done := range onboarding.Steps[:onboarding.CollectCredentials] {
 		s.Progress.MarkDone(done, fixedNow)
 	}
-	in := stepInputs{service.FieldClientID: sandbox.DemoClientID, service.FieldClientSecret: sandbox.DemoClientSecret}
+	in := stepInputs{onboarding.FieldClientID: sandbox.DemoClientID, onboarding.FieldClientSecret: sandbox.DemoClientSecret}
 	out, err := runLine(t, s, lineAnswers(onboarding.CollectCredentials, in))
 	if err != nil {
 		t.Fatalf("%v\n%s", err, out)

@@ -3,7 +3,7 @@ package ui
 import (
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/x/ansi"
-	"github.com/tryrook/dexonboard/internal/service"
+	"github.com/tryrook/dexonboard/internal/onboarding"
 )
 
 // helpView is the help bar. When the keys do not fit the width, the page's
@@ -100,7 +100,7 @@ func (w *Wizard) fieldKeys() []key.Binding {
 		return nil
 	}
 	for _, r := range p.form.rows {
-		if r.Kind == service.Field {
+		if r.Kind == onboarding.Field {
 			k := w.keys
 			return []key.Binding{k.EditThen, k.Store, k.Tab, k.ShiftTab, k.Leave, k.ForceQuit}
 		}

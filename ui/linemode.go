@@ -12,7 +12,6 @@ import (
 	"github.com/tryrook/dexonboard/internal/dexcom"
 	"github.com/tryrook/dexonboard/internal/onboarding"
 	"github.com/tryrook/dexonboard/internal/secret"
-	"github.com/tryrook/dexonboard/internal/service"
 	"github.com/tryrook/dexonboard/internal/vault"
 )
 
@@ -184,7 +183,7 @@ func (l *lineMode) walk() error {
 			l.say("\n%s is done already.", st)
 			continue
 		}
-		if err := l.step(service.SpecOf(st)); err != nil {
+		if err := l.step(onboarding.SpecOf(st)); err != nil {
 			return err
 		}
 		if first+i == len(pages)-1 {
@@ -207,10 +206,10 @@ func (l *lineMode) walk() error {
 
 // step runs the spec's rows in the page's order, then its date and its
 // status, and saves; what was answered before a stop stays.
-func (l *lineMode) step(spec service.Spec) error {
+func (l *lineMode) step(spec onboarding.Spec) error {
 	st := spec.Step
 	l.say("\n%s (%s app)", spec.Heading, strings.ToLower(l.s.Progress.Track.Label()))
-	l.say("%s", spec.Intro(l.s))
+	l.say("%s", l.s.Intro(spec.Step))
 	l.answers = map[string]string{}
 	var rows []accessible
 	for _, r := range spec.Rows {

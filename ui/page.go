@@ -81,7 +81,7 @@ func (noExtra) sync(*stepPage)                            {}
 // ticks, fields and actions, and the step's date; the extra adds the rest.
 type stepPage struct {
 	base
-	spec    service.Spec
+	spec    onboarding.Spec
 	form    form
 	problem string
 	date    key.Binding
@@ -89,7 +89,7 @@ type stepPage struct {
 }
 
 func newStepPage(b base, st onboarding.Step, extra stepExtra) *stepPage {
-	spec := service.SpecOf(st)
+	spec := onboarding.SpecOf(st)
 	p := &stepPage{base: b, spec: spec, form: newForm(spec, b.s, b.keys), date: b.keys.Date, extra: extra}
 	if e, ok := extra.(interface{ init(*stepPage) }); ok {
 		e.init(p)
@@ -161,10 +161,10 @@ func (p *stepPage) Update(msg tea.Msg) (page, tea.Cmd) {
 // answer checks a field's answer and stores it when the field stores
 // itself; enter also moves on. Leaving a field stores a changed answer.
 func (p *stepPage) answer(r *row, enter bool) tea.Cmd {
-	if r.Kind != service.Field {
+	if r.Kind != onboarding.Field {
 		return nil
 	}
-	if !enter && (r.Set == nil || strings.TrimSpace(r.input.Value()) == r.Get(p.s)) {
+	if !enter && (r.ForAction || strings.TrimSpace(r.input.Value()) == p.s.Value(r.ID)) {
 		return nil
 	}
 	v, err := p.s.Answer(p.spec.Step, r.Row, r.input.Value())
@@ -175,7 +175,7 @@ func (p *stepPage) answer(r *row, enter bool) tea.Cmd {
 	p.problem = ""
 	r.input.SetValue(v)
 	var cmds []tea.Cmd
-	if r.Set != nil {
+	if !r.ForAction {
 		cmds = append(cmds, saveProfile(p.s, p.spec.Step), saveProgress(p.s), p.changed())
 	}
 	if enter {
@@ -192,7 +192,7 @@ func (p *stepPage) View() (string, int) {
 	th := p.theme
 	var b strings.Builder
 	b.WriteString(th.Title.Render(p.spec.Heading) + "\n\n")
-	b.WriteString(wrap(p.width, p.spec.Intro(p.s)) + "\n\n")
+	b.WriteString(wrap(p.width, p.s.Intro(p.spec.Step)) + "\n\n")
 	b.WriteString(p.extra.above(p))
 	top := strings.Count(b.String(), "\n")
 	form, cursor := p.form.view(th, p.s)

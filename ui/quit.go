@@ -5,7 +5,6 @@ import (
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/tryrook/dexonboard/internal/onboarding"
-	"github.com/tryrook/dexonboard/internal/service"
 )
 
 // typedInput is a page that can hold input typed but not stored.
@@ -31,7 +30,7 @@ func (f *form) changed(s *Session) []*row {
 	var out []*row
 	for i := range f.rows {
 		r := &f.rows[i]
-		if stores(*r) && strings.TrimSpace(r.input.Value()) != strings.TrimSpace(r.Get(s)) {
+		if stores(*r) && strings.TrimSpace(r.input.Value()) != strings.TrimSpace(s.Value(r.ID)) {
 			out = append(out, r)
 		}
 	}
@@ -41,7 +40,7 @@ func (f *form) changed(s *Session) []*row {
 // stores: the field's answer is kept in the vault (the public key of step
 // 4 is only used to seal).
 func stores(r row) bool {
-	return r.Kind == service.Field && (r.Set != nil || r.ID == service.FieldClientID || r.ID == service.FieldClientSecret)
+	return r.Kind == onboarding.Field && (!r.ForAction || r.ID == onboarding.FieldClientID || r.ID == onboarding.FieldClientSecret)
 }
 
 func (p *stepPage) unstored() []string { return p.form.unstored(p.s) }
@@ -52,7 +51,7 @@ func (p *stepPage) storeTyped() ([]tea.Cmd, error) {
 	var cmds []tea.Cmd
 	credentials := false
 	for _, r := range p.form.changed(p.s) {
-		if r.Set == nil {
+		if r.ForAction {
 			credentials = true
 			continue
 		}
@@ -62,7 +61,7 @@ func (p *stepPage) storeTyped() ([]tea.Cmd, error) {
 		cmds = append(cmds, saveProfile(p.s, p.spec.Step))
 	}
 	if credentials {
-		if err := p.s.StoreCredentials(p.form.input(service.FieldClientID).Value(), p.form.input(service.FieldClientSecret).Value()); err != nil {
+		if err := p.s.StoreCredentials(p.form.input(onboarding.FieldClientID).Value(), p.form.input(onboarding.FieldClientSecret).Value()); err != nil {
 			return cmds, err
 		}
 		cmds = append(cmds, saveProfile(p.s, p.spec.Step))

@@ -10,7 +10,6 @@ import (
 	"github.com/tryrook/dexonboard/internal/handoff"
 	"github.com/tryrook/dexonboard/internal/onboarding"
 	"github.com/tryrook/dexonboard/internal/sandbox"
-	"github.com/tryrook/dexonboard/internal/service"
 )
 
 // TestResultsScrollIntoView: at 80x24 the result of each action (step 4's
@@ -54,7 +53,7 @@ func TestResultsScrollIntoView(t *testing.T) {
 	}
 
 	wiz.goTo(int(onboarding.ShareWithROOK))
-	wiz.pages[wiz.current].(*stepPage).form.input(service.FieldRecipient).SetValue(rcpt)
+	wiz.pages[wiz.current].(*stepPage).form.input(onboarding.FieldRecipient).SetValue(rcpt)
 	seal, err := s.Seal(rcpt)
 	if err != nil {
 		t.Fatal(err)
@@ -77,8 +76,8 @@ func TestResultsScrollIntoView(t *testing.T) {
 	reachesTheEnd("step 5", "Copied to the clipboard")
 
 	wiz.goTo(int(onboarding.CreateAccount))
-	send(wiz, openedMsg{url: service.PortalURL})
-	shows("step 1 portal", "Portal: "+service.PortalURL)
+	send(wiz, openedMsg{url: onboarding.PortalURL})
+	shows("step 1 portal", "Portal: "+onboarding.PortalURL)
 	reachesTheEnd("step 1", "Portal: ")
 }
 
@@ -96,7 +95,7 @@ func TestFieldsNeverTrapNavigation(t *testing.T) {
 	if wiz.Current() != onboarding.CollectCredentials {
 		t.Fatalf("on %s, not step 3", wiz.Current())
 	}
-	id := wiz.pages[wiz.current].(*stepPage).form.input(service.FieldClientID)
+	id := wiz.pages[wiz.current].(*stepPage).form.input(onboarding.FieldClientID)
 	if id.Value() != "" {
 		t.Fatalf("o typed %q into a field nobody is editing", id.Value())
 	}

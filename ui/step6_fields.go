@@ -6,7 +6,6 @@ import (
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/tryrook/dexonboard/internal/onboarding"
-	"github.com/tryrook/dexonboard/internal/service"
 )
 
 // rookFields are step 6's ROOK credential fields (e edits them in place):
@@ -21,10 +20,10 @@ type rookFields struct {
 // newROOKFields is the fields of step 6's spec (ROOK credentials, test
 // user).
 func newROOKFields(s *Session, k KeyMap) rookFields {
-	spec := service.SpecOf(onboarding.AuthenticateTestUser)
-	var rows []service.Row
+	spec := onboarding.SpecOf(onboarding.AuthenticateTestUser)
+	var rows []onboarding.Row
 	for _, r := range spec.Rows {
-		if r.Kind == service.Field {
+		if r.Kind == onboarding.Field {
 			rows = append(rows, r)
 		}
 	}
@@ -44,10 +43,10 @@ func (f *rookFields) open() tea.Cmd {
 func (f *rookFields) update(s *Session, msg tea.KeyMsg, cancel key.Binding) tea.Cmd {
 	ev, row, cmd := f.form.update(msg)
 	store := func(enter bool) tea.Cmd {
-		if row == nil || row.Kind != service.Field {
+		if row == nil || row.Kind != onboarding.Field {
 			return nil
 		}
-		if !enter && strings.TrimSpace(row.input.Value()) == row.Get(s) {
+		if !enter && strings.TrimSpace(row.input.Value()) == s.Value(row.ID) {
 			return nil
 		}
 		v, err := s.Answer(onboarding.AuthenticateTestUser, row.Row, row.input.Value())
@@ -114,7 +113,7 @@ func (f *rookFields) summary(th Theme, s *Session, edit key.Binding) string {
 	}
 	user := a.ROOKUserID
 	if user == "" {
-		user = service.DefaultROOKUserID
+		user = onboarding.DefaultROOKUserID
 	}
 	return th.Key.Render("ROOK      ") + string(s.ROOKEnv()) + " · client " + uuid + "\n" +
 		th.Key.Render("Test user ") + user + "\n"

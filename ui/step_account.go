@@ -9,7 +9,6 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/x/ansi"
 	"github.com/tryrook/dexonboard/internal/onboarding"
-	"github.com/tryrook/dexonboard/internal/service"
 )
 
 // accountExtra is step 1's portal link and Dexcom's review status.
@@ -41,7 +40,7 @@ func (e *accountExtra) handle(p *stepPage, msg tea.Msg) (tea.Cmd, bool) {
 	case tea.KeyMsg:
 		switch {
 		case key.Matches(msg, e.open):
-			return openURL(p.s, service.PortalURL), true
+			return openURL(p.s, onboarding.PortalURL), true
 		case key.Matches(msg, e.status):
 			p.s.NextStatus(p.spec.Step)
 			return saveProgress(p.s), true

@@ -10,7 +10,6 @@ import (
 	"github.com/tryrook/dexonboard/internal/connect"
 	"github.com/tryrook/dexonboard/internal/dexcom"
 	"github.com/tryrook/dexonboard/internal/onboarding"
-	"github.com/tryrook/dexonboard/internal/service"
 )
 
 // connectPage is step 6: log a test user in and see data flow. It
@@ -206,10 +205,10 @@ func (p *connectPage) userName() string {
 // View draws the page; its cursor is the picked test user or the ROOK
 // field being edited, counted from the lines drawn above it.
 func (p *connectPage) View() (string, int) {
-	th, spec := p.theme, service.SpecOf(onboarding.AuthenticateTestUser)
+	th, spec := p.theme, onboarding.SpecOf(onboarding.AuthenticateTestUser)
 	var b strings.Builder
 	b.WriteString(th.Title.Render(spec.Heading) + "\n\n")
-	b.WriteString(wrap(p.width, spec.Intro(p.s)) + "\n\n")
+	b.WriteString(wrap(p.width, p.s.Intro(spec.Step)) + "\n\n")
 	run := p.shown()
 	runTop := strings.Count(b.String(), "\n")
 	if run.state != runIdle {

@@ -44,7 +44,7 @@ func (e *credentialsExtra) handle(p *stepPage, msg tea.Msg) (tea.Cmd, bool) {
 }
 
 func (e *credentialsExtra) act(p *stepPage, _ string) tea.Cmd {
-	err := p.s.StoreCredentials(p.form.input(service.FieldClientID).Value(), p.form.input(service.FieldClientSecret).Value())
+	err := p.s.StoreCredentials(p.form.input(onboarding.FieldClientID).Value(), p.form.input(onboarding.FieldClientSecret).Value())
 	if err != nil {
 		p.problem = explain(err)
 		return nil

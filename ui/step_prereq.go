@@ -31,10 +31,10 @@ func (webhookProbedMsg) forStep() onboarding.Step { return onboarding.Prerequisi
 
 // act probes the stored webhook in the background, as ROOK would post.
 func (e *prereqExtra) act(p *stepPage, id string) tea.Cmd {
-	if id != service.ActProbeWebhook || e.probing {
+	if id != onboarding.ActProbeWebhook || e.probing {
 		return nil
 	}
-	if r := p.form.input(service.FieldWebhookURL); r != nil && r.Value() != p.s.App().WebhookURL {
+	if r := p.form.input(onboarding.FieldWebhookURL); r != nil && r.Value() != p.s.App().WebhookURL {
 		if _, err := p.s.Answer(onboarding.Prerequisites, webhookRowOf(), r.Value()); err != nil {
 			e.hookErr = explain(err)
 			return nil
@@ -50,13 +50,13 @@ func (e *prereqExtra) act(p *stepPage, id string) tea.Cmd {
 }
 
 // webhookRowOf is the prerequisites' webhook field.
-func webhookRowOf() service.Row {
-	for _, r := range service.SpecOf(onboarding.Prerequisites).Rows {
-		if r.ID == service.FieldWebhookURL {
+func webhookRowOf() onboarding.Row {
+	for _, r := range onboarding.SpecOf(onboarding.Prerequisites).Rows {
+		if r.ID == onboarding.FieldWebhookURL {
 			return r
 		}
 	}
-	return service.Row{}
+	return onboarding.Row{}
 }
 
 func (e *prereqExtra) init(p *stepPage) { e.preflight = p.keys.Preflight }

@@ -12,7 +12,7 @@ import (
 )
 
 // DefaultLoopback is the redirect URI the self-check uses unless the app has another.
-const DefaultLoopback = service.DefaultLoopback
+const DefaultLoopback = onboarding.DefaultLoopback
 
 // redirectExtra is step 5's URLs to copy and the preflight that proves them.
 type redirectExtra struct {
@@ -80,14 +80,14 @@ func (e *redirectExtra) settle(p *stepPage) tea.Cmd {
 func (e *redirectExtra) changed(p *stepPage) tea.Cmd { return e.settle(p) }
 
 func (e *redirectExtra) act(p *stepPage, id string) tea.Cmd {
-	if id == service.ActPreflight {
+	if id == onboarding.ActPreflight {
 		return e.run(p)
 	}
 	return e.copySelected(p)
 }
 
 func (e *redirectExtra) copySelected(p *stepPage) tea.Cmd {
-	if p.form.current().ID != service.ActCopyROOK {
+	if p.form.current().ID != onboarding.ActCopyROOK {
 		return copyText(p.s.Loopback())
 	}
 	if u := p.s.App().ROOKRedirectURL; u != "" {

@@ -46,7 +46,7 @@ func (e *shareExtra) handle(p *stepPage, msg tea.Msg) (tea.Cmd, bool) {
 // act seals the app's credentials for the recipient into a new 0600 file
 // and copies the armored text to the clipboard.
 func (e *shareExtra) act(p *stepPage, _ string) tea.Cmd {
-	seal, err := p.s.Seal(p.form.input(service.FieldRecipient).Value())
+	seal, err := p.s.Seal(p.form.input(onboarding.FieldRecipient).Value())
 	if err != nil {
 		p.problem = explain(err)
 		return nil

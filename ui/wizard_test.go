@@ -301,11 +301,11 @@ func TestHelpShowsOnlyWorkingKeys(t *testing.T) {
 		t.Fatalf("help while typing: %s", h)
 	}
 	send(wiz, keys("d")...)
-	if s.Progress.Field(onboarding.ShareWithROOK, service.FieldSharedOn) != "" {
+	if s.Progress.Field(onboarding.ShareWithROOK, onboarding.FieldSharedOn) != "" {
 		t.Fatal("d set the date while typing in a field")
 	}
 	send(wiz, keys("esc", "d")...)
-	if s.Progress.Field(onboarding.ShareWithROOK, service.FieldSharedOn) == "" {
+	if s.Progress.Field(onboarding.ShareWithROOK, onboarding.FieldSharedOn) == "" {
 		t.Fatal("d did not set the date outside the field")
 	}
 }

@@ -38,7 +38,7 @@ func (r *rookFlags) register(f *pflag.FlagSet) {
 	f.StringVar(&r.apiBase, "rook-api-base", "", "ROOK API base URL instead of --rook-env's (a simulator, a proxy)")
 	f.StringVar(&r.env, "rook-env", "", "ROOK environment: sandbox or production (default: the one of --env)")
 	f.StringVar(&r.clientUUID, "rook-client-uuid", "", "the ROOK client UUID (the secret key comes from $ROOK_SECRET_KEY, or from --profile)")
-	f.StringVar(&r.userID, "rook-user-id", "", "the ROOK user id of the test user (default: the profile's, else "+service.DefaultROOKUserID+")")
+	f.StringVar(&r.userID, "rook-user-id", "", "the ROOK user id of the test user (default: the profile's, else "+onboarding.DefaultROOKUserID+")")
 	f.StringVar(&r.redirectURL, "rook-redirect-url", "", "ROOK's Redirect URL from Step 4, which the authorization URL must carry (default: the profile's)")
 	f.StringVar(&r.webhookURL, "webhook-url", "", "also probe this data webhook as ROOK delivers to it (default: the profile's; with --demo a local receiver)")
 	f.DurationVar(&r.apiTimeout, "rook-timeout", rook.DefaultTimeout, "how long one ROOK API call may take")

@@ -45,14 +45,14 @@ func TestEveryEntryPointRefusesTheSameValues(t *testing.T) {
 	}
 	entries := []fieldEntry{
 		{field: "client id", bad: []string{"a", strings.Repeat("a", 100_000), "has space", "id\x1b[2Jxx"},
-			rule: onboarding.ValidateClientID, wizard: row(onboarding.CollectCredentials, service.FieldClientID),
+			rule: onboarding.ValidateClientID, wizard: row(onboarding.CollectCredentials, onboarding.FieldClientID),
 			handoff:  func(p *handoff.Payload, v string) { p.ClientID = v },
 			vaultAdd: func(v string) ([]string, string) { return []string{"--client-id", v}, cmdSecret + "\n" },
 			checkFlags: func(v string) ([]string, []string) {
 				return []string{"--client-id", v}, []string{"DEXCOM_CLIENT_SECRET=" + cmdSecret}
 			}, flagOrVar: "--client-id"},
 		{field: "client secret", bad: []string{"s", "a secret with spaces", strings.Repeat("s", 129)},
-			rule: onboarding.ValidateClientSecret, wizard: row(onboarding.CollectCredentials, service.FieldClientSecret),
+			rule: onboarding.ValidateClientSecret, wizard: row(onboarding.CollectCredentials, onboarding.FieldClientSecret),
 			handoff:  func(p *handoff.Payload, v string) { p.ClientSecret = secret.New(v) },
 			vaultAdd: func(v string) ([]string, string) { return []string{"--client-id", id}, v + "\n" },
 			checkFlags: func(v string) ([]string, []string) {
@@ -65,7 +65,7 @@ func TestEveryEntryPointRefusesTheSameValues(t *testing.T) {
 				return []string{"--client-id", id, "--app-name", v}, cmdSecret + "\n"
 			}},
 		{field: "redirect uri", bad: []string{redirect + "#frag", "http://localhost:8765/<script>", "http://example.com:8765/cb", "http://localhost/cb", "http://localhost:8765/cb?x=1"},
-			rule: onboarding.ValidateRedirectURI, wizard: row(onboarding.ConfigureRedirect, service.FieldLoopback),
+			rule: onboarding.ValidateRedirectURI, wizard: row(onboarding.ConfigureRedirect, onboarding.FieldLoopback),
 			handoff: func(p *handoff.Payload, v string) { p.RedirectURI = v },
 			vaultAdd: func(v string) ([]string, string) {
 				return []string{"--client-id", id, "--redirect-uri", v}, cmdSecret + "\n"
@@ -74,15 +74,15 @@ func TestEveryEntryPointRefusesTheSameValues(t *testing.T) {
 				return []string{"--client-id", id, "--redirect-uri", v}, []string{"DEXCOM_CLIENT_SECRET=" + cmdSecret}
 			}, flagOrVar: "--redirect-uri"},
 		{field: "ROOK client UUID", bad: []string{"demoClientUUID", "4e1c2a9b-7d35-4f08-9c61-0b2d8e5f7a1g"},
-			rule: onboarding.ValidateROOKClientUUID, wizard: row(onboarding.AuthenticateTestUser, service.FieldROOKClientUUID),
+			rule: onboarding.ValidateROOKClientUUID, wizard: row(onboarding.AuthenticateTestUser, onboarding.FieldROOKClientUUID),
 			checkFlags: func(v string) ([]string, []string) { return []string{"--via", "rook", "--rook-client-uuid", v}, nil }, flagOrVar: "--rook-client-uuid"},
 		{field: "ROOK secret key", bad: []string{"a key with spaces", "key\x1b[2J", strings.Repeat("k", 201)},
-			rule: onboarding.ValidateROOKSecretKey, wizard: row(onboarding.AuthenticateTestUser, service.FieldROOKSecretKey),
+			rule: onboarding.ValidateROOKSecretKey, wizard: row(onboarding.AuthenticateTestUser, onboarding.FieldROOKSecretKey),
 			checkFlags: func(v string) ([]string, []string) {
 				return []string{"--via", "rook", "--rook-client-uuid", "4e1c2a9b-7d35-4f08-9c61-0b2d8e5f7a13"}, []string{"ROOK_SECRET_KEY=" + v}
 			}, flagOrVar: "$ROOK_SECRET_KEY"},
 		{field: "ROOK user id", bad: []string{"user_1", "a b", strings.Repeat("u", 51), "usér"},
-			rule: onboarding.ValidateROOKUserID, wizard: row(onboarding.AuthenticateTestUser, service.FieldROOKUserID),
+			rule: onboarding.ValidateROOKUserID, wizard: row(onboarding.AuthenticateTestUser, onboarding.FieldROOKUserID),
 			checkFlags: func(v string) ([]string, []string) { return []string{"--via", "rook", "--rook-user-id", v}, nil }, flagOrVar: "--rook-user-id"},
 	}
 	now := time.Now()
@@ -102,8 +102,8 @@ func TestEveryEntryPointRefusesTheSameValues(t *testing.T) {
 				t.Fatalf("%s: the rule accepts it; the test is wrong", name)
 			}
 			if f.wizard != nil {
-				var r service.Row
-				for _, x := range service.SpecOf(f.wizard.step).Rows {
+				var r onboarding.Row
+				for _, x := range onboarding.SpecOf(f.wizard.step).Rows {
 					if x.ID == f.wizard.id {
 						r = x
 					}

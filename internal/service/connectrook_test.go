@@ -88,7 +88,7 @@ func TestConnectThroughROOKGoodChain(t *testing.T) {
 	if !out.Result.OK() || out.Result.Report.AlreadyConnected {
 		t.Fatalf("not connected: %+v", out.Result.Finding)
 	}
-	if d := out.Delivery; d == nil || d.UserID != DefaultROOKUserID || d.Readings == 0 || d.Status != http.StatusOK {
+	if d := out.Delivery; d == nil || d.UserID != onboarding.DefaultROOKUserID || d.Readings == 0 || d.Status != http.StatusOK {
 		t.Fatalf("delivery %+v", out.Delivery)
 	}
 	var kinds []ROOKEventKind
@@ -208,7 +208,7 @@ func TestConnectThroughROOKTakesOnlyItsOwnDelivery(t *testing.T) {
 	open := func(ctx context.Context, u string) error {
 		// The other environment's push for the same user lands first.
 		doc := webhook.SampleDocument(time.Now())
-		doc.ClientUUID, doc.UserID = other, DefaultROOKUserID
+		doc.ClientUUID, doc.UserID = other, onboarding.DefaultROOKUserID
 		if r := webhook.Probe(ctx, w.hook.URL+"/rook", doc, webhook.Options{}); r.Status != http.StatusOK {
 			t.Errorf("the other push was not received: %+v", r)
 		}

@@ -11,106 +11,119 @@ import (
 	"github.com/tryrook/dexonboard/internal/secret"
 )
 
-// DefaultLoopback is the redirect URI the self-check uses unless the app has another.
-const DefaultLoopback = "http://localhost:8765/callback"
-
-var appNameRow = Row{Kind: Field, ID: FieldAppName, Label: "App name, as in the portal", Limit: 80,
-	Placeholder: "e.g. Acme Health {track}",
-	Get:         func(s *Session) string { return s.App().Name },
-	Check: func(_ *Session, v string) (string, error) {
-		v = strings.TrimSpace(v)
-		if v == "" {
-			return "", &InputError{Field: "the app name", Problem: Empty}
-		}
-		return v, onboarding.ValidateAppName(v)
-	},
-	Set: func(s *Session, v string) { s.App().Name = v },
+// fieldFuncs is how a field row's value is read, checked and stored for a
+// session; the row itself (label, limit, hint) is onboarding's.
+type fieldFuncs struct {
+	// get is the value to start from (the stored one, or the prefilled one).
+	get func(s *Session) string
+	// check cleans an answer and says whether it is acceptable.
+	check func(s *Session, answer string) (string, error)
+	// set stores an accepted answer (nil: an action of the step uses it).
+	set func(s *Session, value string)
 }
 
-var appDescriptionRow = Row{Kind: Field, ID: FieldDescription, Label: "Description", Limit: 200, Optional: true,
-	Placeholder: "what the app does with Dexcom data",
-	Get:         func(s *Session) string { return s.App().Description },
-	Check:       func(_ *Session, v string) (string, error) { return strings.TrimSpace(v), nil },
-	Set:         func(s *Session, v string) { s.App().Description = v },
+// fields is the behaviour of every field row, keyed by its id.
+var fields = map[string]fieldFuncs{
+	onboarding.FieldAppName: {
+		get: func(s *Session) string { return s.App().Name },
+		check: func(_ *Session, v string) (string, error) {
+			v = strings.TrimSpace(v)
+			if v == "" {
+				return "", &InputError{Field: "the app name", Problem: Empty}
+			}
+			return v, onboarding.ValidateAppName(v)
+		},
+		set: func(s *Session, v string) { s.App().Name = v },
+	},
+	onboarding.FieldDescription: {
+		get:   func(s *Session) string { return s.App().Description },
+		check: func(_ *Session, v string) (string, error) { return strings.TrimSpace(v), nil },
+		set:   func(s *Session, v string) { s.App().Description = v },
+	},
+	onboarding.FieldClientID: {
+		get: func(s *Session) string {
+			if s.App().ClientID == "" {
+				return s.prefill().ClientID
+			}
+			return s.App().ClientID
+		},
+		check: func(_ *Session, v string) (string, error) { return credential("the Client ID", v) },
+	},
+	onboarding.FieldClientSecret: {
+		get: func(s *Session) string {
+			if p := s.prefill().ClientSecret; p != "" && s.App().ClientID == "" {
+				return p
+			}
+			return s.App().ClientSecret.Reveal()
+		},
+		check: func(_ *Session, v string) (string, error) { return credential("the Client Secret", v) },
+	},
+	onboarding.FieldRecipient: {
+		get: func(s *Session) string { return s.prefill().Recipient },
+		check: func(_ *Session, v string) (string, error) {
+			v = strings.TrimSpace(v)
+			if v == "" {
+				return "", nil
+			}
+			if _, err := handoff.Recipient(v); err != nil {
+				return "", &InputError{Field: "the public key", Problem: BadKey, Detail: err.Error()}
+			}
+			return v, nil
+		},
+	},
+	onboarding.FieldROOKRedirect: {
+		get: func(s *Session) string {
+			if s.App().ROOKRedirectURL == "" {
+				return s.prefill().ROOKRedirect
+			}
+			return s.App().ROOKRedirectURL
+		},
+		check: func(s *Session, v string) (string, error) {
+			v = ReplyURL(v)
+			return v, ValidateROOKRedirectFor(v, s.loopbackROOK())
+		},
+		set: func(s *Session, v string) { s.App().ROOKRedirectURL = v },
+	},
+	onboarding.FieldLoopback: {
+		get: func(s *Session) string { return s.Loopback() },
+		check: func(_ *Session, v string) (string, error) {
+			v = strings.TrimSpace(v)
+			if _, err := connect.ParseRedirect(v); err != nil {
+				return "", &InputError{Field: "the loopback Redirect URL", Problem: NotLoopback, Detail: err.Error()}
+			}
+			return v, nil
+		},
+		set: func(s *Session, v string) { s.App().RedirectURI = v },
+	},
+	onboarding.FieldROOKClientUUID: rookClientUUIDField,
+	onboarding.FieldROOKSecretKey:  rookSecretKeyField,
+	onboarding.FieldROOKUserID:     rookUserIDField,
+	onboarding.FieldWebhookURL:     webhookField,
 }
 
-var clientIDRow = Row{Kind: Field, ID: FieldClientID, Label: "Client ID", Limit: 128,
-	Placeholder: "Client ID from the app's page",
-	Get: func(s *Session) string {
-		if s.App().ClientID == "" {
-			return s.prefill().ClientID
-		}
-		return s.App().ClientID
-	},
-	Check: func(_ *Session, v string) (string, error) { return credential("the Client ID", v) },
+// Value is the value field row id starts from for the session: the stored
+// one, or the one prefilled for the track ("" for an id with no field).
+func (s *Session) Value(id string) string {
+	if f, ok := fields[id]; ok {
+		return f.get(s)
+	}
+	return ""
 }
 
-var clientSecretRow = Row{Kind: Field, ID: FieldClientSecret, Label: "Client Secret", Limit: 128, Secret: true,
-	Placeholder: "Client Secret (hidden; paste works)", Hint: "shown as dots; stored only in the encrypted vault",
-	Get: func(s *Session) string {
-		if p := s.prefill().ClientSecret; p != "" && s.App().ClientID == "" {
-			return p
-		}
-		return s.App().ClientSecret.Reveal()
-	},
-	Check: func(_ *Session, v string) (string, error) { return credential("the Client Secret", v) },
-}
-
-var recipientRow = Row{Kind: Field, ID: FieldRecipient, Label: "ROOK engineer's public key", Limit: 200, Optional: true,
-	Placeholder: "age1… (your CSE's public key)", Hint: "from dexonboard handoff keygen on their side; not secret",
-	Get: func(s *Session) string {
-		return s.prefill().Recipient
-	},
-	Check: func(_ *Session, v string) (string, error) {
-		v = strings.TrimSpace(v)
-		if v == "" {
-			return "", nil
-		}
-		if _, err := handoff.Recipient(v); err != nil {
-			return "", &InputError{Field: "the public key", Problem: BadKey, Detail: err.Error()}
-		}
-		return v, nil
-	},
-}
-
-var rookRedirectRow = Row{Kind: Field, ID: FieldROOKRedirect, Label: "Redirect URL returned by ROOK", Limit: 300,
-	Placeholder: "https://… (the Redirect URL your CSE sent)",
-	Hint:        "https, no #fragment; paste the URL or ROOK's whole reply; enter stores it",
-	Get: func(s *Session) string {
-		if s.App().ROOKRedirectURL == "" {
-			return s.prefill().ROOKRedirect
-		}
-		return s.App().ROOKRedirectURL
-	},
-	Check: func(s *Session, v string) (string, error) {
-		v = ReplyURL(v)
-		return v, ValidateROOKRedirectFor(v, s.loopbackROOK())
-	},
-	Set: func(s *Session, v string) { s.App().ROOKRedirectURL = v },
-}
-
-var loopbackRow = Row{Kind: Field, ID: FieldLoopback, Label: "Loopback Redirect URL for the self-check (step 6)", Limit: 200,
-	Placeholder: DefaultLoopback, Hint: "http://localhost:PORT/PATH; enter stores it",
-	Get: func(s *Session) string { return s.Loopback() },
-	Check: func(_ *Session, v string) (string, error) {
-		v = strings.TrimSpace(v)
-		if _, err := connect.ParseRedirect(v); err != nil {
-			return "", &InputError{Field: "the loopback Redirect URL", Problem: NotLoopback, Detail: err.Error()}
-		}
-		return v, nil
-	},
-	Set: func(s *Session, v string) { s.App().RedirectURI = v },
-}
-
-// PlaceholderFor fills a field's placeholder for the session's track.
-func (r Row) PlaceholderFor(s *Session) string {
+// Placeholder fills a field's placeholder for the session's track.
+func (s *Session) Placeholder(r onboarding.Row) string {
 	return strings.NewReplacer("{track}", strings.ToLower(s.Progress.Track.Label()), "{rookenv}", string(s.ROOKEnv())).Replace(r.Placeholder)
+}
+
+// Intro is step st's intro for the session's track.
+func (s *Session) Intro(st onboarding.Step) string {
+	return onboarding.SpecOf(st).IntroFor(s.Progress.Env)
 }
 
 // Loopback is the app's loopback redirect URI, the default until one is set.
 func (s *Session) Loopback() string {
 	if a := s.App(); a.RedirectURI == "" {
-		a.RedirectURI = DefaultLoopback
+		a.RedirectURI = onboarding.DefaultLoopback
 		if l := s.prefill().Loopback; l != "" {
 			a.RedirectURI = l // the demo app's registered one
 		}
@@ -201,12 +214,16 @@ func (s *Session) RedirectURLs() []string {
 
 // Answer checks an answer to a field of step st and, when the field stores
 // itself, stores it and settles the step. It returns the cleaned value.
-func (s *Session) Answer(st onboarding.Step, r Row, answer string) (string, error) {
-	v, err := r.Check(s, answer)
-	if err != nil || r.Set == nil || (v == "" && r.Optional && r.Get(s) == "") {
+func (s *Session) Answer(st onboarding.Step, r onboarding.Row, answer string) (string, error) {
+	f, ok := fields[r.ID]
+	if !ok {
+		return "", fmt.Errorf("step %s has no field %q", st, r.ID)
+	}
+	v, err := f.check(s, answer)
+	if err != nil || f.set == nil || (v == "" && r.Optional && f.get(s) == "") {
 		return v, err
 	}
-	r.Set(s, v)
+	f.set(s, v)
 	s.Settle(st)
 	return v, nil
 }

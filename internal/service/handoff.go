@@ -39,7 +39,7 @@ type Sealed struct {
 // which may run in the background: it writes a new 0600 file in ExportDir.
 func (s *Session) Seal(recipient string) (func() (*Sealed, error), error) {
 	recipient = strings.TrimSpace(recipient)
-	if _, err := recipientRow.Check(s, recipient); err != nil {
+	if _, err := fields[onboarding.FieldRecipient].check(s, recipient); err != nil {
 		return nil, err
 	}
 	if recipient == "" {
@@ -88,7 +88,7 @@ func (s *Session) flagStaleSeal() {
 		return
 	}
 	if st, ok := s.Progress.Steps[onboarding.ShareWithROOK]; ok {
-		delete(st.Checked, TickShared)
+		delete(st.Checked, onboarding.TickShared)
 	}
 	s.Progress.MarkAttention(onboarding.ShareWithROOK, ErrStaleHandoff.Error(), s.Time())
 }

@@ -58,7 +58,7 @@ func PreflightPassed(rs []PreflightResult) bool {
 // registered and the preflight accepted every one of them.
 func (s *Session) SettleRedirect(rs []PreflightResult) {
 	ok := len(rs) == len(s.RedirectURLs()) && PreflightPassed(rs)
-	s.settle(onboarding.ConfigureRedirect, ok && AllTicked(s, onboarding.ConfigureRedirect))
+	s.settle(onboarding.ConfigureRedirect, ok && onboarding.AllTicked(s.Progress, onboarding.ConfigureRedirect))
 }
 
 // probe opens Dexcom's login for clientID and redirect as a browser would

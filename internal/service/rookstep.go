@@ -14,15 +14,6 @@ import (
 	"github.com/tryrook/dexonboard/internal/webhook"
 )
 
-// Step 6's and the prerequisites' actions through ROOK.
-const (
-	ActConnectROOK  = "connect_rook"
-	ActProbeWebhook = "probe_webhook"
-)
-
-// DefaultROOKUserID is the test user id suggested for step 6.
-const DefaultROOKUserID = "dexonboard-test-user"
-
 // loopbackROOK reports whether the track's ROOK API is on this machine (a
 // simulator), whose Redirect URL is loopback http, rather than a real ROOK
 // environment.
@@ -39,15 +30,14 @@ func (s *Session) rookAPIBase() string {
 // ROOKEnv is the ROOK environment of the track.
 func (s *Session) ROOKEnv() rook.Environment { return ROOKEnvironment(s.Progress.Env) }
 
-var rookClientUUIDRow = Row{Kind: Field, ID: FieldROOKClientUUID, Label: "ROOK client UUID", Limit: 100, Optional: true,
-	Placeholder: "from ROOK's client portal, {rookenv} environment", Hint: "not secret; each ROOK environment has its own",
-	Get: func(s *Session) string {
+var rookClientUUIDField = fieldFuncs{
+	get: func(s *Session) string {
 		if s.App().ROOKClientUUID == "" {
 			return s.prefill().ROOKClientUUID
 		}
 		return s.App().ROOKClientUUID
 	},
-	Check: func(_ *Session, v string) (string, error) {
+	check: func(_ *Session, v string) (string, error) {
 		v = strings.TrimSpace(v)
 		if v == "" {
 			return "", nil
@@ -57,22 +47,21 @@ var rookClientUUIDRow = Row{Kind: Field, ID: FieldROOKClientUUID, Label: "ROOK c
 		}
 		return v, nil
 	},
-	Set: func(s *Session, v string) { s.App().ROOKClientUUID = v },
+	set: func(s *Session, v string) { s.App().ROOKClientUUID = v },
 }
 
 // ROOKClientUUID is the client UUID step 6 shows: the stored one, else the
 // one prefilled for the track.
-func (s *Session) ROOKClientUUID() string { return rookClientUUIDRow.Get(s) }
+func (s *Session) ROOKClientUUID() string { return rookClientUUIDField.get(s) }
 
-var rookSecretKeyRow = Row{Kind: Field, ID: FieldROOKSecretKey, Label: "ROOK secret key", Limit: 200, Secret: true, Optional: true,
-	Placeholder: "{rookenv} secret key (hidden; paste works)", Hint: "shown as dots; stored only in the encrypted vault",
-	Get: func(s *Session) string {
+var rookSecretKeyField = fieldFuncs{
+	get: func(s *Session) string {
 		if s.App().ROOKSecretKey.Empty() {
 			return s.prefill().ROOKSecretKey
 		}
 		return s.App().ROOKSecretKey.Reveal()
 	},
-	Check: func(_ *Session, v string) (string, error) {
+	check: func(_ *Session, v string) (string, error) {
 		v = strings.TrimSpace(v)
 		if v == "" {
 			return "", nil
@@ -82,39 +71,37 @@ var rookSecretKeyRow = Row{Kind: Field, ID: FieldROOKSecretKey, Label: "ROOK sec
 		}
 		return v, nil
 	},
-	Set: func(s *Session, v string) { s.App().ROOKSecretKey = secret.New(v) },
+	set: func(s *Session, v string) { s.App().ROOKSecretKey = secret.New(v) },
 }
 
-var rookUserIDRow = Row{Kind: Field, ID: FieldROOKUserID, Label: "Test user id at ROOK", Limit: onboarding.MaxROOKUserIDLen, Optional: true,
-	Placeholder: DefaultROOKUserID, Hint: "any id of yours; ROOK creates the user when it is first used",
-	Get: func(s *Session) string {
+var rookUserIDField = fieldFuncs{
+	get: func(s *Session) string {
 		if id := s.App().ROOKUserID; id != "" {
 			return id
 		}
-		return DefaultROOKUserID
+		return onboarding.DefaultROOKUserID
 	},
-	Check: func(_ *Session, v string) (string, error) {
+	check: func(_ *Session, v string) (string, error) {
 		v = strings.TrimSpace(v)
 		if v == "" {
-			return DefaultROOKUserID, nil
+			return onboarding.DefaultROOKUserID, nil
 		}
 		if err := ValidateROOKUserID(v); err != nil {
 			return "", &InputError{Field: "the test user id", Problem: BadValue, Detail: err.Error()}
 		}
 		return v, nil
 	},
-	Set: func(s *Session, v string) { s.App().ROOKUserID = v },
+	set: func(s *Session, v string) { s.App().ROOKUserID = v },
 }
 
-var webhookRow = Row{Kind: Field, ID: FieldWebhookURL, Label: "Data webhook URL (ROOK delivers here)", Limit: 300, Optional: true,
-	Placeholder: "https://api.example.com/rook/webhook", Hint: "ROOK POSTs JSON without authentication; dexonboard checks that it answers 200 (its reading of the guide's \"Ensure the response code is 200\")",
-	Get: func(s *Session) string {
+var webhookField = fieldFuncs{
+	get: func(s *Session) string {
 		if s.App().WebhookURL == "" {
 			return s.prefill().WebhookURL
 		}
 		return s.App().WebhookURL
 	},
-	Check: func(_ *Session, v string) (string, error) {
+	check: func(_ *Session, v string) (string, error) {
 		v = strings.TrimSpace(v)
 		if v == "" {
 			return "", nil
@@ -124,7 +111,7 @@ var webhookRow = Row{Kind: Field, ID: FieldWebhookURL, Label: "Data webhook URL 
 		}
 		return v, nil
 	},
-	Set: func(s *Session, v string) { s.App().WebhookURL = v },
+	set: func(s *Session, v string) { s.App().WebhookURL = v },
 }
 
 // ROOKLegOf is step 6 through ROOK for the session's app: its ROOK
@@ -156,7 +143,7 @@ func (s *Session) ROOKLegOf(open func(context.Context, string) error, dc *dexcom
 	}
 	user := a.ROOKUserID
 	if user == "" {
-		user = DefaultROOKUserID
+		user = onboarding.DefaultROOKUserID
 	}
 	poll := s.ROOKPoll
 	if poll == (rook.Poll{}) {

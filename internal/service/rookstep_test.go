@@ -11,11 +11,11 @@ import (
 func TestROOKRedirectFieldLoopbackOnlyForTheSimulator(t *testing.T) {
 	sim := "http://127.0.0.1:8781/api/v1/oauth/dexcom/callback"
 	s := newSession(t)
-	if _, err := s.Answer(onboarding.ShareWithROOK, rookRedirectRow, sim); err == nil {
+	if _, err := s.Answer(onboarding.ShareWithROOK, field(onboarding.ShareWithROOK, onboarding.FieldROOKRedirect), sim); err == nil {
 		t.Fatal("a real ROOK environment took a loopback http Redirect URL")
 	}
 	s.ROOKAPIBase = "http://127.0.0.1:8781"
-	if _, err := s.Answer(onboarding.ShareWithROOK, rookRedirectRow, sim); err != nil || s.App().ROOKRedirectURL != sim {
+	if _, err := s.Answer(onboarding.ShareWithROOK, field(onboarding.ShareWithROOK, onboarding.FieldROOKRedirect), sim); err != nil || s.App().ROOKRedirectURL != sim {
 		t.Fatalf("the demo's simulator URL was refused: %v", err)
 	}
 }
@@ -40,17 +40,17 @@ func TestStep5TickCallsRegisterRedirect(t *testing.T) {
 func TestROOKUserIDAndUUIDFields(t *testing.T) {
 	s := newSession(t)
 	for _, bad := range []string{"a b", "x/y", "q?"} {
-		if _, err := s.Answer(onboarding.AuthenticateTestUser, rookUserIDRow, bad); err == nil {
+		if _, err := s.Answer(onboarding.AuthenticateTestUser, field(onboarding.AuthenticateTestUser, onboarding.FieldROOKUserID), bad); err == nil {
 			t.Errorf("user id %q accepted", bad)
 		}
 	}
-	if v, err := s.Answer(onboarding.AuthenticateTestUser, rookUserIDRow, ""); err != nil || v != DefaultROOKUserID {
+	if v, err := s.Answer(onboarding.AuthenticateTestUser, field(onboarding.AuthenticateTestUser, onboarding.FieldROOKUserID), ""); err != nil || v != onboarding.DefaultROOKUserID {
 		t.Fatalf("empty user id: %q %v", v, err)
 	}
-	if _, err := s.Answer(onboarding.AuthenticateTestUser, rookClientUUIDRow, "4e1c2a9b-7d35"); err == nil {
+	if _, err := s.Answer(onboarding.AuthenticateTestUser, field(onboarding.AuthenticateTestUser, onboarding.FieldROOKClientUUID), "4e1c2a9b-7d35"); err == nil {
 		t.Fatal("a short UUID was accepted")
 	}
-	if _, err := s.Answer(onboarding.AuthenticateTestUser, rookClientUUIDRow, "4e1c2a9b-7d35-4f08-9c61-0b2d8e5f7a13"); err != nil {
+	if _, err := s.Answer(onboarding.AuthenticateTestUser, field(onboarding.AuthenticateTestUser, onboarding.FieldROOKClientUUID), "4e1c2a9b-7d35-4f08-9c61-0b2d8e5f7a13"); err != nil {
 		t.Fatal(err)
 	}
 }

@@ -57,8 +57,8 @@ func newSessionSim(t *testing.T) (*Session, *sandbox.Server) {
 	return s, sim
 }
 
-func field(st onboarding.Step, id string) Row {
-	for _, r := range SpecOf(st).Rows {
+func field(st onboarding.Step, id string) onboarding.Row {
+	for _, r := range onboarding.SpecOf(st).Rows {
 		if r.ID == id {
 			return r
 		}
@@ -101,18 +101,18 @@ func TestAnswersAreCheckedThenStored(t *testing.T) {
 func TestStepsCompleteFromWhatIsRecorded(t *testing.T) {
 	s := newSession(t)
 	st := onboarding.CreateAccount
-	for _, r := range Checklist(st) {
+	for _, r := range onboarding.Checklist(st) {
 		s.Toggle(st, r.ID)
 	}
 	if s.Progress.StatusOf(st) == onboarding.Done {
 		t.Fatal("step 1 done without its date")
 	}
-	s.SetToday(st, SpecOf(st).Date.ID)
+	s.SetToday(st, onboarding.SpecOf(st).Date.ID)
 	s.Settle(st)
 	if s.Progress.StatusOf(st) != onboarding.Done {
 		t.Fatal("step 1 not done with every tick and its date")
 	}
-	s.Toggle(st, Checklist(st)[0].ID)
+	s.Toggle(st, onboarding.Checklist(st)[0].ID)
 	if s.Progress.StatusOf(st) == onboarding.Done {
 		t.Fatal("unticking did not reopen step 1")
 	}
@@ -224,8 +224,8 @@ func TestSealWritesANewFileOnlyTheRecipientOpens(t *testing.T) {
 // from its spec; r moves it on, an answer picks it by number or words.
 func TestReviewStatusIsPartOfStep1(t *testing.T) {
 	s := newSession(t)
-	f := SpecOf(onboarding.CreateAccount).Status
-	if f == nil || f.ID != "review" || len(f.Options) != len(ReviewStatuses) {
+	f := onboarding.SpecOf(onboarding.CreateAccount).Status
+	if f == nil || f.ID != "review" || len(f.Options) != len(onboarding.ReviewStatuses) {
 		t.Fatalf("step 1's spec has no review status: %+v", f)
 	}
 	if got := s.StatusOf(onboarding.CreateAccount); got != "not submitted" {
@@ -254,7 +254,7 @@ func TestReviewStatusIsPartOfStep1(t *testing.T) {
 	if got := s.StatusOf(onboarding.CreateAccount); got != "submitted, awaiting review" {
 		t.Fatalf("a refused answer changed it to %q", got)
 	}
-	if SpecOf(onboarding.CreateApp).Status != nil || s.SetStatus(onboarding.CreateApp, "x") != nil {
+	if onboarding.SpecOf(onboarding.CreateApp).Status != nil || s.SetStatus(onboarding.CreateApp, "x") != nil {
 		t.Fatal("step 2 has no status field")
 	}
 }

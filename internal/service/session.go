@@ -234,7 +234,7 @@ func (s *Session) SetToday(step onboarding.Step, field string) {
 // Toggle ticks or unticks a checklist item and settles the step.
 func (s *Session) Toggle(step onboarding.Step, item string) {
 	s.Progress.Toggle(step, item, s.Time())
-	if step == onboarding.ConfigureRedirect && item == TickRedirectRegistered && s.Progress.Checked(step, item) {
+	if step == onboarding.ConfigureRedirect && item == onboarding.TickRedirectRegistered && s.Progress.Checked(step, item) {
 		s.registerRedirect()
 	}
 	s.Settle(step)

@@ -48,11 +48,11 @@ func TestProductionPrefillHasItsOwnValues(t *testing.T) {
 	s.Prefill = Prefill{ClientID: "sandbox-app"}
 	s.ProductionPrefill = Prefill{ClientID: "production-app", Loopback: "http://127.0.0.1:9/callback"}
 	sandboxLoopback := s.Loopback()
-	if got := field(onboarding.CollectCredentials, "client_id").Get(s); got != "sandbox-app" {
+	if got := s.Value("client_id"); got != "sandbox-app" {
 		t.Fatalf("sandbox Client ID %q", got)
 	}
 	s.Progress = onboarding.NewProgress(onboarding.ProductionTrack, "us")
-	if got := field(onboarding.CollectCredentials, "client_id").Get(s); got != "production-app" {
+	if got := s.Value("client_id"); got != "production-app" {
 		t.Fatalf("production Client ID %q", got)
 	}
 	if got := s.Loopback(); got != "http://127.0.0.1:9/callback" || got == sandboxLoopback {

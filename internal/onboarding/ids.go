@@ -1,4 +1,4 @@
-package service
+package onboarding
 
 // The ids of the rows, dates and status fields the front ends and the
 // service name outside a step's spec: each is spelled once, here.
@@ -25,4 +25,17 @@ const (
 	TickSubmitted          = "submitted"  // step 1: the form is sent
 	TickShared             = "shared"     // step 4: the hand-off is sent
 	TickRedirectRegistered = "registered" // step 5: both URLs are in the Dexcom app
+)
+
+// Actions a step offers; each front end runs them through the service.
+const (
+	ActStoreCredentials = "save"
+	ActSeal             = "seal"
+	ActCopyROOK         = "copy_rook"
+	ActCopyLoopback     = "copy_loop"
+	ActPreflight        = "preflight"
+	ActConnect          = "connect"
+	ActConnectROOK      = "connect_rook"
+	ActProbeWebhook     = "probe_webhook"
+	ActStartProduction  = "start_production"
 )
