@@ -180,6 +180,8 @@ func (w *World) TakeHandoff(production bool, sealed []byte) (string, string, err
 // RegisterRedirect registers u beside the app's loopback at the Dexcom
 // simulator, as the client does in Dexcom's portal (step 5).
 func (w *World) RegisterRedirect(clientID, loopback, u string) {
+	w.sw.changing.Lock()
+	defer w.sw.changing.Unlock()
 	w.sw.mu.Lock()
 	if w.sw.registered == nil {
 		w.sw.registered = map[string]registration{}

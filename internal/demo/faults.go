@@ -24,6 +24,10 @@ const (
 // switches is what the world has switched on, and the Redirect URLs
 // registered at Dexcom, which one fault takes away.
 type switches struct {
+	// changing orders a switch's flip with the registrations it touches:
+	// a redirect registered while "not registered" goes on or off must not
+	// land between the flip and its effect.
+	changing   sync.Mutex
 	mu         sync.Mutex
 	on         map[string]bool
 	registered map[string]registration // by Client ID
@@ -123,6 +127,8 @@ func (w *World) Faults() []service.Fault {
 		out = append(out, service.Fault{Name: f.name, Key: f.key, Where: f.where,
 			On: func() bool { return w.sw.is(f.name) },
 			Set: func(on bool) error {
+				w.sw.changing.Lock()
+				defer w.sw.changing.Unlock()
 				if err := f.set(on); err != nil {
 					return err
 				}
