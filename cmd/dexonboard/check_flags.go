@@ -29,6 +29,7 @@ type rookFlags struct {
 	userID      string
 	redirectURL string
 	webhookURL  string
+	webhookWait time.Duration
 	apiTimeout  time.Duration
 	days        int
 }
@@ -41,6 +42,8 @@ func (r *rookFlags) register(f *pflag.FlagSet) {
 	f.StringVar(&r.userID, "rook-user-id", "", "the ROOK user id of the test user (default: the profile's, else "+onboarding.DefaultROOKUserID+")")
 	f.StringVar(&r.redirectURL, "rook-redirect-url", "", "ROOK's Redirect URL from Step 4, which the authorization URL must carry (default: the profile's)")
 	f.StringVar(&r.webhookURL, "webhook-url", "", "also probe this data webhook as ROOK delivers to it (default: the profile's; with --demo a local receiver)")
+	f.DurationVar(&r.webhookWait, "webhook-timeout", 15*time.Second, "how long the webhook probe waits for the webhook's answer")
+	boundDuration(f, "webhook-timeout", 2*time.Minute, "")
 	f.DurationVar(&r.apiTimeout, "rook-timeout", rook.DefaultTimeout, "how long one ROOK API call may take")
 	boundDuration(f, "rook-timeout", 10*time.Minute, "")
 	f.IntVar(&r.days, "rook-days", 3, "how many days back to look for ROOK's newest blood glucose (1 to 14)")

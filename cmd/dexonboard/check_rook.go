@@ -99,7 +99,7 @@ func runROOK(ctx context.Context, e *env, stages *stageLine, s *service.Session,
 	run.Leg = func(l *service.ROOKLeg) {
 		l.Env, l.Timeout, l.Days = r.rookEnv(s), o.timeout, r.days
 		l.APITimeout, l.Sleep = r.apiTimeout, e.sleep
-		l.WebhookURL = cmp.Or(r.webhookURL, s.App().WebhookURL)
+		l.WebhookURL, l.WebhookTimeout = cmp.Or(r.webhookURL, s.App().WebhookURL), r.webhookWait
 		l.OnGlucoseWait = func(p rook.GlucoseProgress) { stages.Note(glucoseWaitLine(p), true) }
 		if o.har.rec != nil {
 			l.APIHTTP, l.WrapWebhook = o.rookClient(), o.har.rec.Wrap

@@ -163,7 +163,8 @@ func TestMisconfigWrongSecretAtROOK(t *testing.T) {
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			w := newMisconfigWorld(t, rooksim.StackConfig{ROOK: rooksim.Config{Faults: rooksim.Faults{WrongSecret: true}, ExchangeFailure: tt.how}})
-			r, c := w.run(t)
+			// The wait after the login is bounded by the login's own.
+			r, c := w.run(t, "--timeout", "3s")
 			named(t, r, c, "browser",
 				[]string{"ROOK could not exchange the code: the Client Secret ROOK holds is most likely wrong", tt.seen},
 				[]string{"ask your CSE to replace the Client Secret ROOK holds (Step 4)", "(Step 3)"})
@@ -245,8 +246,8 @@ func TestMisconfigWebhookSilentOrRefused(t *testing.T) {
 			}
 			return walk(ctx, u)
 		}
-		r, c := w.run(t, "--webhook-url", hang.URL)
-		named(t, r, c, "webhook", []string{"did not answer within 15s"}, []string{"reachable", "answers within a few seconds"})
+		r, c := w.run(t, "--webhook-url", hang.URL, "--webhook-timeout", "2s")
+		named(t, r, c, "webhook", []string{"did not answer within 2s"}, []string{"reachable", "answers within a few seconds"})
 		if strings.Contains(r.out, "context deadline exceeded") || strings.Contains(r.out, "Client.Timeout") {
 			t.Errorf("Go's words reached the report: %s", r.out)
 		}

@@ -102,6 +102,8 @@ type ROOKLeg struct {
 	// day ROOK returned, for the comparison.
 	Dexcom     *dexcom.Client
 	WebhookURL string // "" skips the probe
+	// WebhookTimeout bounds the probe's wait for an answer (default 15 s).
+	WebhookTimeout time.Duration
 	// HashKey is the client's secret hash key ($ROOK_HASH_KEY): when set,
 	// the webhook probe signs x-rook-hash as ROOK does.
 	HashKey secret.String
@@ -307,7 +309,7 @@ func (l ROOKLeg) startWebhook(ctx context.Context, env rook.Environment, now tim
 	p := &pendingProbe{done: make(chan struct{})}
 	go func() {
 		defer close(p.done)
-		p.rep = probeWebhook(ctx, l.WebhookURL, env, now, l.HashKey, l.WrapWebhook)
+		p.rep = probeWebhook(ctx, l.WebhookURL, env, now, l.HashKey, l.WrapWebhook, l.WebhookTimeout)
 	}()
 	return p
 }
@@ -483,6 +485,10 @@ func (l ROOKLeg) afterLoginWait() time.Duration {
 	if l.AfterLogin > 0 {
 		return l.AfterLogin
 	}
+	// Well inside the login's own limit, so this wait is what ends.
+	if l.Timeout > 0 && l.Timeout/2 < 10*time.Second {
+		return l.Timeout / 2
+	}
 	return 10 * time.Second
 }
 
@@ -543,11 +549,11 @@ func ProbeWebhook(ctx context.Context, u string, env rook.Environment, now time.
 // ProbeSignedWebhook is ProbeWebhook signed with hashKey (x-rook-hash as
 // ROOK signs) when it is not empty.
 func ProbeSignedWebhook(ctx context.Context, u string, env rook.Environment, now time.Time, hashKey secret.String) *WebhookReport {
-	return probeWebhook(ctx, u, env, now, hashKey, nil)
+	return probeWebhook(ctx, u, env, now, hashKey, nil, 0)
 }
 
-func probeWebhook(ctx context.Context, u string, env rook.Environment, now time.Time, hashKey secret.String, wrap func(http.RoundTripper) http.RoundTripper) *WebhookReport {
-	r := webhook.Probe(ctx, u, webhook.SampleDocument(now), webhook.Options{Env: env, HashKey: hashKey, Wrap: wrap})
+func probeWebhook(ctx context.Context, u string, env rook.Environment, now time.Time, hashKey secret.String, wrap func(http.RoundTripper) http.RoundTripper, timeout time.Duration) *WebhookReport {
+	r := webhook.Probe(ctx, u, webhook.SampleDocument(now), webhook.Options{Env: env, HashKey: hashKey, Wrap: wrap, Timeout: timeout})
 	w := &WebhookReport{URL: r.URL, Status: r.Status, Verdict: r.Verdict.String(), Ms: r.Duration.Milliseconds(),
 		Redirect: r.Redirect, Reason: r.Reason, OK: r.Verdict != webhook.Fail, Signed: r.Signed}
 	if r.TLS != nil {
