@@ -76,18 +76,22 @@ func (s *sim) get(t *testing.T, path, token string) (int, []byte) {
 	return resp.StatusCode, b
 }
 
+// loginQuery is a good login request for the demo app.
+func loginQuery() url.Values {
+	return url.Values{"client_id": {sandbox.DemoClientID}, "redirect_uri": {sandbox.DemoRedirectURI},
+		"response_type": {"code"}, "scope": {"offline_access"}, "state": {"abc"}}
+}
+
+// withLoginParam is the good login request with k set to v.
+func withLoginParam(k, v string) url.Values {
+	q := loginQuery()
+	q.Set(k, v)
+	return q
+}
+
 func TestLoginPageChecksTheRequest(t *testing.T) {
 	s := start(t, sandbox.Config{LoginInPlace: true})
-	good := url.Values{"client_id": {sandbox.DemoClientID}, "redirect_uri": {sandbox.DemoRedirectURI},
-		"response_type": {"code"}, "scope": {"offline_access"}, "state": {"abc"}}
-	with := func(k, v string) url.Values {
-		q := url.Values{}
-		for kk, vv := range good {
-			q[kk] = vv
-		}
-		q.Set(k, v)
-		return q
-	}
+	good, with := loginQuery(), withLoginParam
 	tests := []struct {
 		name   string
 		q      url.Values
@@ -127,16 +131,7 @@ func TestLoginPageChecksTheRequest(t *testing.T) {
 func TestLoginRedirectsToIdentityPage(t *testing.T) {
 	s := start(t, sandbox.Config{})
 	noFollow := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-	good := url.Values{"client_id": {sandbox.DemoClientID}, "redirect_uri": {sandbox.DemoRedirectURI},
-		"response_type": {"code"}, "scope": {"offline_access"}, "state": {"abc"}}
-	with := func(k, v string) url.Values {
-		q := url.Values{}
-		for kk, vv := range good {
-			q[kk] = vv
-		}
-		q.Set(k, v)
-		return q
-	}
+	good, with := loginQuery(), withLoginParam
 	tests := []struct {
 		name     string
 		q        url.Values
