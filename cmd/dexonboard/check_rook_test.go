@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"net/http"
@@ -240,12 +241,7 @@ func TestCheckValidatesFlagsFirst(t *testing.T) {
 // With --no-browser the authorization URL is alone on its line on stderr.
 func TestCheckThroughROOKNoBrowserPrintsURL(t *testing.T) {
 	w := newROOKWorld(t, rooksim.Faults{})
-	t.Setenv("ROOK_SECRET_KEY", rooksim.DemoSecretKey)
-	ios, _, out, errOut := iostreams.Test()
-	e := &env{ios: ios, prompt: &fakePrompter{}}
-	code := runWith(context.Background(), e, []string{"check", "--via", "rook", "--no-browser", "--timeout", "300ms",
-		"--api-base", w.st.Dexcom.URL, "--rook-api-base", w.st.ROOK.URL, "--rook-client-uuid", rooksim.DemoClientUUID,
-		"--client-id", sandbox.DemoClientID, "--rook-redirect-url", w.st.ROOK.RedirectURL()})
+	code, out, errOut := checkROOKNoBrowser(t, w)
 	var url string
 	for _, line := range strings.Split(errOut.String(), "\n") {
 		if strings.HasPrefix(line, w.st.Dexcom.URL+"/v2/oauth2/login?") {
@@ -298,4 +294,16 @@ func TestCheckThroughROOKFromProfile(t *testing.T) {
 	if !c.OK || !c.ROOK.Authorized || !strings.Contains(out.String(), `"user_id": "acme-tester"`) || strings.Contains(out.String()+errOut.String(), rooksim.DemoSecretKey) {
 		t.Fatalf("%s", out.String())
 	}
+}
+
+// checkROOKNoBrowser runs `check --via rook --no-browser` against w's
+// simulators with a 300 ms login wait (nobody logs in).
+func checkROOKNoBrowser(t *testing.T, w *rookWorld) (code int, out, errOut *bytes.Buffer) {
+	t.Setenv("ROOK_SECRET_KEY", rooksim.DemoSecretKey)
+	ios, _, out, errOut := iostreams.Test()
+	e := &env{ios: ios, prompt: &fakePrompter{}}
+	code = runWith(context.Background(), e, []string{"check", "--via", "rook", "--no-browser", "--timeout", "300ms",
+		"--api-base", w.st.Dexcom.URL, "--rook-api-base", w.st.ROOK.URL, "--rook-client-uuid", rooksim.DemoClientUUID,
+		"--client-id", sandbox.DemoClientID, "--rook-redirect-url", w.st.ROOK.RedirectURL()})
+	return code, out, errOut
 }

@@ -2,27 +2,19 @@ package main
 
 import (
 	"bytes"
-	"context"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
-	"github.com/tryrook/dexonboard/internal/iostreams"
 	"github.com/tryrook/dexonboard/internal/rooksim"
-	"github.com/tryrook/dexonboard/internal/sandbox"
 )
 
 // check shows the wait on ROOK's authorized list on its stage line: off a
 // terminal, the first answer as a line under the browser's stage.
 func TestCheckThroughROOKShowsTheWait(t *testing.T) {
 	w := newROOKWorld(t, rooksim.Faults{})
-	t.Setenv("ROOK_SECRET_KEY", rooksim.DemoSecretKey)
-	ios, _, out, errOut := iostreams.Test()
-	e := &env{ios: ios, prompt: &fakePrompter{}}
-	code := runWith(context.Background(), e, []string{"check", "--via", "rook", "--no-browser", "--timeout", "300ms",
-		"--api-base", w.st.Dexcom.URL, "--rook-api-base", w.st.ROOK.URL, "--rook-client-uuid", rooksim.DemoClientUUID,
-		"--client-id", sandbox.DemoClientID, "--rook-redirect-url", w.st.ROOK.RedirectURL()})
+	code, out, errOut := checkROOKNoBrowser(t, w)
 	stderr := errOut.String()
 	browser := strings.Index(stderr, "… ROOK: open the login in a browser")
 	wait := strings.Index(stderr, "asked ROOK 1 time, 0 s of 300 ms; the browser ends on ROOK's own page")

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -18,7 +17,6 @@ import (
 	"github.com/tryrook/dexonboard/internal/rooksim"
 	"github.com/tryrook/dexonboard/internal/sandbox"
 	"github.com/tryrook/dexonboard/internal/secret"
-	"github.com/tryrook/dexonboard/internal/vault"
 	"github.com/tryrook/dexonboard/internal/webhook"
 )
 
@@ -49,15 +47,7 @@ func newROOKWorld(t *testing.T, f rooksim.Faults) *rookWorld {
 	if err := st.ROOK.SetWebhookURL(rooksim.DemoClientUUID, hook.URL+"/rook"); err != nil {
 		t.Fatal(err)
 	}
-	v, err := vault.Create(filepath.Join(t.TempDir(), "vault.db"), []byte("violet-anchor-mosaic-7-tundra"), vault.Options{KDF: vault.InsecureTestKDF, AllowWeakKDF: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { v.Close() })
-	p, err := v.CreateProfile("Acme Health")
-	if err != nil {
-		t.Fatal(err)
-	}
+	v, p := acmeVault(t)
 	s := &Session{Vault: v, Profile: p, Progress: onboarding.NewProgress(onboarding.SandboxTrack, dexcom.Sandbox),
 		APIBase: st.Dexcom.URL, ROOKAPIBase: st.ROOK.URL, HTTP: http.DefaultClient, LoginTimeout: 20 * time.Second,
 		Deliveries: hub, ROOKPoll: rook.Poll{Attempts: 8, Delay: 50 * time.Millisecond, MaxDelay: 200 * time.Millisecond}}

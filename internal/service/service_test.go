@@ -41,15 +41,7 @@ func newSessionSim(t *testing.T) (*Session, *sandbox.Server) {
 	sim := sandbox.New(sandbox.Config{Now: func() time.Time { return now }, Apps: []sandbox.App{sandbox.DemoApp(loopback, rookURL)}})
 	ts := httptest.NewServer(sim)
 	t.Cleanup(ts.Close)
-	v, err := vault.Create(filepath.Join(t.TempDir(), "vault.db"), []byte("violet-anchor-mosaic-7-tundra"), vault.Options{KDF: vault.InsecureTestKDF, AllowWeakKDF: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { v.Close() })
-	p, err := v.CreateProfile("Acme Health")
-	if err != nil {
-		t.Fatal(err)
-	}
+	v, p := acmeVault(t)
 	s := &Session{Vault: v, Profile: p, Progress: onboarding.NewProgress(onboarding.SandboxTrack, dexcom.Sandbox),
 		APIBase: ts.URL, HTTP: http.DefaultClient, Now: func() time.Time { return now }, ExportDir: t.TempDir(),
 		Browse: sandbox.Autopilot(http.DefaultClient, "SandboxUser7", true), LoginTimeout: 20 * time.Second}
@@ -257,4 +249,20 @@ func TestReviewStatusIsPartOfStep1(t *testing.T) {
 	if onboarding.SpecOf(onboarding.CreateApp).Status != nil || s.SetStatus(onboarding.CreateApp, "x") != nil {
 		t.Fatal("step 2 has no status field")
 	}
+}
+
+// acmeVault is a new vault (a fast test KDF) holding the profile "Acme
+// Health", closed when the test ends.
+func acmeVault(t *testing.T) (*vault.Vault, *onboarding.Profile) {
+	t.Helper()
+	v, err := vault.Create(filepath.Join(t.TempDir(), "vault.db"), []byte("violet-anchor-mosaic-7-tundra"), vault.Options{KDF: vault.InsecureTestKDF, AllowWeakKDF: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { v.Close() })
+	p, err := v.CreateProfile("Acme Health")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return v, p
 }
