@@ -103,7 +103,7 @@ func (o *checkOptions) validate() error {
 		}
 	}
 	if r.userID != "" {
-		if err := service.ValidateROOKUserID(r.userID); err != nil {
+		if err := onboarding.ValidateROOKUserID(r.userID); err != nil {
 			return exitWith(exitUsage, fmt.Errorf("--rook-user-id: %w", err))
 		}
 	}

@@ -86,7 +86,7 @@ var rookUserIDField = fieldFuncs{
 		if v == "" {
 			return onboarding.DefaultROOKUserID, nil
 		}
-		if err := ValidateROOKUserID(v); err != nil {
+		if err := onboarding.ValidateROOKUserID(v); err != nil {
 			return "", &InputError{Field: "the test user id", Problem: BadValue, Detail: err.Error()}
 		}
 		return v, nil

@@ -593,10 +593,6 @@ func IsLoopbackURL(u string) bool {
 	return false
 }
 
-// ValidateROOKUserID is onboarding's rule for a ROOK user id (ROOK's
-// OpenAPI pattern), for callers that already import service.
-func ValidateROOKUserID(id string) error { return onboarding.ValidateROOKUserID(id) }
-
 // ROOKReadings are ROOK's samples as Dexcom readings in mg/dL, for the
 // glucose view (ROOK carries no trend).
 func ROOKReadings(d *rook.GlucoseDay) []dexcom.EGV {
