@@ -15,6 +15,7 @@ import (
 )
 
 type checkOptions struct {
+	secrets     secretLookup // $DEXCOM_CLIENT_SECRET, $ROOK_SECRET_KEY, $ROOK_HASH_KEY
 	env         string
 	apiBase     string
 	oauth       string
@@ -34,7 +35,7 @@ type checkOptions struct {
 }
 
 func newCheckCmd(e *env) *cobra.Command {
-	o := &checkOptions{}
+	o := &checkOptions{secrets: e.secrets}
 	cmd := &cobra.Command{
 		Use: "check",
 		Long: `Check the credentials directly with Dexcom (--via dexcom, the default): log a
@@ -213,7 +214,7 @@ func checkSession(e *env, o *checkOptions) (s *service.Session, open func(contex
 			w.Close()
 			return nil, nil, nil, err
 		}
-		s.Override(o.rook.values())
+		s.Override(o.rook.values(o.secrets.get("ROOK_SECRET_KEY")))
 		return s, w.LogIn(o.user), func() { s.Close(); w.Close() }, nil
 	}
 	if o.demoFault != "" {
@@ -237,12 +238,12 @@ func checkSession(e *env, o *checkOptions) (s *service.Session, open func(contex
 		s = service.OnProfile(v, p, env)
 	} else {
 		s = service.NewSession("check", env)
-		s.Override(service.AppValues{ClientID: o.clientID, ClientSecret: secretEnv("DEXCOM_CLIENT_SECRET")})
+		s.Override(service.AppValues{ClientID: o.clientID, ClientSecret: o.secrets.get("DEXCOM_CLIENT_SECRET")})
 	}
 	cleanup = func() { s.Close() }
 	s.APIBase, s.OAuthPaths, s.ROOKAPIBase, s.HTTP = o.apiBase, o.oauth, o.rook.apiBase, apiClient(60*time.Second)
 	s.Override(service.AppValues{ClientID: o.clientID, RedirectURI: o.redirectURI})
-	s.Override(o.rook.values())
+	s.Override(o.rook.values(o.secrets.get("ROOK_SECRET_KEY")))
 	if err := checkReady(s, o); err != nil {
 		cleanup()
 		return nil, nil, nil, err

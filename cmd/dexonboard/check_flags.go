@@ -124,12 +124,12 @@ func (o *checkOptions) validateFields() error {
 	if o.demo || o.profile != "" {
 		return nil // the secrets come from the simulator or the vault
 	}
-	if s := secretEnv("DEXCOM_CLIENT_SECRET"); s != "" && o.rook.via != viaROOK {
+	if s := o.secrets.get("DEXCOM_CLIENT_SECRET"); s != "" && o.rook.via != viaROOK {
 		if err := onboarding.ValidateClientSecret(s); err != nil {
 			return exitWith(exitUsage, fmt.Errorf("$DEXCOM_CLIENT_SECRET: %w", err))
 		}
 	}
-	if s := secretEnv("ROOK_SECRET_KEY"); s != "" && o.rook.via != viaDexcom {
+	if s := o.secrets.get("ROOK_SECRET_KEY"); s != "" && o.rook.via != viaDexcom {
 		if err := onboarding.ValidateROOKSecretKey(s); err != nil {
 			return exitWith(exitUsage, fmt.Errorf("$ROOK_SECRET_KEY: %w", err))
 		}

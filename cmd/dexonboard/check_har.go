@@ -27,8 +27,8 @@ func (o *checkOptions) startTranscript(s *service.Session) *har.Recorder {
 	}
 	rec := har.NewRecorder(nil)
 	a := s.App()
-	rec.Redact(a.ClientSecret.Reveal(), a.ROOKSecretKey.Reveal(), secretEnv("ROOK_SECRET_KEY"),
-		secretEnv("DEXCOM_CLIENT_SECRET"), secretEnv("ROOK_HASH_KEY"))
+	rec.Redact(a.ClientSecret.Reveal(), a.ROOKSecretKey.Reveal(), o.secrets.get("ROOK_SECRET_KEY"),
+		o.secrets.get("DEXCOM_CLIENT_SECRET"), o.secrets.get("ROOK_HASH_KEY"))
 	s.HTTP = rec.Client(s.HTTPClient(time.Minute))
 	o.har.rec = rec
 	return rec

@@ -14,11 +14,11 @@ import (
 	"github.com/tryrook/dexonboard/internal/service"
 )
 
-// rookValues are the ROOK leg's values from the flags and $ROOK_SECRET_KEY.
-func (r *rookFlags) values() service.AppValues {
+// values are the ROOK leg's values from the flags and $ROOK_SECRET_KEY.
+func (r *rookFlags) values(secretKey string) service.AppValues {
 	v := service.AppValues{ROOKRedirectURL: r.redirectURL, ROOKUserID: r.userID, WebhookURL: r.webhookURL}
 	if r.clientUUID != "" {
-		v.ROOKClientUUID, v.ROOKSecretKey = r.clientUUID, secretEnv("ROOK_SECRET_KEY")
+		v.ROOKClientUUID, v.ROOKSecretKey = r.clientUUID, secretKey
 	}
 	return v
 }
@@ -93,7 +93,7 @@ func runROOK(ctx context.Context, e *env, stages *stageLine, s *service.Session,
 	}
 	// $ROOK_HASH_KEY signs the probe as ROOK signs deliveries; without it
 	// the session keeps what it has (the demo world's key).
-	if k := secretEnv("ROOK_HASH_KEY"); k != "" {
+	if k := o.secrets.get("ROOK_HASH_KEY"); k != "" {
 		s.ROOKHashKey = secret.New(k)
 	}
 	run.Leg = func(l *service.ROOKLeg) {

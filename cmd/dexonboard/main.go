@@ -23,14 +23,14 @@ func main() {
 	if err := noCoreDumps(); err != nil {
 		fmt.Fprintln(os.Stderr, "warning: could not turn off core dumps:", err)
 	}
-	takeSecretVars()
+	secrets := takeSecretVars()
 	ctx, cancel := context.WithCancel(context.Background())
 	// Listen before anything is printed: a signal sent once the program has
 	// shown a prompt must find the handler, not the default that kills it.
 	sigs := make(chan os.Signal, 2)
 	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
 	go endOnSignal(sigs, cancel)
-	code := run(ctx, iostreams.System(), os.Args[1:])
+	code := run(ctx, iostreams.System(), secrets, os.Args[1:])
 	cancel()
 	os.Exit(code)
 }
@@ -53,8 +53,8 @@ func endOnSignal(ch <-chan os.Signal, cancel func()) {
 }
 
 // run executes the command line and returns the process exit code.
-func run(ctx context.Context, ios *iostreams.IOStreams, args []string) int {
-	return runWith(ctx, &env{ios: ios, prompt: newPrompter(ios)}, args)
+func run(ctx context.Context, ios *iostreams.IOStreams, secrets secretLookup, args []string) int {
+	return runWith(ctx, &env{ios: ios, prompt: newPrompter(ios), secrets: secrets}, args)
 }
 
 // advice is what the command line adds to an error from internal/: the

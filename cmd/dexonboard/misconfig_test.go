@@ -60,13 +60,11 @@ func newMisconfigWorld(t *testing.T, cfg rooksim.StackConfig) *misconfigWorld {
 // run runs check through ROOK (args add to or override it) within a minute.
 func (w *misconfigWorld) run(t *testing.T, args ...string) (result, checkOut) {
 	t.Helper()
-	t.Setenv("ROOK_SECRET_KEY", w.key)
-	t.Setenv("DEXCOM_CLIENT_SECRET", w.st.Apps[0].ClientSecret)
-	t.Setenv("ROOK_HASH_KEY", w.hashKey)
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	ios, _, out, errOut := iostreams.Test()
-	e := &env{ios: ios, prompt: &fakePrompter{}, sleep: w.sleep, browse: w.browse}
+	e := &env{ios: ios, prompt: &fakePrompter{}, sleep: w.sleep, browse: w.browse, secrets: secretLookup{
+		"ROOK_SECRET_KEY": w.key, "DEXCOM_CLIENT_SECRET": w.st.Apps[0].ClientSecret, "ROOK_HASH_KEY": w.hashKey}}
 	base := []string{"check", "--via", "rook", "--json", "--api-base", w.st.Dexcom.URL, "--rook-api-base", w.st.ROOK.URL,
 		"--rook-client-uuid", rooksim.DemoClientUUID, "--client-id", sandbox.DemoClientID, "--redirect-uri", w.loopback,
 		"--rook-redirect-url", w.st.ROOK.RedirectURL(), "--rook-user-id", "misconfig-user", "--timeout", "45s"}
@@ -112,8 +110,9 @@ func faults(f rooksim.Faults) rooksim.StackConfig {
 
 // 1, 3, 4, 5, 6, 7: found before or without the login.
 func TestMisconfigNamedBeforeTheLogin(t *testing.T) {
+	t.Parallel()
 	hook500 := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(500) }))
-	defer hook500.Close()
+	t.Cleanup(hook500.Close) // after the parallel subtests
 	for _, tt := range []struct {
 		name       string
 		cfg        rooksim.StackConfig
@@ -137,6 +136,7 @@ func TestMisconfigNamedBeforeTheLogin(t *testing.T) {
 			cause: []string{"answered 500, not 200"}, fix: []string{"answer 200"}},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
 			w := newMisconfigWorld(t, tt.cfg)
 			if tt.key != "" {
 				w.key = tt.key
@@ -152,6 +152,7 @@ func TestMisconfigNamedBeforeTheLogin(t *testing.T) {
 // page that names no cause. On main only the first was named; the other
 // two waited the whole --timeout and told the user to log in again.
 func TestMisconfigWrongSecretAtROOK(t *testing.T) {
+	t.Parallel()
 	for _, tt := range []struct {
 		name string
 		how  rooksim.ExchangeFailure
@@ -162,6 +163,7 @@ func TestMisconfigWrongSecretAtROOK(t *testing.T) {
 		{"a page naming no cause", rooksim.Silent, "after the login went through at Dexcom"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
 			w := newMisconfigWorld(t, rooksim.StackConfig{ROOK: rooksim.Config{Faults: rooksim.Faults{WrongSecret: true}, ExchangeFailure: tt.how}})
 			// The wait after the login is bounded by the login's own.
 			r, c := w.run(t, "--timeout", "3s")
@@ -176,6 +178,7 @@ func TestMisconfigWrongSecretAtROOK(t *testing.T) {
 // bounded wait ends with the possible causes, deny and the Client Secret
 // among them. On main it said only to log in and press Authorize.
 func TestMisconfigRealBrowserWaitNamesCauses(t *testing.T) {
+	t.Parallel()
 	for _, tt := range []struct {
 		name      string
 		cfg       rooksim.StackConfig
@@ -185,6 +188,7 @@ func TestMisconfigRealBrowserWaitNamesCauses(t *testing.T) {
 		{"wrong secret, silent", rooksim.StackConfig{ROOK: rooksim.Config{Faults: rooksim.Faults{WrongSecret: true}, ExchangeFailure: rooksim.Silent}}, true},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
 			w := newMisconfigWorld(t, tt.cfg)
 			var wg sync.WaitGroup
 			defer wg.Wait()
@@ -205,6 +209,7 @@ func TestMisconfigRealBrowserWaitNamesCauses(t *testing.T) {
 
 // 12: login denied, with the page the browser ended on read.
 func TestMisconfigLoginDenied(t *testing.T) {
+	t.Parallel()
 	w := newMisconfigWorld(t, rooksim.StackConfig{})
 	w.browse = sandbox.Autopilot(&http.Client{Timeout: 10 * time.Second}, "SandboxUser7", false)
 	r, c := w.run(t)
@@ -216,6 +221,7 @@ func TestMisconfigLoginDenied(t *testing.T) {
 // once the probe has reached the webhook. On main the probe came after
 // the login, so the browser gave up and the run failed at the login.
 func TestMisconfigWebhookSilentOrRefused(t *testing.T) {
+	t.Parallel()
 	arrived := make(chan struct{})
 	var once sync.Once
 	release := make(chan struct{})
@@ -263,6 +269,7 @@ func TestMisconfigWebhookSilentOrRefused(t *testing.T) {
 // in all and shown as it goes. The waits are counted, not slept: on main
 // they came to 8 polls x 3 days (361 s) with nothing shown.
 func TestMisconfigNoDataYet(t *testing.T) {
+	t.Parallel()
 	w := newMisconfigWorld(t, faults(rooksim.Faults{NoDataPolls: 1 << 20}))
 	var mu sync.Mutex
 	var waited time.Duration
@@ -297,6 +304,7 @@ func TestMisconfigNoDataYet(t *testing.T) {
 // 6) saying how many are missing or differ, with the first three. On main
 // --via both exited 0 with ok true.
 func TestMisconfigROOKDataDiffers(t *testing.T) {
+	t.Parallel()
 	for _, tt := range []struct {
 		name string
 		f    rooksim.Faults
@@ -306,6 +314,7 @@ func TestMisconfigROOKDataDiffers(t *testing.T) {
 		{"values changed", rooksim.Faults{ChangeEvery: 2}, "Dexcom "},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
 			w := newMisconfigWorld(t, faults(tt.f))
 			r, c := w.run(t, "--via", "both")
 			named(t, r, c, "compare", []string{"ROOK's data differs from Dexcom's", "UTC, ", tt.want, "(first: "},
@@ -342,6 +351,7 @@ func TestMisconfigROOKDataDiffers(t *testing.T) {
 // production), or a production track's to Dexcom's sandbox. On main the
 // cause named only the two hosts.
 func TestMisconfigSandboxProductionMix(t *testing.T) {
+	t.Parallel()
 	for _, tt := range []struct {
 		name, host string
 		args       []string
@@ -358,6 +368,7 @@ func TestMisconfigSandboxProductionMix(t *testing.T) {
 			[]string{"your production app's Client ID and Secret"}},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
 			w := newMisconfigWorld(t, faults(rooksim.Faults{DexcomHost: tt.host}))
 			r, c := w.run(t, tt.args...)
 			named(t, r, c, "authorization_url", tt.cause, tt.fix)

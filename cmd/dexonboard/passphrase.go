@@ -21,26 +21,27 @@ var vaultOptions = vault.Options{}
 // show them.
 var secretVars = []string{"DEXONBOARD_PASSPHRASE", "DEXONBOARD_NEW_PASSPHRASE", "DEXCOM_CLIENT_SECRET", "ROOK_SECRET_KEY", "ROOK_HASH_KEY"}
 
-// takenEnv holds what takeSecretVars took; nil (in-process tests) means
-// the environment is read as it is.
-var takenEnv map[string]string
-
-// takeSecretVars moves the secret variables from the environment into
-// takenEnv.
-func takeSecretVars() {
-	takenEnv = map[string]string{}
+// takeSecretVars moves the secret variables out of the environment and
+// returns them (an empty map when none is set).
+func takeSecretVars() map[string]string {
+	taken := map[string]string{}
 	for _, name := range secretVars {
 		if v, ok := os.LookupEnv(name); ok {
-			takenEnv[name] = strings.Clone(v)
+			taken[name] = strings.Clone(v)
 			scrubEnv(name)
 		}
 	}
+	return taken
 }
 
-// secretEnv is a secret variable's value, from wherever it is now.
-func secretEnv(name string) string {
-	if takenEnv != nil {
-		return takenEnv[name]
+// secretLookup finds a secret variable's value: in what main took at
+// start or, when nothing was taken (nil: commands run in process by
+// tests), in the environment as it is.
+type secretLookup map[string]string
+
+func (l secretLookup) get(name string) string {
+	if l != nil {
+		return l[name]
 	}
 	return os.Getenv(name)
 }
@@ -52,6 +53,7 @@ type vaultFlags struct {
 	wait     time.Duration // --wait: for another dexonboard to let go of the vault
 	waitSet  bool          // --wait was given (the wizard's screens wait only then)
 	readOnly bool          // the command only reads: open the vault read-only
+	secrets  secretLookup  // where $DEXONBOARD_PASSPHRASE and its like are read
 }
 
 // defaultWait is how long a command waits for another dexonboard that holds
@@ -111,7 +113,7 @@ func (f *vaultFlags) passphrase(ios *iostreams.IOStreams, p prompter, prompt str
 		}
 		return bytes.TrimRight(b, "\r\n"), nil
 	}
-	if env := secretEnv("DEXONBOARD_PASSPHRASE"); env != "" {
+	if env := f.secrets.get("DEXONBOARD_PASSPHRASE"); env != "" {
 		return []byte(env), nil
 	}
 	b, err := p.Password(prompt)
@@ -123,9 +125,9 @@ func (f *vaultFlags) passphrase(ios *iostreams.IOStreams, p prompter, prompt str
 
 // newPassphrase asks for a new passphrase twice, showing why a weak one is refused.
 func newPassphrase(ios *iostreams.IOStreams, p prompter, f *vaultFlags, envName string) ([]byte, error) {
-	if f.passFile != "" || secretEnv(envName) != "" {
+	if f.passFile != "" || f.secrets.get(envName) != "" {
 		var b []byte
-		if env := secretEnv(envName); env != "" {
+		if env := f.secrets.get(envName); env != "" {
 			b = []byte(env)
 		} else {
 			var err error

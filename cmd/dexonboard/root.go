@@ -23,10 +23,14 @@ type env struct {
 	// sleep waits between ROOK's retries and polls; nil is a real timer.
 	// Tests make the waits instant.
 	sleep func(ctx context.Context, d time.Duration) error
+	// secrets are the secret variables main took from the environment;
+	// nil reads the environment (tests that run commands in process).
+	secrets secretLookup
 }
 
 func newRootCmdWith(e *env) *cobra.Command {
 	ios := e.ios
+	e.vault.secrets = e.secrets
 	root := &cobra.Command{
 		Use:   "dexonboard",
 		Short: "Onboard your own Dexcom developer credentials onto ROOK",

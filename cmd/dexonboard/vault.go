@@ -367,7 +367,7 @@ run dexonboard vault rotate-key too.
 		Args: cobra.NoArgs,
 		RunE: func(*cobra.Command, []string) error {
 			return withVault(e, func(v *vault.Vault, old []byte) error {
-				fresh, err := newPassphrase(e.ios, e.prompt, &vaultFlags{}, "DEXONBOARD_NEW_PASSPHRASE")
+				fresh, err := newPassphrase(e.ios, e.prompt, &vaultFlags{secrets: e.secrets}, "DEXONBOARD_NEW_PASSPHRASE")
 				if err != nil {
 					return exitWith(exitVault, err)
 				}

@@ -19,7 +19,7 @@ func newWebhookCmd(e *env) *cobra.Command {
 		Use:  "webhook",
 		Args: cobra.NoArgs,
 	}
-	cmd.AddCommand(newWebhookProbeCmd(e.ios), newWebhookListenCmd(e.ios))
+	cmd.AddCommand(newWebhookProbeCmd(e.ios, e.secrets), newWebhookListenCmd(e.ios, e.secrets))
 	return cmd
 }
 
@@ -27,10 +27,11 @@ type webhookProbeOptions struct {
 	timeout time.Duration
 	env     string
 	json    bool
+	secrets secretLookup // $ROOK_HASH_KEY
 }
 
-func newWebhookProbeCmd(ios *iostreams.IOStreams) *cobra.Command {
-	o := &webhookProbeOptions{}
+func newWebhookProbeCmd(ios *iostreams.IOStreams, secrets secretLookup) *cobra.Command {
+	o := &webhookProbeOptions{secrets: secrets}
 	cmd := &cobra.Command{
 		Use:   "probe URL",
 		Short: "POST a blood_glucose_event document to URL as ROOK would and check that it answers 200",
@@ -72,7 +73,7 @@ func webhookProbe(cmd *cobra.Command, ios *iostreams.IOStreams, o *webhookProbeO
 	if err := webhook.CheckURL(target); err != nil {
 		return exitWith(exitUsage, err)
 	}
-	r := webhook.Probe(cmd.Context(), target, webhook.SampleDocument(time.Now()), webhook.Options{Timeout: o.timeout, Env: env, HashKey: hashKey()})
+	r := webhook.Probe(cmd.Context(), target, webhook.SampleDocument(time.Now()), webhook.Options{Timeout: o.timeout, Env: env, HashKey: hashKey(o.secrets)})
 	if o.json {
 		if err := writeProbeJSON(ios, r); err != nil {
 			return err
@@ -88,7 +89,7 @@ func webhookProbe(cmd *cobra.Command, ios *iostreams.IOStreams, o *webhookProbeO
 
 // hashKey is ROOK's secret hash key from $ROOK_HASH_KEY (never a flag:
 // main takes it out of the environment at start, like the other secrets).
-func hashKey() secret.String { return secret.New(secretEnv("ROOK_HASH_KEY")) }
+func hashKey(secrets secretLookup) secret.String { return secret.New(secrets.get("ROOK_HASH_KEY")) }
 
 func printProbe(ios *iostreams.IOStreams, r *webhook.Result) {
 	fmt.Fprintln(ios.Out, "POST", safetext.Line(r.URL))
@@ -135,10 +136,11 @@ type webhookListenOptions struct {
 	addr    string
 	maxBody int64
 	public  bool
+	secrets secretLookup // $ROOK_HASH_KEY
 }
 
-func newWebhookListenCmd(ios *iostreams.IOStreams) *cobra.Command {
-	o := &webhookListenOptions{}
+func newWebhookListenCmd(ios *iostreams.IOStreams, secrets secretLookup) *cobra.Command {
+	o := &webhookListenOptions{secrets: secrets}
 	cmd := &cobra.Command{
 		Use:   "listen",
 		Short: "Run a local webhook that answers 200 and prints each delivery",
@@ -170,7 +172,7 @@ func webhookListen(cmd *cobra.Command, ios *iostreams.IOStreams, o *webhookListe
 		}
 		fmt.Fprintf(ios.ErrOut, "warning: --public: listening on %s, not loopback only: anyone who can reach this machine can post deliveries to it\n", o.addr)
 	}
-	key := hashKey()
+	key := hashKey(o.secrets)
 	l, err := webhook.ListenWith(o.addr, webhook.ListenOptions{MaxBody: o.maxBody, HashKey: key}, func(d webhook.Received) { printReceived(ios, d) })
 	if err != nil {
 		return exitWith(exitUsage, fmt.Errorf("%w (pick another --addr)", err))

@@ -34,7 +34,7 @@ func runWizard(ctx context.Context, e *env, o *wizardOptions) error {
 	s := service.AtVault(path, e.vault.screenOptions())
 	s.APIBase, s.Browse, s.HTTP = o.apiBase, quietBrowser(e), &http.Client{Timeout: 60 * time.Second}
 	// A passphrase from a file or the environment skips the unlock screen.
-	if !s.Create && (e.vault.passFile != "" || secretEnv("DEXONBOARD_PASSPHRASE") != "") {
+	if !s.Create && (e.vault.passFile != "" || e.secrets.get("DEXONBOARD_PASSPHRASE") != "") {
 		v, pass, err := openVault(e.ios, e.prompt, &e.vault)
 		if err != nil {
 			return err
