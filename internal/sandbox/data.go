@@ -30,7 +30,7 @@ func (s *Server) dataRoute(h dataHandler) http.HandlerFunc {
 		s.mu.Lock()
 		s.stats.DataCalls++
 		s.mu.Unlock()
-		h(w, r, generator{seed: s.cfg.Seed, user: g.user, clientID: g.clientID}, s.cfg.Now())
+		h(w, r, newGenerator(s.cfg.Seed, g.user, g.clientID), s.cfg.Now())
 	}
 }
 
@@ -230,46 +230,57 @@ func (s *Server) serveDataRange(w http.ResponseWriter, r *http.Request, g genera
 		}
 	}
 	dr := dexcom.DataRange{RecordType: "dataRange", RecordVersion: "3.0", UserID: userID(g.clientID, g.user.Name)}
-	dr.EGVs = extent(first, last, g.egvs, func(e dexcom.EGV) dexcom.Moment {
-		return dexcom.Moment{SystemTime: e.SystemTime, DisplayTime: e.DisplayTime}
-	})
+	dr.EGVs = extent(first, last, g.egvs, egvMoment)
 	events := g.events
 	if s.cfg.Quirks {
 		events = g.quirkEventTimes
 	}
-	dr.Events = extent(first, last, events, func(e dexcom.Event) dexcom.Moment {
-		return dexcom.Moment{SystemTime: e.SystemTime, DisplayTime: e.DisplayTime}
-	})
-	dr.Calibrations = extent(first, last, g.calibrations, func(c dexcom.Calibration) dexcom.Moment {
-		return dexcom.Moment{SystemTime: c.SystemTime, DisplayTime: c.DisplayTime}
-	})
+	dr.Events = extent(first, last, events, eventMoment)
+	dr.Calibrations = extent(first, last, g.calibrations, calibrationMoment)
 	writeJSON(w, http.StatusOK, dr)
 }
 
-// extent finds the first and last record in [first, last) by looking at a
-// few days at each end, so it costs the same whatever the history.
+func egvMoment(e dexcom.EGV) dexcom.Moment {
+	return dexcom.Moment{SystemTime: e.SystemTime, DisplayTime: e.DisplayTime}
+}
+
+func eventMoment(e dexcom.Event) dexcom.Moment {
+	return dexcom.Moment{SystemTime: e.SystemTime, DisplayTime: e.DisplayTime}
+}
+
+func calibrationMoment(c dexcom.Calibration) dexcom.Moment {
+	return dexcom.Moment{SystemTime: c.SystemTime, DisplayTime: c.DisplayTime}
+}
+
+// extent finds the first and last record in [first, last) by looking at
+// windows from each end, short ones first (two hours, then each four times
+// longer, up to three days), so it costs the same whatever the history.
 func extent[T any](first, last time.Time, gen func(time.Time, time.Time) []T, moment func(T) dexcom.Moment) *dexcom.Extent {
 	if !last.After(first) {
 		return nil
 	}
 	var ext dexcom.Extent
 	found := false
-	for s := first; s.Before(last) && !found; s = s.Add(3 * 24 * time.Hour) {
-		if rs := gen(s, minTime(s.Add(3*24*time.Hour), last)); len(rs) > 0 {
+	for s, w := first, extentWindow; s.Before(last) && !found; s, w = s.Add(w), grow(w) {
+		if rs := gen(s, minTime(s.Add(w), last)); len(rs) > 0 {
 			ext.Start, found = moment(rs[0]), true
 		}
 	}
 	if !found {
 		return nil
 	}
-	for e := last; e.After(first); e = e.Add(-3 * 24 * time.Hour) {
-		if rs := gen(maxTime(e.Add(-3*24*time.Hour), first), e); len(rs) > 0 {
+	for e, w := last, extentWindow; e.After(first); e, w = e.Add(-w), grow(w) {
+		if rs := gen(maxTime(e.Add(-w), first), e); len(rs) > 0 {
 			ext.End = moment(rs[len(rs)-1])
 			break
 		}
 	}
 	return &ext
 }
+
+const extentWindow = 2 * time.Hour
+
+func grow(w time.Duration) time.Duration { return min(4*w, 3*24*time.Hour) }
 
 func minTime(a, b time.Time) time.Time {
 	if a.Before(b) {

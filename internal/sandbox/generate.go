@@ -28,6 +28,21 @@ type generator struct {
 	seed     uint64
 	user     User
 	clientID string
+	memo     *memo // nil computes everything each time
+}
+
+// newGenerator is a generator for one request: it remembers each day's
+// meals, which every reading of two days asks for three times.
+func newGenerator(seed uint64, user User, clientID string) generator {
+	g := generator{seed: seed, user: user, clientID: clientID}
+	g.memo = &memo{base: g.base(), meals: map[int64][]meal{}}
+	return g
+}
+
+// memo is a request's cache; a request runs on one goroutine.
+type memo struct {
+	base  uint64 // the hash of the seed and the user
+	meals map[int64][]meal
 }
 
 // hash draws a deterministic number in [0, 1) from the seed, user, a tag
@@ -39,12 +54,18 @@ func (g generator) hash(tag string, nums ...int64) float64 {
 // hash64 mixes with splitmix64: cheap (it runs several times per reading)
 // and the same on every machine.
 func (g generator) hash64(tag string, nums ...int64) uint64 {
-	x := mix(g.seed ^ strHash(g.user.Name))
-	x = mix(x ^ strHash(tag))
+	x := mix(g.base() ^ strHash(tag))
 	for _, n := range nums {
 		x = mix(x ^ uint64(n))
 	}
 	return x
+}
+
+func (g generator) base() uint64 {
+	if g.memo != nil {
+		return g.memo.base
+	}
+	return mix(g.seed ^ strHash(g.user.Name))
 }
 
 func mix(z uint64) uint64 {
@@ -98,6 +119,18 @@ type meal struct {
 var mealHours = []float64{7.5, 12.5, 19}
 
 func (g generator) meals(day int64) []meal {
+	if g.memo == nil {
+		return g.makeMeals(day)
+	}
+	ms, ok := g.memo.meals[day]
+	if !ok {
+		ms = g.makeMeals(day)
+		g.memo.meals[day] = ms
+	}
+	return ms
+}
+
+func (g generator) makeMeals(day int64) []meal {
 	out := make([]meal, 0, len(mealHours))
 	dayStart := time.Unix(day*86400, 0).UTC().Add(-g.user.Offset)
 	for i, h := range mealHours {
@@ -202,9 +235,9 @@ func (g generator) times(t time.Time) (sys, disp dexcom.Timestamp) {
 }
 
 // value is the reading of slot k: the smooth curve plus sensor noise.
-func (g generator) value(k int64, t time.Time) int {
+func (g generator) value(k int64, smooth float64) int {
 	noise := (g.hash("noise", k) - 0.5) * 6
-	return int(math.Round(g.smooth(t) + noise))
+	return int(math.Round(smooth + noise))
 }
 
 // egv builds slot k's record, or false if there is none.
@@ -213,8 +246,9 @@ func (g generator) egv(k int64) (dexcom.EGV, bool) {
 	if !g.hasReading(k, t) {
 		return dexcom.EGV{}, false
 	}
-	v := g.value(k, t)
-	rate := math.Round((g.smooth(t)-g.smooth(t.Add(-cadence)))/5*10) / 10
+	smooth := g.smooth(t)
+	v := g.value(k, smooth)
+	rate := math.Round((smooth-g.smooth(t.Add(-cadence)))/5*10) / 10
 	trend := dexcom.TrendForRate(rate)
 	var status *string
 	rateP := &rate
