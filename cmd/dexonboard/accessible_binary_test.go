@@ -14,6 +14,7 @@ import (
 // the line mode itself). The second run resumes where the first saved,
 // re-asks a refused answer, and neither shows the passphrase.
 func TestLineModeThroughTheBinary(t *testing.T) {
+	t.Parallel()
 	bin := dexonboardBinary(t)
 	path := filepath.Join(t.TempDir(), "v.db")
 	const pass = "violet-anchor-mosaic-7-tundra"

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"flag"
+	"fmt"
 	"io"
 	"os"
 	"os/exec"
@@ -13,10 +14,15 @@ import (
 	"time"
 )
 
-// built is the dexonboard binary, built once for the tests that run it.
+// built is the dexonboard binary, built once for the tests that run it, as
+// the release builds it: -trimpath, from a git checkout (a copy of this
+// tree committed in a fresh repository, since Go reads the VCS only where
+// .git is a folder), so it records a revision. Without git it is built in
+// place and records none.
 var built struct {
 	once      sync.Once
 	dir, path string
+	rev       string // the checkout's commit; "" without git
 	err       error
 	out       []byte
 }
@@ -34,6 +40,9 @@ func dexonboardBinary(t *testing.T) string {
 	return built.path
 }
 
+// checkoutTime is the commit time of the checkout the binary is built from.
+const checkoutTime = "2026-12-01T10:00:00Z"
+
 func buildBinary() {
 	built.dir, built.err = os.MkdirTemp("", "dexonboard-bin-")
 	if built.err != nil {
@@ -41,7 +50,66 @@ func buildBinary() {
 	}
 	_ = os.Chmod(built.dir, 0o755) // another user may run it (the dumpable test)
 	built.path = filepath.Join(built.dir, "dexonboard")
-	built.out, built.err = exec.Command("go", "build", "-o", built.path, ".").CombinedOutput()
+	build := exec.Command("go", "build", "-trimpath", "-o", built.path, ".")
+	if _, err := exec.LookPath("git"); err == nil {
+		src := filepath.Join(built.dir, "src")
+		if built.rev, built.out, built.err = commitCopy(src); built.err != nil {
+			return
+		}
+		build = exec.Command("go", "build", "-trimpath", "-buildvcs=true", "-o", built.path, "./cmd/dexonboard")
+		build.Dir = src
+	}
+	built.out, built.err = build.CombinedOutput()
+}
+
+// commitCopy copies the source tree to dst and commits it in a new
+// repository; it returns the commit.
+func commitCopy(dst string) (rev string, out []byte, err error) {
+	if err := copySourceTree(dst); err != nil {
+		return "", nil, err
+	}
+	env := append(os.Environ(), "GIT_AUTHOR_NAME=t", "GIT_AUTHOR_EMAIL=t@example.com", "GIT_COMMITTER_NAME=t",
+		"GIT_COMMITTER_EMAIL=t@example.com", "GIT_COMMITTER_DATE="+checkoutTime, "GIT_AUTHOR_DATE="+checkoutTime)
+	for _, args := range [][]string{{"init", "-q"}, {"add", "-A"}, {"commit", "-q", "--no-gpg-sign", "-m", "checkout"}, {"rev-parse", "HEAD"}} {
+		cmd := exec.Command("git", args...)
+		cmd.Dir, cmd.Env = dst, env
+		if out, err = cmd.CombinedOutput(); err != nil {
+			return "", out, fmt.Errorf("git %s: %w", args[0], err)
+		}
+	}
+	return strings.TrimSpace(string(out)), nil, nil
+}
+
+// copySourceTree copies the files git knows of (tracked, and new ones not
+// ignored) from the repository root into dst.
+func copySourceTree(dst string) error {
+	root, err := filepath.Abs("../..")
+	if err != nil {
+		return err
+	}
+	cmd := exec.Command("git", "ls-files", "-z", "--cached", "--others", "--exclude-standard")
+	cmd.Dir = root
+	out, err := cmd.Output()
+	if err != nil {
+		return fmt.Errorf("git ls-files: %w", err)
+	}
+	for _, name := range bytes.Split(bytes.TrimRight(out, "\x00"), []byte{0}) {
+		data, err := os.ReadFile(filepath.Join(root, string(name)))
+		if os.IsNotExist(err) {
+			continue // deleted, not yet committed
+		}
+		if err != nil {
+			return err
+		}
+		p := filepath.Join(dst, string(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			return err
+		}
+		if err := os.WriteFile(p, data, 0o644); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // prebuildBinary starts the build while the in-process tests run, when the

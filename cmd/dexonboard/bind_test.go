@@ -43,6 +43,7 @@ func startServer(t *testing.T, args ...string) (first string, errOut *syncBuffer
 }
 
 func TestServersRefuseAddressesBeyondLoopback(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		flag string
 		args []string
@@ -62,6 +63,7 @@ func TestServersRefuseAddressesBeyondLoopback(t *testing.T) {
 }
 
 func TestWebhookListenPublicWarns(t *testing.T) {
+	t.Parallel()
 	first, errOut := startServer(t, "webhook", "listen", "--addr", "0.0.0.0:0", "--public")
 	if !strings.HasPrefix(first, "listening: ") {
 		t.Fatalf("stdout %q, stderr %q", first, errOut.String())

@@ -53,6 +53,7 @@ func readExport(t *testing.T, out string) (rows [][]string, egvs []dexcom.EGV) {
 // CSV and the records JSON the glucose view's e writes (same function,
 // same header), and --json keeps stdout for the report.
 func TestBinaryCheckDemoExport(t *testing.T) {
+	t.Parallel()
 	bin := dexonboardBinary(t)
 	dir := t.TempDir()
 	cmd := exec.Command(bin, "check", "--demo", "--via", "dexcom", "--export", dir, "--json")
@@ -84,6 +85,7 @@ func TestBinaryCheckDemoExport(t *testing.T) {
 // --export writes them into the CSV with a leading apostrophe, keeps the
 // numbers (negative trend rates too) numeric, and the JSON as it came.
 func TestBinaryCheckExportNeutralisesFormulas(t *testing.T) {
+	t.Parallel()
 	bin := dexonboardBinary(t)
 	redirect, err := connect.FreeRedirectURI()
 	if err != nil {

@@ -15,6 +15,7 @@ import (
 // ROOK's delivery and dexonboard's own probe carry a hash the webhook
 // verified.
 func TestCheckDemoDocumentedModeVerifiesTheHash(t *testing.T) {
+	t.Parallel()
 	bin := dexonboardBinary(t)
 	for _, via := range []string{"rook", "both"} {
 		out, err := exec.Command(bin, "check", "--demo", "--via", via).Output()
@@ -62,6 +63,7 @@ func TestCheckDemoDocumentedModeVerifiesTheHash(t *testing.T) {
 // misconfigurations on, as f does in the demo: the check fails with the
 // ROOK leg's exit code and names it; a wrong name lists the right ones.
 func TestCheckDemoFault(t *testing.T) {
+	t.Parallel()
 	bin := dexonboardBinary(t)
 	for key, want := range map[string]string{
 		"dexcom-disabled": "Dexcom is not enabled", "webhook-down": "connection refused",

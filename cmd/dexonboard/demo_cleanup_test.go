@@ -80,6 +80,7 @@ func TestDemoRemovesItsFolderOnSignal(t *testing.T) {
 // is gone) is removed at the next start; a live process's folder, another
 // user's, a symlink and folders without a pid in the name are kept.
 func TestDemoRemovesStaleFoldersOnly(t *testing.T) {
+	t.Parallel()
 	tmp := t.TempDir()
 	gone := exec.Command("true")
 	if err := gone.Run(); err != nil {
@@ -165,6 +166,7 @@ func TestWizardEndsOnSignalAtAPrompt(t *testing.T) {
 // TestDemoInTmuxRemovesItsFolderWhenTmuxCloses: the full-screen demo in a
 // real terminal; killing the tmux server hangs the terminal up (SIGHUP).
 func TestDemoInTmuxRemovesItsFolderWhenTmuxCloses(t *testing.T) {
+	t.Parallel()
 	if _, err := exec.LookPath("tmux"); err != nil {
 		if os.Getenv("CI") != "" {
 			t.Fatal("CI is set but tmux is not installed: .ci/run must install it")

@@ -112,6 +112,7 @@ func runBounded(t *testing.T, cmd *exec.Cmd, limit time.Duration) result {
 }
 
 func TestDurationFlagsOutOfRangeAreUsageErrors(t *testing.T) {
+	t.Parallel()
 	silent := silentServer(t)
 	for _, tc := range []struct {
 		flag string
@@ -140,6 +141,7 @@ func TestDurationFlagsOutOfRangeAreUsageErrors(t *testing.T) {
 
 // A server that never answers: the probe gives up at its timeout.
 func TestWebhookProbeEndsAgainstASilentServer(t *testing.T) {
+	t.Parallel()
 	r := runBounded(t, binary(t, "", "webhook", "probe", "--timeout", "500ms", silentServer(t)), 30*time.Second)
 	if r.code != exitFailure || !strings.Contains(r.out, "answer: none") {
 		t.Fatalf("%+v", r)

@@ -267,6 +267,7 @@ func TestHandoffOpenDoesNotReplaceSilently(t *testing.T) {
 // terminal replacing needs --replace; at a terminal (tmux) it asks, n keeps
 // the profile as it was and leaves the hand-off unused, y replaces.
 func TestHandoffOpenThroughTheBinary(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("builds the binary")
 	}

@@ -38,6 +38,7 @@ func withCoreLimitRaised(t *testing.T, start func()) bool {
 // first question, reads the running process's /proc files: no core dumps,
 // and no secret variable (name or value) left in its environment.
 func TestBinaryDropsSecretsFromEnvironmentAndCoreDumps(t *testing.T) {
+	t.Parallel()
 	bin := dexonboardBinary(t)
 	dir := t.TempDir()
 	path := filepath.Join(dir, "v.db")
@@ -103,6 +104,7 @@ func TestBinaryDropsSecretsFromEnvironmentAndCoreDumps(t *testing.T) {
 // root, whoever runs it. The test runs the demo as another user than root
 // (nobody, when the test runs as root) and looks at the owner.
 func TestBinaryIsNotDumpable(t *testing.T) {
+	t.Parallel()
 	bin := dexonboardBinary(t)
 	tmp, err := os.MkdirTemp("", "dexonboard-dumpable-")
 	if err != nil {

@@ -16,6 +16,7 @@ import (
 // refused with exit 2, naming the flag, before the vault opens: nothing is
 // stored, and a good add still works.
 func TestBinaryVaultAddRefusesBadFields(t *testing.T) {
+	t.Parallel()
 	bin := dexonboardBinary(t)
 	path := filepath.Join(t.TempDir(), "v.db")
 	v, err := vault.Create(path, []byte(cmdPass), vault.Options{KDF: vault.KDFParams{MemoryKiB: 19 * 1024, Passes: 1, Lanes: 1}})
