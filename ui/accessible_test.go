@@ -44,6 +44,7 @@ func wantLines(t *testing.T, out string, want ...string) {
 // TestLineModeRowKinds drives the line mode through each kind of row a
 // step has: what it says, what it asks and what it leaves in the session.
 func TestLineModeRowKinds(t *testing.T) {
+	t.Parallel()
 	t.Run("tick", func(t *testing.T) {
 		_, s, sc, out := lineRun(t, onboarding.CreateApp, "y", "n", "yes", "Acme app", "", "n")
 		if !s.Progress.Checked(onboarding.CreateApp, "logged_in") || s.Progress.Checked(onboarding.CreateApp, "created") ||
@@ -119,6 +120,7 @@ func TestLineModeRowKinds(t *testing.T) {
 // TestLineModeReasksARefusedAnswer: a field and a status the service
 // refuses are said why and asked again; the next answer is taken.
 func TestLineModeReasksARefusedAnswer(t *testing.T) {
+	t.Parallel()
 	_, s, sc, out := lineRun(t, onboarding.CreateApp, "y", "y", "y", "   ", "Acme app", "", "n")
 	if s.App().Name != "Acme app" || strings.Count(strings.Join(sc.asked, "\n"), "App name, as in the portal: ") != 2 {
 		t.Fatalf("name %q; asked %q", s.App().Name, sc.asked)
@@ -135,6 +137,7 @@ func TestLineModeReasksARefusedAnswer(t *testing.T) {
 // TestLineModeSaysAnUnknownROOKEventByItsStage: an event kind the line
 // mode does not know (a new one from the service) still gets its line.
 func TestLineModeSaysAnUnknownROOKEventByItsStage(t *testing.T) {
+	t.Parallel()
 	var out bytes.Buffer
 	l := &lineMode{out: &out}
 	l.rookEvent(service.ROOKEvent{Kind: service.ROOKEventKind(99), Stage: service.StageBrowser})
@@ -146,6 +149,7 @@ func TestLineModeSaysAnUnknownROOKEventByItsStage(t *testing.T) {
 // TestLineModeSaysROOKsWaitEvery30s: the wait for ROOK's list is said at
 // the first answer and then once per 30 s, not once per question.
 func TestLineModeSaysROOKsWaitEvery30s(t *testing.T) {
+	t.Parallel()
 	var out bytes.Buffer
 	l := &lineMode{out: &out}
 	for run := 0; run < 2; run++ {
@@ -166,6 +170,7 @@ func TestLineModeSaysROOKsWaitEvery30s(t *testing.T) {
 // TestEveryActionHasALineFace: an action added to a step's spec gets its
 // line face too, or the line mode could only name it.
 func TestEveryActionHasALineFace(t *testing.T) {
+	t.Parallel()
 	for _, st := range onboarding.Steps {
 		for _, r := range onboarding.SpecOf(st).Rows {
 			if _, ok := accessibleRow(r).(laterLine); ok {
@@ -178,6 +183,7 @@ func TestEveryActionHasALineFace(t *testing.T) {
 // TestLineModeSaysOutsideTextWithoutEscapes: what an API or a webhook
 // answered reaches the terminal without escapes or control characters.
 func TestLineModeSaysOutsideTextWithoutEscapes(t *testing.T) {
+	t.Parallel()
 	var out bytes.Buffer
 	l := &lineMode{out: &out}
 	l.say("Webhook: %s; %v; %d", "\x1b]0;owned\x07ok\x1b[2J", errors.New("bad\nbo\rdy\x1b[31m"), 200)
@@ -189,6 +195,7 @@ func TestLineModeSaysOutsideTextWithoutEscapes(t *testing.T) {
 // TestLineModeOffersThePickersRegions: after step 7 the line mode lists
 // the track picker's regions in its order and takes one by number.
 func TestLineModeOffersThePickersRegions(t *testing.T) {
+	t.Parallel()
 	_, s, sc, out := lineRun(t, onboarding.RequestProduction, "y", "y", "y", "y", "mars", "3", "y", "y", "", "n")
 	if s.Progress.Track != onboarding.ProductionTrack || s.Progress.Env != regions[2] {
 		t.Fatalf("track %s %s; asked %q", s.Progress.Track, s.Progress.Env, sc.asked)
@@ -205,6 +212,7 @@ func TestLineModeOffersThePickersRegions(t *testing.T) {
 // credentials, each said as plain lines; the ROOK secret key is read
 // without echo.
 func TestLineModeStep6SaysEachRunAsLines(t *testing.T) {
+	t.Parallel()
 	_, s, sc, out := lineRun(t, onboarding.AuthenticateTestUser, "", "", "", "y", "y", "n")
 	wantLines(t, out, "Open this URL to log the test user in:\n", "… exchanging the code for tokens\n",
 		"GET /v3/users/self/egvs answered 200", "Verified: ", "Not connected through ROOK: "+explain(service.ErrNoROOKCredentials))

@@ -54,6 +54,7 @@ func onFaults(s *Session) []string {
 // header says so), step 6 through ROOK then names it; picking it again
 // switches it off and step 6 passes.
 func TestFaultsListSwitchesAMisconfigurationOnAndOff(t *testing.T) {
+	t.Parallel()
 	colors(t, termenv.Ascii)
 	_, s := worldReady(t)
 	wiz := NewWizard(s)
@@ -93,6 +94,7 @@ func TestFaultsListSwitchesAMisconfigurationOnAndOff(t *testing.T) {
 
 // Without a list on the session, f does nothing and is not offered.
 func TestNoFaultsNoKey(t *testing.T) {
+	t.Parallel()
 	colors(t, termenv.Ascii)
 	s := newWorld(t).demoSession(t)
 	wiz := NewWizard(s)

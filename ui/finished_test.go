@@ -23,6 +23,7 @@ import (
 // so its preflight and login pass without typing; after its last step the
 // finished screen offers the sandbox track and the client list.
 func TestBothDemoTracksReachTheFinishedScreen(t *testing.T) {
+	t.Parallel()
 	colors(t, termenv.Ascii)
 	w := newWorld(t)
 	prodLoopback, err := connect.FreeRedirectURI()
@@ -70,6 +71,7 @@ func TestBothDemoTracksReachTheFinishedScreen(t *testing.T) {
 // seal flag step 4 (unticked, with why) on the screen; the production app
 // given the sandbox's Client ID gets a warning on step 3.
 func TestStaleHandoffAndSharedClientIDShow(t *testing.T) {
+	t.Parallel()
 	colors(t, termenv.Ascii)
 	w := newWorld(t)
 	s := w.demoSession(t)
@@ -130,6 +132,7 @@ func TestStaleHandoffAndSharedClientIDShow(t *testing.T) {
 // not stored ask first; esc goes back with the input kept; s stores it and
 // quits.
 func TestQuitWithUnstoredInputAsks(t *testing.T) {
+	t.Parallel()
 	colors(t, termenv.Ascii)
 	w := newWorld(t)
 	s := w.demoSession(t)
@@ -157,6 +160,7 @@ func TestQuitWithUnstoredInputAsks(t *testing.T) {
 // TestPreflightBeforeCredentialsSaysWhy: p on the prerequisites before the
 // credentials are stored says why nothing runs, on screen at 80x24.
 func TestPreflightBeforeCredentialsSaysWhy(t *testing.T) {
+	t.Parallel()
 	colors(t, termenv.Ascii)
 	w := newWorld(t)
 	wiz := NewWizard(w.demoSession(t))

@@ -65,6 +65,7 @@ func (p *prog) quit(t *testing.T) tea.Model {
 // track to a verified connection with glucose data, quits, and starts again:
 // a wrong passphrase is refused, the right one resumes at step 7.
 func TestFullFlowThenResume(t *testing.T) {
+	t.Parallel()
 	colors(t, termenv.Ascii)
 	w := newWorld(t)
 	s := w.session()

@@ -207,6 +207,7 @@ func outcome(t *testing.T, w *world, s *Session, st onboarding.Step) string {
 // the line mode and the full-screen wizard, from the same spec and with the
 // same answers, and compares what each left in the vault.
 func TestBothFrontEndsSameResult(t *testing.T) {
+	t.Parallel()
 	colors(t, termenv.Ascii)
 	_, rcpt, err := handoff.NewIdentity()
 	if err != nil {
@@ -250,6 +251,7 @@ func TestBothFrontEndsSameResult(t *testing.T) {
 // is refused by both, with the same words, and nothing is stored; the line
 // mode stops after the third refusal.
 func TestBothFrontEndsStopAfterThreeBadAnswers(t *testing.T) {
+	t.Parallel()
 	colors(t, termenv.Ascii)
 	lw, ls := readyFor(t, onboarding.CollectCredentials)
 	out, err := runLine(t, ls, []string{"short", "short", "short", "never asked"})
@@ -286,6 +288,7 @@ func TestBothFrontEndsStopAfterThreeBadAnswers(t *testing.T) {
 // portal is named, not "o"; "o" is not taken as no; the title is not
 // repeated; after step 7 the production app's track is offered and walked.
 func TestLineModeWalkThroughFixes(t *testing.T) {
+	t.Parallel()
 	_, s := readyFor(t, onboarding.RequestProduction)
 	s.Progress.State(onboarding.Prerequisites).Status = onboarding.Todo // start at the prerequisites
 	answers := []string{"o", "y", "y", "", "y"}                         // "o" refused, then the two ticks, no webhook, continue
@@ -312,6 +315,7 @@ func TestLineModeWalkThroughFixes(t *testing.T) {
 // wizard, stores the production app's credentials and notes that the
 // sandbox app has the same Client ID.
 func TestLineModeNotesTheSandboxClientIDOnProduction(t *testing.T) {
+	t.Parallel()
 	colors(t, termenv.Ascii)
 	_, s := readyFor(t, onboarding.ShareWithROOK) // the sandbox app's credentials are stored
 	s.Progress = onboarding.NewProgress(onboarding.ProductionTrack, dexcom.US)

@@ -50,6 +50,7 @@ func TestGlucoseTableKeepsFewDrawings(t *testing.T) {
 }
 
 func TestDrawingsKeepTheMostRecentlyUsed(t *testing.T) {
+	t.Parallel()
 	var d drawings
 	k := func(scroll int) viewKey { return viewKey{scroll: scroll} }
 	for i := range 6 {

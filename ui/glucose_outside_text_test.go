@@ -13,6 +13,7 @@ import (
 // units and the device come from Dexcom's answers; whatever escapes they
 // carry, no mode of the glucose view writes them to the terminal.
 func TestGlucoseViewShowsNoEscapesFromTheAPI(t *testing.T) {
+	t.Parallel()
 	colors(t, termenv.Ascii) // the view itself then writes no escape at all
 	const esc = "\x1b[2J\x1b]52;c;cm0gLXJmIH4=\x07\u009b\u202e"
 	w := newWorld(t)

@@ -73,6 +73,7 @@ func TestGlucoseViewGolden(t *testing.T) {
 }
 
 func TestGlucoseViewModesAndKeys(t *testing.T) {
+	t.Parallel()
 	colors(t, termenv.Ascii)
 	w := newWorld(t)
 	fetch, _ := simFetch(t, w, "SandboxUser7")
@@ -133,6 +134,7 @@ func TestGlucoseViewModesAndKeys(t *testing.T) {
 }
 
 func TestLowHighNeverNumbers(t *testing.T) {
+	t.Parallel()
 	low, high := 39.0, 401.0
 	sl, sh := "low", "high"
 	if got := ReadingText(dexcom.EGV{Value: &low, Status: &sl}, glucose.MgDL); got != "LOW" {
@@ -152,6 +154,7 @@ func TestLowHighNeverNumbers(t *testing.T) {
 // TestChartGapsStayGaps draws an hour with a 30-minute hole: the hole's
 // columns stay empty instead of being bridged.
 func TestChartGapsStayGaps(t *testing.T) {
+	t.Parallel()
 	colors(t, termenv.Ascii)
 	start := fixedNow
 	var rs []glucose.Reading
@@ -208,6 +211,7 @@ var _ = tea.Quit
 // lines are labelled 70 and 180 (a short chart put 40 on the 70 line), and
 // the labels read from the top down in falling order.
 func TestChartLabelsAreTheirLinesValues(t *testing.T) {
+	t.Parallel()
 	start := fixedNow.Add(-time.Hour)
 	for h := 5; h <= 40; h++ {
 		out := ansi.Strip(renderChart(DefaultTheme(), chartInput{start: start, end: fixedNow, unit: glucose.MgDL, width: 74, height: h}))
@@ -236,6 +240,7 @@ func TestChartLabelsAreTheirLinesValues(t *testing.T) {
 // TestGlucoseFiguresAllShowAt80: every consensus figure is on screen at
 // 80x24, in both units (the line of figures wraps instead of being cut).
 func TestGlucoseFiguresAllShowAt80(t *testing.T) {
+	t.Parallel()
 	colors(t, termenv.Ascii)
 	w := newWorld(t)
 	fetch, _ := simFetch(t, w, "SandboxUser7")
@@ -256,6 +261,7 @@ func TestGlucoseFiguresAllShowAt80(t *testing.T) {
 // moves the tab each time; one fetch runs at a time, and when it lands the
 // window last chosen is fetched and drawn.
 func TestWindowPressesWhileLoadingAreKept(t *testing.T) {
+	t.Parallel()
 	colors(t, termenv.Ascii)
 	w := newWorld(t)
 	fetch, _ := simFetch(t, w, "SandboxUser7")

@@ -109,8 +109,15 @@ func notDemo(s *Session) {
 }
 
 // colors pins lipgloss's colour profile: the terminal's differs from CI's.
+// Ascii is the package's default (TestMain pins it), so asking for it
+// writes nothing and the test may run in parallel; another profile writes
+// lipgloss's global, so a test asking for one stays serial (Go runs the
+// parallel tests only once every serial one is done).
 func colors(t testing.TB, profile termenv.Profile) {
 	t.Helper()
+	if profile == termenv.Ascii {
+		return
+	}
 	lipgloss.SetColorProfile(profile)
 	lipgloss.SetHasDarkBackground(false)
 	t.Cleanup(func() { lipgloss.SetColorProfile(termenv.Ascii) })

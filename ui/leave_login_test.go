@@ -16,6 +16,7 @@ import (
 // the step pages; the login must end with them and let go of the port, or
 // the next login on it says the port is in use until the first times out.
 func TestLeavingStepsEndsAWaitingLogin(t *testing.T) {
+	t.Parallel()
 	colors(t, termenv.Ascii)
 	w := newWorld(t)
 	s := w.demoSession(t)

@@ -102,6 +102,7 @@ var leaveWays = []leaveWay{
 // typed for, then goes on; d goes on without them; esc stays, and the
 // input is still there (quitting asks about it and s stores it).
 func TestLeavingStepsAsksAboutTypedInput(t *testing.T) {
+	t.Parallel()
 	colors(t, termenv.Ascii)
 	for _, way := range leaveWays {
 		for _, answer := range []string{"s", "d", "esc"} {
@@ -167,6 +168,7 @@ func trackOf(env dexcom.Environment) onboarding.Track {
 // be stored: s says so and the profile is not left; esc stays too, and d
 // (here, of the quit question) quits without it.
 func TestLeavingStepsRefusedInputStays(t *testing.T) {
+	t.Parallel()
 	colors(t, termenv.Ascii)
 	w := newWorld(t)
 	s := leaveSession(t, w, false)
@@ -199,6 +201,7 @@ func TestLeavingStepsRefusedInputStays(t *testing.T) {
 // TestLeavingStepsCtrlCAsksToQuit: ctrl+c during the question about
 // leaving is a quit: it asks the quit question, and a second one quits.
 func TestLeavingStepsCtrlCAsksToQuit(t *testing.T) {
+	t.Parallel()
 	colors(t, termenv.Ascii)
 	w := newWorld(t)
 	s := leaveSession(t, w, false)
@@ -220,6 +223,7 @@ func TestLeavingStepsCtrlCAsksToQuit(t *testing.T) {
 // TestLeavingGolden draws the question on the client list after another
 // profile was picked with step 3's credentials typed, not stored.
 func TestLeavingGolden(t *testing.T) {
+	t.Parallel()
 	colors(t, termenv.Ascii)
 	w := newWorld(t)
 	s := leaveSession(t, w, false)
@@ -244,6 +248,7 @@ func TestLeavingGolden(t *testing.T) {
 // after the question; esc stays on the list, which shows the new profile,
 // and the name is not asked about again (it is stored).
 func TestLeavingForNewProfile(t *testing.T) {
+	t.Parallel()
 	colors(t, termenv.Ascii)
 	w := newWorld(t)
 	s := leaveSession(t, w, false)
@@ -274,6 +279,7 @@ func TestLeavingForNewProfile(t *testing.T) {
 // refusal and stays, and once the value is good stores it in the profile
 // left, then opens the other.
 func TestLeavingAsksAboutROOKFields(t *testing.T) {
+	t.Parallel()
 	colors(t, termenv.Ascii)
 	w := newWorld(t)
 	s := leaveSession(t, w, false)

@@ -13,6 +13,7 @@ import (
 // TestQuestionAnswers: what each key answers, before quitting, before a
 // move and while a new profile is being created.
 func TestQuestionAnswers(t *testing.T) {
+	t.Parallel()
 	k := DefaultKeys()
 	move := startProductionMsg{}
 	for _, c := range []struct {
@@ -47,6 +48,7 @@ func TestQuestionAnswers(t *testing.T) {
 // TestQuestionView names what would be lost, the refusal and where the
 // move leads, within the width.
 func TestQuestionView(t *testing.T) {
+	t.Parallel()
 	colors(t, termenv.Ascii)
 	q := newQuestion(DefaultKeys(), []string{"Client ID & Secret: Client ID"}, startProductionMsg{})
 	q.problem = "Client ID & Secret: too short"

@@ -65,6 +65,7 @@ func typeName(t *testing.T, p *prog, name string) {
 // is not lost by quitting. ctrl+c asks (q is a letter of the name there);
 // s creates the profile and quits, d or a second ctrl+c quit without it.
 func TestQuitOnClientListAsksAboutTypedName(t *testing.T) {
+	t.Parallel()
 	colors(t, termenv.Ascii)
 	for _, tc := range []struct {
 		answer string
@@ -89,6 +90,7 @@ func TestQuitOnClientListAsksAboutTypedName(t *testing.T) {
 // TestQuitOnClientListCancelKeepsTypedName: esc goes back to the list with
 // the name as typed: more typing and enter create the profile from it.
 func TestQuitOnClientListCancelKeepsTypedName(t *testing.T) {
+	t.Parallel()
 	colors(t, termenv.Ascii)
 	w := newWorld(t)
 	s := listSession(t, w)
@@ -110,6 +112,7 @@ func TestQuitOnClientListCancelKeepsTypedName(t *testing.T) {
 // TestQuitOnClientListRefusedNameStays: storing a name the vault refuses
 // (a profile has it) says why and does not quit; the name stays.
 func TestQuitOnClientListRefusedNameStays(t *testing.T) {
+	t.Parallel()
 	colors(t, termenv.Ascii)
 	w := newWorld(t)
 	s := listSession(t, w)
@@ -133,6 +136,7 @@ func TestQuitOnClientListRefusedNameStays(t *testing.T) {
 // TestQuitOnClientListWithoutNameQuits: with nothing typed (or only
 // spaces) there is nothing to ask about: ctrl+c quits at once.
 func TestQuitOnClientListWithoutNameQuits(t *testing.T) {
+	t.Parallel()
 	colors(t, termenv.Ascii)
 	w := newWorld(t)
 	wiz := NewWizard(listSession(t, w))
@@ -147,6 +151,7 @@ func TestQuitOnClientListWithoutNameQuits(t *testing.T) {
 // asked about after the finished screen's l opened the client list (the
 // pages there are the profile's still shown in the header).
 func TestQuitAsksAboutStepsFromClientList(t *testing.T) {
+	t.Parallel()
 	colors(t, termenv.Ascii)
 	w := newWorld(t)
 	s := w.demoSession(t)
@@ -171,6 +176,7 @@ func TestQuitAsksAboutStepsFromClientList(t *testing.T) {
 // TestQuitAsksAboutROOKFields: a ROOK field of step 6 the session refused
 // holds unstored input; quitting asks, and s says why it is not stored.
 func TestQuitAsksAboutROOKFields(t *testing.T) {
+	t.Parallel()
 	colors(t, termenv.Ascii)
 	w := newWorld(t)
 	s := w.demoSession(t)
@@ -199,6 +205,7 @@ func TestQuitAsksAboutROOKFields(t *testing.T) {
 // not stored) and over the client list (a new profile's name typed; then
 // the vault refusing it) at both sizes, light and NO_COLOR.
 func TestQuitGolden(t *testing.T) {
+	t.Parallel()
 	eachLook(t, func(t *testing.T, look string, width, height int) {
 		w := newWorld(t)
 		shot := func(name string, wiz *Wizard) {
@@ -248,6 +255,7 @@ func TestQuitGolden(t *testing.T) {
 // does not create it twice and only ctrl+c acts: it quits at once, and the
 // creation's answer afterwards changes nothing.
 func TestQuitWhileNameStores(t *testing.T) {
+	t.Parallel()
 	colors(t, termenv.Ascii)
 	w := newWorld(t)
 	wiz := NewWizard(listSession(t, w))
@@ -275,6 +283,7 @@ func TestQuitWhileNameStores(t *testing.T) {
 // TestQuitQuestionShowsInSmallTerminal: in a terminal too small for the
 // wizard, q with unstored input shows the question, not "q quits" again.
 func TestQuitQuestionShowsInSmallTerminal(t *testing.T) {
+	t.Parallel()
 	colors(t, termenv.Ascii)
 	w := newWorld(t)
 	s := w.demoSession(t)

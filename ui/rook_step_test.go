@@ -52,6 +52,7 @@ func rookStack(t *testing.T, f rooksim.Faults) (*Session, *rooksim.Stack) {
 // Step 6 through ROOK in both front ends, healthy and misconfigured: the
 // same stages, the same named cause and fix, the same recorded status.
 func TestStep6ThroughROOKBothFrontEnds(t *testing.T) {
+	t.Parallel()
 	colors(t, termenv.Ascii)
 	for _, tt := range []struct {
 		name       string
@@ -102,6 +103,7 @@ func TestStep6ThroughROOKBothFrontEnds(t *testing.T) {
 // e edits step 6's ROOK fields in place: the secret key is masked on the
 // screen and stored only in the vault; a malformed UUID is refused.
 func TestStep6EditsROOKCredentials(t *testing.T) {
+	t.Parallel()
 	colors(t, termenv.Ascii)
 	s := rookReady(t, rooksim.Faults{})
 	a := s.App()
@@ -139,6 +141,7 @@ func TestStep6EditsROOKCredentials(t *testing.T) {
 // The prerequisites' webhook probe, in both front ends: 200 passes, 500
 // fails with what ROOK then does; the verdict is recorded.
 func TestWebhookPrerequisiteBothFrontEnds(t *testing.T) {
+	t.Parallel()
 	colors(t, termenv.Ascii)
 	for _, status := range []int{200, 500} {
 		hook := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

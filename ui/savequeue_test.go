@@ -20,6 +20,7 @@ import (
 // program, as the command layer runs it: drain the saves, then close the
 // vault. The stored credentials must be in the vault every time.
 func TestQuitRightAfterASave(t *testing.T) {
+	t.Parallel()
 	runs := 60
 	if testing.Short() {
 		runs = 10
@@ -81,6 +82,7 @@ func TestQuitRightAfterASave(t *testing.T) {
 // returned the save), but the program ended before running the command.
 // The drain must run it.
 func TestDrainRunsSavesTheProgramDropped(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	s := w.demoSession(t)
 	wiz := NewWizard(s)
@@ -111,6 +113,7 @@ func TestDrainRunsSavesTheProgramDropped(t *testing.T) {
 // check has written the token; then, as the command layer does, closes
 // the session. The login must be in the vault every time.
 func TestQuitAsTheTokenArrives(t *testing.T) {
+	t.Parallel()
 	runs := 60
 	if testing.Short() {
 		runs = 10

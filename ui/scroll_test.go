@@ -17,6 +17,7 @@ import (
 // is on screen when it arrives, and ↓ from the top reaches the page's last
 // line.
 func TestResultsScrollIntoView(t *testing.T) {
+	t.Parallel()
 	colors(t, termenv.Ascii)
 	w := newWorld(t)
 	s := w.demoSession(t)
@@ -84,6 +85,7 @@ func TestResultsScrollIntoView(t *testing.T) {
 // TestFieldsNeverTrapNavigation: on step 3 with empty fields, letters are
 // keys until enter edits a field, and →/pgdn leave an empty field.
 func TestFieldsNeverTrapNavigation(t *testing.T) {
+	t.Parallel()
 	colors(t, termenv.Ascii)
 	w := newWorld(t)
 	s := w.demoSession(t)
@@ -122,6 +124,7 @@ func TestFieldsNeverTrapNavigation(t *testing.T) {
 // → next, ? help and q quit (the page's own keys give way first), and ?
 // lists every key of the page, a field's keys included.
 func TestHelpBarKeepsTheWayOn(t *testing.T) {
+	t.Parallel()
 	colors(t, termenv.Ascii)
 	w := newWorld(t)
 	wiz := NewWizard(w.demoSession(t))
@@ -149,6 +152,7 @@ func TestHelpBarKeepsTheWayOn(t *testing.T) {
 // TestHelpBarAtTheBottom: the region picker (a short screen) keeps its help
 // bar on the terminal's last line, as every screen does.
 func TestHelpBarAtTheBottom(t *testing.T) {
+	t.Parallel()
 	colors(t, termenv.Ascii)
 	w := newWorld(t)
 	s := w.demoSession(t)
@@ -164,6 +168,7 @@ func TestHelpBarAtTheBottom(t *testing.T) {
 // TestNothingCutAt80: the vault setup shows a long path and its prose whole,
 // and the client list keeps its columns apart, at 80 columns.
 func TestNothingCutAt80(t *testing.T) {
+	t.Parallel()
 	colors(t, termenv.Ascii)
 	w := newWorld(t)
 	s := w.session()
@@ -198,6 +203,7 @@ func TestNothingCutAt80(t *testing.T) {
 // field shows its first characters at both sizes (the key's "age1", the
 // URL's "https://"), and the end only while it is edited.
 func TestPrefilledInputsShowTheirStart(t *testing.T) {
+	t.Parallel()
 	colors(t, termenv.Ascii)
 	_, rcpt, err := handoff.NewIdentity()
 	if err != nil {
@@ -226,6 +232,7 @@ func TestPrefilledInputsShowTheirStart(t *testing.T) {
 // test-user picker) only pushes the cursor's row down: the window shows the
 // result, not the row.
 func TestResultAboveTheCursorScrollsIntoView(t *testing.T) {
+	t.Parallel()
 	colors(t, termenv.Ascii)
 	s := newWorld(t).demoSession(t)
 	wiz := NewWizard(s)

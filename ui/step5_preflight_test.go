@@ -33,6 +33,7 @@ func findMsg[T tea.Msg](cmd tea.Cmd) (T, bool) {
 // Step 5 says what its preflight checks, and a redirect URI Dexcom's login
 // refuses shows the login probe's reason in Dexcom's words.
 func TestStep5PreflightShowsWhyDexcomRefused(t *testing.T) {
+	t.Parallel()
 	colors(t, termenv.Ascii)
 	w := newWorld(t)
 	s := w.demoSession(t)
@@ -70,6 +71,7 @@ func TestStep5PreflightShowsWhyDexcomRefused(t *testing.T) {
 // The prerequisites' preflight says what it checks, not "the app's
 // authorization URL must answer 200".
 func TestPrerequisitesSayWhatThePreflightChecks(t *testing.T) {
+	t.Parallel()
 	colors(t, termenv.Ascii)
 	w := newWorld(t)
 	s := w.demoSession(t)

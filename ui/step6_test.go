@@ -56,6 +56,7 @@ func pageText(p *connectPage) string {
 // drives its own, results go to the run they belong to, and a run's keys
 // work only while it is the one shown.
 func TestStep6KeysDriveEachRun(t *testing.T) {
+	t.Parallel()
 	colors(t, termenv.Ascii)
 	s, st := rookStack(t, rooksim.Faults{})
 	app := st.Apps[0] // the direct check logs in at the same Dexcom
@@ -165,6 +166,7 @@ func stageNames(sts []service.ROOKStage) []string {
 // esc cancels the run through ROOK; what the cancelled run still sends is
 // dropped, and the direct check is untouched.
 func TestStep6CancelROOKRun(t *testing.T) {
+	t.Parallel()
 	colors(t, termenv.Ascii)
 	s := rookReady(t, rooksim.Faults{})
 	s.Browse = nil // nobody logs in: the run waits on ROOK's list
@@ -204,6 +206,7 @@ func TestStep6CancelROOKRun(t *testing.T) {
 // While the ROOK fields are edited every key is theirs; the page reports
 // the cursor on the field being edited, not by searching its text.
 func TestStep6FieldsCursor(t *testing.T) {
+	t.Parallel()
 	colors(t, termenv.Ascii)
 	s := rookReady(t, rooksim.Faults{})
 	wiz, p := step6(t, s)
@@ -224,6 +227,7 @@ func TestStep6FieldsCursor(t *testing.T) {
 // At 80x24 a failed run through ROOK keeps its stage list and the
 // failure in the window (the cursor is on the run, not the buttons below).
 func TestStep6FailureInViewAt80x24(t *testing.T) {
+	t.Parallel()
 	colors(t, termenv.Ascii)
 	s := rookReady(t, rooksim.Faults{WrongSecret: true})
 	wiz, p := step6(t, s)

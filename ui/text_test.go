@@ -43,6 +43,7 @@ func TestTextCountsCells(t *testing.T) {
 // TestScrollFollowsTheCursorLine: the window keeps the cursor's line in view
 // whatever the text holds (the old search for ▸ found a ▸ in the prose).
 func TestScrollFollowsTheCursorLine(t *testing.T) {
+	t.Parallel()
 	lines := make([]string, 40)
 	for i := range lines {
 		lines[i] = "line"
@@ -61,6 +62,7 @@ func TestScrollFollowsTheCursorLine(t *testing.T) {
 // TestWrappedLinesKeepTheirIndent: a line wider than the page goes on under
 // its own indent, colour codes intact.
 func TestWrappedLinesKeepTheirIndent(t *testing.T) {
+	t.Parallel()
 	line := "    \x1b[1mhint\x1b[0m " + strings.Repeat("word ", 12)
 	got := strings.Split(fit(line, 30), "\n")
 	if len(got) < 2 {

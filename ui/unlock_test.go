@@ -14,6 +14,7 @@ import (
 // by key: each change is rated once, in Update, and View only shows the
 // rating of the current value, however often it runs.
 func TestUnlockRatesThePassphraseOnlyWhenItChanges(t *testing.T) {
+	t.Parallel()
 	colors(t, termenv.Ascii)
 	s := newWorld(t).session()
 	m := newUnlockModel(s, DefaultTheme(), DefaultKeys())

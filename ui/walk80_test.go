@@ -16,6 +16,7 @@ import (
 // and ticking "Form submitted" and dating it shows the form as awaiting
 // review (it said "not submitted" until r was pressed).
 func TestStep1At80x24(t *testing.T) {
+	t.Parallel()
 	colors(t, termenv.Ascii)
 	s := newWorld(t).demoSession(t)
 	wiz := NewWizard(s)
@@ -48,6 +49,7 @@ func TestStep1At80x24(t *testing.T) {
 // TestGlucoseWithoutTrendAt80: readings with no trend (ROOK's samples have
 // none) say so instead of "?", and a long title gives way to the unit.
 func TestGlucoseWithoutTrendAt80(t *testing.T) {
+	t.Parallel()
 	colors(t, termenv.Ascii)
 	fetch, _ := simFetch(t, newWorld(t), "SandboxUser7")
 	trendless := func(ctx context.Context, start, end time.Time) (*GlucoseData, error) {

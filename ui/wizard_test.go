@@ -49,6 +49,7 @@ func checkDone(s *Session, out *connect.Outcome) []tea.Msg {
 // TestPagesGolden draws every step page at 80x24 and 120x40, in light
 // colours and with NO_COLOR, and compares with testdata/ui.
 func TestPagesGolden(t *testing.T) {
+	t.Parallel()
 	eachLook(t, func(t *testing.T, look string, width, height int) {
 		w := newWorld(t)
 		s := w.demoSession(t)
@@ -96,6 +97,7 @@ func eachLook(t *testing.T, f func(t *testing.T, look string, width, height int)
 }
 
 func TestTooSmallAndResize(t *testing.T) {
+	t.Parallel()
 	colors(t, termenv.Ascii)
 	w := newWorld(t)
 	wiz := NewWizard(w.demoSession(t))
@@ -121,6 +123,7 @@ func TestTooSmallAndResize(t *testing.T) {
 // TestCancelDuringWait starts a login nobody completes, cancels it, and
 // checks that the callback server let go of the port.
 func TestCancelDuringWait(t *testing.T) {
+	t.Parallel()
 	colors(t, termenv.Ascii)
 	w := newWorld(t)
 	s := w.demoSession(t)
@@ -183,6 +186,7 @@ func waitFor(t *testing.T, p *directCheck, stage connect.Stage) {
 }
 
 func TestDeniedLoginNeedsAttention(t *testing.T) {
+	t.Parallel()
 	colors(t, termenv.Ascii)
 	w := newWorld(t)
 	s := w.demoSession(t)
@@ -216,6 +220,7 @@ func fits(t *testing.T, v string, w, h int) {
 // TestSmallTerminalFollowsTheCursor: at 80x24 a tall page scrolls so the
 // row being worked on stays visible.
 func TestSmallTerminalFollowsTheCursor(t *testing.T) {
+	t.Parallel()
 	colors(t, termenv.Ascii)
 	w := newWorld(t)
 	wiz := NewWizard(w.demoSession(t))
@@ -240,6 +245,7 @@ func TestSmallTerminalFollowsTheCursor(t *testing.T) {
 // TestStartProductionTrack: step 7's button asks for the region and opens
 // the production app's steps, without step 7.
 func TestStartProductionTrack(t *testing.T) {
+	t.Parallel()
 	colors(t, termenv.Ascii)
 	w := newWorld(t)
 	s := w.demoSession(t)
@@ -262,6 +268,7 @@ func TestStartProductionTrack(t *testing.T) {
 // TestBackgroundResultsReachOnlyTheirPage: step 5's preflight answer does not
 // end the preflight step 0 is waiting for; step 0's own answer does.
 func TestBackgroundResultsReachOnlyTheirPage(t *testing.T) {
+	t.Parallel()
 	colors(t, termenv.Ascii)
 	w := newWorld(t)
 	s := w.demoSession(t)
@@ -285,6 +292,7 @@ func TestBackgroundResultsReachOnlyTheirPage(t *testing.T) {
 // TestHelpShowsOnlyWorkingKeys: in a text field the letter keys are text, so
 // the help bar stops offering them, and pressing one types it.
 func TestHelpShowsOnlyWorkingKeys(t *testing.T) {
+	t.Parallel()
 	colors(t, termenv.Ascii)
 	w := newWorld(t)
 	s := w.demoSession(t)

@@ -22,6 +22,7 @@ import (
 // TestClientListSortsAndActs builds a CSE's vault with three clients and
 // uses the list: attention first, a report, a check with a saved login.
 func TestClientListSortsAndActs(t *testing.T) {
+	t.Parallel()
 	colors(t, termenv.Ascii)
 	w := newWorld(t)
 	s := w.demoSession(t) // its profile "Demo Clinic" is in progress
