@@ -73,6 +73,7 @@ func (w *rookWorld) run(t *testing.T, user string, authorize bool, wait time.Dur
 }
 
 func TestConnectThroughROOKGoodChain(t *testing.T) {
+	t.Parallel()
 	w := newROOKWorld(t, rooksim.Faults{})
 	out, events := w.run(t, "SandboxUser7", true, 10*time.Second)
 	if !out.Result.OK() || out.Result.Report.AlreadyConnected {
@@ -101,6 +102,7 @@ func TestConnectThroughROOKGoodChain(t *testing.T) {
 // Each failure of step 6 through ROOK is named, with its fix, at the
 // stage it happened, and recorded as needing attention.
 func TestConnectThroughROOKFailures(t *testing.T) {
+	t.Parallel()
 	for _, tt := range []struct {
 		name      string
 		faults    rooksim.Faults
@@ -138,6 +140,7 @@ func TestConnectThroughROOKFailures(t *testing.T) {
 
 // Steps not done yet: no run starts, and the error names the step.
 func TestConnectThroughROOKNeedsSteps3To6(t *testing.T) {
+	t.Parallel()
 	w := newROOKWorld(t, rooksim.Faults{})
 	a := w.s.App()
 	a.ROOKClientUUID = ""
@@ -157,6 +160,7 @@ func TestConnectThroughROOKNeedsSteps3To6(t *testing.T) {
 // ROOK connects, but its push never reaches the receiver (no webhook URL
 // at ROOK): the run passes and says no delivery came in time.
 func TestConnectThroughROOKDeliveryNeverArrives(t *testing.T) {
+	t.Parallel()
 	w := newROOKWorld(t, rooksim.Faults{})
 	if err := w.st.ROOK.SetWebhookURL(rooksim.DemoClientUUID, ""); err != nil {
 		t.Fatal(err)
@@ -173,6 +177,7 @@ func TestConnectThroughROOKDeliveryNeverArrives(t *testing.T) {
 // The data webhook answers 500 to the probe: the run fails at the webhook
 // stage with the endpoint's answer.
 func TestConnectThroughROOKWebhookNot200(t *testing.T) {
+	t.Parallel()
 	w := newROOKWorld(t, rooksim.Faults{})
 	bad := httptest.NewServer(http.HandlerFunc(func(rw http.ResponseWriter, _ *http.Request) { rw.WriteHeader(http.StatusInternalServerError) }))
 	defer bad.Close()
@@ -192,6 +197,7 @@ func TestConnectThroughROOKWebhookNot200(t *testing.T) {
 // pushes the same user id to the same receiver) is not this run's proof:
 // the run shows its own delivery.
 func TestConnectThroughROOKTakesOnlyItsOwnDelivery(t *testing.T) {
+	t.Parallel()
 	w := newROOKWorld(t, rooksim.Faults{})
 	other := "9d0c5b1e-2f3a-4c6d-8e7f-0a1b2c3d4e5f"
 	login := sandbox.Autopilot(http.DefaultClient, "SandboxUser7", true)
@@ -215,6 +221,7 @@ func TestConnectThroughROOKTakesOnlyItsOwnDelivery(t *testing.T) {
 
 // Apply is where the result is recorded: the front end's goroutine.
 func TestConnectThroughROOKRecordsThroughApply(t *testing.T) {
+	t.Parallel()
 	w := newROOKWorld(t, rooksim.Faults{DexcomDisabled: true})
 	applied := 0
 	_, err := w.s.ConnectThroughROOK(context.Background(), ROOKRun{Apply: func(change func()) {
@@ -233,6 +240,7 @@ func TestConnectThroughROOKRecordsThroughApply(t *testing.T) {
 // it fails at the glucose stage, named; after, ROOK's day is compared with
 // the direct check's readings.
 func TestPullAndCompare(t *testing.T) {
+	t.Parallel()
 	w := newROOKWorld(t, rooksim.Faults{})
 	w.s.ROOKPoll = rook.Poll{Attempts: 2, Delay: time.Millisecond, MaxDelay: time.Millisecond}
 	r, err := w.s.PullAndCompare(context.Background(), nil)
@@ -263,6 +271,7 @@ func TestPullAndCompare(t *testing.T) {
 // event at the browser stage, counted, with the leg's limit, and the last
 // one (ROOK: connected) comes before the next stage.
 func TestConnectThroughROOKReportsTheWait(t *testing.T) {
+	t.Parallel()
 	w := newROOKWorld(t, rooksim.Faults{})
 	out, events := w.run(t, "SandboxUser7", true, time.Second)
 	if !out.Result.OK() {
@@ -294,6 +303,7 @@ func TestConnectThroughROOKReportsTheWait(t *testing.T) {
 }
 
 func TestROOKWaitInWords(t *testing.T) {
+	t.Parallel()
 	for _, tt := range []struct {
 		w    ROOKWait
 		want string
@@ -314,6 +324,7 @@ func TestROOKWaitInWords(t *testing.T) {
 // count only from then on, so an earlier connection's late one is not
 // taken for this run's.
 func TestAwaitDeliveryTakesTheEarlyProbeNotAnEarlyDelivery(t *testing.T) {
+	t.Parallel()
 	since := time.Date(2026, 12, 6, 12, 0, 0, 0, time.UTC)
 	heard := make(chan Delivery, 3)
 	heard <- Delivery{UserID: webhook.ProbeUserID, At: since.Add(-time.Second)}

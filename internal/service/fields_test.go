@@ -10,6 +10,7 @@ import (
 // checked and stored here, stores itself exactly when the spec says so, and
 // no behaviour is left for a row that is gone.
 func TestEveryFieldRowHasItsBehaviour(t *testing.T) {
+	t.Parallel()
 	seen := map[string]bool{}
 	for _, st := range onboarding.Steps {
 		for _, r := range onboarding.SpecOf(st).Rows {

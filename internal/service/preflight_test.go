@@ -13,6 +13,7 @@ import (
 // base with a fragment; an Endpoints value made otherwise must not lose
 // the query behind it.
 func TestPreflightBuildsTheLoginURLWithNetURL(t *testing.T) {
+	t.Parallel()
 	asked := make(chan *http.Request, 8)
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		asked <- r

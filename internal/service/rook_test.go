@@ -20,6 +20,7 @@ import (
 // ROOK's authorization URL or through ROOK's API, comes out named with
 // its fix, before any browser opens.
 func TestROOKMisconfigurationsAreNamed(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	for _, tt := range []struct {
 		name      string
@@ -76,6 +77,7 @@ func TestROOKMisconfigurationsAreNamed(t *testing.T) {
 }
 
 func TestROOKAuthorizationCheckNeedsSteps3And4(t *testing.T) {
+	t.Parallel()
 	s := &Session{Profile: &onboarding.Profile{Name: "Acme"}, Progress: onboarding.NewProgress(onboarding.SandboxTrack, dexcom.Sandbox)}
 	if _, err := s.ROOKAuthorizationCheck(context.Background(), "https://x"); !errors.Is(err, ErrNoClientID) {
 		t.Fatal(err)

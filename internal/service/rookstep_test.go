@@ -9,6 +9,7 @@ import (
 // Step 4's Redirect URL field takes the simulator's loopback http URL
 // only when the session's ROOK API is on this machine (a simulator).
 func TestROOKRedirectFieldLoopbackOnlyForTheSimulator(t *testing.T) {
+	t.Parallel()
 	sim := "http://127.0.0.1:8781/api/v1/oauth/dexcom/callback"
 	s := newSession(t)
 	if _, err := s.Answer(onboarding.ShareWithROOK, field(onboarding.ShareWithROOK, onboarding.FieldROOKRedirect), sim); err == nil {
@@ -23,6 +24,7 @@ func TestROOKRedirectFieldLoopbackOnlyForTheSimulator(t *testing.T) {
 // Ticking step 5's "registered" calls the RegisterRedirect hook (the
 // demo's Dexcom simulator) with the app's Client ID, loopback and ROOK URL.
 func TestStep5TickCallsRegisterRedirect(t *testing.T) {
+	t.Parallel()
 	s := newSession(t)
 	var got []string
 	s.RegisterRedirect = func(id, loop, u string) { got = append(got, id, loop, u) }
@@ -38,6 +40,7 @@ func TestStep5TickCallsRegisterRedirect(t *testing.T) {
 }
 
 func TestROOKUserIDAndUUIDFields(t *testing.T) {
+	t.Parallel()
 	s := newSession(t)
 	for _, bad := range []string{"a b", "x/y", "q?"} {
 		if _, err := s.Answer(onboarding.AuthenticateTestUser, field(onboarding.AuthenticateTestUser, onboarding.FieldROOKUserID), bad); err == nil {

@@ -43,6 +43,7 @@ func connected(t *testing.T) *Session {
 // runs, the vault ends with the newer write, the recheck's result, built on
 // the wizard's change rather than over it.
 func TestRecheckAfterAQueuedProfileSave(t *testing.T) {
+	t.Parallel()
 	s := connected(t)
 	listed, err := s.Vault.Profile("Acme Health") // what the client list shows
 	if err != nil {
@@ -74,6 +75,7 @@ func TestRecheckAfterAQueuedProfileSave(t *testing.T) {
 // the saved login refused forgets it and logs in again; through the queue,
 // the forget stays before the new token, which is what the vault keeps.
 func TestRefusedLoginForgottenThenNewOneSaved(t *testing.T) {
+	t.Parallel()
 	s := newSession(t)
 	if err := s.StoreCredentials(sandbox.DemoClientID, sandbox.DemoClientSecret); err != nil {
 		t.Fatal(err)
@@ -104,6 +106,7 @@ func TestRefusedLoginForgottenThenNewOneSaved(t *testing.T) {
 // like Dexcom, rotates refresh tokens: the vault must keep the new one,
 // every time, or the saved login is gone.
 func TestQuitAsARefreshedTokenArrives(t *testing.T) {
+	t.Parallel()
 	runs := 50
 	if testing.Short() {
 		runs = 10
@@ -159,6 +162,7 @@ func TestQuitAsARefreshedTokenArrives(t *testing.T) {
 // with a body that is no token. The check fails, and Close must not wait
 // for a token that will never be queued.
 func TestAFailedTokenAnswerDoesNotHoldTheQuit(t *testing.T) {
+	t.Parallel()
 	s := newSession(t)
 	if err := s.StoreCredentials(sandbox.DemoClientID, sandbox.DemoClientSecret); err != nil {
 		t.Fatal(err)
@@ -202,6 +206,7 @@ func (g garbledTokens) RoundTrip(req *http.Request) (*http.Response, error) {
 // Close waited until it was saved. Before, the quit drained the saves at
 // once and closed the vault under the token's write.
 func TestQuitMidCheckKeepsTheTokenJustReceived(t *testing.T) {
+	t.Parallel()
 	runs := 20
 	if testing.Short() {
 		runs = 5
@@ -260,6 +265,7 @@ func TestQuitMidCheckKeepsTheTokenJustReceived(t *testing.T) {
 // expired: a refresh is on its way when the wizard quits (Close). Dexcom
 // rotates refresh tokens, so the vault must keep the refreshed login.
 func TestQuitAsTheGlucoseViewRefreshes(t *testing.T) {
+	t.Parallel()
 	s, sim := newSessionSim(t)
 	if err := s.StoreCredentials(sandbox.DemoClientID, sandbox.DemoClientSecret); err != nil {
 		t.Fatal(err)

@@ -59,6 +59,7 @@ func field(st onboarding.Step, id string) onboarding.Row {
 }
 
 func TestAnswersAreCheckedThenStored(t *testing.T) {
+	t.Parallel()
 	s := newSession(t)
 	for _, c := range []struct {
 		step      onboarding.Step
@@ -91,6 +92,7 @@ func TestAnswersAreCheckedThenStored(t *testing.T) {
 }
 
 func TestStepsCompleteFromWhatIsRecorded(t *testing.T) {
+	t.Parallel()
 	s := newSession(t)
 	st := onboarding.CreateAccount
 	for _, r := range onboarding.Checklist(st) {
@@ -117,6 +119,7 @@ func TestStepsCompleteFromWhatIsRecorded(t *testing.T) {
 }
 
 func TestPreflightSettlesStep5(t *testing.T) {
+	t.Parallel()
 	s := newSession(t)
 	if err := s.StoreCredentials(sandbox.DemoClientID, sandbox.DemoClientSecret); err != nil {
 		t.Fatal(err)
@@ -145,6 +148,7 @@ func TestPreflightSettlesStep5(t *testing.T) {
 // records the result; the client list's recheck then reuses the saved login
 // without a browser.
 func TestCheckRecordsAndRechecks(t *testing.T) {
+	t.Parallel()
 	s := newSession(t)
 	if _, err := s.CheckOf(s.Browse); !errors.Is(err, ErrNoCredentials) {
 		t.Fatalf("a check without credentials: %v", err)
@@ -180,6 +184,7 @@ func TestCheckRecordsAndRechecks(t *testing.T) {
 }
 
 func TestSealWritesANewFileOnlyTheRecipientOpens(t *testing.T) {
+	t.Parallel()
 	s := newSession(t)
 	id, rcpt, err := handoff.NewIdentity()
 	if err != nil {
@@ -215,6 +220,7 @@ func TestSealWritesANewFileOnlyTheRecipientOpens(t *testing.T) {
 // TestReviewStatusIsPartOfStep1: both front ends read step 1's status field
 // from its spec; r moves it on, an answer picks it by number or words.
 func TestReviewStatusIsPartOfStep1(t *testing.T) {
+	t.Parallel()
 	s := newSession(t)
 	f := onboarding.SpecOf(onboarding.CreateAccount).Status
 	if f == nil || f.ID != "review" || len(f.Options) != len(onboarding.ReviewStatuses) {

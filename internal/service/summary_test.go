@@ -16,6 +16,7 @@ import (
 // is finished only when each is done, names the other track, and quotes the
 // profile for the shell in the report command.
 func TestSummaryOfATrack(t *testing.T) {
+	t.Parallel()
 	s := newSession(t)
 	s.Profile.Name = "O'Neil Clinic"
 	sum := s.Summary()
@@ -44,6 +45,7 @@ func TestSummaryOfATrack(t *testing.T) {
 // TestProductionPrefillHasItsOwnValues: the production track's app offers
 // its own prefilled Client ID and registered loopback, the sandbox's stays.
 func TestProductionPrefillHasItsOwnValues(t *testing.T) {
+	t.Parallel()
 	s := newSession(t)
 	s.Prefill = Prefill{ClientID: "sandbox-app"}
 	s.ProductionPrefill = Prefill{ClientID: "production-app", Loopback: "http://127.0.0.1:9/callback"}
@@ -64,6 +66,7 @@ func TestProductionPrefillHasItsOwnValues(t *testing.T) {
 // after sealing unticks step 4 and says why, until a new seal; the same
 // Client ID on both tracks gets a note.
 func TestNewCredentialsMakeTheSealedHandoffStale(t *testing.T) {
+	t.Parallel()
 	s := newSession(t)
 	if err := s.StoreCredentials(sandbox.DemoClientID, sandbox.DemoClientSecret); err != nil {
 		t.Fatal(err)

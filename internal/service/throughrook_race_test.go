@@ -20,6 +20,7 @@ import (
 // and the report carries the probe's verdict whether the leg passed or
 // failed before it.
 func TestROOKLegProbesWebhookDuringLogin(t *testing.T) {
+	t.Parallel()
 	st, err := rooksim.StartStack(rooksim.StackConfig{})
 	if err != nil {
 		t.Fatal(err)

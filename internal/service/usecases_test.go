@@ -42,6 +42,7 @@ func directCheck(t *testing.T, s *Session, open func(context.Context, string) er
 }
 
 func TestCheckDirectVerifiesAndRecordsOnTheStoredProfile(t *testing.T) {
+	t.Parallel()
 	s, _ := stored(t)
 	var stages []CheckStage
 	res, err := s.CheckDirect(context.Background(), CheckRun{Open: s.Browse, OnStage: func(st CheckStage, _ string) { stages = append(stages, st) }})
@@ -61,6 +62,7 @@ func TestCheckDirectVerifiesAndRecordsOnTheStoredProfile(t *testing.T) {
 }
 
 func TestCheckDirectReusesTheSavedLogin(t *testing.T) {
+	t.Parallel()
 	s, sim := stored(t)
 	directCheck(t, s, s.Browse, false)
 	before := sim.Stats().TokenExchange
@@ -73,6 +75,7 @@ func TestCheckDirectReusesTheSavedLogin(t *testing.T) {
 // A 401 mid-check (the access token revoked): the token source refreshes,
 // the check passes, and the vault keeps the rotated login.
 func TestCheckDirectAfterA401SavesTheRefreshedLogin(t *testing.T) {
+	t.Parallel()
 	s, sim := stored(t)
 	directCheck(t, s, s.Browse, false)
 	old, _ := s.Vault.Token(s.Profile.ID, dexcom.Sandbox)
@@ -91,6 +94,7 @@ func TestCheckDirectAfterA401SavesTheRefreshedLogin(t *testing.T) {
 // One 429 and one 503: retried, and the check passes, saying which call
 // took a second attempt.
 func TestCheckDirectRetriesA429AndA5xx(t *testing.T) {
+	t.Parallel()
 	for _, status := range []int{http.StatusTooManyRequests, http.StatusServiceUnavailable} {
 		s, sim := stored(t)
 		s.Retry = &dexcom.Retry{Max: 3, BaseDelay: time.Millisecond, MaxDelay: 10 * time.Millisecond}
@@ -109,6 +113,7 @@ func TestCheckDirectRetriesA429AndA5xx(t *testing.T) {
 // Dexcom answers 503 to every try: the check fails, names the status and
 // records the failure.
 func TestCheckDirectNamesAPersistent5xx(t *testing.T) {
+	t.Parallel()
 	s, sim := stored(t)
 	s.Retry = &dexcom.Retry{Max: 3, BaseDelay: time.Millisecond, MaxDelay: 10 * time.Millisecond}
 	sim.FailNext(503, 503, 503, 503, 503, 503, 503, 503)
@@ -122,6 +127,7 @@ func TestCheckDirectNamesAPersistent5xx(t *testing.T) {
 }
 
 func TestCheckDirectDeniedLogin(t *testing.T) {
+	t.Parallel()
 	s, _ := stored(t)
 	res := directCheck(t, s, sandbox.Autopilot(http.DefaultClient, "SandboxUser7", false), false)
 	if res.OK() || res.Err == nil || !strings.Contains(res.Err.Error(), "denied access") {
@@ -133,6 +139,7 @@ func TestCheckDirectDeniedLogin(t *testing.T) {
 }
 
 func TestCheckDirectNeedsCredentials(t *testing.T) {
+	t.Parallel()
 	s := newSession(t)
 	if _, err := s.CheckDirect(context.Background(), CheckRun{Open: s.Browse}); !errors.Is(err, ErrNoCredentials) {
 		t.Fatal(err)
@@ -140,6 +147,7 @@ func TestCheckDirectNeedsCredentials(t *testing.T) {
 }
 
 func TestPreflightUnknownClientID(t *testing.T) {
+	t.Parallel()
 	s := newSession(t)
 	s.App().ClientID = "nobody-knows-this-app"
 	rs := s.Preflight(s.Loopback())()
@@ -149,6 +157,7 @@ func TestPreflightUnknownClientID(t *testing.T) {
 }
 
 func TestPreflightDexcomUnreachable(t *testing.T) {
+	t.Parallel()
 	s := newSession(t)
 	dead := httptest.NewServer(http.NotFoundHandler())
 	dead.Close()
@@ -160,6 +169,7 @@ func TestPreflightDexcomUnreachable(t *testing.T) {
 }
 
 func TestSealRefusesABadRecipient(t *testing.T) {
+	t.Parallel()
 	s, _ := stored(t)
 	var in *InputError
 	if _, err := s.Seal("age1notakey"); !errors.As(err, &in) || in.Problem != BadKey {
@@ -172,6 +182,7 @@ func TestSealRefusesABadRecipient(t *testing.T) {
 
 // Only the recipient's identity opens a sealed hand-off; another's fails.
 func TestSealedHandoffOpensOnlyWithItsIdentity(t *testing.T) {
+	t.Parallel()
 	s, _ := stored(t)
 	_, rcpt, _ := handoff.NewIdentity()
 	other, _, _ := handoff.NewIdentity()
@@ -191,6 +202,7 @@ func TestSealedHandoffOpensOnlyWithItsIdentity(t *testing.T) {
 // Handover: a HandoffTaker on this machine opens the sealed file; ROOK's
 // Redirect URL and the code it read are stored on step 4.
 func TestHandoverStoresROOKsRedirect(t *testing.T) {
+	t.Parallel()
 	s, _ := stored(t)
 	if code, err := s.Handover(&Sealed{}); err != nil || code != "" {
 		t.Fatalf("without a taker: %q %v", code, err)
@@ -224,6 +236,7 @@ func (c openingCSE) TakeHandoff(_ bool, sealed []byte) (string, string, error) {
 }
 
 func TestProbeAppWebhook(t *testing.T) {
+	t.Parallel()
 	s := newSession(t)
 	if _, err := s.ProbeAppWebhook(context.Background()); !errors.Is(err, ErrNoWebhook) {
 		t.Fatal(err)
@@ -249,6 +262,7 @@ func TestProbeAppWebhook(t *testing.T) {
 // A session made on a vault path: unlock makes the vault, a profile and a
 // track are opened, Close closes it; it opens again with the passphrase.
 func TestSessionUnlockProfileTrackClose(t *testing.T) {
+	t.Parallel()
 	path := filepath.Join(t.TempDir(), "vault.db")
 	opts := vault.Options{KDF: vault.InsecureTestKDF, AllowWeakKDF: true}
 	s := AtVault(path, opts)
@@ -298,6 +312,7 @@ func TestSessionUnlockProfileTrackClose(t *testing.T) {
 
 // After Close nothing more runs on the session.
 func TestClosedSessionRunsNothing(t *testing.T) {
+	t.Parallel()
 	s, _ := stored(t)
 	if err := s.Close(); err != nil {
 		t.Fatal(err)
@@ -313,6 +328,7 @@ func TestClosedSessionRunsNothing(t *testing.T) {
 
 // A ROOK client UUID given alone does not borrow the stored key of another.
 func TestOverrideKeepsTheKeyWithItsUUID(t *testing.T) {
+	t.Parallel()
 	s := NewSession("flags", dexcom.Sandbox)
 	s.App().ROOKClientUUID, s.App().ROOKSecretKey = "stored-uuid", secret.New("stored-key")
 	s.Override(AppValues{ClientID: "abc-12345", ROOKClientUUID: "flag-uuid"})
@@ -331,6 +347,7 @@ func TestOverrideKeepsTheKeyWithItsUUID(t *testing.T) {
 
 // Each listener hears the deliveries from when it listens until it stops.
 func TestDeliveryHubListeners(t *testing.T) {
+	t.Parallel()
 	var h DeliveryHub
 	h.Add(Delivery{UserID: "before"})
 	a, stopA := h.Listen()

@@ -17,6 +17,7 @@ import (
 // progress and profiles. Every run must leave a vault that opens and holds
 // every write that reported success; writes after Close get ErrClosed.
 func TestCloseWhileSaving(t *testing.T) {
+	t.Parallel()
 	runs := 150
 	if testing.Short() {
 		runs = 20

@@ -33,6 +33,7 @@ var newTestPass = []byte("copper-lantern-meadow-42-fjord")
 // or say exactly that the change is saved and the compaction is not; then
 // the next open, once there is room, finishes the compaction.
 func TestKeyChangesOnAFullDisk(t *testing.T) {
+	t.Parallel()
 	for _, kc := range keyChanges {
 		t.Run(kc.name, func(t *testing.T) {
 			dir := testfs.MountTmpfs(t, "2m")

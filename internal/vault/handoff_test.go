@@ -13,6 +13,7 @@ import (
 // TestStoreHandoffIsOneTransaction: the profile, its audit lines and the
 // opened mark are written together, or not at all.
 func TestStoreHandoffIsOneTransaction(t *testing.T) {
+	t.Parallel()
 	_, v := newTestVault(t)
 	boom := errors.New("refused by apply")
 	if _, err := v.StoreHandoff("h1", "Acme", func(p *onboarding.Profile, created bool) error { return boom }); !errors.Is(err, boom) {

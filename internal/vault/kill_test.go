@@ -44,6 +44,7 @@ func writerChild(path string) int {
 // TestKillMidWrite kills a writer with SIGKILL at random points: every reopen
 // must pass the header and manifest checks and hold every reported commit.
 func TestKillMidWrite(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("spawns processes")
 	}

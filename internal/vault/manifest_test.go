@@ -16,6 +16,7 @@ import (
 // A record deleted together with its index entry leaves the entries' digest
 // short: the manifest catches what the index alone cannot.
 func TestRecordRemovedWithItsIndexEntryIsDetected(t *testing.T) {
+	t.Parallel()
 	path, v := newTestVault(t)
 	fill(t, v)
 	v.Close()
@@ -38,6 +39,7 @@ func TestRecordRemovedWithItsIndexEntryIsDetected(t *testing.T) {
 // The audit trail keeps the newest AuditCap entries, and the vault stays
 // consistent while it drops the oldest.
 func TestAuditIsCapped(t *testing.T) {
+	t.Parallel()
 	path, v := newTestVault(t)
 	p := fill(t, v)
 	if err := v.update(func(tx *bolt.Tx) error {
@@ -76,6 +78,7 @@ func TestAuditIsCapped(t *testing.T) {
 // hash, no index) opens, is checked the old way, and its first write builds
 // the index; tampering is still caught afterwards.
 func TestVersion1ManifestIsUpgraded(t *testing.T) {
+	t.Parallel()
 	path, v := newTestVault(t)
 	p := fill(t, v)
 	// Rewrite the manifest as version 1 did, and drop the index.

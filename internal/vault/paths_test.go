@@ -12,6 +12,7 @@ import (
 // Planted links and shared folders: each is refused with a message saying
 // what to do, and nothing is written or chmod-ed through a link.
 func TestSymlinkAtVaultPathRefused(t *testing.T) {
+	t.Parallel()
 	path, v := newTestVault(t)
 	fill(t, v)
 	v.Close()
@@ -59,6 +60,7 @@ func TestSymlinkAtVaultPathRefused(t *testing.T) {
 }
 
 func TestLinkAtLockFileRefused(t *testing.T) {
+	t.Parallel()
 	path, v := newTestVault(t)
 	v.Close()
 	victim := filepath.Join(t.TempDir(), "victim")
@@ -92,6 +94,7 @@ func TestLinkAtLockFileRefused(t *testing.T) {
 }
 
 func TestFolderWritableByOthersRefused(t *testing.T) {
+	t.Parallel()
 	path, v := newTestVault(t)
 	v.Close()
 	dir := filepath.Dir(path)

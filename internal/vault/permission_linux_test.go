@@ -20,6 +20,7 @@ const nobody = 65534
 // test opens it as the unprivileged user it makes the file unreadable
 // to: itself, or nobody when it runs as root (root reads any file).
 func TestUnreadableVaultIsAPermissionProblem(t *testing.T) {
+	t.Parallel()
 	if path := os.Getenv("DEXONBOARD_VAULT_OPEN_AS"); path != "" {
 		ro := testOpts
 		ro.ReadOnly = os.Getenv("DEXONBOARD_VAULT_READONLY") != ""

@@ -14,6 +14,7 @@ const escName = "Evil\x1b[2J\x1b]52;c;cm0=\x07\u009b\u202eCorp"
 // characters (create, rename, save with a changed name), and a name an
 // older version stored as it came is read back clean.
 func TestProfileNamesNeverCarryControls(t *testing.T) {
+	t.Parallel()
 	_, v := newTestVault(t)
 	if _, err := v.CreateProfile(escName); err == nil || !strings.Contains(err.Error(), "control characters") {
 		t.Fatalf("create: %v", err)

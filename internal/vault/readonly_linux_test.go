@@ -13,6 +13,7 @@ import (
 // without its lock file; a change is refused, saying why and naming each
 // path once.
 func TestReadOnlyMediaOpenForReading(t *testing.T) {
+	t.Parallel()
 	for _, tt := range []struct {
 		name     string
 		keepLock bool
@@ -63,6 +64,7 @@ func TestReadOnlyMediaOpenForReading(t *testing.T) {
 
 // Readers share the lock; a writer waits for them, and they for a writer.
 func TestReadersShareTheLock(t *testing.T) {
+	t.Parallel()
 	path, w := newTestVault(t)
 	fill(t, w)
 	ro := testOpts

@@ -60,6 +60,7 @@ func openAndRead(path string) error {
 // TestFlipEveryByte flips each byte of every stored value (header, manifest
 // and records) in turn: each flip must make open or read fail closed.
 func TestFlipEveryByte(t *testing.T) {
+	t.Parallel()
 	path, v := newTestVault(t)
 	fill(t, v)
 	v.Close()
@@ -103,6 +104,7 @@ func errorClass(err error) string {
 }
 
 func TestSwapDeleteAndRollbackAreDetected(t *testing.T) {
+	t.Parallel()
 	path, v := newTestVault(t)
 	fill(t, v)
 	if _, err := v.CreateProfile("Second Client"); err != nil {
@@ -168,6 +170,7 @@ func TestSwapDeleteAndRollbackAreDetected(t *testing.T) {
 
 // TestSealedRecordsAreBound proves the AEAD binding itself, without the manifest.
 func TestSealedRecordsAreBound(t *testing.T) {
+	t.Parallel()
 	s := &sealer{key: bytes.Repeat([]byte{7}, 32), vaultID: [16]byte{1}, gen: 1}
 	sealed, err := s.seal(bucketProfiles, []byte("key-a"), []byte("plain"))
 	if err != nil {
@@ -200,6 +203,7 @@ func TestSealedRecordsAreBound(t *testing.T) {
 }
 
 func TestRecordMovedBetweenVaultsIsRefused(t *testing.T) {
+	t.Parallel()
 	pathA, va := newTestVault(t)
 	fill(t, va)
 	va.Close()
@@ -246,6 +250,7 @@ func headerWith(t *testing.T, path string, edit func(h *header)) {
 }
 
 func TestHostileHeadersRefusedFast(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name string
 		edit func(h *header)
@@ -275,7 +280,9 @@ func TestHostileHeadersRefusedFast(t *testing.T) {
 			if !errors.Is(err, tt.want) {
 				t.Fatalf("err = %v, want %v", err, tt.want)
 			}
-			if d := time.Since(start); d > 100*time.Millisecond && tt.want != ErrWrongPassword {
+			// A key derivation at these costs would take minutes or run out
+			// of memory; the bound is loose so a loaded machine passes.
+			if d := time.Since(start); d > 2*time.Second && tt.want != ErrWrongPassword {
 				t.Errorf("refusal took %v", d)
 			}
 		})
@@ -283,6 +290,7 @@ func TestHostileHeadersRefusedFast(t *testing.T) {
 }
 
 func TestUnknownKDFIDRefused(t *testing.T) {
+	t.Parallel()
 	path, v := newTestVault(t)
 	v.Close()
 	for _, r := range rawRecords(t, path) {
@@ -300,6 +308,7 @@ func TestUnknownKDFIDRefused(t *testing.T) {
 }
 
 func TestTruncatedHeaderAtEveryLength(t *testing.T) {
+	t.Parallel()
 	path, v := newTestVault(t)
 	v.Close()
 	var full []byte
@@ -324,6 +333,7 @@ func TestTruncatedHeaderAtEveryLength(t *testing.T) {
 }
 
 func TestNotAVault(t *testing.T) {
+	t.Parallel()
 	path := filepath.Join(t.TempDir(), "other.db")
 	db, err := bolt.Open(path, 0o600, nil)
 	if err != nil {
@@ -344,6 +354,7 @@ func TestNotAVault(t *testing.T) {
 // TestDamagedPagesNeverPanic overwrites each data page of the file with
 // garbage: bbolt may panic reading it; the vault must turn that into an error.
 func TestDamagedPagesNeverPanic(t *testing.T) {
+	t.Parallel()
 	path, v := newTestVault(t)
 	fill(t, v)
 	v.Close()

@@ -90,6 +90,7 @@ func readAll(v *Vault) error {
 }
 
 func TestRoundTripEveryRecordKind(t *testing.T) {
+	t.Parallel()
 	path, v := newTestVault(t)
 	p := fill(t, v)
 	v.Close()
@@ -141,6 +142,7 @@ func TestRoundTripEveryRecordKind(t *testing.T) {
 }
 
 func TestProfilesCreateRenameDelete(t *testing.T) {
+	t.Parallel()
 	_, v := newTestVault(t)
 	p := fill(t, v)
 	if _, err := v.CreateProfile(" acme glucose widgets ltd "); !errors.Is(err, ErrProfileExists) {
@@ -179,6 +181,7 @@ func TestProfilesCreateRenameDelete(t *testing.T) {
 }
 
 func TestPassphraseChange(t *testing.T) {
+	t.Parallel()
 	path, v := newTestVault(t)
 	fill(t, v)
 	newPass := []byte("quartz-lantern-orbit-55-meadow")
@@ -219,6 +222,7 @@ func fileHash(t *testing.T, path string) [32]byte {
 }
 
 func TestWrongPassphraseChangesNothing(t *testing.T) {
+	t.Parallel()
 	path, v := newTestVault(t)
 	fill(t, v)
 	v.Close()
@@ -236,6 +240,7 @@ func TestWrongPassphraseChangesNothing(t *testing.T) {
 }
 
 func TestPlaintextNeverInFile(t *testing.T) {
+	t.Parallel()
 	path, v := newTestVault(t)
 	p := fill(t, v)
 	backup := filepath.Join(t.TempDir(), "backup.db")
@@ -263,6 +268,7 @@ func TestPlaintextNeverInFile(t *testing.T) {
 }
 
 func TestFileModes(t *testing.T) {
+	t.Parallel()
 	path, v := newTestVault(t)
 	v.Close()
 	for p, want := range map[string]os.FileMode{path: 0o600, filepath.Dir(path): 0o700} {
@@ -291,6 +297,7 @@ func TestFileModes(t *testing.T) {
 }
 
 func TestSecondOpenerIsToldInUse(t *testing.T) {
+	t.Parallel()
 	path, v := newTestVault(t)
 	_ = v
 	start := time.Now()
@@ -298,7 +305,7 @@ func TestSecondOpenerIsToldInUse(t *testing.T) {
 	if !errors.Is(err, ErrInUse) {
 		t.Fatalf("err = %v", err)
 	}
-	if d := time.Since(start); d > 1500*time.Millisecond {
+	if d := time.Since(start); d > 5*time.Second { // it waits its 1 s, not forever; loose for a loaded machine
 		t.Errorf("took %v to say it is in use", d)
 	}
 	if !strings.Contains(err.Error(), "pid ") {
@@ -307,6 +314,7 @@ func TestSecondOpenerIsToldInUse(t *testing.T) {
 }
 
 func TestCreateRefusesExistingAndWeak(t *testing.T) {
+	t.Parallel()
 	path, v := newTestVault(t)
 	v.Close()
 	if _, err := Create(path, testPass, testOpts); !errors.Is(err, ErrExists) {
@@ -323,6 +331,7 @@ func TestCreateRefusesExistingAndWeak(t *testing.T) {
 }
 
 func TestDefaultKDFRoundTrip(t *testing.T) {
+	t.Parallel()
 	path := filepath.Join(t.TempDir(), "vault.db")
 	v, err := Create(path, testPass, Options{})
 	if err != nil {
@@ -346,6 +355,7 @@ func TestDefaultKDFRoundTrip(t *testing.T) {
 }
 
 func TestBackup(t *testing.T) {
+	t.Parallel()
 	_, v := newTestVault(t)
 	fill(t, v)
 	dir := t.TempDir()
@@ -381,6 +391,7 @@ func TestBackup(t *testing.T) {
 }
 
 func TestRotateKey(t *testing.T) {
+	t.Parallel()
 	path, v := newTestVault(t)
 	p := fill(t, v)
 	oldWrapped := bytes.Clone(v.hdr.WrappedKey)
@@ -416,6 +427,7 @@ func TestRotateKey(t *testing.T) {
 }
 
 func TestCheck(t *testing.T) {
+	t.Parallel()
 	path, v := newTestVault(t)
 	fill(t, v)
 	v.Close()
@@ -457,6 +469,7 @@ func tamper(t *testing.T, path string, fn func(*bolt.Tx)) {
 // open of a demo vault is refused before the KDF runs, and a real vault
 // never gets it by default.
 func TestDemoKDFOnlyForDemoVaults(t *testing.T) {
+	t.Parallel()
 	path := filepath.Join(t.TempDir(), "demo", "vault.db")
 	v, err := Create(path, testPass, Options{Demo: true})
 	if err != nil {
@@ -487,6 +500,7 @@ func TestDemoKDFOnlyForDemoVaults(t *testing.T) {
 // the holder's pid) and gets the vault as soon as the holder lets go; with
 // a negative LockTimeout it does not wait at all.
 func TestOpenerWaitsForTheHolder(t *testing.T) {
+	t.Parallel()
 	path, v := newTestVault(t)
 	opts := testOpts
 	opts.LockTimeout = -1
@@ -512,6 +526,7 @@ func TestOpenerWaitsForTheHolder(t *testing.T) {
 
 // An error about a side file names it once, not "open X: open X: ...".
 func TestSideFileErrorsNameThePathOnce(t *testing.T) {
+	t.Parallel()
 	path, v := newTestVault(t)
 	v.Close()
 	if err := os.Remove(lockPath(path)); err != nil {
