@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"net/http"
 	"os"
 	"strings"
@@ -220,6 +221,8 @@ func TestBothFrontEndsSameResult(t *testing.T) {
 		onboarding.ActPreflight: "✓ 200", onboarding.ActConnect: "Verified"}
 	for _, st := range onboarding.Steps {
 		t.Run(st.String(), func(t *testing.T) {
+			t.Parallel() // its own worlds; the answers are copied
+			in := maps.Clone(in)
 			lw, ls := readyFor(t, st)
 			in[onboarding.FieldLoopback] = lw.loopback
 			out, err := runLine(t, ls, lineAnswers(st, in))

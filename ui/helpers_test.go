@@ -118,6 +118,7 @@ func colors(t testing.TB, profile termenv.Profile) {
 	if profile == termenv.Ascii {
 		return
 	}
+	t.Setenv("DEXONBOARD_TEST_COLORS", "pinned") // panics in a parallel test: the guard
 	lipgloss.SetColorProfile(profile)
 	lipgloss.SetHasDarkBackground(false)
 	t.Cleanup(func() { lipgloss.SetColorProfile(termenv.Ascii) })

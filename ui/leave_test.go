@@ -107,6 +107,7 @@ func TestLeavingStepsAsksAboutTypedInput(t *testing.T) {
 	for _, way := range leaveWays {
 		for _, answer := range []string{"s", "d", "esc"} {
 			t.Run(way.name+"/"+answer, func(t *testing.T) {
+				t.Parallel() // its own world and vault
 				w := newWorld(t)
 				s := leaveSession(t, w, way.prod)
 				env := s.Progress.Env

@@ -72,6 +72,7 @@ func TestQuitOnClientListAsksAboutTypedName(t *testing.T) {
 		stored bool
 	}{{"s", true}, {"d", false}, {"ctrl+c", false}} {
 		t.Run(tc.answer, func(t *testing.T) {
+			t.Parallel() // its own world and vault
 			w := newWorld(t)
 			s := listSession(t, w)
 			p := startProgram(t, NewWizard(s), 80, 24)
@@ -204,8 +205,7 @@ func TestQuitAsksAboutROOKFields(t *testing.T) {
 // TestQuitGolden draws the quit question over step 3 (credentials typed,
 // not stored) and over the client list (a new profile's name typed; then
 // the vault refusing it) at both sizes, light and NO_COLOR.
-func TestQuitGolden(t *testing.T) {
-	t.Parallel()
+func TestQuitGolden(t *testing.T) { // serial: eachLook pins TrueColor
 	eachLook(t, func(t *testing.T, look string, width, height int) {
 		w := newWorld(t)
 		shot := func(name string, wiz *Wizard) {

@@ -66,6 +66,7 @@ func TestStep6ThroughROOKBothFrontEnds(t *testing.T) {
 			cause: "invalid redirect_uri", fix: "paste ROOK's Redirect URL into your Dexcom app (Step 5)"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel() // its own simulators and vault
 			ok := tt.faults == (rooksim.Faults{})
 			ls := rookReady(t, tt.faults)
 			out, err := runLine(t, ls, []string{"", "", "", "n", "y", "n"}) // fields kept; not direct; through ROOK; stop

@@ -13,8 +13,7 @@ import (
 // TestScreensGolden draws the screens before the steps (unlock, the client
 // list, the app picker) at both sizes, in light colours and with NO_COLOR.
 // The client list holds accented and wide names: columns stay aligned.
-func TestScreensGolden(t *testing.T) {
-	t.Parallel()
+func TestScreensGolden(t *testing.T) { // serial: eachLook pins TrueColor
 	eachLook(t, func(t *testing.T, look string, width, height int) {
 		w := newWorld(t)
 		shot := func(name string, wiz *Wizard) {

@@ -48,8 +48,7 @@ func checkDone(s *Session, out *connect.Outcome) []tea.Msg {
 
 // TestPagesGolden draws every step page at 80x24 and 120x40, in light
 // colours and with NO_COLOR, and compares with testdata/ui.
-func TestPagesGolden(t *testing.T) {
-	t.Parallel()
+func TestPagesGolden(t *testing.T) { // serial: eachLook pins TrueColor
 	eachLook(t, func(t *testing.T, look string, width, height int) {
 		w := newWorld(t)
 		s := w.demoSession(t)
@@ -81,6 +80,7 @@ func TestPagesGolden(t *testing.T) {
 
 // eachLook runs f in light colours and with NO_COLOR, at 80x24 and
 // 120x40; look names the variant ("light-80x24") for the golden files.
+// It pins lipgloss's colour profile, so its test must not be parallel.
 func eachLook(t *testing.T, f func(t *testing.T, look string, width, height int)) {
 	for _, variant := range []struct {
 		name    string

@@ -17,6 +17,7 @@ import (
 // connected page (no redirect_url, ROOK's default), while the check learns
 // of the connection from ROOK's authorized list.
 func TestCheckThroughROOKRealBrowser(t *testing.T) {
+	t.Parallel()
 	bctx := browsertest.Start(t)
 	type landing struct{ at, text string }
 	landed := make(chan landing, 1)
@@ -42,8 +43,7 @@ func TestCheckThroughROOKRealBrowser(t *testing.T) {
 		return err
 	}
 	w := newROOKWorld(t, rooksim.Faults{})
-	t.Setenv("ROOK_SECRET_KEY", rooksim.DemoSecretKey)
-	r := w.checkWith(t, browse)
+	r := w.checkWith(t, rooksim.DemoSecretKey, browse)
 	if r.code != 0 {
 		t.Fatalf("%+v", r)
 	}

@@ -59,6 +59,7 @@ func decodeCheck(t *testing.T, out string) checkOut {
 }
 
 func TestCheckDemoViaBoth(t *testing.T) {
+	t.Parallel()
 	r := runCmd(t, "", nil, "check", "--demo", "--via", "both", "--json")
 	if r.code != 0 {
 		t.Fatalf("%+v", r)
@@ -122,18 +123,18 @@ func newROOKWorld(t *testing.T, f rooksim.Faults) *rookWorld {
 
 func (w *rookWorld) check(t *testing.T, key string, args ...string) result {
 	t.Helper()
-	t.Setenv("ROOK_SECRET_KEY", key)
 	walk := sandbox.Autopilot(&http.Client{Timeout: 10 * time.Second}, "SandboxUser7", true)
-	return w.checkWith(t, walk, args...)
+	return w.checkWith(t, key, walk, args...)
 }
 
-// checkWith runs the check with browse as the test user's browser.
-func (w *rookWorld) checkWith(t *testing.T, browse func(context.Context, string) error, args ...string) result {
+// checkWith runs the check with $ROOK_SECRET_KEY set to key (and no
+// $DEXCOM_CLIENT_SECRET) and browse as the test user's browser.
+func (w *rookWorld) checkWith(t *testing.T, key string, browse func(context.Context, string) error, args ...string) result {
 	t.Helper()
-	t.Setenv("DEXCOM_CLIENT_SECRET", "")
 	ios, _, out, errOut := iostreams.Test()
 	e := &env{ios: ios, prompt: &fakePrompter{}, sleep: func(context.Context, time.Duration) error { return nil },
-		browse: func(ctx context.Context, u string) error { w.opened.Add(1); return browse(ctx, u) }}
+		secrets: secretLookup{"ROOK_SECRET_KEY": key},
+		browse:  func(ctx context.Context, u string) error { w.opened.Add(1); return browse(ctx, u) }}
 	base := []string{"check", "--via", "rook", "--json", "--api-base", w.st.Dexcom.URL, "--rook-api-base", w.st.ROOK.URL,
 		"--rook-client-uuid", rooksim.DemoClientUUID, "--client-id", sandbox.DemoClientID,
 		"--rook-redirect-url", w.st.ROOK.RedirectURL(), "--rook-user-id", "ci-user", "--timeout", "20s"}
@@ -145,6 +146,7 @@ func (w *rookWorld) checkWith(t *testing.T, browse func(context.Context, string)
 // the exit code, the failed stage, the named cause and its fix, and
 // whether a browser was opened at all.
 func TestCheckThroughROOKFaults(t *testing.T) {
+	t.Parallel()
 	hook500 := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(500) }))
 	defer hook500.Close()
 	for _, tt := range []struct {

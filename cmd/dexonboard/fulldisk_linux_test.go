@@ -13,13 +13,13 @@ import (
 // says exactly that (exit 7), vault check shows it, and vault compact, once
 // there is room, finishes the job.
 func TestRotateKeyOnAFullDisk(t *testing.T) {
+	t.Parallel()
 	root := testfs.MountTmpfs(t, "1m")
-	t.Setenv("DEXONBOARD_PASSPHRASE", cmdPass)
 	for free := int64(0); free <= 128<<10; free += 4 << 10 {
 		dir := filepath.Join(root, fmt.Sprint(free))
 		path := filepath.Join(dir, "vault.db")
 		run := func(args ...string) result {
-			return runBinary(t, cmdSecret+"\n", append([]string{"--vault", path}, args...)...)
+			return runBinaryWith(t, unlocking, cmdSecret+"\n", append([]string{"--vault", path}, args...)...)
 		}
 		if r := run("vault", "init"); r.code != 0 {
 			t.Fatalf("init: %+v", r)

@@ -35,7 +35,7 @@ func waitersInParallel() {
 	set := false
 	flag.Visit(func(f *flag.Flag) { set = set || f.Name == "test.parallel" })
 	if !set {
-		_ = flag.Set("test.parallel", strconv.Itoa(4*runtime.GOMAXPROCS(0)))
+		_ = flag.Set("test.parallel", strconv.Itoa(8*runtime.GOMAXPROCS(0)))
 	}
 }
 
@@ -70,11 +70,22 @@ type result struct {
 // runCmd runs dexonboard with args, stdin and prompt answers.
 func runCmd(t *testing.T, stdin string, answers []string, args ...string) result {
 	t.Helper()
+	return runCmdWith(t, nil, stdin, answers, args...)
+}
+
+// runCmdWith is runCmd with the secret variables given, as main would hand
+// them over, instead of read from the environment (so the test may run
+// in parallel).
+func runCmdWith(t *testing.T, secrets secretLookup, stdin string, answers []string, args ...string) result {
+	t.Helper()
 	ios, in, out, errOut := iostreams.Test()
 	in.WriteString(stdin)
-	code := runWith(context.Background(), &env{ios: ios, prompt: &fakePrompter{answers: answers}}, args)
+	code := runWith(context.Background(), &env{ios: ios, prompt: &fakePrompter{answers: answers}, secrets: secrets}, args)
 	return result{code, out.String(), errOut.String()}
 }
+
+// unlocking is the secret the tests' vaults open with.
+var unlocking = secretLookup{"DEXONBOARD_PASSPHRASE": cmdPass}
 
 func TestHelpEverywhere(t *testing.T) {
 	for _, args := range [][]string{{"--help"}, {"demo", "--help"}, {"check", "--help"}, {"sandbox", "serve", "--help"},

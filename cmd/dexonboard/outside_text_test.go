@@ -89,6 +89,7 @@ var loginURLPattern = regexp.MustCompile(`http://127\.0\.0\.1:\d+/v2/oauth2/logi
 // ends with an answer full of terminal escapes prints none, stores none on
 // the profile, and no report format holds one.
 func TestBinaryKeepsEscapesFromOutsideOff(t *testing.T) {
+	t.Parallel()
 	bin := dexonboardBinary(t)
 	for _, tc := range []struct {
 		at, want string

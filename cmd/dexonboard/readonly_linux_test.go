@@ -10,11 +10,11 @@ import (
 // The commands that only read work on a vault on read-only media; one that
 // changes it says why it cannot, naming the lock file once.
 func TestReadOnlyVaultFolder(t *testing.T) {
+	t.Parallel()
 	dir := testfs.MountTmpfs(t, "4m")
 	path := filepath.Join(dir, "vault.db")
-	t.Setenv("DEXONBOARD_PASSPHRASE", cmdPass)
 	run := func(stdin string, args ...string) result {
-		return runBinary(t, stdin, append([]string{"--vault", path}, args...)...)
+		return runBinaryWith(t, unlocking, stdin, append([]string{"--vault", path}, args...)...)
 	}
 	if r := run("", "vault", "init"); r.code != 0 {
 		t.Fatalf("init: %+v", r)

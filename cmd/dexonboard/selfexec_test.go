@@ -17,8 +17,18 @@ const asBinaryEnv = "DEXONBOARD_TEST_AS_BINARY"
 // binary is a dexonboard command line run as its own process.
 func binary(t *testing.T, stdin string, args ...string) *exec.Cmd {
 	t.Helper()
+	return binaryWith(t, nil, stdin, args...)
+}
+
+// binaryWith is binary with variables added to the child's environment
+// (the test's own stays as it is, so the test may run in parallel).
+func binaryWith(t *testing.T, vars map[string]string, stdin string, args ...string) *exec.Cmd {
+	t.Helper()
 	cmd := exec.Command(os.Args[0], args...)
 	cmd.Env = append(os.Environ(), asBinaryEnv+"=1", childGORACE())
+	for k, v := range vars {
+		cmd.Env = append(cmd.Env, k+"="+v)
+	}
 	cmd.Stdin = bytes.NewBufferString(stdin)
 	return cmd
 }
@@ -35,6 +45,12 @@ func childGORACE() string {
 func runBinary(t *testing.T, stdin string, args ...string) result {
 	t.Helper()
 	return runProcess(t, binary(t, stdin, args...))
+}
+
+// runBinaryWith is runBinary with variables for the child.
+func runBinaryWith(t *testing.T, vars map[string]string, stdin string, args ...string) result {
+	t.Helper()
+	return runProcess(t, binaryWith(t, vars, stdin, args...))
 }
 
 // runProcess runs cmd to the end and returns the exit code and outputs.

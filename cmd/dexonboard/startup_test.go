@@ -16,6 +16,7 @@ import (
 // estimator builds its dictionaries (about 11 MB) in its init, a cost the
 // project accepts rather than keep a copy of it.
 func TestNoHeavyInit(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("builds the binary")
 	}

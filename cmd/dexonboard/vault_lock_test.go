@@ -14,12 +14,12 @@ import (
 // replaces the file (or `vault passwd` rewrites its header). Each add either waits and lands in the new file or
 // fails saying the vault is in use; none says "stored" and is then missing.
 func TestAddDuringRotateKey(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("spawns processes")
 	}
 	path := t.TempDir() + "/v.db"
-	t.Setenv("DEXONBOARD_PASSPHRASE", cmdPass)
-	if r := runBinary(t, "", "--vault", path, "vault", "init"); r.code != 0 {
+	if r := runBinaryWith(t, unlocking, "", "--vault", path, "vault", "init"); r.code != 0 {
 		t.Fatalf("init: %+v", r)
 	}
 	rng := rand.New(rand.NewPCG(3, 4))
@@ -35,7 +35,7 @@ func TestAddDuringRotateKey(t *testing.T) {
 		if round%4 == 3 {
 			change = []string{"--vault", path, "vault", "passwd"}
 		}
-		rot := binary(t, "", change...)
+		rot := binaryWith(t, unlocking, "", change...)
 		rot.Env = append(rot.Env, "DEXONBOARD_NEW_PASSPHRASE="+cmdPass)
 		var rotErr bytes.Buffer
 		rot.Stderr = &rotErr
@@ -51,7 +51,7 @@ func TestAddDuringRotateKey(t *testing.T) {
 			go func() {
 				defer wg.Done()
 				time.Sleep(delay) // start while rotate-key works (not an assertion on time)
-				results[i] = runBinary(t, "secret-"+strings.ReplaceAll(name, " ", "-")+"-0123456789\n", "--vault", path, "vault", "add", name, "--client-id", "id-"+strings.ReplaceAll(name, " ", "-"))
+				results[i] = runBinaryWith(t, unlocking, "secret-"+strings.ReplaceAll(name, " ", "-")+"-0123456789\n", "--vault", path, "vault", "add", name, "--client-id", "id-"+strings.ReplaceAll(name, " ", "-"))
 			}()
 		}
 		wg.Wait()
@@ -71,7 +71,7 @@ func TestAddDuringRotateKey(t *testing.T) {
 				t.Fatalf("round %d: add %s: neither stored nor refused clearly: %+v", round, name, r)
 			}
 		}
-		list := runBinary(t, "", "--vault", path, "vault", "list")
+		list := runBinaryWith(t, unlocking, "", "--vault", path, "vault", "list")
 		if list.code != 0 {
 			t.Fatalf("round %d: list: %+v", round, list)
 		}

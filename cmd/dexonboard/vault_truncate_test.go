@@ -12,19 +12,19 @@ import (
 // to do, never crash (SIGSEGV, "fatal error: fault") or print bbolt's
 // internals, and never write into the file.
 func TestTruncatedVaultIsRefused(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("spawns processes")
 	}
 	dir := t.TempDir()
 	path := dir + "/v.db"
-	t.Setenv("DEXONBOARD_PASSPHRASE", cmdPass)
-	if r := runBinary(t, "", "--vault", path, "vault", "init"); r.code != 0 {
+	if r := runBinaryWith(t, unlocking, "", "--vault", path, "vault", "init"); r.code != 0 {
 		t.Fatalf("init: %+v", r)
 	}
 	// Enough records that the file spans many pages.
 	for i := range 40 {
 		name := fmt.Sprintf("Client %02d %s", i, strings.Repeat("x", 60))
-		if r := runCmd(t, "secret-0123456789abcdef\n", nil, "--vault", path, "vault", "add", name, "--client-id", fmt.Sprintf("client-%d", i)); r.code != 0 {
+		if r := runCmdWith(t, unlocking, "secret-0123456789abcdef\n", nil, "--vault", path, "vault", "add", name, "--client-id", fmt.Sprintf("client-%d", i)); r.code != 0 {
 			t.Fatalf("add: %+v", r)
 		}
 	}
@@ -46,14 +46,14 @@ func TestTruncatedVaultIsRefused(t *testing.T) {
 	for _, size := range sizes {
 		for range 2 { // the first open must change nothing the second sees
 			truncate(t, path, whole[:size])
-			if checkTruncated(t, path, size, runCmd(t, "", nil, "--vault", path, "vault", "list")) {
+			if checkTruncated(t, path, size, runCmdWith(t, unlocking, "", nil, "--vault", path, "vault", "list")) {
 				refused++
 			}
 		}
 	}
 	for _, size := range []int{0, 100, 4095, 16 << 10, 32 << 10, len(whole) - 1} {
 		truncate(t, path, whole[:size])
-		checkTruncated(t, path, size, runBinary(t, "", "--vault", path, "vault", "list"))
+		checkTruncated(t, path, size, runBinaryWith(t, unlocking, "", "--vault", path, "vault", "list"))
 	}
 	if refused < 2*len(sizes) {
 		t.Logf("%d of %d truncations refused; the others cut only unused pages", refused/2, len(sizes))
@@ -61,7 +61,7 @@ func TestTruncatedVaultIsRefused(t *testing.T) {
 	if err := os.WriteFile(path, whole, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	if r := runBinary(t, "", "--vault", path, "vault", "list"); r.code != 0 {
+	if r := runBinaryWith(t, unlocking, "", "--vault", path, "vault", "list"); r.code != 0 {
 		t.Fatalf("the whole file no longer opens: %+v", r)
 	}
 }
