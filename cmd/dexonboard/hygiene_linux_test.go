@@ -9,6 +9,8 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+
+	"github.com/tryrook/dexonboard/internal/vault"
 )
 
 // withCoreLimitRaised lets children start with core dumps allowed (the
@@ -43,11 +45,13 @@ func TestBinaryDropsSecretsFromEnvironmentAndCoreDumps(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "v.db")
 	base := envWithout(secretVars...)
-	initCmd := exec.Command(bin, "--vault", path, "vault", "init")
-	initCmd.Env = append(base, "DEXONBOARD_PASSPHRASE="+cmdPass)
-	if out, err := initCmd.CombinedOutput(); err != nil {
-		t.Fatalf("vault init: %v\n%s", err, out)
+	// Made here at the lowest cost a real vault may have: the process under
+	// test only unlocks it.
+	v, err := vault.Create(path, []byte(cmdPass), binaryKDF)
+	if err != nil {
+		t.Fatal(err)
 	}
+	v.Close()
 
 	const newPass, clientSecret = "lobster-quasar-meadow-88-ember", "dexcom-secret-from-env-3x7Q"
 	cmd := exec.Command(bin, "--vault", path, "--accessible")
