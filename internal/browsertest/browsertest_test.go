@@ -22,6 +22,7 @@ const page = "data:text/html,<p id=greeting>hello</p>"
 // folder and removes the folder. The straggler is a shell carrying the
 // folder's flag, as a zygote's helper does, that would otherwise never end.
 func TestBrowserEndsWithItsTest(t *testing.T) {
+	t.Parallel()
 	if runtime.GOOS != "linux" {
 		t.Skip("finds chromium's processes in /proc")
 	}
@@ -70,6 +71,7 @@ func TestBrowserEndsWithItsTest(t *testing.T) {
 // A browser's life is bounded: a wait for what never comes ends when the
 // limit does, instead of hanging the run.
 func TestBrowserLifeIsBounded(t *testing.T) {
+	t.Parallel()
 	t.Run("a wait for what never comes", func(t *testing.T) {
 		ctx, _ := start(t, 3*time.Second)
 		done := make(chan error, 1)

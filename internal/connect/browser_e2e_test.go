@@ -17,6 +17,7 @@ import (
 // login page: pick SandboxUser7, Authorize, land on the success page; the
 // check then completes with EGVs.
 func TestRealBrowserLogin(t *testing.T) {
+	t.Parallel()
 	browserCtx := browsertest.Start(t)
 	w := newWorld(t, sandbox.Config{})
 	ctx, cancelTimeout := context.WithTimeout(browserCtx, 90*time.Second)

@@ -83,6 +83,7 @@ func mustNotLogIn(t *testing.T) func(context.Context, string) error {
 }
 
 func TestCheckSuccessThenReuse(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t, sandbox.Config{})
 	s := &saver{}
 	out, err := w.check(s, nil, sandbox.Autopilot(http.DefaultClient, "SandboxUser7", true)).Run(context.Background())
@@ -116,6 +117,7 @@ func TestCheckSuccessThenReuse(t *testing.T) {
 }
 
 func TestSavedLoginRefreshesWithRotation(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t, sandbox.Config{})
 	s := &saver{}
 	if _, err := w.check(s, nil, sandbox.Autopilot(http.DefaultClient, "SandboxUser6", true)).Run(context.Background()); err != nil {
@@ -136,6 +138,7 @@ func TestSavedLoginRefreshesWithRotation(t *testing.T) {
 }
 
 func TestRefusedRefreshLogsInAgain(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t, sandbox.Config{})
 	s := &saver{}
 	if _, err := w.check(s, nil, sandbox.Autopilot(http.DefaultClient, "SandboxUser7", true)).Run(context.Background()); err != nil {
@@ -153,6 +156,7 @@ func TestRefusedRefreshLogsInAgain(t *testing.T) {
 }
 
 func TestDeniedLogin(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t, sandbox.Config{})
 	_, err := w.check(&saver{}, nil, sandbox.Autopilot(http.DefaultClient, "SandboxUser7", false)).Run(context.Background())
 	if !errors.Is(err, connect.ErrDenied) {
@@ -161,6 +165,7 @@ func TestDeniedLogin(t *testing.T) {
 }
 
 func TestFaultsStillVerifyWithinRetryBounds(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t, sandbox.Config{Faults: sandbox.Faults{RetryAfter: 0}})
 	s := &saver{}
 	w.sim.FailNext(429, 503, 500)
@@ -178,6 +183,7 @@ func TestFaultsStillVerifyWithinRetryBounds(t *testing.T) {
 }
 
 func TestForbiddenIsReported(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t, sandbox.Config{})
 	w.sim.FailNext(403)
 	out, err := w.check(&saver{}, nil, sandbox.Autopilot(http.DefaultClient, "SandboxUser7", true)).Run(context.Background())
@@ -190,6 +196,7 @@ func TestForbiddenIsReported(t *testing.T) {
 }
 
 func TestWrongSecretIsExplained(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t, sandbox.Config{})
 	w.app.ClientSecret = secret.New("wrong")
 	_, err := w.check(&saver{}, nil, sandbox.Autopilot(http.DefaultClient, "SandboxUser7", true)).Run(context.Background())
@@ -228,6 +235,7 @@ func hit(t *testing.T, method, rawURL, host string) int {
 const escapes = "\x1b[31mred\x1b[2J\x1b]8;;https://evil.example\x07click\x1b]8;;\x07\x1b]52;c;cm0gLXJmIH4=\x07\u009b1m\r\nnext"
 
 func TestCallbackOutcomes(t *testing.T) {
+	t.Parallel()
 	const state = "sandbox.abc"
 	tests := []struct {
 		name  string
@@ -272,6 +280,7 @@ func TestCallbackOutcomes(t *testing.T) {
 // this login's state carries, it is answered 400 and the login keeps
 // waiting; the real answer afterwards is taken.
 func TestCallbackIgnoresRequestsWithoutTheState(t *testing.T) {
+	t.Parallel()
 	const state = "sandbox.abc"
 	forged := []url.Values{
 		{"error": {"access_denied"}},
@@ -305,6 +314,7 @@ func TestCallbackIgnoresRequestsWithoutTheState(t *testing.T) {
 }
 
 func TestCallbackWaitsPastForgedRequests(t *testing.T) {
+	t.Parallel()
 	const state = "sandbox.abc"
 	s := callback(t, state)
 	done := make(chan error, 1)
@@ -330,6 +340,7 @@ func TestCallbackWaitsPastForgedRequests(t *testing.T) {
 // TestForgedCallbacksDoNotEndARealLogin runs a whole login against the
 // simulator while forged callbacks arrive first: the login still succeeds.
 func TestForgedCallbacksDoNotEndARealLogin(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t, sandbox.Config{})
 	login := sandbox.Autopilot(http.DefaultClient, "SandboxUser7", true)
 	s := &saver{}
@@ -355,6 +366,7 @@ func TestForgedCallbacksDoNotEndARealLogin(t *testing.T) {
 }
 
 func TestCallbackRefusesStrayRequestsAndTakesOnlyTheFirst(t *testing.T) {
+	t.Parallel()
 	s := callback(t, "sandbox.abc")
 	base := s.RedirectURI()
 	u, _ := url.Parse(base)
@@ -390,6 +402,7 @@ func TestCallbackRefusesStrayRequestsAndTakesOnlyTheFirst(t *testing.T) {
 }
 
 func TestCallbackTimeoutAndCancel(t *testing.T) {
+	t.Parallel()
 	s := callback(t, "x")
 	if _, err := s.Wait(context.Background(), 50*time.Millisecond); !errors.Is(err, connect.ErrTimeout) {
 		t.Fatalf("timeout: %v", err)
@@ -407,6 +420,7 @@ func TestCallbackTimeoutAndCancel(t *testing.T) {
 }
 
 func TestPortInUseAndNonLoopback(t *testing.T) {
+	t.Parallel()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -434,6 +448,7 @@ func TestPortInUseAndNonLoopback(t *testing.T) {
 }
 
 func TestLocalhostBindsBothLoopbacks(t *testing.T) {
+	t.Parallel()
 	redirect, _ := connect.FreeRedirectURI()
 	port := strings.TrimSuffix(strings.TrimPrefix(redirect, "http://127.0.0.1:"), "/callback")
 	s, err := connect.Listen("http://localhost:"+port+"/callback", "s")
@@ -454,6 +469,7 @@ func TestLocalhostBindsBothLoopbacks(t *testing.T) {
 }
 
 func TestLoginTimeout(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t, sandbox.Config{})
 	c := w.check(&saver{}, nil, func(context.Context, string) error { return connect.ErrShowURLOnly })
 	c.Login.Timeout = 100 * time.Millisecond
@@ -468,6 +484,7 @@ func itoa(n int) string { return strconv.Itoa(n) }
 // EGV and event window are fetched at the same time, never more than 4 in
 // flight, and the calls are reported in a fixed order.
 func TestVerifyFetchesAtOnceWithinBounds(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t, sandbox.Config{Faults: sandbox.Faults{Latency: 100 * time.Millisecond}})
 	c := w.check(&saver{}, nil, sandbox.Autopilot(http.DefaultClient, "SandboxUser7", true))
 	c.Days = 90
@@ -497,6 +514,7 @@ func TestVerifyFetchesAtOnceWithinBounds(t *testing.T) {
 // starting ten days ago, a 30-day check asks only for the span that exists,
 // and finds every reading the whole window holds.
 func TestVerifyNarrowsWindowsToDataRange(t *testing.T) {
+	t.Parallel()
 	now := time.Now().Truncate(time.Second) // one clock, so no reading arrives between calls
 	clock := func() time.Time { return now }
 	w := newWorld(t, sandbox.Config{Now: clock, History: 10 * 24 * time.Hour, UploadDelay: 48 * time.Hour})
@@ -527,6 +545,7 @@ func TestVerifyNarrowsWindowsToDataRange(t *testing.T) {
 // FreeRedirectURI picks ports below the ephemeral ranges, and holds each
 // until the login's Listen takes it.
 func TestFreeRedirectURIAvoidsEphemeralPorts(t *testing.T) {
+	t.Parallel()
 	taken := map[int]bool{}
 	for range 20 {
 		ln, err := net.Listen("tcp", "127.0.0.1:0") // what other programs get

@@ -11,8 +11,11 @@ import (
 )
 
 // narrowRange makes FreeRedirectURI pick from ports lo..hi for one test.
+// It changes the package's range, so its test must be serial (t.Setenv
+// panics in a parallel test: the guard).
 func narrowRange(t *testing.T, lo, hi int) {
 	t.Helper()
+	t.Setenv("DEXONBOARD_TEST_PORT_RANGE", "narrowed")
 	oldLo, oldHi := loopbackPortMin, loopbackPortMax
 	loopbackPortMin, loopbackPortMax = lo, hi
 	t.Cleanup(func() { loopbackPortMin, loopbackPortMax = oldLo, oldHi })

@@ -18,6 +18,7 @@ var testVault = vault.Options{KDF: vault.InsecureTestKDF, AllowWeakKDF: true}
 // tick registers ROOK's Redirect URL, and step 6 through ROOK connects,
 // records, and shows this run's delivery to the world's webhook.
 func TestWorldWalksSteps4To6(t *testing.T) {
+	t.Parallel()
 	w, err := Start(Options{})
 	if err != nil {
 		t.Fatal(err)
@@ -66,6 +67,7 @@ func TestWorldWalksSteps4To6(t *testing.T) {
 
 // check --demo's world: set up as after steps 4 and 5, both legs pass.
 func TestReadyWorldPassesBothLegs(t *testing.T) {
+	t.Parallel()
 	w, err := Start(Options{Ready: true})
 	if err != nil {
 		t.Fatal(err)

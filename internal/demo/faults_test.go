@@ -40,6 +40,7 @@ func readyWithDirect(t *testing.T) (*World, *service.Session, *service.CheckResu
 // in the running world, fails step 6 through ROOK (the webhook probed) with
 // its cause named; switched off again, the same run passes.
 func TestEveryFaultIsNamedThenCleared(t *testing.T) {
+	t.Parallel()
 	w, s, direct := readyWithDirect(t)
 	run := func() *service.ROOKOutcome {
 		t.Helper()
@@ -88,6 +89,7 @@ func TestEveryFaultIsNamedThenCleared(t *testing.T) {
 // flipped over and over while ROOK's API, its callback, the pull and the
 // webhook receiver serve requests (go test -race).
 func TestFaultsToggleWhileRequestsRun(t *testing.T) {
+	t.Parallel()
 	w, err := Start(Options{Ready: true})
 	if err != nil {
 		t.Fatal(err)
@@ -163,6 +165,7 @@ func TestFaultsToggleWhileRequestsRun(t *testing.T) {
 
 // The world's receiver refuses a post without ROOK's signature.
 func TestWorldWebhookRefusesUnsignedPosts(t *testing.T) {
+	t.Parallel()
 	w, err := Start(Options{})
 	if err != nil {
 		t.Fatal(err)

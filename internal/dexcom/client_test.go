@@ -67,6 +67,7 @@ func newFixture(t testing.TB, user string, cfg sandbox.Config, opts ...dexcom.Op
 }
 
 func TestEveryEndpointAnswers200(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	for _, user := range []string{"SandboxUser1", "SandboxUser5", "SandboxUser7"} {
 		t.Run(user, func(t *testing.T) {
@@ -135,6 +136,7 @@ func TestEveryEndpointAnswers200(t *testing.T) {
 }
 
 func TestNinetyDaysAreChunked(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	f := newFixture(t, "SandboxUser7", sandbox.Config{})
 	end := time.Now().Truncate(time.Second)
@@ -188,6 +190,7 @@ func TestNinetyDaysAreChunked(t *testing.T) {
 }
 
 func TestSplitWindows(t *testing.T) {
+	t.Parallel()
 	s := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
 	ws := dexcom.SplitWindows(s, s.Add(61*24*time.Hour), dexcom.MaxWindow)
 	if len(ws) != 3 || !ws[0].Start.Equal(s) || !ws[2].End.Equal(s.Add(61*24*time.Hour)) || ws[2].End.Sub(ws[2].Start) != 24*time.Hour {
@@ -201,6 +204,7 @@ func TestSplitWindows(t *testing.T) {
 }
 
 func TestErrorClasses(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	day := 24 * time.Hour
 	tests := []struct {
@@ -231,6 +235,7 @@ func TestErrorClasses(t *testing.T) {
 }
 
 func TestRetriesRecoverWithinBounds(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	f := newFixture(t, "SandboxUser7", sandbox.Config{Faults: sandbox.Faults{RetryAfter: 2 * time.Second}})
 	f.sim.FailNext(429, 503, 502)
@@ -264,6 +269,7 @@ func TestRetriesRecoverWithinBounds(t *testing.T) {
 }
 
 func TestRandomFaultsStillVerify(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	f := newFixture(t, "SandboxUser2", sandbox.Config{Seed: 7, Faults: sandbox.Faults{RateLimit: 0.2, ServerErrors: 0.1, ExpireTokens: 0.05}})
 	for i := 0; i < 5; i++ {
@@ -277,6 +283,7 @@ func TestRandomFaultsStillVerify(t *testing.T) {
 }
 
 func TestExpiredTokenRefreshesOnceAndRotates(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	f := newFixture(t, "SandboxUser7", sandbox.Config{})
 	before := f.client.Tokens().Current().RefreshToken
@@ -300,6 +307,7 @@ func TestExpiredTokenRefreshesOnceAndRotates(t *testing.T) {
 }
 
 func TestRefusedRefreshNeedsNewLogin(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	f := newFixture(t, "SandboxUser7", sandbox.Config{})
 	f.sim.ExpireAccessTokens()
@@ -311,6 +319,7 @@ func TestRefusedRefreshNeedsNewLogin(t *testing.T) {
 }
 
 func TestTimeoutAndCancel(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t, "SandboxUser7", sandbox.Config{Faults: sandbox.Faults{Latency: 300 * time.Millisecond}})
 	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
 	defer cancel()
@@ -321,6 +330,7 @@ func TestTimeoutAndCancel(t *testing.T) {
 }
 
 func TestNonJSONErrorBodyStaysReadable(t *testing.T) {
+	t.Parallel()
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.WriteHeader(http.StatusBadGateway)
 		_, _ = w.Write([]byte("<html>\n<body>  upstream   timed out </body></html>"))

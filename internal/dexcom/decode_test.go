@@ -16,6 +16,7 @@ import (
 )
 
 func TestDecodeRecordsDropsBadRecords(t *testing.T) {
+	t.Parallel()
 	const good = `{"recordId":"a","systemTime":"2025-06-10T17:20:00Z","displayTime":"2025-06-10T10:20:00-07:00","value":142.5,"unit":"mg/dL"}`
 	tests := []struct {
 		name    string
@@ -67,6 +68,7 @@ func TestDecodeRecordsDropsBadRecords(t *testing.T) {
 }
 
 func TestEventValuesAndStatuses(t *testing.T) {
+	t.Parallel()
 	body := `{"records":[
 	 {"recordId":"n","systemTime":"2025-06-10T17:20:00Z","eventType":"carbs","value":45,"eventStatus":"created"},
 	 {"recordId":"s","systemTime":"2025-06-10T17:20:00Z","eventType":"insulin","value":"4.5"},
@@ -86,6 +88,7 @@ func TestEventValuesAndStatuses(t *testing.T) {
 }
 
 func TestMergeHonoursEventStatus(t *testing.T) {
+	t.Parallel()
 	at := func(s string) Timestamp { ts, _ := ParseTimestamp(s); return ts }
 	ev := func(id, status, value, when string) Event {
 		return Event{RecordID: id, EventStatus: status, Value: value, SystemTime: at(when), EventType: EventCarbs}
@@ -102,6 +105,7 @@ func TestMergeHonoursEventStatus(t *testing.T) {
 }
 
 func TestDataRangeDropsUnreadableExtents(t *testing.T) {
+	t.Parallel()
 	body := `{"recordType":"dataRange","userId":7,
 	 "egvs":{"start":{"systemTime":"2025-05-11T00:00:02Z","displayTime":"2025-05-10T17:00:02-07:00"},"end":{"systemTime":"2025-06-10T17:20:00Z","displayTime":"2025-06-10T10:20:00-07:00"}},
 	 "events":{"start":{"systemTime":"yesterday"},"end":{"systemTime":"2025-06-10T18:31:00Z"}},
@@ -250,6 +254,7 @@ func FuzzDecodeDataRange(f *testing.F) {
 }
 
 func TestMergeDropsRepeatsAcrossWindows(t *testing.T) {
+	t.Parallel()
 	at := func(s string) Timestamp { ts, _ := ParseTimestamp(s); return ts }
 	egv := func(id, when string) EGV { return EGV{RecordID: id, SystemTime: at(when)} }
 	parts := []*Records[EGV]{

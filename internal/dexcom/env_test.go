@@ -6,6 +6,7 @@ import (
 )
 
 func TestParseBaseURL(t *testing.T) {
+	t.Parallel()
 	for _, tt := range []struct{ raw, want string }{
 		{"https://api.example.com", "https://api.example.com"},
 		{"https://api.example.com/", "https://api.example.com"},
@@ -40,6 +41,7 @@ func TestParseBaseURL(t *testing.T) {
 
 // Paths go under the base's own path, with net/url's escaping.
 func TestEndpointURLsKeepTheBasePath(t *testing.T) {
+	t.Parallel()
 	ep, err := NewEndpoints(Custom, "http://127.0.0.1:8780/proxy/dexcom/", OAuthV3)
 	if err != nil {
 		t.Fatal(err)

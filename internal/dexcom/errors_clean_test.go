@@ -12,6 +12,7 @@ import (
 // plain body) reach the screen, the vault and reports without control
 // characters or escapes, and short.
 func TestAPIErrorTextIsCleaned(t *testing.T) {
+	t.Parallel()
 	const esc = "\x1b[2J\x1b]52;c;cm0gLXJmIH4=\x07\u009b\u202e"
 	for name, body := range map[string]string{
 		"json error":   `{"error":"forbidden\u001b[31m","error_description":"no access\u001b]8;;https://evil.example\u0007link\r\nforged"}`,

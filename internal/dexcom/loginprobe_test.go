@@ -22,6 +22,7 @@ func loginURL(base, clientID, redirect, scope string) string {
 // Both login variants of the simulator pass; each refusal is read from the
 // place it is made (an error page, a redirect carrying error=).
 func TestProbeLoginAgainstTheSimulator(t *testing.T) {
+	t.Parallel()
 	for _, inPlace := range []bool{false, true} {
 		ts := httptest.NewServer(sandbox.New(sandbox.Config{LoginInPlace: inPlace}))
 		defer ts.Close()
@@ -67,6 +68,7 @@ func TestProbeLoginAgainstTheSimulator(t *testing.T) {
 // Outside the simulator: an error page that answers 200 (Keycloak's
 // markup), a redirect off Dexcom, a redirect loop, nobody listening.
 func TestProbeLoginJudgesWhereItEnds(t *testing.T) {
+	t.Parallel()
 	other := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { _, _ = w.Write([]byte("<form>log in</form>")) }))
 	defer other.Close()
 	mux := http.NewServeMux()
@@ -113,6 +115,7 @@ func TestProbeLoginJudgesWhereItEnds(t *testing.T) {
 // From a public Dexcom host a login may go to Dexcom's identity hosts and
 // other public hosts, over https only; from any other host only to itself.
 func TestLoginRedirectRule(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		from, to string
 		ok       bool

@@ -14,6 +14,7 @@ import (
 // TestUnusualAnswersAreReadRecordByRecord reads two days from a simulator
 // serving its quirks: bad records are dropped and counted, the rest kept.
 func TestUnusualAnswersAreReadRecordByRecord(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	// A fixed clock: which of each day's quirks fall in the last 48 hours
 	// depends on the time of day (the mmol/L bloodGlucose event comes before
@@ -109,6 +110,7 @@ func TestUnusualAnswersAreReadRecordByRecord(t *testing.T) {
 }
 
 func TestUnusualCalibrations(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t, "SandboxUser1", sandbox.Config{Quirks: true})
 	end := time.Now()
 	cals, err := f.client.Calibrations(context.Background(), end.Add(-72*time.Hour), end)
@@ -136,6 +138,7 @@ func TestUnusualCalibrations(t *testing.T) {
 // TestConcurrent401sRefreshOnce: windows fetched in parallel that all get
 // 401 share one refresh, so the rotating refresh token is spent once.
 func TestConcurrent401sRefreshOnce(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	for i := range 25 {
 		// Little history: the windows are many, their answers small.

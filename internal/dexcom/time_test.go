@@ -6,6 +6,7 @@ import (
 )
 
 func TestParseTimestamp(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		in    string
 		want  time.Time
@@ -36,6 +37,7 @@ func TestParseTimestamp(t *testing.T) {
 }
 
 func TestFormatQueryTime(t *testing.T) {
+	t.Parallel()
 	loc := time.FixedZone("x", -7*3600)
 	got := FormatQueryTime(time.Date(2025, 2, 6, 2, 12, 35, 123e6, loc))
 	if got != "2025-02-06T09:12:35" {

@@ -14,6 +14,7 @@ import (
 )
 
 func TestCSVCell(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct{ in, want string }{
 		{"", ""},
 		{"plain text", "plain text"},
@@ -44,6 +45,7 @@ func TestCSVCell(t *testing.T) {
 // the API out of a spreadsheet's formulas, keeps numbers (a negative trend
 // rate too) numeric, and the JSON keeps the records as they came.
 func TestExportNeutralisesFormulas(t *testing.T) {
+	t.Parallel()
 	at := time.Date(2026, 11, 24, 12, 0, 0, 0, time.UTC)
 	v, rate, status := 120.0, -1.5, "=1+1"
 	egvs := []dexcom.EGV{

@@ -27,6 +27,7 @@ func near(t *testing.T, what string, got, want float64) {
 
 // Worked by hand: 100, 200, LOW (counted 40), HIGH (counted 400), 60.
 func TestComputeByHand(t *testing.T) {
+	t.Parallel()
 	rs := Readings([]dexcom.EGV{egv(0, 100, ""), egv(5, 200, ""), egv(10, 39, "low"), egv(15, 401, "high"), egv(20, 60, "")})
 	st := Compute(rs, 25*time.Minute)
 	if st.Count != 5 {
@@ -46,6 +47,7 @@ func TestComputeByHand(t *testing.T) {
 }
 
 func TestBandEdges(t *testing.T) {
+	t.Parallel()
 	rs := Readings([]dexcom.EGV{egv(0, 53, ""), egv(5, 54, ""), egv(10, 69, ""), egv(15, 70, ""), egv(20, 180, ""), egv(25, 181, ""), egv(30, 250, ""), egv(35, 251, "")})
 	r := Compute(rs, 40*time.Minute).Ranges
 	near(t, "<54", r.VeryLow, 12.5)
@@ -56,6 +58,7 @@ func TestBandEdges(t *testing.T) {
 }
 
 func TestGapsLowerSensorActivity(t *testing.T) {
+	t.Parallel()
 	// An hour expects 12 readings; 6 arrived (a 30-minute gap).
 	var es []dexcom.EGV
 	for m := 0; m < 30; m += 5 {
@@ -71,6 +74,7 @@ func TestGapsLowerSensorActivity(t *testing.T) {
 }
 
 func TestUnitFormat(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		unit Unit
 		mgdl float64
@@ -91,6 +95,7 @@ func TestUnitFormat(t *testing.T) {
 }
 
 func TestPercentile(t *testing.T) {
+	t.Parallel()
 	xs := []float64{1, 2, 3, 4, 5}
 	for p, want := range map[float64]float64{0: 1, 5: 1.2, 25: 2, 50: 3, 75: 4, 95: 4.8, 100: 5} {
 		near(t, "p", Percentile(xs, p), want)
@@ -101,6 +106,7 @@ func TestPercentile(t *testing.T) {
 }
 
 func TestAGP(t *testing.T) {
+	t.Parallel()
 	var es []dexcom.EGV
 	// Two days; 08:00-08:59 holds 100..210 on day 1 and 110..220 on day 2.
 	for d := 0; d < 2; d++ {
@@ -122,6 +128,7 @@ func TestAGP(t *testing.T) {
 }
 
 func TestDownsampleKeepsExtremes(t *testing.T) {
+	t.Parallel()
 	// 90 days of readings into 100 columns: the one LOW and the one HIGH survive.
 	var rs []Reading
 	end := t0.Add(90 * 24 * time.Hour)

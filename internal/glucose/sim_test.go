@@ -18,6 +18,7 @@ import (
 // TestFiguresOnSimulatorUsers computes 14 days of figures for every
 // simulated user and checks what must hold for any real CGM data.
 func TestFiguresOnSimulatorUsers(t *testing.T) {
+	t.Parallel()
 	now := time.Date(2026, 11, 24, 12, 0, 0, 0, time.UTC)
 	redirect, _ := connect.FreeRedirectURI()
 	sim := sandbox.New(sandbox.Config{Now: func() time.Time { return now }, Apps: []sandbox.App{sandbox.DemoApp(redirect)}})

@@ -118,6 +118,7 @@ func FuzzOpen(f *testing.F) {
 // TestRefusedPayloadNamesTheField: each bad field is refused by name, with
 // nothing of the secret in the message.
 func TestRefusedPayloadNamesTheField(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		field string
 		edit  func(*wire)

@@ -24,6 +24,7 @@ func payload() handoff.Payload {
 }
 
 func TestSealOpenRoundTrip(t *testing.T) {
+	t.Parallel()
 	id, rcpt, err := handoff.NewIdentity()
 	if err != nil {
 		t.Fatal(err)
@@ -64,6 +65,7 @@ func TestSealOpenRoundTrip(t *testing.T) {
 }
 
 func TestOpenFailures(t *testing.T) {
+	t.Parallel()
 	id, rcpt, _ := handoff.NewIdentity()
 	otherID, _, _ := handoff.NewIdentity()
 	sealed, _, _ := handoff.Seal(payload(), rcpt)
@@ -115,6 +117,7 @@ func sealRaw(t *testing.T, rcpt string, plain string) []byte {
 }
 
 func TestUnknownPayloadVersion(t *testing.T) {
+	t.Parallel()
 	id, rcpt, _ := handoff.NewIdentity()
 	sealed := sealRaw(t, rcpt, `{"version":2,"id":"x","expires":"2099-01-01T00:00:00Z"}`)
 	if _, _, err := handoff.Open(sealed, id, now); !errors.Is(err, handoff.ErrVersion) {
@@ -125,6 +128,7 @@ func TestUnknownPayloadVersion(t *testing.T) {
 // TestOpenValidatesWhatItDecrypts: age does not authenticate the sender, so
 // what decrypts is checked like any outside input.
 func TestOpenValidatesWhatItDecrypts(t *testing.T) {
+	t.Parallel()
 	id, rcpt, _ := handoff.NewIdentity()
 	hostile := `{"version":1,"id":"0123456789abcdef","created":"2026-11-24T00:00:00Z","expires":"2026-12-01T00:00:00Z",` +
 		`"profile":"Acme\u001b]0;owned\u0007","environment":"sandbox","client_id":"acme-client","client_secret":"SECRET-0123456789"}`

@@ -70,6 +70,7 @@ func sandboxApp(t *testing.T, v *vault.Vault, name string) *onboarding.App {
 // TestOpenAsksBeforeReplacing is issue 11 point 4: a hand-off naming a
 // profile that holds credentials must not replace them without a yes.
 func TestOpenAsksBeforeReplacing(t *testing.T) {
+	t.Parallel()
 	v, _, rcpt := cseVault(t)
 	withApp(t, v, "Acme Health", "own-client-id", "own-secret-0123456789-ABCD")
 	sealed := sealFor(t, rcpt)
@@ -121,6 +122,7 @@ func TestOpenAsksBeforeReplacing(t *testing.T) {
 // TestOpenWithoutReplacingNeedsNoYes: a new profile, an empty app or the
 // same credentials again replace nothing.
 func TestOpenWithoutReplacingNeedsNoYes(t *testing.T) {
+	t.Parallel()
 	v, _, rcpt := cseVault(t)
 	o, err := handoff.Prepare(v, sealFor(t, rcpt), "", now)
 	if err != nil || !o.NewProfile || o.Replaces() {
@@ -149,6 +151,7 @@ func TestOpenWithoutReplacingNeedsNoYes(t *testing.T) {
 // TestFailedStoreKeepsTheHandoff is issue 11 point 4's second half: when
 // storing fails, the one-time hand-off was not used up.
 func TestFailedStoreKeepsTheHandoff(t *testing.T) {
+	t.Parallel()
 	t.Run("closed vault", func(t *testing.T) {
 		v, path, rcpt := cseVault(t)
 		sealed := sealFor(t, rcpt)
@@ -199,6 +202,7 @@ func TestFailedStoreKeepsTheHandoff(t *testing.T) {
 // deletes, many times: every open that fails leaves the hand-off unused.
 // (Before the single transaction, 183 of 200 failed opens burned the file.)
 func TestStoreRacingADelete(t *testing.T) {
+	t.Parallel()
 	v, _, rcpt := cseVault(t)
 	failed := 0
 	for i := 0; i < 40; i++ {
@@ -227,6 +231,7 @@ func TestStoreRacingADelete(t *testing.T) {
 }
 
 func TestPrepareRefusesABadProfileName(t *testing.T) {
+	t.Parallel()
 	v, _, rcpt := cseVault(t)
 	for _, name := range []string{"Acme\x1b[2J", strings.Repeat("x", 81), "Acme\u202e"} {
 		if _, err := handoff.Prepare(v, sealFor(t, rcpt), name, now); err == nil {

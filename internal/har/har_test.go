@@ -112,6 +112,7 @@ func stateOf(t *testing.T, authURL string) string {
 }
 
 func TestTranscriptIsHARWithoutSecrets(t *testing.T) {
+	t.Parallel()
 	rec := har.NewRecorder(nil)
 	secrets := run(t, rec)
 	path := filepath.Join(t.TempDir(), "run.har")
@@ -196,6 +197,7 @@ func jsonString(s string) string {
 
 // Many exchanges at once, and the transcript written while they run.
 func TestRecorderConcurrent(t *testing.T) {
+	t.Parallel()
 	st, err := rooksim.StartStack(rooksim.StackConfig{})
 	if err != nil {
 		t.Fatal(err)

@@ -22,6 +22,7 @@ const esc = "\x1b[31m\x1b[2J\x1b]52;c;cm0gLXJmIH4=\x07\u009b1m\u202e"
 // have stored it, with escapes in every text that came from outside: no
 // format of the report holds a control character.
 func TestReportCleansTextFromOutside(t *testing.T) {
+	t.Parallel()
 	now := time.Date(2026, 11, 24, 12, 0, 0, 0, time.UTC)
 	v, err := vault.Create(filepath.Join(t.TempDir(), "v.db"), []byte("violet-anchor-mosaic-7-tundra"), vault.Options{KDF: vault.InsecureTestKDF, AllowWeakKDF: true})
 	if err != nil {

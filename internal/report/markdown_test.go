@@ -97,6 +97,7 @@ func checkInert(t *testing.T, what, rendered string, want []string) {
 // hostile text in every field the Markdown report shows, rendered by a
 // CommonMark viewer, gives no live tag or link and reads as itself.
 func TestMarkdownKeepsTextFromOutsideInert(t *testing.T) {
+	t.Parallel()
 	at := time.Date(2026, 11, 24, 12, 0, 0, 0, time.UTC)
 	for _, h := range hostile {
 		doc := &report.Doc{Profile: h, Company: h, Generated: at,
@@ -114,6 +115,7 @@ func TestMarkdownKeepsTextFromOutsideInert(t *testing.T) {
 // TestMarkdownStaysReadable: plain names, dates and URLs read as they are
 // written, in the rendered report and (for the common ones) in the source.
 func TestMarkdownStaysReadable(t *testing.T) {
+	t.Parallel()
 	at := time.Date(2026, 11, 24, 12, 0, 0, 0, time.UTC)
 	doc := &report.Doc{Profile: "Acme Health Ltd.", Generated: at,
 		Apps: []report.App{{Environment: "sandbox", Name: "Acme sandbox", ClientID: "acme-client-1", RedirectURI: "http://localhost:8765/callback", ROOKRedirect: "https://rook.example/api/v1/dexcom/callback"}},
@@ -133,6 +135,7 @@ func TestMarkdownStaysReadable(t *testing.T) {
 // within what the hand-off accepts) is opened, stored, given ROOK's
 // Redirect URL, and reported: still no live tag or link.
 func TestMarkdownAfterHandoffOpen(t *testing.T) {
+	t.Parallel()
 	now := time.Now().UTC().Truncate(time.Second)
 	v, err := vault.Create(filepath.Join(t.TempDir(), "v.db"), []byte("violet-anchor-mosaic-7-tundra"), vault.Options{KDF: vault.InsecureTestKDF, AllowWeakKDF: true})
 	if err != nil {

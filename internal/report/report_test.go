@@ -19,6 +19,7 @@ import (
 )
 
 func TestReportContentAndNoSecrets(t *testing.T) {
+	t.Parallel()
 	now := time.Date(2026, 11, 24, 12, 0, 0, 0, time.UTC)
 	v, err := vault.Create(filepath.Join(t.TempDir(), "v.db"), []byte("violet-anchor-mosaic-7-tundra"), vault.Options{KDF: vault.InsecureTestKDF, AllowWeakKDF: true})
 	if err != nil {

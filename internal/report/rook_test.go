@@ -20,6 +20,7 @@ import (
 // probe, when) in every format, from what step 6 and the prerequisites
 // record; a later failure replaces an earlier success; no ROOK secret.
 func TestReportROOKSection(t *testing.T) {
+	t.Parallel()
 	t1 := time.Date(2026, 11, 24, 12, 0, 0, 0, time.UTC)
 	t2 := t1.Add(26 * time.Hour)
 	v, err := vault.Create(filepath.Join(t.TempDir(), "v.db"), []byte("violet-anchor-mosaic-7-tundra"), vault.Options{KDF: vault.InsecureTestKDF, AllowWeakKDF: true})

@@ -9,6 +9,7 @@ import (
 )
 
 func TestInspectStatic(t *testing.T) {
+	t.Parallel()
 	want := Expected{DexcomBase: "https://sandbox-api.dexcom.com", ClientID: "abc-123", RedirectURL: "https://rook.example/cb"}
 	good := "https://sandbox-api.dexcom.com/v2/oauth2/login?client_id=abc-123&redirect_uri=https%3A%2F%2Frook.example%2Fcb&response_type=code&scope=offline_access&state=s"
 	for _, tt := range []struct {
@@ -43,6 +44,7 @@ func TestInspectStatic(t *testing.T) {
 }
 
 func TestRefusalText(t *testing.T) {
+	t.Parallel()
 	for _, tt := range []struct{ body, want string }{
 		{`<html><p class="error" id="error">redirect_uri https://x does not match &amp; more</p></html>`, "redirect_uri https://x does not match & more"},
 		{`{"error":"invalid_client","error_description":"x"}`, "invalid_client"},
@@ -63,6 +65,7 @@ func TestRefusalText(t *testing.T) {
 // Dexcom's words decide which part is blamed; a message naming both blames
 // the client only when the client is the unknown part.
 func TestRefusalNames(t *testing.T) {
+	t.Parallel()
 	for _, tt := range []struct {
 		words string
 		want  Mismatch

@@ -18,6 +18,7 @@ import (
 // callback and ROOK's own connected page, while the client waits on the
 // authorized list.
 func TestRealBrowserThroughROOK(t *testing.T) {
+	t.Parallel()
 	bctx := browsertest.Start(t)
 	st := stack(t, rooksim.Faults{})
 	c := client(t, st, func(cfg *rook.Config) { cfg.Sleep = nil })

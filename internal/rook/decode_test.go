@@ -20,6 +20,7 @@ const referenceDoc = `{"client_uuid": "c-1", "user_id": "u-1", "version": 2, "do
     "non_structured_data_array": []}]}}}`
 
 func TestDecodeReferenceDocument(t *testing.T) {
+	t.Parallel()
 	d, err := DecodeGlucose(strings.NewReader(referenceDoc))
 	if err != nil {
 		t.Fatal(err)
@@ -33,6 +34,7 @@ func TestDecodeReferenceDocument(t *testing.T) {
 }
 
 func TestDecodeDropsBadSamples(t *testing.T) {
+	t.Parallel()
 	doc := `{"user_id":"u","data_structure":"blood_glucose_event","extra":{"deep":[1,[2,{"x":3}]]},
 	"body_health":{"events":{"other":[1],"blood_glucose_event":[
 	 "not an event",
@@ -59,6 +61,7 @@ func TestDecodeDropsBadSamples(t *testing.T) {
 }
 
 func TestDecodeRefusesNonObjects(t *testing.T) {
+	t.Parallel()
 	for _, body := range []string{"", "[]", "null", `"x"`, "{", `{"body_health":{"events":{"blood_glucose_event":[{]}}}`} {
 		if _, err := DecodeGlucose(strings.NewReader(body)); err == nil {
 			t.Errorf("%q decoded", body)
@@ -67,6 +70,7 @@ func TestDecodeRefusesNonObjects(t *testing.T) {
 }
 
 func TestDecodeCleansText(t *testing.T) {
+	t.Parallel()
 	d, err := DecodeGlucose(strings.NewReader(`{"user_id":"u\u001b[2J\u202e","data_structure":"x\ny"}`))
 	if err != nil {
 		t.Fatal(err)
@@ -77,6 +81,7 @@ func TestDecodeCleansText(t *testing.T) {
 }
 
 func TestNewDocumentRoundTrip(t *testing.T) {
+	t.Parallel()
 	day := time.Date(2026, 11, 20, 15, 0, 0, 0, time.UTC)
 	in := []Sample{{At: day.Add(-14 * time.Hour), MgDL: 39}, {At: day.Add(-13*time.Hour + 31*time.Second), MgDL: 401}, {At: day, MgDL: 120.4}}
 	b, err := json.Marshal(NewDocument("c", "u", day, in))

@@ -16,6 +16,7 @@ import (
 
 // A base with a path (ROOK behind a proxy) keeps its path in every call.
 func TestBaseURLWithAPathThroughAProxy(t *testing.T) {
+	t.Parallel()
 	st := stack(t, rooksim.Faults{})
 	target, _ := url.Parse(st.ROOK.URL)
 	sim := httputil.NewSingleHostReverseProxy(target)
@@ -39,6 +40,7 @@ func TestBaseURLWithAPathThroughAProxy(t *testing.T) {
 }
 
 func TestBaseURLWithAPasswordIsRefused(t *testing.T) {
+	t.Parallel()
 	for _, base := range []string{"http://u:PASSWORD@127.0.0.1:1/", "http://127.0.0.1:1/?x=1#f"} {
 		_, err := rook.New(rook.Config{BaseURL: base})
 		if err == nil || strings.Contains(err.Error(), "PASSWORD") {

@@ -14,6 +14,7 @@ import (
 // Each misconfiguration the guide's Steps 3-5 can leave shows before any
 // browser opens, in the authorization URL or in Dexcom's answer to it.
 func TestAuthorizationURLFaults(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	for _, tt := range []struct {
 		name   string
@@ -56,6 +57,7 @@ func TestAuthorizationURLFaults(t *testing.T) {
 // fails at the code exchange, which ROOK makes at Dexcom's real token
 // endpoint: the browser comes back with the error.
 func TestWrongSecretFailsAtExchange(t *testing.T) {
+	t.Parallel()
 	st := stack(t, rooksim.Faults{WrongSecret: true})
 	c := client(t, st, nil)
 	land := newLanding(t)
@@ -86,6 +88,7 @@ func TestWrongSecretFailsAtExchange(t *testing.T) {
 // The callback checks state before anything else: a forged or replayed
 // callback connects nobody and is not sent on.
 func TestCallbackChecksState(t *testing.T) {
+	t.Parallel()
 	st := stack(t, rooksim.Faults{})
 	c := client(t, st, nil)
 	land := newLanding(t)

@@ -102,6 +102,7 @@ func expected(st *rooksim.Stack) rook.Expected {
 // ROOK's default: no redirect_url, the browser ends on ROOK's own page,
 // and the client learns of the connection from the authorized list.
 func TestWholeHopDexcomThroughROOK(t *testing.T) {
+	t.Parallel()
 	st := stack(t, rooksim.Faults{})
 	c := client(t, st, nil)
 	ctx := context.Background()
@@ -179,6 +180,7 @@ func TestWholeHopDexcomThroughROOK(t *testing.T) {
 // The authorized list's flag is read as ROOK's changelog spells it
 // (status, the simulator's default) and as SDKs read it (authorized).
 func TestAuthorizedFlagEitherName(t *testing.T) {
+	t.Parallel()
 	for _, field := range []bool{false, true} {
 		st, err := rooksim.StartStack(rooksim.StackConfig{ROOK: rooksim.Config{AuthorizedField: field}})
 		if err != nil {
@@ -196,6 +198,7 @@ func TestAuthorizedFlagEitherName(t *testing.T) {
 // With the Callback URL add-on, an https redirect_url of at most 50
 // characters sends the browser back to the client.
 func TestRedirectURLWithCallbackAddOn(t *testing.T) {
+	t.Parallel()
 	st := stack(t, rooksim.Faults{})
 	c := client(t, st, nil)
 	land := newLanding(t)
@@ -217,6 +220,7 @@ func TestRedirectURLWithCallbackAddOn(t *testing.T) {
 // A redirect_url ROOK's OpenAPI refuses is refused before sending, with
 // the reason; the simulator refuses it too (422, ROOK's error shape).
 func TestRedirectURLRule(t *testing.T) {
+	t.Parallel()
 	st := stack(t, rooksim.Faults{})
 	c := client(t, st, nil)
 	for _, bad := range []string{
@@ -261,6 +265,7 @@ func TestRedirectURLRule(t *testing.T) {
 // ROOK's user_id rule is checked before any call, with a typed error
 // naming the rule.
 func TestUserIDRule(t *testing.T) {
+	t.Parallel()
 	st := stack(t, rooksim.Faults{})
 	c := client(t, st, nil)
 	ctx := context.Background()
@@ -321,6 +326,7 @@ func dexcomDirect(t *testing.T, st *rooksim.Stack, sandboxUser string) *dexcom.C
 }
 
 func TestGlucosePullMatchesDexcomEGVs(t *testing.T) {
+	t.Parallel()
 	st := stack(t, rooksim.Faults{})
 	c := connected(t, st, "user-g", "SandboxUser1") // a receiver: times without zone
 	dc := dexcomDirect(t, st, "SandboxUser1")
@@ -366,6 +372,7 @@ func TestGlucosePullMatchesDexcomEGVs(t *testing.T) {
 }
 
 func TestNoDataYetThenData(t *testing.T) {
+	t.Parallel()
 	st := stack(t, rooksim.Faults{NoDataPolls: 2})
 	c := connected(t, st, "user-p", "SandboxUser7")
 	day := time.Now().UTC().AddDate(0, 0, -1).Format(rook.DateLayout)
@@ -383,6 +390,7 @@ func TestNoDataYetThenData(t *testing.T) {
 }
 
 func TestNotConnectedHasNoData(t *testing.T) {
+	t.Parallel()
 	st := stack(t, rooksim.Faults{})
 	c := client(t, st, nil)
 	ctx := context.Background()
@@ -395,6 +403,7 @@ func TestNotConnectedHasNoData(t *testing.T) {
 }
 
 func TestTypedErrors(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	t.Run("bad ROOK credentials", func(t *testing.T) {
 		st := stack(t, rooksim.Faults{})
@@ -480,6 +489,7 @@ func TestTypedErrors(t *testing.T) {
 }
 
 func TestRetryOnceFaults(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	for _, tt := range []struct {
 		name   string
@@ -520,6 +530,7 @@ func TestRetryOnceFaults(t *testing.T) {
 }
 
 func TestRetryIsBounded(t *testing.T) {
+	t.Parallel()
 	for _, status := range []int{429, 500, 503} {
 		var n int
 		var mu sync.Mutex

@@ -11,6 +11,7 @@ import (
 // ROOK's published test vector (changelog, "Webhook Sender Validation using
 // HMAC").
 func TestHashPublishedVector(t *testing.T) {
+	t.Parallel()
 	const want = "382da6381717a0fdfeba9ef922041df3ea8db97bbd2d20af21e216bdd1e6096b"
 	if got := rook.HashHex("ROOK_Secret_Key", "ROOK"); got != want {
 		t.Fatalf("HMAC(\"ROOK\", \"ROOK_Secret_Key\") = %s, want %s", got, want)
@@ -22,6 +23,7 @@ func TestHashPublishedVector(t *testing.T) {
 }
 
 func TestVerifyHash(t *testing.T) {
+	t.Parallel()
 	day := time.Date(2026, 11, 20, 0, 0, 0, 0, time.UTC)
 	doc := rook.NewDocument("client-1", "user-1", day, []rook.Sample{{At: day.Add(time.Minute), MgDL: 120}})
 	doc.Datetime = "2026-11-21T08:00:00.000000+00:00"

@@ -14,6 +14,7 @@ import (
 )
 
 func TestWaitAuthorizedIsBounded(t *testing.T) {
+	t.Parallel()
 	st := stack(t, rooksim.Faults{})
 	var waits []time.Duration
 	c := client(t, st, func(cfg *rook.Config) {
@@ -42,6 +43,7 @@ func TestWaitAuthorizedIsBounded(t *testing.T) {
 // WaitUntilAuthorized is bounded by its timeout, reports every answer,
 // and stops at once on ROOK's error.
 func TestWaitUntilAuthorizedIsBounded(t *testing.T) {
+	t.Parallel()
 	st := stack(t, rooksim.Faults{})
 	var waits []time.Duration
 	c := client(t, st, func(cfg *rook.Config) {
@@ -67,6 +69,7 @@ func TestWaitUntilAuthorizedIsBounded(t *testing.T) {
 }
 
 func TestLatestGlucoseAndComparison(t *testing.T) {
+	t.Parallel()
 	st := stack(t, rooksim.Faults{NoDataPolls: 2})
 	c := connected(t, st, "l", "SandboxUser5")
 	dc := dexcomDirect(t, st, "SandboxUser5")
@@ -117,6 +120,7 @@ func TestLatestGlucoseAndComparison(t *testing.T) {
 }
 
 func TestSamplesFromEGVs(t *testing.T) {
+	t.Parallel()
 	f := func(v float64) *float64 { return &v }
 	s := func(v string) *string { return &v }
 	at := time.Date(2026, 11, 20, 1, 0, 0, 0, time.UTC)
@@ -146,6 +150,7 @@ func TestSamplesFromEGVs(t *testing.T) {
 // The simulator's data faults make ROOK's day differ from Dexcom's as the
 // comparison counts it: every 3rd reading missing, every 5th changed.
 func TestDataFaultsShowInTheComparison(t *testing.T) {
+	t.Parallel()
 	st := stack(t, rooksim.Faults{DropEvery: 3, ChangeEvery: 5})
 	c := connected(t, st, "d", "SandboxUser5")
 	dc := dexcomDirect(t, st, "SandboxUser5")
@@ -176,6 +181,7 @@ func TestDataFaultsShowInTheComparison(t *testing.T) {
 // Wake cuts a long pause short when the browser comes back, many times
 // over (run with -race): the connection is seen at once, not after Every.
 func TestWaitUntilAuthorizedWakes(t *testing.T) {
+	t.Parallel()
 	st := stack(t, rooksim.Faults{})
 	ctx := context.Background()
 	for i := range 20 {
@@ -207,6 +213,7 @@ func TestWaitUntilAuthorizedWakes(t *testing.T) {
 // A pause the browser's return cut short does not use up the wait: with
 // Timeout one Every, a wake still leaves one full pause before the end.
 func TestWaitUntilAuthorizedWakeKeepsTheTime(t *testing.T) {
+	t.Parallel()
 	st := stack(t, rooksim.Faults{})
 	c := client(t, st, nil)
 	wake := make(chan struct{})

@@ -17,6 +17,7 @@ import (
 // Many users connect, poll and pull at once, with pushes running: every
 // one ends connected with its own data, and -race sees the shared state.
 func TestManyUsersAtOnce(t *testing.T) {
+	t.Parallel()
 	rc := newReceiver(t, 200)
 	app := sandbox.DemoApp()
 	cl := rooksim.DemoClient(app.ClientID, app.ClientSecret)

@@ -18,6 +18,7 @@ import (
 // Dexcom app until it opens the client's sealed hand-off; then Step 5
 // registers its Redirect URL and the hop works.
 func TestTakeHandoffThenConnect(t *testing.T) {
+	t.Parallel()
 	empty := rooksim.Client{UUID: rooksim.DemoClientUUID, SecretKey: rooksim.DemoSecretKey}
 	st, err := rooksim.StartStack(rooksim.StackConfig{ROOK: rooksim.Config{Clients: []rooksim.Client{empty}}})
 	if err != nil {

@@ -60,6 +60,7 @@ func connect(t *testing.T, st *rooksim.Stack, userID string) {
 }
 
 func TestPushAfterConnection(t *testing.T) {
+	t.Parallel()
 	for _, status := range []int{200, 500} {
 		rc := newReceiver(t, status)
 		done := make(chan rooksim.Delivery, 8)
@@ -104,6 +105,7 @@ func TestPushAfterConnection(t *testing.T) {
 // Deliveries are signed as ROOK publishes: the top-level datetime by
 // default, the metadata's with SignMetadataDatetime; never the body.
 func TestPushSignedAsPublished(t *testing.T) {
+	t.Parallel()
 	for _, meta := range []bool{false, true} {
 		rc := newReceiver(t, 200)
 		done := make(chan rooksim.Delivery, 8)

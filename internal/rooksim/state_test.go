@@ -15,6 +15,7 @@ import (
 
 // A link followed after it expired connects nobody.
 func TestExpiredLinkIsRefused(t *testing.T) {
+	t.Parallel()
 	var skew atomic.Int64
 	now := func() time.Time { return time.Now().Add(time.Duration(skew.Load())) }
 	st, err := rooksim.StartStack(rooksim.StackConfig{ROOK: rooksim.Config{Now: now}})

@@ -16,6 +16,7 @@ import (
 // A code exchange that fails at Dexcom (ROOK holds a wrong Client Secret)
 // is reported to the browser in one of three ways; none connects the user.
 func TestExchangeFailureVariants(t *testing.T) {
+	t.Parallel()
 	for _, tt := range []struct {
 		v      rooksim.ExchangeFailure
 		status int

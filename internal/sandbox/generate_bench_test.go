@@ -38,6 +38,7 @@ func BenchmarkEGVExtent90Days(b *testing.B) {
 // The request's memo and extent's short windows are shortcuts: they must
 // give what computing everything gives.
 func TestShortcutsChangeNoRecord(t *testing.T) {
+	t.Parallel()
 	for _, u := range Users {
 		plain, fast := generator{seed: 7, user: u, clientID: "c"}, newGenerator(7, u, "c")
 		start, end := benchNow.Add(-12*24*time.Hour), benchNow

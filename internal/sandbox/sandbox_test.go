@@ -90,6 +90,7 @@ func withLoginParam(k, v string) url.Values {
 }
 
 func TestLoginPageChecksTheRequest(t *testing.T) {
+	t.Parallel()
 	s := start(t, sandbox.Config{LoginInPlace: true})
 	good, with := loginQuery(), withLoginParam
 	tests := []struct {
@@ -129,6 +130,7 @@ func TestLoginPageChecksTheRequest(t *testing.T) {
 // refuses a bad client or redirect URI with an error page and bad OAuth
 // parameters with a redirect back carrying error=.
 func TestLoginRedirectsToIdentityPage(t *testing.T) {
+	t.Parallel()
 	s := start(t, sandbox.Config{})
 	noFollow := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	good, with := loginQuery(), withLoginParam
@@ -174,6 +176,7 @@ func TestLoginRedirectsToIdentityPage(t *testing.T) {
 }
 
 func TestDenyRedirectsWithAccessDenied(t *testing.T) {
+	t.Parallel()
 	s := start(t, sandbox.Config{})
 	loc, err := sandbox.LogIn(context.Background(), http.DefaultClient, s.cfg.AuthCodeURL("my-state"), "SandboxUser1", false)
 	if err != nil {
@@ -200,6 +203,7 @@ func postToken(t *testing.T, s *sim, form url.Values) (int, map[string]any) {
 }
 
 func TestTokenEndpoint(t *testing.T) {
+	t.Parallel()
 	now := fixedNow
 	s := start(t, sandbox.Config{Now: func() time.Time { return now }})
 	form := func(code string) url.Values {
@@ -262,6 +266,7 @@ func TestTokenEndpoint(t *testing.T) {
 }
 
 func TestDataEndpointsAreStrict(t *testing.T) {
+	t.Parallel()
 	s := start(t, sandbox.Config{})
 	tok := s.token(t, "SandboxUser7")
 	tests := []struct {
@@ -296,6 +301,7 @@ func TestDataEndpointsAreStrict(t *testing.T) {
 }
 
 func TestSameSeedSameData(t *testing.T) {
+	t.Parallel()
 	now := func() time.Time { return fixedNow }
 	a, b, c := start(t, sandbox.Config{Now: now}), start(t, sandbox.Config{Now: now}), start(t, sandbox.Config{Now: now, Seed: 2})
 	path := "/v3/users/self/egvs?startDate=2025-06-09T00:00:00&endDate=2025-06-10T00:00:00"
@@ -375,6 +381,7 @@ func TestDataIsRealistic(t *testing.T) {
 // TestGoldenShapes writes each endpoint's answer for fixed times and compares
 // it with testdata; the field lists are the reference's, record by record.
 func TestGoldenShapes(t *testing.T) {
+	t.Parallel()
 	s := start(t, sandbox.Config{Now: func() time.Time { return fixedNow }})
 	fields := map[string][]string{
 		"egvs":         {"recordId", "systemTime", "displayTime", "transmitterId", "transmitterTicks", "value", "status", "trend", "trendRate", "unit", "rateUnit", "displayDevice", "transmitterGeneration", "transmitterGenerationVariant", "displayApp"},
@@ -450,6 +457,7 @@ func golden(t *testing.T, path string, got []byte) {
 // TestQuirksServeTheUnusualCases checks, on the raw answers, that the quirks
 // switch serves each case it promises, and that without it none appears.
 func TestQuirksServeTheUnusualCases(t *testing.T) {
+	t.Parallel()
 	window := "?startDate=2025-06-08T17:20:00&endDate=2025-06-10T17:20:00"
 	for _, quirks := range []bool{true, false} {
 		s := start(t, sandbox.Config{Now: func() time.Time { return fixedNow }, Quirks: quirks})

@@ -19,6 +19,7 @@ import (
 // takes ROOK's signed delivery and dexonboard's signed probe, and refuses
 // an unsigned probe, which then says what to set.
 func TestSignedChainAgainstAStrictWebhook(t *testing.T) {
+	t.Parallel()
 	ch := make(chan Received, 16)
 	l, err := ListenWith("127.0.0.1:0", ListenOptions{HashKey: secret.New(rooksim.DemoHashKey), RequireHash: true}, func(r Received) { ch <- r })
 	if err != nil {
@@ -92,6 +93,7 @@ func TestSignedChainAgainstAStrictWebhook(t *testing.T) {
 
 // No answer is said in plain words, not as Go's transport error.
 func TestProbeNoAnswerInPlainWords(t *testing.T) {
+	t.Parallel()
 	ln, _ := net.Listen("tcp", "127.0.0.1:0")
 	closed := "http://" + ln.Addr().String() + "/hook"
 	ln.Close()

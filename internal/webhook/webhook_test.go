@@ -37,6 +37,7 @@ func answering(status int, hits *atomic.Int32) http.HandlerFunc {
 }
 
 func TestProbeVerdicts(t *testing.T) {
+	t.Parallel()
 	doc := SampleDocument(time.Now())
 	for _, tt := range []struct {
 		status  int
@@ -68,6 +69,7 @@ func TestProbeVerdicts(t *testing.T) {
 }
 
 func TestProbeTLS(t *testing.T) {
+	t.Parallel()
 	var hits atomic.Int32
 	srv := httptest.NewTLSServer(answering(200, &hits))
 	defer srv.Close()
@@ -86,6 +88,7 @@ func TestProbeTLS(t *testing.T) {
 }
 
 func TestProbeNoAnswer(t *testing.T) {
+	t.Parallel()
 	srv := httptest.NewServer(http.NotFoundHandler())
 	url := srv.URL
 	srv.Close()
@@ -124,6 +127,7 @@ func next(t *testing.T, ch chan Received) Received {
 }
 
 func TestProbeAgainstListener(t *testing.T) {
+	t.Parallel()
 	l, ch := listen(t, 0)
 	now := time.Now()
 	r := Probe(context.Background(), l.URL+"/anything", SampleDocument(now), Options{})
@@ -137,6 +141,7 @@ func TestProbeAgainstListener(t *testing.T) {
 }
 
 func TestListenerReceivesSimulatorPush(t *testing.T) {
+	t.Parallel()
 	l, ch := listen(t, 0)
 	app := sandbox.DemoApp()
 	cl := rooksim.DemoClient(app.ClientID, app.ClientSecret)
@@ -176,6 +181,7 @@ func TestListenerReceivesSimulatorPush(t *testing.T) {
 }
 
 func TestListenerBounds(t *testing.T) {
+	t.Parallel()
 	l, ch := listen(t, 1024)
 	post := func(body string) int {
 		resp, err := http.Post(l.URL, "application/json", strings.NewReader(body))
@@ -212,6 +218,7 @@ func TestListenerBounds(t *testing.T) {
 
 // Many deliveries at once: each is reported once, reports never overlap.
 func TestListenerConcurrentDeliveries(t *testing.T) {
+	t.Parallel()
 	var inside atomic.Int32
 	var mu sync.Mutex
 	seen := map[string]int{}
@@ -256,6 +263,7 @@ func TestListenerConcurrentDeliveries(t *testing.T) {
 // A webhook URL with user info is refused, and the password is nowhere:
 // not in the error, the reason or the URL a report shows.
 func TestCheckURLRefusesUserInfoUnseen(t *testing.T) {
+	t.Parallel()
 	const pass = "Hunter2-Pass-9xQ"
 	for _, bad := range []string{
 		"https://ops:" + pass + "@hooks.example.com/rook",
