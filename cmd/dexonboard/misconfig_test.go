@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"errors"
-	"fmt"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -37,12 +36,13 @@ type misconfigWorld struct {
 
 func newMisconfigWorld(t *testing.T, cfg rooksim.StackConfig) *misconfigWorld {
 	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
+	// Held until the check's callback server takes it (--via both), so no
+	// parallel test's listener can take it first.
+	loopback, err := connect.FreeRedirectURI()
 	if err != nil {
 		t.Fatal(err)
 	}
-	loopback := fmt.Sprintf("http://127.0.0.1:%d/callback", l.Addr().(*net.TCPAddr).Port)
-	l.Close()
+	t.Cleanup(func() { connect.Release(loopback) })
 	if len(cfg.Dexcom.Apps) == 0 {
 		cfg.Dexcom.Apps = []sandbox.App{sandbox.DemoApp(sandbox.DemoRedirectURI)}
 	}
