@@ -41,13 +41,8 @@ func childGORACE() string {
 	return "GORACE=" + strings.TrimSpace(os.Getenv("GORACE")+" atexit_sleep_ms=0")
 }
 
-// runBinary runs args to the end and returns the exit code and outputs.
-func runBinary(t *testing.T, stdin string, args ...string) result {
-	t.Helper()
-	return runProcess(t, binary(t, stdin, args...))
-}
-
-// runBinaryWith is runBinary with variables for the child.
+// runBinaryWith runs args to the end, with variables added to the child's
+// environment, and returns the exit code and outputs.
 func runBinaryWith(t *testing.T, vars map[string]string, stdin string, args ...string) result {
 	t.Helper()
 	return runProcess(t, binaryWith(t, vars, stdin, args...))
