@@ -97,24 +97,15 @@ func TestLatestGlucoseAndComparison(t *testing.T) {
 		t.Fatalf("pull statuses %v", statuses)
 	}
 
-	yesterday := time.Now().UTC().AddDate(0, 0, -1)
-	start := yesterday.Truncate(24 * time.Hour)
-	egvs, err := dc.EGVs(ctx, start, start.Add(24*time.Hour))
-	if err != nil {
-		t.Fatal(err)
-	}
-	doc, found, err := c.BloodGlucose(ctx, "l", start.Format(rook.DateLayout))
-	if err != nil || !found {
-		t.Fatal(found, err)
-	}
-	cmp := rook.Compare(doc, start.Format(rook.DateLayout), egvs.Records)
+	doc, date, egvs := yesterdayAtBoth(t, dc, c, "l")
+	cmp := rook.Compare(doc, date, egvs)
 	if cmp.Dexcom == 0 || cmp.Matched != cmp.Dexcom || cmp.ROOK != cmp.Dexcom {
 		t.Fatalf("%+v", cmp)
 	}
 	// One reading ROOK lacks and one it has wrong: 2 fewer matched.
 	doc.Events[0].Samples = doc.Events[0].Samples[1:]
 	doc.Events[0].Samples[0].MgDL += 5
-	if got := rook.Compare(doc, start.Format(rook.DateLayout), egvs.Records); got.Matched != cmp.Dexcom-2 || got.String() == "" {
+	if got := rook.Compare(doc, date, egvs); got.Matched != cmp.Dexcom-2 || got.String() == "" {
 		t.Fatalf("%+v", got)
 	}
 }
@@ -154,18 +145,9 @@ func TestDataFaultsShowInTheComparison(t *testing.T) {
 	st := stack(t, rooksim.Faults{DropEvery: 3, ChangeEvery: 5})
 	c := connected(t, st, "d", "SandboxUser5")
 	dc := dexcomDirect(t, st, "SandboxUser5")
-	ctx := context.Background()
-	start := time.Now().UTC().AddDate(0, 0, -1).Truncate(24 * time.Hour)
-	egvs, err := dc.EGVs(ctx, start, start.Add(24*time.Hour))
-	if err != nil {
-		t.Fatal(err)
-	}
-	doc, found, err := c.BloodGlucose(ctx, "d", start.Format(rook.DateLayout))
-	if err != nil || !found {
-		t.Fatal(found, err)
-	}
-	cmp := rook.Compare(doc, start.Format(rook.DateLayout), egvs.Records)
-	n := len(rook.SamplesFromEGVs(egvs.Records))
+	doc, date, egvs := yesterdayAtBoth(t, dc, c, "d")
+	cmp := rook.Compare(doc, date, egvs)
+	n := len(rook.SamplesFromEGVs(egvs))
 	kept := n - n/3
 	changed := 0
 	for i := 1; i <= n; i++ {
@@ -234,4 +216,22 @@ func TestWaitUntilAuthorizedWakeKeepsTheTime(t *testing.T) {
 	if !errors.Is(err, rook.ErrNotYet) || calls != 3 || slept != time.Hour {
 		t.Fatalf("err %v, %d calls, slept %s; want ErrNotYet after 3 calls and one full pause", err, calls, slept)
 	}
+}
+
+// yesterdayAtBoth reads yesterday (UTC) from Dexcom directly and from ROOK
+// for userID: ROOK's day, the date and Dexcom's readings (Compare's arguments).
+func yesterdayAtBoth(t *testing.T, dc *dexcom.Client, c *rook.Client, userID string) (*rook.GlucoseDay, string, []dexcom.EGV) {
+	t.Helper()
+	ctx := context.Background()
+	start := time.Now().UTC().AddDate(0, 0, -1).Truncate(24 * time.Hour)
+	egvs, err := dc.EGVs(ctx, start, start.Add(24*time.Hour))
+	if err != nil {
+		t.Fatal(err)
+	}
+	date := start.Format(rook.DateLayout)
+	day, found, err := c.BloodGlucose(ctx, userID, date)
+	if err != nil || !found {
+		t.Fatal(found, err)
+	}
+	return day, date, egvs.Records
 }
